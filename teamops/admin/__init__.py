@@ -1,0 +1,1 @@
+"""Administration of services, teams and staff (and read-only team and staff pages for managers)."""

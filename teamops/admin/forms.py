@@ -1,0 +1,140 @@
+"""Forms for services, teams and staff. Cross-record checks (duplicates, unknown managers) live in
+``validate_*`` methods so every message lands next to its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from teamops.extensions import db
+from teamops.forms import IsoDateField, year_between
+from teamops.org.models import (
+    EMAIL_MAX,
+    EMPLOYMENT_TYPES,
+    NAME_MAX,
+    ROLE_LABELS,
+    TEXT_MAX,
+    Service,
+    Staff,
+    Team,
+)
+from teamops.org.services import active_teams, email_taken, normalise_email
+
+
+def _active_staff_by_email(email: str) -> Staff | None:
+    return db.session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
+
+
+class ServiceForm(FlaskForm):
+    name = StringField("Service name", validators=[DataRequired("Enter the service name"),
+                                                   Length(max=TEXT_MAX)])
+
+    def __init__(self, *args: Any, service: Service | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._service = service
+
+    def validate_name(self, field: StringField) -> None:
+        query = select(Service.id).where(func.lower(Service.name) == (field.data or "").strip().lower())
+        if self._service is not None:
+            query = query.where(Service.id != self._service.id)
+        if db.session.scalar(query) is not None:
+            raise ValidationError("A service with this name already exists")
+
+
+class TeamForm(FlaskForm):
+    service_id = SelectField("Service", coerce=int, validators=[DataRequired("Select the service")])
+    name = StringField("Team name", validators=[DataRequired("Enter the team name"), Length(max=TEXT_MAX)])
+    office_base = StringField("Office base", validators=[DataRequired("Enter the office base"),
+                                                         Length(max=TEXT_MAX)])
+    manager_email = EmailField("Team manager's work e-mail", validators=[
+        Optional(), Email("Enter an e-mail address like name@example.org"), Length(max=EMAIL_MAX)])
+
+    def __init__(self, *args: Any, team: Team | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._team = team
+        services = db.session.scalars(select(Service).where(Service.active.is_(True)).order_by(Service.name))
+        self.service_id.choices = [(0, "Select a service")] + [(s.id, s.name) for s in services]
+        self.manager: Staff | None = None
+
+    def validate_name(self, field: StringField) -> None:
+        query = select(Team.id).where(Team.service_id == self.service_id.data,
+                                      func.lower(Team.name) == (field.data or "").strip().lower())
+        if self._team is not None:
+            query = query.where(Team.id != self._team.id)
+        if db.session.scalar(query) is not None:
+            raise ValidationError("This service already has a team with this name")
+
+    def validate_manager_email(self, field: EmailField) -> None:
+        if not field.data:
+            return
+        person = _active_staff_by_email(field.data)
+        if person is None:
+            raise ValidationError("There is nobody in TeamOps with this e-mail address")
+        if not person.active:
+            raise ValidationError("This person has left; choose an active manager")
+        self.manager = person
+
+
+class StaffForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired("Enter the person's name"), Length(max=NAME_MAX)])
+    email = EmailField("Work e-mail address", validators=[
+        DataRequired("Enter the work e-mail address"), Email("Enter an e-mail address like name@example.org"),
+        Length(max=EMAIL_MAX)])
+    job_role = StringField("Job role", validators=[DataRequired("Enter the job role"), Length(max=TEXT_MAX)])
+    team_id = SelectField("Team", coerce=int, validators=[DataRequired("Select a team")])
+    line_manager_email = EmailField("Line manager's work e-mail", validators=[
+        Optional(), Email("Enter an e-mail address like name@example.org"), Length(max=EMAIL_MAX)])
+    employment_type = SelectField("Employment type", choices=[("permanent", "Permanent"), ("agency", "Agency")],
+                                  validators=[DataRequired("Select the employment type")])
+    start_date = IsoDateField("Start date", validators=[DataRequired("Enter the start date"),
+                                                        year_between(1950, 2100)])
+    newly_qualified = BooleanField("Newly qualified (ASYE, first 12 months in practice)")
+    role = SelectField("TeamOps role", choices=list(ROLE_LABELS.items()),
+                       validators=[DataRequired("Select a role")])
+
+    def __init__(self, *args: Any, staff: Staff | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._staff = staff
+        self.team_id.choices = [(0, "Select a team")] + [(t.id, t.label) for t in active_teams()]
+        self.line_manager: Staff | None = None
+
+    def validate_email(self, field: EmailField) -> None:
+        if email_taken(field.data or "", self._staff.id if self._staff else None):
+            raise ValidationError("Someone in TeamOps already has this e-mail address")
+
+    def validate_employment_type(self, field: SelectField) -> None:
+        if field.data not in EMPLOYMENT_TYPES:
+            raise ValidationError("Select permanent or agency")
+
+    def validate_line_manager_email(self, field: EmailField) -> None:
+        if not field.data:
+            return
+        person = _active_staff_by_email(field.data)
+        if person is None:
+            raise ValidationError("There is nobody in TeamOps with this e-mail address")
+        if not person.active:
+            raise ValidationError("This person has left; choose an active line manager")
+        if self._staff is not None and person.id == self._staff.id:
+            raise ValidationError("Someone cannot be their own line manager")
+        self.line_manager = person
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.name.data, "email": self.email.data, "job_role": self.job_role.data,
+            "team_id": self.team_id.data, "employment_type": self.employment_type.data,
+            "start_date": self.start_date.data, "newly_qualified": bool(self.newly_qualified.data),
+            "role": self.role.data, "line_manager_id": self.line_manager.id if self.line_manager else None,
+        }
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)])
+    show = SelectField("Show", choices=[("active", "Active"), ("left", "Deactivated"), ("all", "All")],
+                       default="active", validators=[Optional()])

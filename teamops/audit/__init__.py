@@ -1,0 +1,1 @@
+"""Audit trail: who did what, when, with field-level before and after."""

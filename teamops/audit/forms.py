@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from teamops.audit.models import ACTIONS
+from teamops.forms import IsoDateField
+
+ENTITIES = ("service", "team", "staff", "password_link")
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    person = StringField("Who (e-mail)", validators=[Optional(), Length(max=254)])
+    entity = SelectField("Record type", choices=[("", "Any")] + [(e, e.replace("_", " ")) for e in ENTITIES],
+                         validators=[Optional()])
+    action = SelectField("Action", choices=[("", "Any")] + [(a, a.replace("_", " ")) for a in ACTIONS],
+                         validators=[Optional()])
+    date_from = IsoDateField("From", validators=[Optional()])
+    date_to = IsoDateField("To", validators=[Optional()])

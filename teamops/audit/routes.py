@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import func, or_, select
+
+from teamops.access import requires
+from teamops.audit.forms import AuditFilterForm
+from teamops.audit.models import AuditEvent
+from teamops.dates import LONDON
+from teamops.org.services import paginate
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+
+def _local_midnight(day: Any) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+@bp.route("")
+@requires("view_audit")
+def index() -> Any:
+    form = AuditFilterForm(request.args)
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if form.validate():
+        if form.person.data:
+            like = f"%{form.person.data.strip().lower()}%"
+            query = query.where(or_(func.lower(AuditEvent.actor_label).like(like),
+                                    func.lower(AuditEvent.summary).like(like)))
+        if form.entity.data:
+            query = query.where(AuditEvent.entity_type == form.entity.data)
+        if form.action.data:
+            query = query.where(AuditEvent.action == form.action.data)
+        if form.date_from.data:
+            query = query.where(AuditEvent.at >= _local_midnight(form.date_from.data))
+        if form.date_to.data:
+            query = query.where(AuditEvent.at < _local_midnight(form.date_to.data + timedelta(days=1)))
+    page_arg = request.args.get("page", "1")
+    page = paginate(query, int(page_arg) if page_arg.isdigit() and len(page_arg) < 7 else 1, per_page=50)
+    template = "audit/_results.html" if request.headers.get("HX-Request") else "audit/index.html"
+    return render_template(template, form=form, page=page)

@@ -1,0 +1,122 @@
+"""Writes audit events. Creates, updates and deletes of audited models are captured automatically at flush,
+so nothing made through the app or the CLI escapes the trail; sign-ins and refusals are recorded explicitly."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import g, has_app_context, has_request_context, request
+from flask_login import current_user
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from teamops.audit.models import AuditEvent
+from teamops.dates import utcnow
+from teamops.extensions import db
+
+# Model class -> (entity name, fields whose values are never written to the trail).
+_AUDITED: dict[type, tuple[str, frozenset[str]]] = {}
+_HIDDEN = "(changed)"
+
+
+def audited(entity: str, hidden: tuple[str, ...] = ()) -> Any:
+    """Class decorator: every create, update and delete of this model lands in the audit trail."""
+
+    def register(cls: type) -> type:
+        _AUDITED[cls] = (entity, frozenset(hidden))
+        return cls
+
+    return register
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def current_actor() -> tuple[int | None, str]:
+    """The signed-in person, or the label a CLI command set in ``g.audit_actor``, or 'system'."""
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return current_user.id, current_user.email
+    if has_app_context() and getattr(g, "audit_actor", None):
+        return None, str(g.audit_actor)
+    return None, "system"
+
+
+def _client_address() -> str | None:
+    return request.remote_addr if has_request_context() else None
+
+
+def _row(action: str, entity: str, entity_id: int | None, summary: str,
+         changes: dict[str, Any] | None) -> dict[str, Any]:
+    actor_id, actor_label = current_actor()
+    return {
+        "at": utcnow(), "actor_id": actor_id, "actor_label": actor_label, "action": action,
+        "entity_type": entity, "entity_id": entity_id, "summary": summary[:300], "changes": changes,
+        "ip_address": _client_address(),
+    }
+
+
+def _changes(obj: Any, hidden: frozenset[str], creating: bool) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if creating:
+            value = getattr(obj, attr.key)
+            if value is not None and attr.key != "id":
+                changes[attr.key] = [None, _HIDDEN if attr.key in hidden else _plain(value)]
+        elif history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if before != after:
+                changes[attr.key] = (
+                    [_HIDDEN, _HIDDEN] if attr.key in hidden else [_plain(before), _plain(after)]
+                )
+    return changes
+
+
+def _describe(obj: Any) -> str:
+    for name in ("email", "name", "label"):
+        value = getattr(obj, name, None)
+        if isinstance(value, str):
+            return value
+    return f"#{getattr(obj, 'id', '?')}"
+
+
+@event.listens_for(FlaskSession, "after_flush")
+def _audit_flush(session: Session, flush_context: UOWTransaction) -> None:
+    rows = []
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            spec = _AUDITED.get(type(obj))
+            if spec is None:
+                continue
+            entity, hidden = spec
+            if action == "delete":
+                changes = {attr.key: [_plain(getattr(obj, attr.key)), None]
+                           for attr in inspect(obj).mapper.column_attrs if attr.key not in hidden}
+            else:
+                changes = _changes(obj, hidden, creating=action == "create")
+                if action == "update" and not changes:
+                    continue
+            rows.append(_row(action, entity, obj.id, f"{action} {entity} {_describe(obj)}", changes))
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)
+
+
+def record_event(action: str, summary: str, *, actor_id: int | None = None, actor_label: str | None = None,
+                 entity: str | None = None, entity_id: int | None = None) -> None:
+    """Append one event (sign-in, sign-out, failed sign-in, refused access) and commit it."""
+    row = _row(action, entity or "", entity_id, summary, None)
+    if entity is None:
+        row["entity_type"] = None
+    if actor_label is not None:
+        row["actor_id"], row["actor_label"] = actor_id, actor_label
+    db.session.execute(insert(AuditEvent), [row])
+    db.session.commit()

@@ -1,0 +1,138 @@
+"""Sign-in, sessions and passwords: every write the auth pages make."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, session
+from flask_login import login_user, logout_user
+from sqlalchemy import delete, select
+
+from teamops.audit.services import record_event
+from teamops.auth import throttle
+from teamops.auth.models import PasswordToken, UserSession
+from teamops.auth.passwords import hash_password, needs_rehash, verify_password
+from teamops.dates import utcnow
+from teamops.extensions import db
+from teamops.org.models import Staff
+
+SESSION_KEY = "sid"
+PASSWORD_LINK_HOURS = 72
+LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    staff: Staff | None
+    throttled: bool = False
+
+
+def authenticate(email: str, password: str, address: str | None) -> SignInResult:
+    """Checks credentials under throttling. Never says which of e-mail and password was wrong."""
+    email = email.strip().lower()
+    if throttle.is_throttled(email, address):
+        record_event("sign_in_failed", f"sign-in refused while throttled for {email}", actor_label=email)
+        return SignInResult(None, throttled=True)
+    staff = db.session.scalar(select(Staff).where(Staff.email == email))
+    password_hash = staff.password_hash if staff is not None else None
+    if not verify_password(password_hash, password) or staff is None or not staff.active:
+        throttle.record_failure(email, address)
+        record_event("sign_in_failed", f"failed sign-in for {email}", actor_label=email,
+                     actor_id=staff.id if staff is not None else None)
+        return SignInResult(None)
+    if password_hash is not None and needs_rehash(password_hash):
+        staff.password_hash = hash_password(password)
+        db.session.commit()
+    throttle.clear_account(email)
+    return SignInResult(staff)
+
+
+def start_session(staff: Staff) -> None:
+    """A fresh session for this sign-in: nothing from before it survives (no session fixation)."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(token_hash=_digest(token), staff_id=staff.id))
+    db.session.commit()
+    session[SESSION_KEY] = token
+    session.permanent = False
+    login_user(staff)
+    record_event("sign_in", f"{staff.email} signed in", actor_id=staff.id, actor_label=staff.email)
+
+
+def current_session_valid(staff: Staff) -> bool:
+    """False when the session was ended elsewhere, or is idle or older than the limits allow."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        return False
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if row is None or row.staff_id != staff.id:
+        return False
+    config = current_app.config["TEAMOPS"]
+    now = utcnow()
+    if (now - row.last_seen_at > timedelta(minutes=config.idle_timeout_minutes)
+            or now - row.created_at > timedelta(hours=config.absolute_timeout_hours)):
+        db.session.delete(row)
+        db.session.commit()
+        return False
+    if now - row.last_seen_at >= LAST_SEEN_GRANULARITY:
+        row.last_seen_at = now
+        db.session.commit()
+    return True
+
+
+def end_session(staff: Staff | None) -> None:
+    token = session.get(SESSION_KEY)
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == _digest(token)))
+    if staff is not None:
+        db.session.commit()
+        record_event("sign_out", f"{staff.email} signed out", actor_id=staff.id, actor_label=staff.email)
+    else:
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def end_all_sessions(staff: Staff) -> None:
+    """Signs this person out everywhere (deactivation, password change). The caller commits."""
+    db.session.execute(delete(UserSession).where(UserSession.staff_id == staff.id))
+
+
+def change_password(staff: Staff, new_password: str) -> None:
+    """Sets a new password and ends every other session; the current one is replaced by a new one."""
+    staff.password_hash = hash_password(new_password)
+    end_all_sessions(staff)
+    db.session.commit()
+
+
+def issue_password_link(staff: Staff, now: datetime | None = None) -> str:
+    """A one-time set-password token, valid for 72 hours; earlier unused links stop working."""
+    now = now or utcnow()
+    db.session.execute(delete(PasswordToken).where(PasswordToken.staff_id == staff.id,
+                                                   PasswordToken.used_at.is_(None)))
+    token = secrets.token_urlsafe(32)
+    db.session.add(PasswordToken(token_hash=_digest(token), staff_id=staff.id,
+                                 expires_at=now + timedelta(hours=PASSWORD_LINK_HOURS)))
+    db.session.commit()
+    return token
+
+
+def find_password_link(token: str) -> PasswordToken | None:
+    row = db.session.scalar(select(PasswordToken).where(PasswordToken.token_hash == _digest(token)))
+    if row is None or row.used_at is not None or row.expires_at < utcnow() or not row.staff.active:
+        return None
+    return row
+
+
+def use_password_link(link: PasswordToken, new_password: str) -> None:
+    link.used_at = utcnow()
+    link.staff.password_hash = hash_password(new_password)
+    end_all_sessions(link.staff)
+    db.session.commit()

@@ -1,0 +1,82 @@
+"""``flask --app wsgi teamops …``: the commands in CONTRACT.md "Command line"."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import g
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from teamops.auth.passwords import hash_password, password_problem
+from teamops.extensions import db
+from teamops.imports.services import KINDS
+from teamops.org.models import Service, Staff, Team
+
+cli = AppGroup("teamops", help="TeamOps administration commands.")
+
+
+@cli.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create the fictional demo organisation (safe to run again)."""
+    from teamops.demo import DEMO_PASSWORD, seed_demo
+
+    g.audit_actor = "cli:seed-demo"
+    result = seed_demo()
+    if result["created"]:
+        click.echo(f"Demo organisation created: {result['created']} staff.")
+    else:
+        click.echo("Demo organisation already present: nothing changed.")
+    click.echo(f"Demo sign-ins (password {DEMO_PASSWORD}): admin@example.org, qait@example.org, "
+               "servicemanager@example.org, manager@example.org, worker@example.org, newstarter@example.org")
+
+
+@cli.command("create-admin")
+@click.option("--email", required=True, help="Work e-mail address of the admin.")
+@click.option("--name", required=True, help="Full name.")
+def create_admin_command(email: str, name: str) -> None:
+    """Create an admin account. Password from TEAMOPS_ADMIN_PASSWORD, or asked for."""
+    from teamops.org.services import normalise_email
+
+    g.audit_actor = "cli:create-admin"
+    email = normalise_email(email)
+    if db.session.scalar(select(Staff.id).where(Staff.email == email)) is not None:
+        raise click.ClickException(f"{email} already has an account")
+    password = os.environ.get("TEAMOPS_ADMIN_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    problem = password_problem(password, email)
+    if problem:
+        raise click.ClickException(problem)
+    team = db.session.scalar(select(Team).order_by(Team.id))
+    if team is None:
+        service = Service(name="Administration")
+        team = Team(service=service, name="TeamOps administration", office_base="Not set")
+        db.session.add(team)
+    from teamops.dates import today
+
+    db.session.add(Staff(email=email, name=name.strip(), team=team, role="admin", job_role="Administrator",
+                         employment_type="permanent", start_date=today(), password_hash=hash_password(password)))
+    db.session.commit()
+    click.echo(f"Admin {email} created.")
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(sorted(KINDS)))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report, without writing anything.")
+def import_command(kind: str, file: Path, dry_run: bool) -> None:
+    """Import a CSV file (CONTRACT.md "CSV imports"). All or nothing; re-importing changes nothing."""
+    from teamops.imports.services import run_import
+
+    g.audit_actor = f"cli:import {kind}"
+    report = run_import(kind, file.read_bytes(), dry_run=dry_run)
+    for problem in report.problems:
+        click.echo(f"line {problem.line}: {problem.column}: {problem.message}", err=True)
+    if report.problems:
+        click.echo(f"{len(report.problems)} problem(s) found: nothing was imported.", err=True)
+        sys.exit(1)
+    prefix = "Dry run, nothing written: would have " if dry_run else ""
+    click.echo(f"{prefix}created {report.created}, updated {report.updated}, unchanged {report.unchanged}")

@@ -1,0 +1,117 @@
+"""Every date rule in TeamOps, in one place: working days, bank holidays, interval arithmetic, deadlines.
+
+Bank holidays for England and Wales come from the maintained ``holidays`` library, never a hand list.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+LONDON = ZoneInfo("Europe/London")
+FRIDAY = 4
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now in UTC: the only clock for stored timestamps."""
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date where the service runs (England), not on the server's clock."""
+    return datetime.now(LONDON).date()
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
+def is_bank_holiday(day: date) -> bool:
+    return day in _bank_holidays(day.year)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and not is_bank_holiday(day)
+
+
+def next_working_day(day: date) -> date:
+    """``day`` itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def working_day_number(start: date, n: int) -> date:
+    """Working day ``n`` counting ``start`` (moved to a working day if needed) as working day 1."""
+    if n < 1:
+        raise ValueError("working days are counted from 1")
+    day = next_working_day(start)
+    for _ in range(n - 1):
+        day = next_working_day(day + timedelta(days=1))
+    return day
+
+
+def working_days_between(first: date, last: date) -> int:
+    """How many working days lie in ``first``..``last`` inclusive (0 when ``last`` is before ``first``)."""
+    count = 0
+    day = first
+    while day <= last:
+        count += is_working_day(day)
+        day += timedelta(days=1)
+    return count
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day ``months`` calendar months on, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def add_weeks(day: date, weeks: int) -> date:
+    return day + timedelta(days=7 * weeks)
+
+
+def induction_ends_on(start: date, employment_type: str) -> date:
+    """Last day of formal induction: working day 10 (permanent) or 5 (agency). R-IND-1."""
+    return working_day_number(start, 5 if employment_type == "agency" else 10)
+
+
+def in_induction_window(start: date, on: date) -> bool:
+    """Whether a start date is today or later, or within the last 10 working days (CONTRACT.md)."""
+    if start >= on:
+        return True
+    return working_days_between(start, on - timedelta(days=1)) < 10
+
+
+def first_friday(year: int, month: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(FRIDAY - first.weekday()) % 7)
+
+
+def return_due_on(year: int, month: int) -> date:
+    """A month's QAIT return is due the first Friday of the next month, or the next working day. R-QA-1/2."""
+    following = add_months(date(year, month, 1), 1)
+    return next_working_day(first_friday(following.year, following.month))
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_iso_date(text: str) -> date:
+    """Strict ``YYYY-MM-DD``; raises ValueError with a plain message otherwise (2026-02-30 included)."""
+    value = text.strip()
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        raise ValueError("Enter a date as YYYY-MM-DD, for example 2026-03-31")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("Enter a real date, for example 2026-03-31") from None

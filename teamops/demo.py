@@ -1,0 +1,98 @@
+"""The fictional demo organisation (CONTRACT.md ``seed-demo``). Names are made up; e-mails use example.org."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from teamops.auth.passwords import hash_password
+from teamops.dates import today, working_day_number
+from teamops.extensions import db
+from teamops.org.models import Service, Staff, Team
+
+DEMO_PASSWORD = "TeamOps-demo-1"  # noqa: S105 - documented demo password, demo data only
+
+SERVICES = {
+    "Children's Social Care": [
+        ("Family Safeguarding North", "Riverside House"),
+        ("Family Safeguarding South", "Station Road Offices"),
+        ("Children in Care", "Riverside House"),
+        ("Care Leavers", "Market Street Hub"),
+        ("Assessment and Intervention", "Station Road Offices"),
+    ],
+    "Children and Family Wellbeing Service": [
+        ("Wellbeing East", "Orchard Centre"),
+        ("Wellbeing West", "Millbrook Family Hub"),
+        ("Wellbeing Central", "Market Street Hub"),
+    ],
+    "Youth Justice": [("Youth Justice Team", "Castle Yard")],
+}
+FIRST = ["Alex", "Sam", "Priya", "Jordan", "Chloe", "Tomasz", "Aisha", "Ben", "Grace", "Kofi", "Megan", "Ravi",
+         "Hannah", "Owen", "Leah", "Daniel", "Zara", "Ethan", "Isla", "Marcus", "Nadia", "Finn", "Ruth", "Imran"]
+LAST = ["Ashdown", "Brightwell", "Carrow", "Dunmore", "Ellery", "Fairbank", "Greystock", "Holloway", "Ingram",
+        "Jessop", "Kettering", "Lowther", "Marchant", "Northcote", "Oakley", "Pendle", "Quinlan", "Rushworth"]
+JOB_ROLES = ["Social worker", "Senior practitioner", "Family support worker", "Social worker", "Business support"]
+
+
+def _person(email: str, name: str, team: Team, role: str, job_role: str, start: date,
+            employment: str = "permanent", manager: Staff | None = None, password: str | None = None) -> Staff:
+    staff = db.session.scalar(select(Staff).where(Staff.email == email))
+    if staff is None:
+        staff = Staff(email=email, name=name, team=team, role=role, job_role=job_role, start_date=start,
+                      employment_type=employment, line_manager=manager, active=True)
+        if password:
+            staff.password_hash = password
+        db.session.add(staff)
+    return staff
+
+
+def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
+    """Creates the demo organisation if it is missing; running it again changes nothing."""
+    if db.session.scalar(select(Staff.id).where(Staff.email == "admin@example.org")) is not None:
+        return {"created": 0}
+    rng = random.Random(2026)  # noqa: S311 - reproducible fictional data, not security
+    on = today()
+    demo_hash = hash_password(DEMO_PASSWORD)
+    teams: list[Team] = []
+    for service_name, team_rows in SERVICES.items():
+        service = Service(name=service_name)
+        db.session.add(service)
+        for team_name, base in team_rows:
+            teams.append(Team(service=service, name=team_name, office_base=base))
+    db.session.add_all(teams)
+    db.session.flush()
+    north = teams[0]
+    long_ago = on - timedelta(days=900)
+    manager = _person("manager@example.org", "Morgan Hale", north, "team_manager", "Team manager", long_ago,
+                      password=demo_hash)
+    north.manager = manager
+    _person("servicemanager@example.org", "Sasha Whitlock", north, "service_manager", "Service manager",
+            long_ago, password=demo_hash)
+    _person("qait@example.org", "Quinn Abbott", north, "qait", "QA officer", long_ago, password=demo_hash)
+    _person("admin@example.org", "Adrian Mills", north, "admin", "Business support", long_ago,
+            password=demo_hash)
+    _person("worker@example.org", "Wren Taylor", north, "worker", "Social worker", on - timedelta(days=700),
+            manager=manager, password=demo_hash)
+    _person("newstarter@example.org", "Nico Fraser", north, "worker", "Social worker",
+            working_day_number(on - timedelta(days=5), 1), manager=manager, password=demo_hash)
+    count = 6
+    for team in teams:
+        lead = team.manager
+        if lead is None:
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            slug = name.lower().replace(" ", ".")
+            lead = _person(f"{slug}.{team.id}@example.org", name, team, "team_manager", "Team manager",
+                           on - timedelta(days=rng.randint(400, 3000)))
+            team.manager = lead
+            count += 1
+        for n in range(staff_per_team):
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            email = f"{name.lower().replace(' ', '.')}.{team.id}{n}@example.org"
+            _person(email, name, team, "worker", rng.choice(JOB_ROLES),
+                    on - timedelta(days=rng.randint(30, 3000)),
+                    employment="agency" if n % 7 == 3 else "permanent", manager=lead)
+            count += 1
+    db.session.commit()
+    return {"created": count}

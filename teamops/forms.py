@@ -1,0 +1,45 @@
+"""Form building blocks shared by every domain."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, StringField
+from wtforms.validators import ValidationError
+
+from teamops.dates import parse_iso_date
+
+
+class ActionForm(FlaskForm):
+    """An empty form: carries only the CSRF token, for button-only actions."""
+
+
+class IsoDateField(StringField):
+    """A date typed or picked as YYYY-MM-DD, with plain messages for impossible dates like 2026-02-30."""
+
+    data: date | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if self.raw:
+            try:
+                self.data = parse_iso_date(self.raw)
+            except ValueError as error:
+                self.data = None
+                raise ValueError(str(error)) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return self.data.isoformat() if self.data else ""
+
+
+def year_between(low: int, high: int) -> Any:
+    def check(form: FlaskForm, field: Field) -> None:
+        if field.data and not low <= field.data.year <= high:
+            raise ValidationError(f"Enter a date between {low} and {high}")
+
+    return check

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from teamops.access import requires
+from teamops.dates import today
+from teamops.home import services
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@requires("signed_in")
+def index() -> Any:
+    user = current_user._get_current_object()
+    context: dict[str, Any] = {"user": user}
+    if user.role == "admin":
+        context["counts"] = services.organisation_counts()
+    if user.role != "worker":
+        context["teams"] = services.team_summaries(user)
+        context["starters"] = services.new_starters(user, today())
+    return render_template(f"home/{user.role}.html", **context)
+
+
+@bp.route("/health")
+def health() -> Any:
+    """For load balancers: the app answers and the database is reachable."""
+    from sqlalchemy import text
+
+    from teamops.extensions import db
+
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

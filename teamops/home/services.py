@@ -1,0 +1,52 @@
+"""What each role's home page shows: real figures from the database, scoped to the person's reach."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from teamops.access import staff_in_reach, teams_in_reach
+from teamops.dates import in_induction_window, induction_ends_on
+from teamops.extensions import db
+from teamops.org.models import Service, Staff, Team
+
+
+def new_starters(user: Staff, today: date) -> list[dict[str, Any]]:
+    """Active staff in reach whose induction window is open (CONTRACT.md "Induction dates")."""
+    recent = db.session.scalars(
+        staff_in_reach(user).where(Staff.active.is_(True), Staff.start_date >= date(today.year - 1, 1, 1))
+        .options(selectinload(Staff.team)).order_by(Staff.start_date.desc())
+    ).all()
+    return [
+        {"staff": person, "ends_on": induction_ends_on(person.start_date, person.employment_type)}
+        for person in recent if in_induction_window(person.start_date, today)
+    ]
+
+
+def team_summaries(user: Staff) -> list[dict[str, Any]]:
+    """Teams in reach with their active headcount, in one query."""
+    headcount = (
+        select(Staff.team_id, func.count(Staff.id).label("n"))
+        .where(Staff.active.is_(True)).group_by(Staff.team_id).subquery()
+    )
+    rows = db.session.execute(
+        teams_in_reach(user).add_columns(func.coalesce(headcount.c.n, 0))
+        .outerjoin(headcount, headcount.c.team_id == Team.id)
+        .join(Team.service).options(selectinload(Team.manager), selectinload(Team.service))
+        .where(Team.active.is_(True)).order_by(Service.name, Team.name)
+    ).all()
+    return [{"team": team, "headcount": count} for team, count in rows]
+
+
+def organisation_counts() -> dict[str, int]:
+    return {
+        "services": db.session.scalar(select(func.count(Service.id))) or 0,
+        "teams": db.session.scalar(select(func.count(Team.id)).where(Team.active.is_(True))) or 0,
+        "staff": db.session.scalar(select(func.count(Staff.id)).where(Staff.active.is_(True))) or 0,
+        "without_password": db.session.scalar(
+            select(func.count(Staff.id)).where(Staff.active.is_(True), Staff.password_hash.is_(None))
+        ) or 0,
+    }

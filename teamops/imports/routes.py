@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import delete
+
+from teamops.access import requires
+from teamops.dates import utcnow
+from teamops.extensions import db
+from teamops.forms import ActionForm
+from teamops.imports.forms import UploadForm
+from teamops.imports.models import PendingImport
+from teamops.imports.services import KINDS, run_import
+
+bp = Blueprint("imports", __name__, url_prefix="/admin/import")
+
+PREVIEW_ROWS = 200
+
+
+def _pending(pending_id: int) -> PendingImport:
+    pending = db.session.get(PendingImport, pending_id)
+    if pending is None or pending.uploaded_by_id != current_user.id:
+        abort(404)
+    return pending
+
+
+@bp.route("", methods=["GET", "POST"])
+@requires("manage_organisation")
+def upload() -> Any:
+    form = UploadForm()
+    if form.validate_on_submit():
+        content = form.file.data.read()
+        filename = (form.file.data.filename or "upload.csv")[:255]
+        report = run_import(form.kind.data, content, dry_run=True)
+        if report.problems:
+            return render_template("imports/preview.html", report=report, kind=form.kind.data,
+                                   filename=filename, pending=None, limit=PREVIEW_ROWS), 400
+        db.session.execute(delete(PendingImport).where(PendingImport.uploaded_by_id == current_user.id))
+        pending = PendingImport(kind=form.kind.data, filename=filename, content=content,
+                                uploaded_by_id=current_user.id, uploaded_at=utcnow())
+        db.session.add(pending)
+        db.session.commit()
+        return render_template("imports/preview.html", report=report, kind=form.kind.data, filename=filename,
+                               pending=pending, action_form=ActionForm(), limit=PREVIEW_ROWS)
+    status = 400 if request.method == "POST" else 200
+    return render_template("imports/upload.html", form=form, kinds=KINDS), status
+
+
+@bp.route("/<int:pending_id>/confirm", methods=["POST"])
+@requires("manage_organisation")
+def confirm(pending_id: int) -> Any:
+    pending = _pending(pending_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    kind, content, filename = pending.kind, pending.content, pending.filename
+    report = run_import(kind, content)
+    if report.problems:
+        return render_template("imports/preview.html", report=report, kind=kind, filename=filename,
+                               pending=None, limit=PREVIEW_ROWS), 400
+    db.session.execute(delete(PendingImport).where(PendingImport.id == pending_id))
+    db.session.commit()
+    flash(f"Imported {filename}: {report.created} created, {report.updated} updated, "
+          f"{report.unchanged} unchanged.", "success")
+    return redirect(url_for("imports.upload"), 303)
+
+
+@bp.errorhandler(413)
+def too_large(error: Exception) -> Any:
+    """An over-size upload gets its message next to the file field, not a bare error page."""
+    form = UploadForm(formdata=None)
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    form.file.errors = [f"The file must be {limit} MB or smaller. Split it and import the parts in turn."]
+    return render_template("imports/upload.html", form=form, kinds=KINDS), 413

@@ -1,0 +1,1 @@
+"""Organisation: services, teams and staff."""

@@ -1,0 +1,107 @@
+"""Services, teams and staff. A member of staff is also the account that signs in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from teamops.audit.services import audited
+from teamops.dates import utcnow
+from teamops.extensions import Model
+from teamops.types import UTCDateTime
+
+ROLES = ("worker", "team_manager", "service_manager", "qait", "admin")
+ROLE_LABELS = {
+    "worker": "Worker",
+    "team_manager": "Team manager",
+    "service_manager": "Service manager",
+    "qait": "QAIT",
+    "admin": "Admin",
+}
+EMPLOYMENT_TYPES = ("permanent", "agency")
+NAME_MAX = 120
+EMAIL_MAX = 254
+TEXT_MAX = 120
+
+
+@audited("service")
+class Service(Model):
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(TEXT_MAX), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    teams: Mapped[list[Team]] = relationship(back_populates="service", order_by="Team.name")
+
+    def __repr__(self) -> str:
+        return f"<Service {self.name}>"
+
+
+@audited("team")
+class Team(Model):
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("service_id", "name", name="uq_teams_service_id_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    name: Mapped[str] = mapped_column(String(TEXT_MAX))
+    office_base: Mapped[str] = mapped_column(String(TEXT_MAX))
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", use_alter=True, name="fk_teams_manager_id_staff"), index=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    service: Mapped[Service] = relationship(back_populates="teams")
+    manager: Mapped[Staff | None] = relationship(foreign_keys=[manager_id], post_update=True)
+    members: Mapped[list[Staff]] = relationship(
+        back_populates="team", foreign_keys="Staff.team_id", order_by="Staff.name"
+    )
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.service.name})"
+
+    def __repr__(self) -> str:
+        return f"<Team {self.name}>"
+
+
+@audited("staff", hidden=("password_hash",))
+class Staff(UserMixin, Model):
+    __tablename__ = "staff"
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        CheckConstraint(f"employment_type IN {EMPLOYMENT_TYPES!r}", name="employment_type"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    job_role: Mapped[str] = mapped_column(String(TEXT_MAX))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    employment_type: Mapped[str] = mapped_column(String(16))
+    start_date: Mapped[date] = mapped_column(Date)
+    newly_qualified: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str] = mapped_column(String(20), default="worker")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship(back_populates="members", foreign_keys=[team_id])
+    line_manager: Mapped[Staff | None] = relationship(remote_side=[id])
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a leaver cannot sign in or stay signed in.
+        return bool(self.active)
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    def __repr__(self) -> str:
+        return f"<Staff {self.email}>"

@@ -1,0 +1,142 @@
+"""Every write to services, teams and staff. Audit entries are captured automatically at flush."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from teamops.auth.services import end_all_sessions
+from teamops.dates import today
+from teamops.extensions import db
+from teamops.org.models import Service, Staff, Team
+
+PER_PAGE = 25
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_taken(email: str, except_id: int | None = None) -> bool:
+    query = select(Staff.id).where(func.lower(Staff.email) == normalise_email(email))
+    if except_id is not None:
+        query = query.where(Staff.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def save_service(service: Service | None, name: str) -> Service:
+    service = service or Service()
+    service.name = name.strip()
+    db.session.add(service)
+    db.session.commit()
+    return service
+
+
+def save_team(team: Team | None, *, service_id: int, name: str, office_base: str,
+              manager_id: int | None) -> Team:
+    team = team or Team()
+    team.service_id = service_id
+    team.name = name.strip()
+    team.office_base = office_base.strip()
+    team.manager_id = manager_id
+    db.session.add(team)
+    db.session.commit()
+    return team
+
+
+def set_team_active(team: Team, active: bool) -> None:
+    team.active = active
+    db.session.commit()
+
+
+def save_staff(staff: Staff | None, values: dict[str, Any]) -> Staff:
+    """Creates or edits a person. Role and team changes land in the audit trail with before/after."""
+    staff = staff or Staff()
+    for field in ("name", "job_role", "employment_type", "role", "team_id", "line_manager_id",
+                  "start_date", "newly_qualified"):
+        setattr(staff, field, values[field])
+    staff.name = staff.name.strip()
+    staff.job_role = staff.job_role.strip()
+    staff.email = normalise_email(values["email"])
+    db.session.add(staff)
+    db.session.commit()
+    return staff
+
+
+def set_staff_active(staff: Staff, active: bool, on: date | None = None) -> None:
+    """A leaver keeps all their history but can no longer sign in; their sessions end at once."""
+    staff.active = active
+    staff.left_on = None if active else (on or today())
+    if not active:
+        end_all_sessions(staff)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def paginate(query: Any, page: int, per_page: int = PER_PAGE) -> Page:
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, page, per_page, total)
+
+
+def search_staff(query: Any, text: str, show: str) -> Any:
+    """Filters a staff query by name, e-mail or job role, and by active/left."""
+    if text:
+        like = f"%{text.strip().lower()}%"
+        query = query.where(or_(func.lower(Staff.name).like(like), func.lower(Staff.email).like(like),
+                                func.lower(Staff.job_role).like(like)))
+    if show == "active":
+        query = query.where(Staff.active.is_(True))
+    elif show == "left":
+        query = query.where(Staff.active.is_(False))
+    return query.options(selectinload(Staff.team).selectinload(Team.service)).order_by(Staff.name, Staff.id)
+
+
+def search_teams(query: Any, text: str, show: str) -> Any:
+    if text:
+        like = f"%{text.strip().lower()}%"
+        query = query.where(or_(func.lower(Team.name).like(like), func.lower(Team.office_base).like(like),
+                                func.lower(Service.name).like(like)))
+    if show == "active":
+        query = query.where(Team.active.is_(True))
+    elif show == "left":
+        query = query.where(Team.active.is_(False))
+    return query.join(Team.service).options(selectinload(Team.service), selectinload(Team.manager)) \
+        .order_by(Service.name, Team.name)
+
+
+def active_teams() -> list[Team]:
+    return list(db.session.scalars(
+        select(Team).join(Team.service).where(Team.active.is_(True))
+        .options(selectinload(Team.service)).order_by(Service.name, Team.name)
+    ))
+
+
+def active_managers() -> list[Staff]:
+    """People who can be a team's manager or someone's line manager: active, not a plain worker."""
+    return list(db.session.scalars(
+        select(Staff).where(Staff.active.is_(True), Staff.role.in_(("team_manager", "service_manager")))
+        .order_by(Staff.name)
+    ))
+
+
+def active_line_managers() -> list[Staff]:
+    return list(db.session.scalars(
+        select(Staff).where(Staff.active.is_(True), Staff.role != "worker").order_by(Staff.name)
+    ))

@@ -1,0 +1,101 @@
+"""The sign-in gate, security headers and error pages, installed on every request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from teamops.access import POLICY_ATTRIBUTE
+from teamops.audit.services import record_event
+from teamops.auth.services import current_session_valid, end_session
+from teamops.extensions import db
+
+# Endpoints anyone may open without signing in. Everything else needs a signed-in, active account.
+PUBLIC_ENDPOINTS = frozenset({"static", "auth.sign_in", "auth.set_password", "home.health"})
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+])
+
+
+def _gate() -> Any:
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_user.is_authenticated and not current_session_valid(current_user):
+        end_session(None)
+        flash("Your session has ended. Sign in again to carry on.", "info")
+    if not current_user.is_authenticated:
+        if request.path.startswith("/api/"):
+            return None  # the API answers 401 itself; it also accepts bearer tokens
+        target = request.full_path if request.method == "GET" else None
+        return redirect(url_for("auth.sign_in", next=target), 303)
+    view = current_app.view_functions.get(endpoint)
+    if view is not None and not hasattr(view, POLICY_ATTRIBUTE):
+        return _forbidden()
+    return None
+
+
+def _forbidden() -> Any:
+    from flask import abort
+
+    abort(403)
+
+
+def _headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("HX-Request")
+    return response
+
+
+ERROR_TITLES = {
+    400: "There is a problem with your request",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    413: "That file is too large",
+    500: "Sorry, there is a problem with TeamOps",
+}
+
+
+def _error_page(error: HTTPException) -> Any:
+    code = error.code or 500
+    if code == 403:
+        db.session.rollback()
+        if current_user.is_authenticated:
+            record_event("access_denied", f"refused {request.method} {request.path}"[:300])
+    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
+    title = ERROR_TITLES.get(code, error.name)
+    return render_template(template, code=code, title=title), code
+
+
+def _server_error(error: Exception) -> Any:
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return _error_page(InternalServerError())
+
+
+def install(app: Flask) -> None:
+    app.before_request(_gate)
+    app.after_request(_headers)
+    app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(Exception, _server_error)

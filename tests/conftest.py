@@ -1,0 +1,214 @@
+"""Fixtures in the flaskr/Indico style: app, database per test, client, runner, factories, signed-in
+clients per role, and a query counter. TEAMOPS_TEST_DATABASE=postgresql runs everything on PostgreSQL."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from teamops import create_app
+from teamops.auth.passwords import hash_password
+from teamops.extensions import db
+from teamops.org.models import Service, Staff, Team
+from tests.databases import postgresql_server
+
+BACKEND = os.environ.get("TEAMOPS_TEST_DATABASE", "sqlite")
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH: list[str] = []
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+def make_app(url: str, **extra: Any) -> Flask:
+    settings = {"database_url": url, "environment": "testing", "secret_key": "test-secret-key",
+                "ratelimit_storage_url": "memory://", **extra}
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The schema built once per run by the real migrations (never ``create_all``)."""
+    if BACKEND == "postgresql":
+        with postgresql_server() as url:
+            app = make_app(url)
+            with app.app_context():
+                upgrade()
+                db.engine.dispose()
+            yield url
+    else:
+        path = tmp_path_factory.mktemp("db") / "template.sqlite"
+        app = make_app(f"sqlite:///{path}")
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
+    if BACKEND == "postgresql":
+        yield database_template
+        engine = sqlalchemy.create_engine(database_template)
+        with engine.begin() as connection:
+            tables = [t.name for t in db.metadata.sorted_tables]
+            connection.execute(sqlalchemy.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    else:
+        path = tmp_path / "test.sqlite"
+        shutil.copy(database_template, path)
+        yield f"sqlite:///{path}"
+
+
+class Client(FlaskClient):
+    """A test client that sends the session's CSRF token with every form post, as the browser does."""
+
+    def csrf_token(self) -> str:
+        page = self.get("/sign-in").get_data(as_text=True)
+        match = CSRF_PATTERN.search(page)
+        if match is None:  # already signed in: the sign-in page redirects
+            page = self.get("/account/password").get_data(as_text=True)
+            match = CSRF_PATTERN.search(page)
+        assert match is not None, "no CSRF token on the page"
+        return match.group(1) or match.group(2)
+
+    def post_form(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        payload = {"csrf_token": self.csrf_token(), **(data or {})}
+        return self.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_app(database_url)
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+class Factory:
+    """Makes services, teams and staff with sensible defaults; every call commits."""
+
+    def service(self, name: str | None = None) -> Service:
+        service = Service(name=name or f"Service {next(_counter)}")
+        db.session.add(service)
+        db.session.commit()
+        return service
+
+    def team(self, name: str | None = None, service: Service | None = None, office_base: str = "Riverside House",
+             manager: Staff | None = None) -> Team:
+        team = Team(name=name or f"Team {next(_counter)}", service=service or self.service(),
+                    office_base=office_base, manager=manager)
+        db.session.add(team)
+        db.session.commit()
+        return team
+
+    def staff(self, role: str = "worker", team: Team | None = None, email: str | None = None,
+              name: str | None = None, password: bool = True, **values: Any) -> Staff:
+        n = next(_counter)
+        if not _PASSWORD_HASH:
+            _PASSWORD_HASH.append(hash_password(PASSWORD))
+        person = Staff(email=email or f"person{n}@example.org", name=name or f"Person {n}",
+                       team=team or self.team(), role=role, job_role=values.pop("job_role", "Social worker"),
+                       employment_type=values.pop("employment_type", "permanent"),
+                       start_date=values.pop("start_date", date(2020, 1, 6)),
+                       password_hash=_PASSWORD_HASH[0] if password else None, **values)
+        db.session.add(person)
+        db.session.commit()
+        if role == "team_manager" and person.team.manager_id is None:
+            person.team.manager = person
+            db.session.commit()
+        return person
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    return Factory()
+
+
+def sign_in(client: Client, person: Staff, password: str = PASSWORD) -> Any:
+    response = client.post_form("/sign-in", {"email": person.email, "password": password})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def org(make: Factory) -> dict[str, Any]:
+    """Two services; in the first, two teams. One person per role, plus workers in each team."""
+    csc = make.service("Children's Social Care")
+    other_service = make.service("Youth Justice")
+    north = make.team("Family Safeguarding North", csc)
+    south = make.team("Family Safeguarding South", csc)
+    yj = make.team("Youth Justice Team", other_service)
+    people = {
+        "admin": make.staff("admin", north, email="admin@example.org", name="Ada Admin"),
+        "qait": make.staff("qait", north, email="qait@example.org", name="Quinn QAIT"),
+        "service_manager": make.staff("service_manager", north, email="sm@example.org", name="Sam Service"),
+        "team_manager": make.staff("team_manager", north, email="tm@example.org", name="Tia Manager"),
+        "worker": make.staff("worker", north, email="worker@example.org", name="Wren Worker"),
+        "south_manager": make.staff("team_manager", south, email="south.tm@example.org", name="Sol South"),
+        "south_worker": make.staff("worker", south, email="south.worker@example.org", name="Sid South"),
+        "yj_worker": make.staff("worker", yj, email="yj.worker@example.org", name="Yas Justice"),
+    }
+    return {"services": (csc, other_service), "teams": {"north": north, "south": south, "yj": yj}, **people}
+
+
+@pytest.fixture
+def as_role(app: Flask, org: dict[str, Any]) -> Any:
+    """``as_role("team_manager")`` gives a client signed in as that person in ``org``."""
+
+    def signed_in(role: str) -> Client:
+        client: Client = app.test_client()  # type: ignore[assignment]
+        sign_in(client, org[role])
+        return client
+
+    return signed_in
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *args: Any) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Any:
+    """``with count_queries() as counter: ...`` then ``counter.count`` is the number of SQL statements."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        sqlalchemy.event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sqlalchemy.event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting
