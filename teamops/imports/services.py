@@ -175,9 +175,9 @@ def plan_staff(rows: list[Row], report: Report) -> None:
         teams_by_name.setdefault(team.name.lower(), []).append(team)
     file_emails: dict[str, int] = {}
     for row in rows:
-        email = row.cells.get("email", "").strip().lower()
-        if email and email not in file_emails:
-            file_emails[email] = row.line
+        address = row.cells.get("email", "").strip().lower()
+        if address and address not in file_emails:
+            file_emails[address] = row.line
     planned: list[tuple[Row, Staff, dict[str, Any], str | None]] = []
     seen: dict[str, int] = {}
     for row in rows:
