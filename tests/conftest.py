@@ -3,6 +3,7 @@ clients per role, and a query counter. TEAMOPS_TEST_DATABASE=postgresql runs eve
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 import re
@@ -71,7 +72,16 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
 
 
 class Client(FlaskClient):
-    """A test client that sends the session's CSRF token with every form post, as the browser does."""
+    """A test client that sends the session's CSRF token with every form post, as the browser does.
+
+    Each request runs in a fresh context, as in production: its own app context, ``g`` and database
+    session, not the test's. Afterwards the test's session starts a new transaction so it sees the changes.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.rollback()
+        return response
 
     def csrf_token(self) -> str:
         page = self.get("/sign-in").get_data(as_text=True)

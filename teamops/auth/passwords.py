@@ -32,6 +32,10 @@ def needs_rehash(password_hash: str) -> bool:
     return HASHER.check_needs_rehash(password_hash)
 
 
+# Runs people type as passwords: counting, the alphabet, keyboard rows; any stretch of them is refused.
+_RUNS = tuple(seq * 4 for seq in ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm"))
+
+
 @lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
@@ -50,6 +54,7 @@ def password_problem(password: str, email: str = "") -> str | None:
         lowered in _common()
         or (len(stem) >= 4 and stem in _common())
         or len(set(lowered)) <= 2
+        or any(lowered in run or lowered in run[::-1] for run in _RUNS)
         or (local_part and local_part in lowered and len(local_part) >= 4)
     ):
         return "This password is too common or easy to guess. Try a few unrelated words together"
