@@ -8,7 +8,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from teamops.extensions import db
 from teamops.forms import IsoDateField, year_between
@@ -90,7 +90,7 @@ class StaffForm(FlaskForm):
         Optional(), Email("Enter an e-mail address like name@example.org"), Length(max=EMAIL_MAX)])
     employment_type = SelectField("Employment type", choices=[("permanent", "Permanent"), ("agency", "Agency")],
                                   validators=[DataRequired("Select the employment type")])
-    start_date = IsoDateField("Start date", validators=[DataRequired("Enter the start date"),
+    start_date = IsoDateField("Start date", validators=[InputRequired("Enter the start date"),
                                                         year_between(1950, 2100)])
     newly_qualified = BooleanField("Newly qualified (ASYE, first 12 months in practice)")
     role = SelectField("TeamOps role", choices=list(ROLE_LABELS.items()),

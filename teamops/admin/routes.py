@@ -111,7 +111,7 @@ def team_active(team_id: int) -> Any:
     if ActionForm().validate_on_submit():
         activate = request.args.get("to") == "active"
         services.set_team_active(team, activate)
-        flash(f"Team “{team.name}” {'reactivated' if activate else 'deactivated'}.", "success")
+        flash(f"Team “{team.name}” {'reopened' if activate else 'closed'}.", "success")
     return redirect(url_for("admin.team", team_id=team.id), 303)
 
 
