@@ -21,6 +21,7 @@ SERVICES = {
         ("Children in Care", "Riverside House"),
         ("Care Leavers", "Market Street Hub"),
         ("Assessment and Intervention", "Station Road Offices"),
+        ("Children's Social Care Leadership", "County Hall"),
     ],
     "Children and Family Wellbeing Service": [
         ("Wellbeing East", "Orchard Centre"),
@@ -28,6 +29,7 @@ SERVICES = {
         ("Wellbeing Central", "Market Street Hub"),
     ],
     "Youth Justice": [("Youth Justice Team", "Castle Yard")],
+    "Quality and Performance": [("Quality Assurance and Improvement Team", "County Hall")],
 }
 FIRST = ["Alex", "Sam", "Priya", "Jordan", "Chloe", "Tomasz", "Aisha", "Ben", "Grace", "Kofi", "Megan", "Ravi",
          "Hannah", "Owen", "Leah", "Daniel", "Zara", "Ethan", "Isla", "Marcus", "Nadia", "Finn", "Ruth", "Imran"]
@@ -64,14 +66,16 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     db.session.add_all(teams)
     db.session.flush()
     north = teams[0]
+    leadership = next(t for t in teams if t.name == "Children's Social Care Leadership")
+    qait_team = next(t for t in teams if t.service.name == "Quality and Performance")
     long_ago = on - timedelta(days=900)
     manager = _person("manager@example.org", "Morgan Hale", north, "team_manager", "Team manager", long_ago,
                       password=demo_hash)
     north.manager = manager
-    _person("servicemanager@example.org", "Sasha Whitlock", north, "service_manager", "Service manager",
-            long_ago, password=demo_hash)
-    _person("qait@example.org", "Quinn Abbott", north, "qait", "QA officer", long_ago, password=demo_hash)
-    _person("admin@example.org", "Adrian Mills", north, "admin", "Business support", long_ago,
+    leadership.manager = _person("servicemanager@example.org", "Sasha Whitlock", leadership, "service_manager",
+                                 "Service manager", long_ago, password=demo_hash)
+    _person("qait@example.org", "Quinn Abbott", qait_team, "qait", "QA officer", long_ago, password=demo_hash)
+    _person("admin@example.org", "Adrian Mills", qait_team, "admin", "Business support", long_ago,
             password=demo_hash)
     _person("worker@example.org", "Wren Taylor", north, "worker", "Social worker", on - timedelta(days=700),
             manager=manager, password=demo_hash)
@@ -87,7 +91,8 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
                            on - timedelta(days=rng.randint(400, 3000)))
             team.manager = lead
             count += 1
-        for n in range(staff_per_team):
+        headcount = 2 if team in (leadership, qait_team) else staff_per_team
+        for n in range(headcount):
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             email = f"{name.lower().replace(' ', '.')}.{team.id}{n}@example.org"
             _person(email, name, team, "worker", rng.choice(JOB_ROLES),
