@@ -25,7 +25,7 @@ static/dist/.built: node_modules/.installed scripts/build-assets.mjs $(wildcard 
 
 run: install
 	TEAMOPS_ENVIRONMENT=$${TEAMOPS_ENVIRONMENT:-development} $(FLASK) db upgrade
-	TEAMOPS_ENVIRONMENT=$${TEAMOPS_ENVIRONMENT:-development} $(FLASK) teamops seed-demo
+	TEAMOPS_ENVIRONMENT=$${TEAMOPS_ENVIRONMENT:-development} $(FLASK) teamops seed-demo --only-if-empty
 	TEAMOPS_ENVIRONMENT=$${TEAMOPS_ENVIRONMENT:-development} $(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: install

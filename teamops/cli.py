@@ -20,10 +20,14 @@ cli = AppGroup("teamops", help="TeamOps administration commands.")
 
 
 @cli.command("seed-demo")
-def seed_demo_command() -> None:
+@click.option("--only-if-empty", is_flag=True, help="Do nothing when the database already has any staff.")
+def seed_demo_command(only_if_empty: bool) -> None:
     """Create the fictional demo organisation (safe to run again)."""
     from teamops.demo import DEMO_PASSWORD, seed_demo
 
+    if only_if_empty and db.session.scalar(select(Staff.id).limit(1)) is not None:
+        click.echo("The database already has staff: no demo data added.")
+        return
     g.audit_actor = "cli:seed-demo"
     result = seed_demo()
     if result["created"]:
