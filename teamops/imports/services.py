@@ -7,13 +7,16 @@ Later features add kinds (cases, supervisions) to ``KINDS``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
-from wtforms.validators import Email, ValidationError
+from sqlalchemy.orm import selectinload
 
 from teamops.dates import parse_iso_date
 from teamops.extensions import db
@@ -75,15 +78,13 @@ class Checker:
         value = self.text(column, EMAIL_MAX, required)
         if value is None:
             return None
-        try:
-            Email()(None, _Value(value))
-        except ValidationError:
+        if not is_email(value):
             self.fail(column, f"'{value}' is not an e-mail address")
             return None
         return value.lower()
 
     def date(self, column: str) -> date | None:
-        value = self.text(column, 10)
+        value = self.text(column, 40)
         if value is None:
             return None
         try:
@@ -92,19 +93,44 @@ class Checker:
             self.fail(column, f"'{value}': {error}")
             return None
 
-    def choice(self, column: str, choices: tuple[str, ...], default: str | None = None) -> str | None:
-        value = self.row.cells.get(column, "").lower() or default
-        if value not in choices:
-            self.fail(column, f"'{self.row.cells.get(column, '')}' must be one of: {', '.join(choices)}")
+    def choice(self, column: str, choices: tuple[str, ...], required: bool = True) -> str | None:
+        """One of ``choices`` in any case; blank is a problem when required, else None ("not given")."""
+        given = self.row.cells.get(column, "")
+        if not given:
+            if required:
+                self.fail(column, f"Required: enter one of: {', '.join(choices)}")
             return None
-        return value
+        if given.lower() not in choices:
+            self.fail(column, f"'{given}' must be one of: {', '.join(choices)}")
+            return None
+        return given.lower()
 
 
-class _Value:
-    """Lets the WTForms e-mail validator check a plain string."""
+# The common shape of a work address, checked by a pattern; its domain (one per organisation, usually) is
+# checked once by email-validator, which also judges every address that does not fit the pattern.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_ADDRESS = re.compile(rf"({_ATEXT}(?:\.{_ATEXT})*)@([A-Za-z0-9.-]+)")
 
-    def __init__(self, data: str) -> None:
-        self.data = data
+
+def _validates(address: str) -> bool:
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=256)
+def _domain_validates(domain: str) -> bool:
+    return _validates(f"postmaster@{domain}")
+
+
+def is_email(address: str) -> bool:
+    """Whether email-validator accepts the address; fast for 10,000 addresses sharing a few domains."""
+    plain = _PLAIN_ADDRESS.fullmatch(address)
+    if plain is not None and len(plain.group(1)) <= 64:
+        return _domain_validates(plain.group(2).lower())
+    return _validates(address)
 
 
 def _diff(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -164,79 +190,141 @@ STAFF_COLUMNS = ("email", "name", "team", "job_role", "employment_type", "start_
 STAFF_OPTIONAL = ("line_manager_email", "role")
 
 
-def _shown(value: Any) -> Any:
-    return value.email if isinstance(value, Staff) else value
+@dataclass
+class _PlannedPerson:
+    row: Row
+    email: str
+    existing: Staff | None
+    values: dict[str, Any]
+    manager_email: str | None
+
+
+def _team_for(check: Checker, teams_by_name: dict[str, list[Team]]) -> Team | None:
+    """The one open team with that name, whatever its service; a closed or ambiguous name is a problem."""
+    name = check.text("team", TEXT_MAX)
+    if name is None:
+        return None
+    matches = teams_by_name.get(name.lower(), [])
+    open_teams = [t for t in matches if t.active]
+    if not matches:
+        check.fail("team", f"No team called '{name}': import or add the team first")
+    elif not open_teams:
+        check.fail("team", f"Team '{name}' is closed")
+    elif len(open_teams) > 1:
+        services = ", ".join(sorted(t.service.name for t in open_teams))
+        check.fail("team", f"More than one team is called '{name}' (in {services}): rename one first")
+    else:
+        return open_teams[0]
+    return None
+
+
+def _circles(planned: list[_PlannedPerson], people: dict[str, Staff], report: Report) -> None:
+    """Refuses a file after which someone would be, through a chain of line managers, their own manager."""
+    by_id = {person.id: email for email, person in people.items()}
+    manager_of: dict[str, str | None] = {
+        email: by_id.get(person.line_manager_id) if person.line_manager_id else None
+        for email, person in people.items()
+    }
+    changed: dict[str, int] = {}
+    for plan in planned:
+        if plan.manager_email is not None:
+            manager_of[plan.email] = plan.manager_email
+            changed[plan.email] = plan.row.line
+    done: set[str] = set()
+    for start in changed:
+        path: list[str] = []
+        current: str | None = start
+        while current is not None and current not in done and current not in path:
+            path.append(current)
+            current = manager_of.get(current)
+        if current is not None and current in path:
+            circle = path[path.index(current):]
+            lines = [changed[email] for email in circle if email in changed]
+            chain = " → ".join([*circle, circle[0]])
+            report.problems.append(Problem(min(lines), "line_manager_email",
+                                           f"Line management would go round in a circle: {chain}"))
+        done.update(path)
+
+
+def _shown(values: dict[str, Any], teams: dict[int, Team]) -> dict[str, Any]:
+    """Values as the preview shows them: the team's name and the line manager's e-mail, not ids."""
+    shown: dict[str, Any] = {}
+    for key, value in values.items():
+        if key == "team_id":
+            shown["team"] = teams[value].label if value in teams else value
+        elif isinstance(value, Staff):
+            shown[key] = value.email
+        else:
+            shown[key] = value
+    return shown
 
 
 def plan_staff(rows: list[Row], report: Report) -> None:
-    people = {s.email: s for s in db.session.scalars(select(Staff))}
+    """Blank optional cells mean "not given": a new person gets role worker and no line manager; an
+    existing person keeps the role and line manager they have."""
+    people = {s.email.lower(): s for s in db.session.scalars(select(Staff))}
     teams_by_name: dict[str, list[Team]] = {}
-    for team in db.session.scalars(select(Team)):
-        teams_by_name.setdefault(team.name.lower(), []).append(team)
-    file_emails: dict[str, int] = {}
-    for row in rows:
-        address = row.cells.get("email", "").strip().lower()
-        if address and address not in file_emails:
-            file_emails[address] = row.line
-    planned: list[tuple[Row, Staff, dict[str, Any], str | None]] = []
+    teams: dict[int, Team] = {}
+    for known_team in db.session.scalars(select(Team).options(selectinload(Team.service))):
+        teams_by_name.setdefault(known_team.name.lower(), []).append(known_team)
+        teams[known_team.id] = known_team
+    in_file = {row.cells.get("email", "").lower() for row in rows}
+    planned: list[_PlannedPerson] = []
     seen: dict[str, int] = {}
     for row in rows:
         check = Checker(row, report.problems)
         before = len(report.problems)
         email = check.email("email")
+        existing = people.get(email) if email is not None else None
         values: dict[str, Any] = {
             "name": check.text("name", NAME_MAX),
             "job_role": check.text("job_role", TEXT_MAX),
             "employment_type": check.choice("employment_type", EMPLOYMENT_TYPES),
             "start_date": check.date("start_date"),
-            "role": check.choice("role", ROLES, default="worker"),
         }
-        team_name = check.text("team", TEXT_MAX)
-        if team_name is not None:
-            matches = teams_by_name.get(team_name.lower(), [])
-            active = [t for t in matches if t.active]
-            if not matches:
-                check.fail("team", f"No team called '{team_name}': import or add the team first")
-            elif not active:
-                check.fail("team", f"Team '{team_name}' is closed")
-            elif len(active) > 1:
-                check.fail("team", f"More than one team is called '{team_name}'")
-            else:
-                values["team_id"] = active[0].id
+        role = check.choice("role", ROLES, required=False)
+        if role is not None or existing is None:
+            values["role"] = role or "worker"
+        team = _team_for(check, teams_by_name)
+        if team is not None:
+            values["team_id"] = team.id
         manager_email = check.email("line_manager_email", required=False)
         if email is not None:
             if email in seen:
                 check.fail("email", f"Same e-mail as line {seen[email]}")
-            seen[email] = row.line
+            seen.setdefault(email, row.line)
         if manager_email is not None:
-            existing_manager = people.get(manager_email)
+            manager = people.get(manager_email)
             if manager_email == email:
                 check.fail("line_manager_email", "Someone cannot be their own line manager")
-            elif existing_manager is None and manager_email not in file_emails:
+            elif manager is None and manager_email not in in_file:
                 check.fail("line_manager_email", f"Nobody with e-mail {manager_email} in TeamOps or in this file")
-            elif existing_manager is not None and not existing_manager.active and manager_email not in file_emails:
+            elif manager is not None and not manager.active:
                 check.fail("line_manager_email", f"{manager_email} has left")
-        if len(report.problems) > before or email is None:
-            continue
-        planned.append((row, people.get(email) or Staff(email=email, active=True), values, manager_email))
-
+        if len(report.problems) == before and email is not None:
+            planned.append(_PlannedPerson(row, email, existing, values, manager_email))
     if report.problems:
         return
-    created = {email: person for person in (p for _, p, _, _ in planned) if person.id is None
-               for email in [person.email]}
-    for row, person, values, manager_email in planned:
-        manager = people.get(manager_email) if manager_email else None
-        if manager_email and manager is None:
-            manager = created[manager_email]
-        values["line_manager"] = manager
-        if person.id is None:
-            shown = {k: (None, _shown(v)) for k, v in values.items() if v is not None}
-            report.changes.append(Change(row.line, "create", person.email, shown, _setter(person, values)))
+    _circles(planned, people, report)
+    if report.problems:
+        return
+
+    created = {plan.email: Staff(email=plan.email, active=True) for plan in planned if plan.existing is None}
+    for plan in planned:
+        values = plan.values
+        if plan.manager_email is not None:
+            values["line_manager"] = people.get(plan.manager_email) or created[plan.manager_email]
+        if plan.existing is None:
+            person = created[plan.email]
+            shown = {k: (None, v) for k, v in _shown(values, teams).items()}
+            report.changes.append(Change(plan.row.line, "create", plan.email, shown, _setter(person, values)))
             continue
-        diff = _diff(person, values)
-        shown = {k: (_shown(old), _shown(new)) for k, (old, new) in diff.items()}
-        report.changes.append(Change(row.line, "update" if diff else "unchanged", person.email, shown,
-                                     _setter(person, values) if diff else None))
+        diff = _diff(plan.existing, values)
+        before_values = _shown({k: old for k, (old, _) in diff.items()}, teams)
+        after_values = _shown({k: new for k, (_, new) in diff.items()}, teams)
+        shown = {k: (before_values[k], after_values[k]) for k in after_values}
+        report.changes.append(Change(plan.row.line, "update" if diff else "unchanged", plan.email, shown,
+                                     _setter(plan.existing, values) if diff else None))
 
 
 @dataclass(frozen=True)
