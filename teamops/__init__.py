@@ -47,7 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     _setup_templates(app)
 
-    from teamops import security
+    from teamops import models, security  # noqa: F401 - models registers every table
     from teamops.admin.routes import bp as admin_bp
     from teamops.audit.routes import bp as audit_bp
     from teamops.auth.routes import bp as auth_bp

@@ -4,6 +4,7 @@ clients per role, and a query counter. TEAMOPS_TEST_DATABASE=postgresql runs eve
 from __future__ import annotations
 
 import contextvars
+import importlib.util
 import itertools
 import os
 import re
@@ -19,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
-from teamops import create_app
+from teamops import ROOT, create_app
 from teamops.auth.passwords import hash_password
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
@@ -64,11 +65,28 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
         with engine.begin() as connection:
             tables = [t.name for t in db.metadata.sorted_tables]
             connection.execute(sqlalchemy.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            _restore_seeded_policy(connection)
         engine.dispose()
     else:
         path = tmp_path / "test.sqlite"
         shutil.copy(database_template, path)
         yield f"sqlite:///{path}"
+
+
+def _restore_seeded_policy(connection: sqlalchemy.Connection) -> None:
+    """Puts back the rows migration 0002 seeds (the default supervision policy) after a truncate."""
+    spec = importlib.util.spec_from_file_location("seed", ROOT / "migrations" / "versions" / "0002_supervision.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    connection.execute(sqlalchemy.text(
+        "INSERT INTO case_types (code, label, interval_count, interval_unit, first_due_on_allocation, source_note) "
+        "VALUES (:code, :label, :count, :unit, :first, :note)"),
+        [dict(zip(("code", "label", "count", "unit", "first", "note"), row, strict=True))
+         for row in module.DEFAULT_CASE_TYPES])
+    connection.execute(sqlalchemy.text(
+        "INSERT INTO supervision_settings (id, case_cap_months, high_risk_cap_months, personal_interval_months) "
+        "VALUES (1, 2, 1, 1)"))
 
 
 class Client(FlaskClient):

@@ -105,7 +105,9 @@ def _audit_flush(session: Session, flush_context: UOWTransaction) -> None:
                 changes = _changes(obj, hidden, creating=action == "create")
                 if action == "update" and not changes:
                     continue
-            rows.append(_row(action, entity, obj.id, f"{action} {entity} {_describe(obj)}", changes))
+            entity_id = getattr(obj, "id", None)
+            rows.append(_row(action, entity, entity_id if isinstance(entity_id, int) else None,
+                             f"{action} {entity} {_describe(obj)}", changes))
     if rows:
         session.connection().execute(insert(AuditEvent), rows)
 

@@ -1,0 +1,1 @@
+"""The read-only reporting API (CONTRACT.md "Reporting API")."""

@@ -1,0 +1,240 @@
+"""The supervision scheduling rules of CONTRACT.md "Scheduling rules", in one module.
+
+Pages, returns and the API all call these functions, so "due", "overdue" and "% in timescale" mean the same
+everywhere. Nothing here is stored: due dates are derived from the last supervision and the current policy.
+Batch functions load what they need in a fixed number of queries, however many cases or people there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, or_, select
+
+from teamops.dates import add_months, add_weeks, month_end
+from teamops.extensions import db
+from teamops.org.models import Staff
+from teamops.supervision.models import (
+    Case,
+    CaseAllocation,
+    CaseDiscussion,
+    CaseType,
+    SupervisionRecord,
+    SupervisionSettings,
+)
+
+OVERDUE, DUE_SOON, OK = "overdue", "due_soon", "ok"
+DUE_SOON_DAYS = 7
+DUE_STATE_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due within 7 days", OK: "In timescale"}
+IN_TIMESCALE_DEFINITION = (
+    "A case is in timescale when its next case supervision is not overdue. \"% in timescale\" for a month "
+    "is taken on the month's last day: open cases that are not overdue, divided by all open cases."
+)
+
+
+@dataclass(frozen=True)
+class Interval:
+    count: int
+    unit: str  # weeks or months
+    first_due_on_allocation: bool = False
+
+    def after(self, day: date) -> date:
+        return add_weeks(day, self.count) if self.unit == "weeks" else add_months(day, self.count)
+
+
+@dataclass(frozen=True)
+class Policy:
+    intervals: dict[str, Interval]
+    case_cap_months: int = 2
+    high_risk_cap_months: int = 1
+    personal_interval_months: int = 1
+
+
+
+
+def load_policy() -> Policy:
+    """The policy as an admin last set it (two small queries)."""
+    settings = db.session.get(SupervisionSettings, 1)
+    intervals = {row.code: Interval(row.interval_count, row.interval_unit, row.first_due_on_allocation)
+                 for row in db.session.scalars(select(CaseType))}
+    if settings is None:
+        return Policy(intervals)
+    return Policy(intervals, settings.case_cap_months, settings.high_risk_cap_months,
+                  settings.personal_interval_months)
+
+
+def case_next_due_on(policy: Policy, case_type: str, high_risk: bool, allocated_on: date,
+                     last_supervised_on: date | None) -> date:
+    """The earliest of: the type's interval, the 2-month cap and (high risk) the 1-month cap, counted from
+    the last case or group supervision, or from allocation when there has been none."""
+    interval = policy.intervals.get(case_type, Interval(policy.case_cap_months, "months"))
+    if last_supervised_on is None and interval.first_due_on_allocation:
+        return allocated_on
+    base = last_supervised_on or allocated_on
+    candidates = [interval.after(base), add_months(base, policy.case_cap_months)]
+    if high_risk:
+        candidates.append(add_months(base, policy.high_risk_cap_months))
+    return min(candidates)
+
+
+def personal_next_due_on(policy: Policy, start_date: date, last_personal_on: date | None) -> date:
+    return add_months(last_personal_on or start_date, policy.personal_interval_months)
+
+
+def due_state(next_due_on: date, on: date) -> str:
+    if next_due_on < on:
+        return OVERDUE
+    if next_due_on <= on + timedelta(days=DUE_SOON_DAYS):
+        return DUE_SOON
+    return OK
+
+
+def days_overdue(next_due_on: date, on: date) -> int:
+    return max(0, (on - next_due_on).days)
+
+
+def percentage(part: int, whole: int) -> float | None:
+    """Rounded half-up to one decimal; None when there is nothing to divide by."""
+    if whole == 0:
+        return None
+    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class CaseDue:
+    case_id: int
+    last_supervised_on: date | None
+    next_due_on: date | None  # None for a case closed on or before the date asked about
+    due_state: str | None
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class PersonDue:
+    staff_id: int
+    last_personal_on: date | None
+    next_due_on: date
+    due_state: str
+    days_overdue: int
+
+
+def last_case_supervisions(case_ids: Iterable[int], on: date) -> dict[int, date]:
+    """Last case or group supervision held on or before ``on``, per case, whoever the worker was (one query)."""
+    ids = list(case_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(CaseDiscussion.case_id, func.max(CaseDiscussion.held_on))
+        .where(CaseDiscussion.held_on <= on, CaseDiscussion.case_id.in_(ids))
+        .group_by(CaseDiscussion.case_id)
+    )
+    return {case_id: held_on for case_id, held_on in rows}
+
+
+def last_personal_supervisions(staff_ids: Iterable[int], on: date) -> dict[int, date]:
+    ids = list(staff_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(SupervisionRecord.worker_id, func.max(SupervisionRecord.held_on))
+        .where(SupervisionRecord.kind == "personal", SupervisionRecord.held_on <= on,
+               SupervisionRecord.worker_id.in_(ids))
+        .group_by(SupervisionRecord.worker_id)
+    )
+    return {staff_id: held_on for staff_id, held_on in rows}
+
+
+def case_dues(cases: Iterable[Case], on: date, policy: Policy | None = None) -> dict[int, CaseDue]:
+    """Due date and state at ``on`` for each case."""
+    cases = list(cases)
+    policy = policy or load_policy()
+    last = last_case_supervisions((c.id for c in cases), on)
+    result = {}
+    for case in cases:
+        last_on = last.get(case.id)
+        if case.closed_on is not None and case.closed_on <= on:
+            result[case.id] = CaseDue(case.id, last_on, None, None, 0)
+            continue
+        next_due = case_next_due_on(policy, case.case_type_code, case.high_risk, case.allocated_on, last_on)
+        result[case.id] = CaseDue(case.id, last_on, next_due, due_state(next_due, on), days_overdue(next_due, on))
+    return result
+
+
+def person_dues(people: Iterable[Staff], on: date, policy: Policy | None = None) -> dict[int, PersonDue]:
+    """Personal supervision due date and state at ``on`` for each person."""
+    people = list(people)
+    policy = policy or load_policy()
+    last = last_personal_supervisions((p.id for p in people), on)
+    result = {}
+    for person in people:
+        last_on = last.get(person.id)
+        next_due = personal_next_due_on(policy, person.start_date, last_on)
+        result[person.id] = PersonDue(person.id, last_on, next_due, due_state(next_due, on),
+                                      days_overdue(next_due, on))
+    return result
+
+
+@dataclass(frozen=True)
+class OpenCaseAt:
+    case: Case
+    worker_id: int
+    in_timescale: bool
+
+
+def open_cases_at(end: date, worker_ids: Iterable[int] | None = None,
+                  policy: Policy | None = None) -> list[OpenCaseAt]:
+    """Cases open at ``end`` (allocated on or before it, not closed on or before it), each with the worker
+    it was allocated to that day and whether it was in timescale (not overdue) then."""
+    held_by = (
+        select(CaseAllocation.case_id, CaseAllocation.worker_id)
+        .where(CaseAllocation.from_date <= end,
+               or_(CaseAllocation.to_date.is_(None), CaseAllocation.to_date > end))
+        .subquery()
+    )
+    query = (
+        select(Case, held_by.c.worker_id)
+        .join(held_by, held_by.c.case_id == Case.id)
+        .where(Case.allocated_on <= end, or_(Case.closed_on.is_(None), Case.closed_on > end))
+    )
+    if worker_ids is not None:
+        query = query.where(held_by.c.worker_id.in_(list(worker_ids)))
+    rows = db.session.execute(query).all()
+    dues = case_dues([case for case, _ in rows], end, policy)
+    return [OpenCaseAt(case, worker_id, dues[case.id].due_state != OVERDUE) for case, worker_id in rows]
+
+
+def month_end_of(month: str) -> date:
+    """``YYYY-MM`` to that month's last day; ValueError for anything else."""
+    if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
+        raise ValueError("Give a month as YYYY-MM, for example 2026-03")
+    year, number = int(month[:4]), int(month[5:])
+    if not 1 <= number <= 12 or not 1900 < year < 2200:
+        raise ValueError("Give a real month, for example 2026-03")
+    return month_end(year, number)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    cases_open: int
+    cases_in_timescale: int
+
+    @property
+    def pct_in_timescale(self) -> float | None:
+        return percentage(self.cases_in_timescale, self.cases_open)
+
+
+def compliance_by_worker(open_cases: Iterable[OpenCaseAt]) -> dict[int, Compliance]:
+    totals: dict[int, list[int]] = {}
+    for row in open_cases:
+        counts = totals.setdefault(row.worker_id, [0, 0])
+        counts[0] += 1
+        counts[1] += row.in_timescale
+    return {worker_id: Compliance(n, ok) for worker_id, (n, ok) in totals.items()}
+
+
+def total(compliances: Iterable[Compliance]) -> Compliance:
+    items = list(compliances)
+    return Compliance(sum(c.cases_open for c in items), sum(c.cases_in_timescale for c in items))

@@ -1,0 +1,1 @@
+"""Supervision: policy, cases, bookings, records, oversight, actions and the due-date rules."""

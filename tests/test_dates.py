@@ -1,0 +1,61 @@
+"""Date rules from DOMAIN.md and CONTRACT.md, with the documents' own examples."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from teamops import dates
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),
+        (date(2025, 12, 31), 2, date(2026, 2, 28)),
+        (date(2026, 3, 31), 1, date(2026, 4, 30)),
+        (date(2026, 11, 15), 2, date(2027, 1, 15)),
+        (date(2028, 2, 29), 12, date(2029, 2, 28)),
+    ],
+)
+def test_add_months_clamps_to_month_end(day, months, expected):
+    assert dates.add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "employment", "ends"),
+    [
+        (date(2026, 12, 22), "permanent", date(2027, 1, 7)),
+        (date(2026, 12, 22), "agency", date(2026, 12, 30)),
+        (date(2026, 11, 21), "agency", date(2026, 11, 27)),  # a Saturday start begins on Monday
+    ],
+)
+def test_induction_end_counts_working_days(start, employment, ends):
+    assert dates.induction_ends_on(start, employment) == ends
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "due"),
+    [
+        (2026, 3, date(2026, 4, 7)),  # Good Friday 3 April and Easter Monday 6 April
+        (2026, 12, date(2027, 1, 4)),  # New Year's Day is the first Friday
+        (2026, 10, date(2026, 11, 6)),
+        (2026, 4, date(2026, 5, 1)),
+    ],
+)
+def test_return_due_on_first_friday_or_next_working_day(year, month, due):
+    assert dates.return_due_on(year, month) == due
+
+
+def test_bank_holidays_come_from_the_library():
+    assert dates.is_bank_holiday(date(2026, 12, 28))  # Boxing Day substitute
+    assert not dates.is_working_day(date(2026, 8, 31))  # Summer bank holiday (England and Wales)
+    assert dates.is_working_day(date(2026, 11, 30))
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "2026-13-01", "30/01/2026", "2026-1-5", "", "tomorrow"])
+def test_parse_iso_date_refuses(text):
+    with pytest.raises(ValueError):
+        dates.parse_iso_date(text)
