@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 
 from teamops.org.models import Service, Staff, Team
 
@@ -46,12 +46,28 @@ def staff_in_reach(user: Staff) -> Select[tuple[Staff]]:
     return query if ids is None else query.where(Staff.team_id.in_(ids))
 
 
+def cases_in_reach(user: Staff) -> Select[tuple[Any]]:
+    """Cases whose allocated worker is in reach: a worker's own, a manager's teams', QAIT all; admins none
+    (they configure TeamOps but do not read case or record content)."""
+    from teamops.supervision.models import Case
+
+    query = select(Case).join(Staff, Staff.id == Case.worker_id)
+    if user.role == "admin":
+        return query.where(false())
+    if user.role == "worker":
+        return query.where(Case.worker_id == user.id)
+    ids = reach_team_ids(user)
+    return query if ids is None else query.where(Staff.team_id.in_(ids))
+
+
 def _team_of(obj: Any) -> Team | None:
+    """The team an object belongs to: a team, a person's team, or the team of a case's or record's worker."""
     if isinstance(obj, Team):
         return obj
     if isinstance(obj, Staff):
         return obj.team
-    return None
+    worker = getattr(obj, "worker", None)
+    return worker.team if isinstance(worker, Staff) else None
 
 
 def _oversees(user: Staff, obj: Any) -> bool:
@@ -64,7 +80,20 @@ def _oversees(user: Staff, obj: Any) -> bool:
         return team.service_id == user.team.service_id
     if user.role == "team_manager":
         return team.id == user.team_id
-    return isinstance(obj, Staff) and obj.id == user.id
+    if isinstance(obj, Staff):
+        return obj.id == user.id
+    return getattr(obj, "worker_id", None) == user.id
+
+
+def _manages(user: Staff, obj: Any) -> bool:
+    """Team and service managers run supervision for the teams they oversee."""
+    return user.role in ("team_manager", "service_manager") and (obj is None or _oversees(user, obj))
+
+
+def _reads_records(user: Staff, obj: Any) -> bool:
+    if user.role == "admin":
+        return False
+    return obj is None or _oversees(user, obj)
 
 
 POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
@@ -73,6 +102,9 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_audit": lambda user, obj: user.role == "admin",
     "view_team": lambda user, obj: obj is None or _oversees(user, obj),
     "view_staff": lambda user, obj: obj is None or _oversees(user, obj),
+    "view_case": _reads_records,
+    "manage_cases": _manages,
+    "manage_policy": lambda user, obj: user.role == "admin",
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "service_manager" and user.team.service_id == obj.id),
 }
