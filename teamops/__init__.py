@@ -49,13 +49,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from teamops import models, security  # noqa: F401 - models registers every table
     from teamops.admin.routes import bp as admin_bp
+    from teamops.api.routes import bp as api_bp
     from teamops.audit.routes import bp as audit_bp
     from teamops.auth.routes import bp as auth_bp
+    from teamops.bookings.routes import bp as bookings_bp
+    from teamops.cases.routes import bp as cases_bp
     from teamops.cli import cli
+    from teamops.dashboards.routes import bp as dashboards_bp
     from teamops.home.routes import bp as home_bp
     from teamops.imports.routes import bp as imports_bp
+    from teamops.policy.routes import bp as policy_bp
+    from teamops.records.routes import bp as records_bp
 
-    for blueprint in (auth_bp, home_bp, admin_bp, audit_bp, imports_bp):
+    for blueprint in (auth_bp, home_bp, admin_bp, audit_bp, imports_bp, cases_bp, policy_bp, bookings_bp,
+                      records_bp, dashboards_bp, api_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(cli)
     security.install(app)

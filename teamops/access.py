@@ -103,7 +103,15 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_team": lambda user, obj: obj is None or _oversees(user, obj),
     "view_staff": lambda user, obj: obj is None or _oversees(user, obj),
     "view_case": _reads_records,
+    "view_record": _reads_records,
     "manage_cases": _manages,
+    "supervise": _manages,
+    "resolve_escalations": lambda user, obj: user.role == "service_manager" and (obj is None or _oversees(user, obj)),
+    "view_team_dashboard": lambda user, obj: user.role in ("team_manager", "service_manager", "qait")
+    and (obj is None or _oversees(user, obj)),
+    "view_service_dashboard": lambda user, obj: user.role in ("service_manager", "qait"),
+    "view_all_teams": lambda user, obj: user.role == "qait",
+    "use_api": lambda user, obj: True,
     "manage_policy": lambda user, obj: user.role == "admin",
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "service_manager" and user.team.service_id == obj.id),

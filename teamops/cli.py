@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from teamops.auth.passwords import hash_password, password_problem
 from teamops.extensions import db
-from teamops.imports.services import KINDS
-from teamops.org.models import Service, Staff, Team
+from teamops.imports.services import KINDS, is_email
+from teamops.org.models import NAME_MAX, Service, Staff, Team
 
 cli = AppGroup("teamops", help="TeamOps administration commands.")
 
@@ -46,7 +46,11 @@ def create_admin_command(email: str, name: str) -> None:
     from teamops.org.services import normalise_email
 
     g.audit_actor = "cli:create-admin"
-    email = normalise_email(email)
+    email, name = normalise_email(email), name.strip()
+    if not is_email(email):
+        raise click.ClickException(f"'{email}' is not an e-mail address")
+    if not name or len(name) > NAME_MAX:
+        raise click.ClickException(f"Give a name of 1 to {NAME_MAX} characters")
     if db.session.scalar(select(Staff.id).where(Staff.email == email)) is not None:
         raise click.ClickException(f"{email} already has an account")
     password = os.environ.get("TEAMOPS_ADMIN_PASSWORD") or click.prompt(
@@ -61,7 +65,7 @@ def create_admin_command(email: str, name: str) -> None:
         db.session.add(team)
     from teamops.dates import today
 
-    db.session.add(Staff(email=email, name=name.strip(), team=team, role="admin", job_role="Administrator",
+    db.session.add(Staff(email=email, name=name, team=team, role="admin", job_role="Administrator",
                          employment_type="permanent", start_date=today(), password_hash=hash_password(password)))
     db.session.commit()
     click.echo(f"Admin {email} created.")

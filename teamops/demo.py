@@ -50,6 +50,24 @@ def _person(email: str, name: str, team: Team, role: str, job_role: str, start: 
     return staff
 
 
+def _service(name: str) -> Service:
+    """The service of that name, made if missing: an imported "Youth Justice" is reused, not duplicated."""
+    service = db.session.scalar(select(Service).where(Service.name == name))
+    if service is None:
+        service = Service(name=name)
+        db.session.add(service)
+        db.session.flush()
+    return service
+
+
+def _team(service: Service, name: str, office_base: str) -> Team:
+    team = db.session.scalar(select(Team).where(Team.service_id == service.id, Team.name == name))
+    if team is None:
+        team = Team(service=service, name=name, office_base=office_base)
+        db.session.add(team)
+    return team
+
+
 def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     """Creates the demo organisation if it is missing; running it again changes nothing."""
     if db.session.scalar(select(Staff.id).where(Staff.email == "admin@example.org")) is not None:
@@ -57,13 +75,8 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     rng = random.Random(2026)  # noqa: S311 - reproducible fictional data, not security
     on = today()
     demo_hash = hash_password(DEMO_PASSWORD)
-    teams: list[Team] = []
-    for service_name, team_rows in SERVICES.items():
-        service = Service(name=service_name)
-        db.session.add(service)
-        for team_name, base in team_rows:
-            teams.append(Team(service=service, name=team_name, office_base=base))
-    db.session.add_all(teams)
+    teams = [_team(_service(service_name), team_name, base)
+             for service_name, team_rows in SERVICES.items() for team_name, base in team_rows]
     db.session.flush()
     north = teams[0]
     leadership = next(t for t in teams if t.name == "Children's Social Care Leadership")

@@ -1,16 +1,15 @@
-"""What every template can use: navigation for the signed-in role, date formats."""
+"""What every template can use: the main menu, date formats, the policy check."""
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
 
-from flask import Flask, request, url_for
-from flask_login import current_user
+from flask import Flask
 
 from teamops.access import can
 from teamops.dates import LONDON
+from teamops.navigation import navigation
 
 
 def format_date(value: date | None) -> str:
@@ -20,30 +19,6 @@ def format_date(value: date | None) -> str:
 def format_datetime(value: datetime | None) -> str:
     """Local (UK) time for people; stored values stay UTC."""
     return value.astimezone(LONDON).strftime("%-d %B %Y, %H:%M") if value else ""
-
-
-def navigation() -> list[dict[str, Any]]:
-    """Service navigation items for what this person's role can reach."""
-    if not current_user.is_authenticated:
-        return []
-    items = [("Home", "home.index", "signed_in")]
-    items += [
-        ("Teams", "admin.teams", "view_team"),
-        ("Staff", "admin.staff", "view_staff"),
-        ("Services", "admin.services", "manage_organisation"),
-        ("Import", "imports.upload", "manage_organisation"),
-        ("Audit trail", "audit.index", "view_audit"),
-    ]
-    shown = []
-    for label, endpoint, action in items:
-        if endpoint in {"admin.teams", "admin.staff"} and current_user.role == "worker":
-            continue
-        if can(action):
-            href = url_for(endpoint)
-            shown.append({"text": label, "href": href,
-                          "active": request.endpoint == endpoint or request.path.startswith(href + "/")
-                          if href != "/" else request.endpoint == endpoint})
-    return shown
 
 
 def install(app: Flask) -> None:

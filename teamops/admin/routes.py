@@ -14,10 +14,14 @@ from teamops.admin.forms import SearchForm, ServiceForm, StaffForm, TeamForm
 from teamops.auth.services import issue_password_link
 from teamops.extensions import db
 from teamops.forms import ActionForm
+from teamops.navigation import nav_item
 from teamops.org import services
 from teamops.org.models import Service, Staff, Team
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+nav_item("Teams", "admin.teams", "view_team", 60, roles=("team_manager", "service_manager", "qait", "admin"))
+nav_item("Staff", "admin.staff", "view_staff", 70, roles=("team_manager", "service_manager", "qait", "admin"))
+nav_item("Services", "admin.services", "manage_organisation", 80)
 
 
 def _page_number() -> int:

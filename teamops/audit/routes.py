@@ -10,9 +10,11 @@ from teamops.access import requires
 from teamops.audit.forms import AuditFilterForm
 from teamops.audit.models import AuditEvent
 from teamops.dates import LONDON
+from teamops.navigation import nav_item
 from teamops.org.services import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+nav_item("Audit trail", "audit.index", "view_audit", 100)
 
 
 def _local_midnight(day: Any) -> datetime:

@@ -8,8 +8,10 @@ from flask_login import current_user
 from teamops.access import requires
 from teamops.dates import today
 from teamops.home import services
+from teamops.navigation import nav_item
 
 bp = Blueprint("home", __name__)
+nav_item("Home", "home.index", "signed_in", 0)
 
 
 @bp.route("/")

@@ -13,8 +13,10 @@ from teamops.forms import ActionForm
 from teamops.imports.forms import UploadForm
 from teamops.imports.models import PendingImport
 from teamops.imports.services import KINDS, run_import
+from teamops.navigation import nav_item
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
+nav_item("Import", "imports.upload", "manage_organisation", 90)
 
 PREVIEW_ROWS = 200
 

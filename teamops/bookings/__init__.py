@@ -1,0 +1,1 @@
+"""Supervision bookings: planned sessions between a manager and a worker."""

@@ -1,0 +1,1 @@
+"""Cases (case-system references only) and management oversight."""

@@ -1,0 +1,1 @@
+"""Dashboards: manager, worker, service manager and QAIT views of supervision."""

@@ -1,0 +1,1 @@
+"""The supervision policy: case-type intervals and caps, edited by admins."""

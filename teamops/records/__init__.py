@@ -1,0 +1,1 @@
+"""Supervision records, actions, escalations and record versions."""
