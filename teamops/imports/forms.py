@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import hashlib
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField
+from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired
 
 from teamops.imports.services import KINDS
@@ -18,3 +20,14 @@ class UploadForm(FlaskForm):
 
         if field.data is None or not getattr(field.data, "filename", ""):
             raise ValidationError("Select a CSV file")
+
+
+def content_digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+class ConfirmForm(FlaskForm):
+    """The confirm button carries the digest of the file previewed, so an old preview (its id since reused by
+    another upload) can never confirm a file its reader has not seen."""
+
+    digest = HiddenField()

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 
 from teamops.access import requires
 from teamops.dates import utcnow
 from teamops.extensions import db
-from teamops.forms import ActionForm
-from teamops.imports.forms import UploadForm
+from teamops.imports.forms import ConfirmForm, UploadForm, content_digest
 from teamops.imports.models import PendingImport
 from teamops.imports.services import KINDS, run_import
 from teamops.navigation import nav_item
@@ -19,6 +19,7 @@ bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 nav_item("Import", "imports.upload", "manage_organisation", 90)
 
 PREVIEW_ROWS = 200
+PENDING_KEPT_FOR = timedelta(days=1)
 
 
 def _pending(pending_id: int) -> PendingImport:
@@ -39,13 +40,17 @@ def upload() -> Any:
         if report.problems:
             return render_template("imports/preview.html", report=report, kind=form.kind.data,
                                    filename=filename, pending=None, limit=PREVIEW_ROWS), 400
-        db.session.execute(delete(PendingImport).where(PendingImport.uploaded_by_id == current_user.id))
+        # One waiting file per admin; files nobody confirmed within a day go (they hold personal data).
+        db.session.execute(delete(PendingImport).where(or_(
+            PendingImport.uploaded_by_id == current_user.id,
+            PendingImport.uploaded_at < utcnow() - PENDING_KEPT_FOR)))
         pending = PendingImport(kind=form.kind.data, filename=filename, content=content,
                                 uploaded_by_id=current_user.id, uploaded_at=utcnow())
         db.session.add(pending)
         db.session.commit()
+        confirm_form = ConfirmForm(formdata=None, digest=content_digest(content))
         return render_template("imports/preview.html", report=report, kind=form.kind.data, filename=filename,
-                               pending=pending, action_form=ActionForm(), limit=PREVIEW_ROWS)
+                               pending=pending, action_form=confirm_form, limit=PREVIEW_ROWS)
     status = 400 if request.method == "POST" else 200
     return render_template("imports/upload.html", form=form, kinds=KINDS), status
 
@@ -54,8 +59,12 @@ def upload() -> Any:
 @requires("manage_organisation")
 def confirm(pending_id: int) -> Any:
     pending = _pending(pending_id)
-    if not ActionForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
+    if form.digest.data != content_digest(pending.content):
+        flash("That preview is out of date: nothing was imported. Check the file again.", "info")
+        return redirect(url_for("imports.upload"), 303)
     kind, content, filename = pending.kind, pending.content, pending.filename
     report = run_import(kind, content)
     if report.problems:

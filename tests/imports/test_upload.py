@@ -32,6 +32,13 @@ def confirm_url(page: str) -> str:
     return match.group(1)
 
 
+def confirm(client: Any, page: str) -> Any:
+    """Presses the preview's import button: posts its form, hidden fields included."""
+    digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]+)"', page)
+    assert digest is not None, "no digest on the preview's import button"
+    return client.post_form(confirm_url(page), {"digest": digest.group(1)})
+
+
 @pytest.fixture
 def admin(as_role: Any) -> Any:
     return as_role("admin")
@@ -70,7 +77,7 @@ def test_confirm_imports_and_records_the_admin_in_the_audit_trail(admin, org):
     text = staff_csv(staff_row("new.one@example.org", name="New One", line_manager_email="tm@example.org"))
     preview = upload(admin, text).get_data(as_text=True)
 
-    response = admin.post_form(confirm_url(preview))
+    response = confirm(admin, preview)
 
     assert response.status_code == 303
     assert response.headers["Location"].endswith(URL)
@@ -86,10 +93,9 @@ def test_confirm_imports_and_records_the_admin_in_the_audit_trail(admin, org):
 
 def test_confirming_twice_imports_once(admin):
     preview = upload(admin, staff_csv(staff_row("new.one@example.org"))).get_data(as_text=True)
-    url = confirm_url(preview)
-    assert admin.post_form(url).status_code == 303
+    assert confirm(admin, preview).status_code == 303
     state = database_state()
-    assert admin.post_form(url).status_code == 404
+    assert confirm(admin, preview).status_code == 404
     assert database_state() == state
 
 
@@ -97,7 +103,7 @@ def test_teams_upload(admin):
     preview = upload(admin, "service,team,office_base\nEarly Help,Early Help Hub,Castle Yard\n", kind="teams")
     assert preview.status_code == 200
     assert "1 to create" in preview.get_data(as_text=True)
-    assert admin.post_form(confirm_url(preview.get_data(as_text=True))).status_code == 303
+    assert confirm(admin, preview.get_data(as_text=True)).status_code == 303
     assert "Early Help Hub" in admin.get("/admin/teams").get_data(as_text=True)
 
 
@@ -161,7 +167,7 @@ def test_confirm_checks_the_file_again(admin, org):
     org["teams"]["north"].active = False  # closed between preview and confirm
     db.session.commit()
 
-    response = admin.post_form(confirm_url(preview))
+    response = confirm(admin, preview)
 
     assert response.status_code == 400
     assert "closed" in response.get_data(as_text=True)
@@ -179,7 +185,7 @@ def test_another_admin_cannot_confirm_my_upload(app, admin, make, org):
     other_admin = make.staff("admin", org["teams"]["north"], email="other.admin@example.org")
     other = app.test_client()
     sign_in(other, other_admin)
-    assert other.post_form(confirm_url(preview)).status_code == 404
+    assert confirm(other, preview).status_code == 404
     assert person("new.one@example.org") is None
 
 
@@ -197,3 +203,53 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
     response = client.get(URL)
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_a_file_that_changes_nothing_offers_no_import_button(admin, org):
+    worker = org["worker"]
+    text = staff_csv(staff_row(worker.email, name=worker.name, start_date="2020-01-06"))
+    response = upload(admin, text)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "1 unchanged" in page and "Nothing to import" in page
+    assert CONFIRM.search(page) is None
+
+
+def test_the_page_states_the_size_limit(admin):
+    assert "5 MB at most" in admin.get(URL).get_data(as_text=True)
+
+
+def test_a_new_upload_replaces_my_waiting_one_and_clears_stale_ones(admin, make, org):
+    from datetime import timedelta
+
+    from teamops.dates import utcnow
+    from teamops.imports.models import PendingImport
+
+    other = make.staff("admin", org["teams"]["north"], email="other.admin@example.org")
+    db.session.add(PendingImport(kind="staff", filename="old.csv", content=b"x", uploaded_by_id=other.id,
+                                 uploaded_at=utcnow() - timedelta(days=2)))
+    db.session.add(PendingImport(kind="staff", filename="recent.csv", content=b"x", uploaded_by_id=other.id,
+                                 uploaded_at=utcnow()))
+    db.session.commit()
+    first = upload(admin, staff_csv(staff_row("one@example.org"))).get_data(as_text=True)
+    second = upload(admin, staff_csv(staff_row("two@example.org"))).get_data(as_text=True)
+
+    db.session.rollback()
+    assert sorted(db.session.scalars(select(PendingImport.filename))) == ["recent.csv", "staff.csv"]
+    assert confirm(admin, second).status_code == 303
+    assert person("two@example.org") is not None and person("one@example.org") is None
+    assert confirm(admin, first).status_code == 404
+
+
+def test_an_old_preview_cannot_confirm_a_newer_upload(admin):
+    """The confirm button of the first preview must not import the second file, whatever id it got."""
+    first_page = upload(admin, staff_csv(staff_row("one@example.org"))).get_data(as_text=True)
+    token = re.search(r'name="digest" type="hidden" value="([0-9a-f]+)"', first_page)
+    assert token is not None
+    second_page = upload(admin, staff_csv(staff_row("two@example.org"))).get_data(as_text=True)
+
+    response = admin.post_form(confirm_url(second_page), {"digest": token.group(1)})
+
+    assert response.status_code == 303
+    assert "out of date" in admin.get(URL).get_data(as_text=True)
+    assert person("one@example.org") is None and person("two@example.org") is None
