@@ -26,6 +26,7 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["endpoints"] = app.view_functions  # "records.show" in endpoints: link only if it exists
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

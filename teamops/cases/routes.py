@@ -1,5 +1,166 @@
+"""Cases: list with due dates, a case's page, and the manager's writes (create, allocate, close, oversight)."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
 
-bp = Blueprint("cases", __name__)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from teamops.access import authorize, cases_in_reach, requires, staff_in_reach
+from teamops.cases import services
+from teamops.cases.forms import (
+    CASE_REF_HINT,
+    CaseDetailsForm,
+    CaseForm,
+    CaseSearchForm,
+    CloseForm,
+    OversightForm,
+    ReallocateForm,
+)
+from teamops.dates import today
+from teamops.extensions import db
+from teamops.forms import ActionForm
+from teamops.navigation import nav_item
+from teamops.scheduling import IN_TIMESCALE_DEFINITION, case_dues
+from teamops.supervision import services as supervision
+from teamops.supervision.models import OVERSIGHT_LABELS, Case
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+nav_item("Cases", "cases.index", "view_case", 20, roles=("worker", "team_manager", "service_manager", "qait"))
+
+
+def _case(case_id: int, action: str = "view_case") -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    authorize(action, case)
+    return case
+
+
+def _manager_workers() -> list[Any]:
+    return services.workers_for(current_user, staff_in_reach(current_user))
+
+
+@bp.route("")
+@requires("view_case")
+def index() -> Any:
+    form = CaseSearchForm(request.args)
+    form.validate()
+    rows = services.case_rows(cases_in_reach(current_user), form.q.data or "", form.show.data or "open", today())
+    page_arg = request.args.get("page", "1")
+    page = int(page_arg) if page_arg.isdigit() and len(page_arg) < 6 else 1
+    pages = max(1, -(-len(rows) // services.PER_PAGE))
+    page = min(max(page, 1), pages)
+    context = {"rows": rows[(page - 1) * services.PER_PAGE: page * services.PER_PAGE], "total": len(rows),
+               "page": {"page": page, "pages": pages, "total": len(rows)}, "search": form,
+               "definition": IN_TIMESCALE_DEFINITION}
+    template = "cases/_results.html" if request.headers.get("HX-Request") else "cases/index.html"
+    return render_template(template, **context)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("manage_cases")
+def new() -> Any:
+    form = CaseForm()
+    form.set_workers(_manager_workers())
+    if form.validate_on_submit():
+        worker = form.workers[form.worker_id.data]
+        case = supervision.create_case(form.case_ref.data or "", form.case_type_code.data or "",
+                                       bool(form.high_risk.data), worker, form.allocated_on.data)  # type: ignore[arg-type]
+        flash(f"Case {case.case_ref} added and allocated to {worker.name}.", "success")
+        return redirect(url_for("cases.show", case_id=case.id), 303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("cases/new.html", form=form, case_ref_hint=CASE_REF_HINT), status
+
+
+@bp.route("/<int:case_id>")
+@requires("view_case")
+def show(case_id: int) -> Any:
+    case = _case(case_id)
+    return _render_case(case)
+
+
+def _render_case(case: Case, status: int = 200, **forms: Any) -> Any:
+    due = case_dues([case], today())[case.id]
+    manage = current_user.role in ("team_manager", "service_manager") and not case.closed_on
+    details = forms.get("details_form") or CaseDetailsForm(obj=case)
+    reallocate = forms.get("reallocate_form") or ReallocateForm(formdata=None)
+    reallocate.set_workers([w for w in _manager_workers() if w.id != case.worker_id] if manage else [])
+    context = {
+        "case": case, "due": due, "manage": manage, "definition": IN_TIMESCALE_DEFINITION,
+        "details_form": details, "reallocate_form": reallocate,
+        "close_form": forms.get("close_form") or CloseForm(formdata=None),
+        "oversight_form": forms.get("oversight_form") or OversightForm(formdata=None),
+        "oversight_labels": OVERSIGHT_LABELS, "action_form": ActionForm(),
+        **services.history(case),
+    }
+    return render_template("cases/show.html", **context), status
+
+
+@bp.route("/<int:case_id>/details", methods=["POST"])
+@requires("manage_cases")
+def details(case_id: int) -> Any:
+    case = _case(case_id, "manage_cases")
+    form = CaseDetailsForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 400, details_form=form)
+    supervision.update_case(case, form.case_type_code.data or "", bool(form.high_risk.data))
+    flash("Case type and risk saved. Due dates follow the new policy at once.", "success")
+    return redirect(url_for("cases.show", case_id=case.id), 303)
+
+
+@bp.route("/<int:case_id>/reallocate", methods=["POST"])
+@requires("manage_cases")
+def reallocate(case_id: int) -> Any:
+    case = _case(case_id, "manage_cases")
+    form = ReallocateForm()
+    form.set_workers([w for w in _manager_workers() if w.id != case.worker_id])
+    if case.closed_on is not None:
+        abort(400)
+    if form.validate_on_submit() and form.from_date.data and form.from_date.data < case.allocated_on:
+        form.from_date.errors = ["The new allocation cannot start before the case was first allocated"]
+    elif form.validate_on_submit():
+        worker = form.workers[form.worker_id.data]
+        supervision.reallocate(case, worker, form.from_date.data)  # type: ignore[arg-type]
+        flash(f"Case {case.case_ref} reallocated to {worker.name}. Its supervision history stays with it.",
+              "success")
+        return redirect(url_for("cases.show", case_id=case.id), 303)
+    return _render_case(case, 400, reallocate_form=form)
+
+
+@bp.route("/<int:case_id>/close", methods=["POST"])
+@requires("manage_cases")
+def close(case_id: int) -> Any:
+    case = _case(case_id, "manage_cases")
+    form = CloseForm()
+    if form.validate_on_submit() and form.closed_on.data and form.closed_on.data < case.allocated_on:
+        form.closed_on.errors = ["A case cannot close before it was allocated"]
+    elif form.validate_on_submit():
+        supervision.close_case(case, form.closed_on.data)  # type: ignore[arg-type]
+        flash(f"Case {case.case_ref} closed.", "success")
+        return redirect(url_for("cases.show", case_id=case.id), 303)
+    return _render_case(case, 400, close_form=form)
+
+
+@bp.route("/<int:case_id>/reopen", methods=["POST"])
+@requires("manage_cases")
+def reopen(case_id: int) -> Any:
+    case = _case(case_id, "manage_cases")
+    if ActionForm().validate_on_submit():
+        supervision.reopen_case(case)
+        flash(f"Case {case.case_ref} reopened.", "success")
+    return redirect(url_for("cases.show", case_id=case.id), 303)
+
+
+@bp.route("/<int:case_id>/oversight", methods=["POST"])
+@requires("manage_cases")
+def oversight(case_id: int) -> Any:
+    case = _case(case_id, "manage_cases")
+    form = OversightForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 400, oversight_form=form)
+    services.add_oversight(case, current_user, form.kind.data or "", form.entry_date.data,  # type: ignore[arg-type]
+                           form.decision.data or "", form.rationale.data or "")
+    flash("Management oversight recorded.", "success")
+    return redirect(url_for("cases.show", case_id=case.id) + "#oversight", 303)

@@ -1,0 +1,105 @@
+"""Case forms. A case is a case-system reference only: the forms say so and refuse anything else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
+
+from teamops.dates import today
+from teamops.extensions import db
+from teamops.forms import IsoDateField, year_between
+from teamops.org.models import Staff
+from teamops.supervision.models import CASE_REF_PATTERN, LONG_TEXT, OVERSIGHT_LABELS, Case, CaseType
+
+CASE_REF_HINT = ("The case-recording system's reference, for example a Mosaic ID such as 1234567. "
+                 "Letters, numbers and hyphens only, up to 32. Never a child's name.")
+
+
+def _not_future(form: FlaskForm, field: Any) -> None:
+    if field.data and field.data > today():
+        raise ValidationError("The date cannot be in the future")
+
+
+def _worker_choices(workers: list[Staff]) -> list[tuple[int, str]]:
+    return [(0, "Select a worker")] + [(w.id, f"{w.name} ({w.team.name})") for w in workers]
+
+
+class WorkerChoiceMixin:
+    worker_id: SelectField
+    workers: dict[int, Staff]
+
+    def set_workers(self, workers: list[Staff]) -> None:
+        self.worker_id.choices = _worker_choices(workers)
+        self.workers = {w.id: w for w in workers}
+
+    def validate_worker_id(self, field: SelectField) -> None:
+        if not field.data:
+            raise ValidationError("Select the worker the case is allocated to")
+        if field.data not in self.workers:
+            raise ValidationError("Choose an active worker in a team you manage")
+
+
+class CaseForm(WorkerChoiceMixin, FlaskForm):
+    case_ref = StringField("Case reference", validators=[
+        DataRequired("Enter the case reference"), Length(max=32, message="Case references are 32 characters or fewer"),
+        Regexp(CASE_REF_PATTERN, message="Use only letters, numbers and hyphens: the case system's reference, "
+                                         "never a name")])
+    case_type_code = SelectField("Case type", validators=[DataRequired("Select the case type")])
+    high_risk = BooleanField("High risk (supervised at least monthly)")
+    worker_id = SelectField("Allocated worker", coerce=int, validate_choice=False)
+    allocated_on = IsoDateField("Allocation date", validators=[
+        InputRequired("Enter the allocation date"), year_between(2000, 2099), _not_future])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case_type_code.choices = [("", "Select a case type")] + [
+            (t.code, f"{t.label} ({t.code})") for t in db.session.scalars(select(CaseType).order_by(CaseType.label))]
+
+    def validate_case_ref(self, field: StringField) -> None:
+        ref = (field.data or "").strip()
+        if db.session.scalar(select(Case.id).where(func.lower(Case.case_ref) == ref.lower())) is not None:
+            raise ValidationError("A case with this reference is already in TeamOps")
+
+
+class CaseDetailsForm(FlaskForm):
+    case_type_code = SelectField("Case type", validators=[DataRequired("Select the case type")])
+    high_risk = BooleanField("High risk (supervised at least monthly)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case_type_code.choices = [
+            (t.code, f"{t.label} ({t.code})") for t in db.session.scalars(select(CaseType).order_by(CaseType.label))]
+
+
+class ReallocateForm(WorkerChoiceMixin, FlaskForm):
+    worker_id = SelectField("New worker", coerce=int, validate_choice=False)
+    from_date = IsoDateField("Allocated to them from", validators=[
+        InputRequired("Enter the date the new worker takes the case"), year_between(2000, 2099), _not_future])
+
+
+class CloseForm(FlaskForm):
+    closed_on = IsoDateField("Closure date", validators=[
+        InputRequired("Enter the closure date"), year_between(2000, 2099), _not_future])
+
+
+class OversightForm(FlaskForm):
+    kind = SelectField("Kind of oversight", choices=[("", "Select the kind"), *OVERSIGHT_LABELS.items()],
+                       validators=[DataRequired("Select the kind of oversight")])
+    entry_date = IsoDateField("Date", validators=[InputRequired("Enter the date"), year_between(2000, 2099),
+                                                  _not_future])
+    decision = TextAreaField("Decision", validators=[DataRequired("Enter the decision"), Length(max=LONG_TEXT)])
+    rationale = TextAreaField("Rationale", validators=[DataRequired("Enter the rationale"), Length(max=LONG_TEXT)])
+
+
+class CaseSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Case reference", validators=[Length(max=32)])
+    show = SelectField("Show", choices=[("open", "Open cases"), ("overdue", "Overdue"),
+                                        ("due_soon", "Due within 7 days"), ("closed", "Closed"), ("all", "All")],
+                       default="open")
