@@ -88,3 +88,26 @@ def import_command(kind: str, file: Path, dry_run: bool) -> None:
         sys.exit(1)
     prefix = "Dry run, nothing written: would have " if dry_run else ""
     click.echo(f"{prefix}created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
+
+
+@cli.command("create-token")
+@click.argument("email")
+@click.option("--label", default="", help="What the token is for, e.g. 'Power BI team dashboard'.")
+def create_token_command(email: str, label: str) -> None:
+    """Print a new reporting-API token for an account: shown once, alone on the last line."""
+    from teamops.api.tokens import LABEL_MAX, create_token
+    from teamops.org.services import normalise_email
+
+    g.audit_actor = "cli:create-token"
+    email, label = normalise_email(email), label.strip()
+    if len(label) > LABEL_MAX:
+        raise click.ClickException(f"Give a label of at most {LABEL_MAX} characters")
+    person = db.session.scalar(select(Staff).where(Staff.email == email))
+    if person is None:
+        raise click.ClickException(f"No account has the e-mail address {email}")
+    if not person.active:
+        raise click.ClickException(f"{email} is deactivated: a token for it would not work")
+    token = create_token(person, label)
+    click.echo(f"API token for {email} ({person.role_label}; it sees what this account sees). "
+               "Store it now: it cannot be shown again.")
+    click.echo(token)
