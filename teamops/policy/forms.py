@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+
+class CaseTypeForm(FlaskForm):
+    label = StringField("Name", validators=[DataRequired("Enter the case type's name"), Length(max=60)])
+    interval_count = IntegerField("Supervised at least every", validators=[
+        InputRequired("Enter a whole number, for example 4"),
+        NumberRange(1, 52, "Enter a whole number from 1 to 52")])
+    interval_unit = SelectField("Unit", choices=[("weeks", "weeks"), ("months", "months")],
+                                validators=[DataRequired("Select weeks or months")])
+    first_due_on_allocation = BooleanField("First supervision is due on the day of allocation")
+    source_note = StringField("Source of this rule", validators=[
+        DataRequired("Say where the rule comes from, for example the practice standards"), Length(max=300)])
+
+
+def _months(label: str) -> IntegerField:
+    return IntegerField(label, validators=[InputRequired("Enter a whole number of months"),
+                                           NumberRange(1, 12, "Enter a whole number of months from 1 to 12")])
+
+
+class SettingsForm(FlaskForm):
+    case_cap_months = _months("Every case: at least every (months)")
+    high_risk_cap_months = _months("High-risk cases: at least every (months)")
+    personal_interval_months = _months("Personal supervision: every (months)")
