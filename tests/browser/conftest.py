@@ -1,0 +1,254 @@
+"""Browser fixtures: one live TeamOps server on a seeded SQLite file and one Chromium per session, a fresh
+browser context per test, and a page wrapper that audits every page load with axe-core and fails on any
+console error (a CSP violation, a failed asset, an uncaught exception)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright, Response, sync_playwright
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from teamops import ROOT
+from teamops.demo import DEMO_PASSWORD, seed_demo
+from teamops.extensions import db
+from tests.conftest import make_app
+from tests.databases import missing
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+AXE_RUN = ("async (tags) => { const r = await axe.run(document,"
+           " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});"
+           " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,"
+           " nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary}))})); }")
+# What Chromium logs for a document or htmx answer with an error status the test asked for on purpose.
+STATUS_MESSAGE = re.compile(r"Failed to load resource: the server responded with a status of (\d{3})")
+TIMEOUT_MS = 10_000
+# Chromium asks every new page for /favicon.ico; TeamOps has no icon of its own, so that 404 is expected.
+IGNORED_URL_ENDINGS = ("/favicon.ico",)
+
+# The six demo accounts of CONTRACT.md ``seed-demo``, by role.
+ACCOUNTS = {
+    "admin": "admin@example.org",
+    "qait": "qait@example.org",
+    "service_manager": "servicemanager@example.org",
+    "team_manager": "manager@example.org",
+    "worker": "worker@example.org",
+    "newstarter": "newstarter@example.org",
+}
+
+
+@dataclass
+class LiveServer:
+    url: str
+    server: BaseWSGIServer
+    thread: threading.Thread
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real app with the demo organisation, served over HTTP from a thread."""
+    path = tmp_path_factory.mktemp("browser") / "teamops.sqlite"
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="teamops-live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", server, thread)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        missing(f"axe-core is not installed at {AXE} (run `npm ci`)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def describe_violations(url: str, violations: list[dict[str, Any]]) -> str:
+    lines = [f"axe-core found {len(violations)} accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:200]}")
+            lines.extend(f"      {line}" for line in (node["summary"] or "").splitlines())
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    … and {len(violation['nodes']) - 5} more elements")
+    return "\n".join(lines)
+
+
+@dataclass
+class Tab:
+    """A page plus the checks every test makes after every page load and every htmx swap.
+
+    ``goto``/``follow`` navigate and audit; after anything else that loads a page, call ``audited()``.
+    The fixture fails a test that left a page load unaudited.
+    """
+
+    page: Page
+    base_url: str
+    axe_source: str
+    javascript: bool = True
+    auditor: Page | None = None
+    console_errors: list[str] = field(default_factory=list)
+    loads: int = 0
+    audited_loads: int = 0
+    audits: int = 0
+
+    def __post_init__(self) -> None:
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda error: self.console_errors.append(f"uncaught exception: {error}"))
+        self.page.on("load", self._on_load)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.location.get("url", "").endswith(IGNORED_URL_ENDINGS):
+            self.console_errors.append(message.text)
+
+    def _on_load(self, _page: Page) -> None:
+        self.loads += 1
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def goto(self, path: str, status: int = 200) -> Response:
+        response = self.page.goto(self.url(path), wait_until="load")
+        assert response is not None, f"no response for {path}"
+        assert response.status == status, f"{path} answered {response.status}, expected {status}"
+        self.audited(status)
+        return response
+
+    def audited(self, status: int = 200) -> None:
+        """Checks the page as it is now: no console errors (CSP or otherwise), no axe-core violations."""
+        self.page.wait_for_load_state("load")
+        self.check_console(status)
+        if self.javascript:
+            self.run_axe()
+        else:
+            self.run_axe_on_copy()
+        self.audited_loads = self.loads
+        self.audits += 1
+
+    def check_console(self, status: int = 200) -> None:
+        errors = []
+        for text in self.console_errors:
+            expected = STATUS_MESSAGE.search(text)
+            if expected and status != 200 and int(expected.group(1)) == status:
+                continue
+            errors.append(text)
+        self.console_errors.clear()
+        assert not errors, f"console errors on {self.page.url}:\n" + "\n".join(errors)
+
+    def run_axe(self) -> None:
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.evaluate(self.axe_source)
+        violations = self.page.evaluate(AXE_RUN, WCAG_TAGS)
+        assert not violations, describe_violations(self.page.url, violations)
+
+    def run_axe_on_copy(self) -> None:
+        """axe-core cannot finish in a page whose scripts are off (its timers never fire), so audit the same
+        markup in the session's scripted auditor page, which serves no page scripts: the copy looks exactly
+        like the page without JavaScript."""
+        assert self.auditor is not None, "a tab without JavaScript needs the auditor page"
+        self.auditor.set_content(self.page.content(), wait_until="load")
+        if not self.auditor.evaluate("() => typeof window.axe === 'object'"):
+            self.auditor.evaluate(self.axe_source)
+        violations = self.auditor.evaluate(AXE_RUN, WCAG_TAGS)
+        assert not violations, describe_violations(f"{self.page.url} (without JavaScript)", violations)
+
+    def follow(self, action: Callable[[], None], status: int = 200) -> None:
+        """Does something that loads a new page (a click, a form submit), waits for the page, audits it."""
+        with self.page.expect_navigation(wait_until="load") as navigation:
+            action()
+        response = navigation.value
+        assert response is not None
+        assert response.status == status, f"{response.url} answered {response.status}, expected {status}"
+        self.audited(status)
+
+    def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> None:
+        self.goto("/sign-in")
+        self.page.get_by_label("E-mail").fill(email)
+        self.page.get_by_label("Password").fill(password)
+        self.follow(lambda: self.page.get_by_role("button", name="Sign in").click())
+        assert self.page.url == self.url("/"), f"sign-in as {email} ended on {self.page.url}"
+
+    def finish(self) -> None:
+        if self.loads > self.audited_loads:
+            pytest.fail(f"a page load on {self.page.url} was not audited (call tab.audited() after it)",
+                        pytrace=False)
+        self.check_console()
+
+
+@pytest.fixture(scope="session")
+def auditor(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """A scripted page on the app's origin that loads the app's styles but none of its scripts."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    blank = live_server.url + "/__axe__"
+    page.route(lambda url: url == blank,
+               lambda route: route.fulfill(status=200, content_type="text/html", body="<!DOCTYPE html>"))
+    page.route("**/*.js", lambda route: route.fulfill(status=200, content_type="text/javascript", body=""))
+    page.goto(blank)
+    yield page
+    context.close()
+
+
+def _new_tab(browser: Browser, live_server: LiveServer, axe_source: str, javascript: bool,
+             auditor: Page | None = None) -> Iterator[Tab]:
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript,
+                                  locale="en-GB", timezone_id="Europe/London")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    tab = Tab(page, live_server.url, axe_source, javascript=javascript, auditor=auditor)
+    try:
+        yield tab
+        tab.finish()
+    finally:
+        with contextlib.suppress(Error):
+            context.close()
+
+
+@pytest.fixture
+def tab(browser: Browser, live_server: LiveServer, axe_source: str) -> Iterator[Tab]:
+    yield from _new_tab(browser, live_server, axe_source, javascript=True)
+
+
+@pytest.fixture
+def tab_without_js(browser: Browser, live_server: LiveServer, axe_source: str, auditor: Page) -> Iterator[Tab]:
+    yield from _new_tab(browser, live_server, axe_source, javascript=False, auditor=auditor)
