@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 from benchmarks.conftest import report_seconds
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
-from tests.conftest import make_app
 
 STAFF = 10_000
 TEAMS = 20
@@ -69,12 +68,12 @@ def file(tmp_path: Path) -> Path:
     return staff_file(tmp_path / "staff.csv")
 
 
-def test_import_10000_staff_into_a_fresh_database(benchmark: Any, fresh_database: Callable[[], str],
-                                                  file: Path) -> None:
+def test_import_10000_staff_into_a_fresh_database(benchmark: Any, new_app: Callable[[str], Flask],
+                                                  fresh_database: Callable[[], str], file: Path) -> None:
     apps: list[Flask] = []
 
     def setup() -> tuple[tuple[FlaskCliRunner, Path], dict[str, Any]]:
-        app = make_app(fresh_database())
+        app = new_app(fresh_database())
         organisation(app)
         apps.append(app)
         return (app.test_cli_runner(), file), {}
@@ -88,8 +87,9 @@ def test_import_10000_staff_into_a_fresh_database(benchmark: Any, fresh_database
     assert seconds is None or seconds < LIMIT_SECONDS, f"{STAFF} staff took {seconds:.1f} s to import"
 
 
-def test_reimport_10000_unchanged_staff(benchmark: Any, fresh_database: Callable[[], str], file: Path) -> None:
-    app = make_app(fresh_database())
+def test_reimport_10000_unchanged_staff(benchmark: Any, new_app: Callable[[str], Flask],
+                                        fresh_database: Callable[[], str], file: Path) -> None:
+    app = new_app(fresh_database())
     organisation(app)
     runner = app.test_cli_runner()
     assert import_staff(runner, file).exit_code == 0

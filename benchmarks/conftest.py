@@ -4,23 +4,41 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy
+from flask import Flask
 
 from teamops.extensions import db
-from tests.conftest import BACKEND
+from tests.conftest import BACKEND, make_app
 
 pytest_plugins = ["tests.conftest"]
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Module | None:
-    if file_path.suffix == ".py" and file_path.name.startswith("bench_"):
+    # A file named on the command line is collected by pytest itself; collecting it here too would run it twice.
+    if file_path.suffix == ".py" and file_path.name.startswith("bench_") and not parent.session.isinitpath(file_path):
         return pytest.Module.from_parent(parent, path=file_path)
     return None
+
+
+@pytest.fixture
+def new_app() -> Iterator[Callable[[str], Flask]]:
+    """Builds apps like the tests do, and closes their database connections at the end."""
+    apps: list[Flask] = []
+
+    def build(url: str) -> Flask:
+        app = make_app(url)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

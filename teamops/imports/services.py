@@ -246,12 +246,12 @@ def _circles(planned: list[_PlannedPerson], people: dict[str, Staff], report: Re
         done.update(path)
 
 
-def _shown(values: dict[str, Any], teams: dict[int, Team]) -> dict[str, Any]:
+def _shown(values: dict[str, Any], team_labels: dict[int, str]) -> dict[str, Any]:
     """Values as the preview shows them: the team's name and the line manager's e-mail, not ids."""
     shown: dict[str, Any] = {}
     for key, value in values.items():
         if key == "team_id":
-            shown["team"] = teams[value].label if value in teams else value
+            shown["team"] = team_labels.get(value, value)
         elif isinstance(value, Staff):
             shown[key] = value.email
         else:
@@ -264,10 +264,10 @@ def plan_staff(rows: list[Row], report: Report) -> None:
     existing person keeps the role and line manager they have."""
     people = {s.email.lower(): s for s in db.session.scalars(select(Staff))}
     teams_by_name: dict[str, list[Team]] = {}
-    teams: dict[int, Team] = {}
+    team_labels: dict[int, str] = {}
     for known_team in db.session.scalars(select(Team).options(selectinload(Team.service))):
         teams_by_name.setdefault(known_team.name.lower(), []).append(known_team)
-        teams[known_team.id] = known_team
+        team_labels[known_team.id] = known_team.label
     in_file = {row.cells.get("email", "").lower() for row in rows}
     planned: list[_PlannedPerson] = []
     seen: dict[str, int] = {}
@@ -316,12 +316,12 @@ def plan_staff(rows: list[Row], report: Report) -> None:
             values["line_manager"] = people.get(plan.manager_email) or created[plan.manager_email]
         if plan.existing is None:
             person = created[plan.email]
-            shown = {k: (None, v) for k, v in _shown(values, teams).items()}
+            shown = {k: (None, v) for k, v in _shown(values, team_labels).items()}
             report.changes.append(Change(plan.row.line, "create", plan.email, shown, _setter(person, values)))
             continue
         diff = _diff(plan.existing, values)
-        before_values = _shown({k: old for k, (old, _) in diff.items()}, teams)
-        after_values = _shown({k: new for k, (_, new) in diff.items()}, teams)
+        before_values = _shown({k: old for k, (old, _) in diff.items()}, team_labels)
+        after_values = _shown({k: new for k, (_, new) in diff.items()}, team_labels)
         shown = {k: (before_values[k], after_values[k]) for k in after_values}
         report.changes.append(Change(plan.row.line, "update" if diff else "unchanged", plan.email, shown,
                                      _setter(plan.existing, values) if diff else None))
