@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from teamops.access import requires
+from teamops.dashboards import context as dashboards
 from teamops.dates import today
 from teamops.home import services
 from teamops.navigation import nav_item
@@ -17,13 +18,22 @@ nav_item("Home", "home.index", "signed_in", 0)
 @bp.route("/")
 @requires("signed_in")
 def index() -> Any:
+    """Each role's home starts with the dashboard it uses most: a worker's own supervision, a team
+    manager's team table, a service manager's teams side by side; QAIT and admins keep the team list."""
     user = current_user._get_current_object()
     context: dict[str, Any] = {"user": user}
     if user.role == "admin":
         context["counts"] = services.organisation_counts()
-    if user.role != "worker":
+    if user.role in ("admin", "qait"):
         context["teams"] = services.team_summaries(user)
+    if user.role != "worker":
         context["starters"] = services.new_starters(user, today())
+    if user.role == "worker":
+        context.update(dashboards.worker_dashboard(user))
+    elif user.role == "team_manager":
+        context.update(dashboards.team_dashboard(user.team))
+    elif user.role == "service_manager":
+        context.update(dashboards.service_dashboard(user.team.service_id), service=user.team.service)
     return render_template(f"home/{user.role}.html", **context)
 
 

@@ -1,0 +1,76 @@
+"""What each dashboard template needs, built once so the dashboard pages and the home pages that include
+them render the same fragment from the same data. All dates are as of ``dates.today()``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from teamops import dates, scheduling
+from teamops.dashboards import figures, services
+from teamops.dashboards.forms import TeamTableForm
+from teamops.org.models import Staff, Team
+from teamops.supervision.models import KIND_LABELS
+
+# Columns whose first click sorts the biggest (most urgent) first; the others start with the smallest.
+DESCENDING_FIRST = frozenset({"cases", "overdue", "due_soon", "actions", "induction"})
+
+
+def common() -> dict[str, Any]:
+    on = dates.today()
+    return {"today": on, "last_month_end": figures.last_month_end(on),
+            "definition": scheduling.IN_TIMESCALE_DEFINITION, "kind_labels": KIND_LABELS}
+
+
+def team_dashboard(team: Team, args: MultiDict[str, str] | None = None) -> dict[str, Any]:
+    """The manager's table for one team, sorted and filtered as the query string asks."""
+    context = common()
+    form = TeamTableForm(args if args is not None else MultiDict())
+    sort, descending, show = form.settings()
+    team_figures = figures.team_figures(team, context["today"])
+    rows = services.sort_and_filter(team_figures.rows, sort, descending, show)
+    return {**context, "team": team, "figures": team_figures, "rows": rows, "table_form": form,
+            "sort": sort, "descending": descending, "show": show, "show_label": services.FILTERS[show][0],
+            "sorts": services.SORTS, "descending_first": DESCENDING_FIRST}
+
+
+def worker_cases(person: Staff) -> dict[str, Any]:
+    context = common()
+    personal = scheduling.person_dues([person], context["today"])[person.id]
+    return {**context, "person": person, "personal": personal,
+            "case_rows": services.open_case_rows(person, context["today"])}
+
+
+def worker_dashboard(person: Staff) -> dict[str, Any]:
+    """The worker's own view: next session, their cases, actions and records to acknowledge."""
+    context = worker_cases(person)
+    return {**context, "booking": services.next_booking(person, dates.utcnow()),
+            "actions": services.open_actions(person), "to_acknowledge": services.records_to_acknowledge(person)}
+
+
+def teams_side_by_side(teams: list[Team]) -> dict[str, Any]:
+    context = common()
+    by_team = figures.figures_for_teams(teams, context["today"])
+    return {**context, "team_figures": [by_team[team.id] for team in teams],
+            "totals": figures.add_up(by_team.values())}
+
+
+def service_dashboard(service_id: int) -> dict[str, Any]:
+    teams = services.active_teams(service_id)
+    context = teams_side_by_side(teams)
+    return {**context, "escalations": services.open_escalations([t.id for t in teams], context["today"])}
+
+
+def qait_dashboard() -> dict[str, Any]:
+    """Every active team, grouped by service, each group with its totals."""
+    teams = services.active_teams()
+    context = common()
+    by_team = figures.figures_for_teams(teams, context["today"])
+    groups: dict[int, dict[str, Any]] = {}
+    for team in teams:
+        group = groups.setdefault(team.service_id, {"service": team.service, "team_figures": []})
+        group["team_figures"].append(by_team[team.id])
+    for group in groups.values():
+        group["totals"] = figures.add_up(group["team_figures"])
+    return {**context, "groups": list(groups.values()), "totals": figures.add_up(by_team.values())}

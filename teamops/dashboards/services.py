@@ -1,0 +1,152 @@
+"""What the dashboards read besides team figures: a worker's cases with their due dates, the next booking,
+open actions, records waiting for acknowledgement, and the escalations queue. Reads only, each in a fixed
+number of queries; every write belongs to the cases, bookings and records packages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from teamops import scheduling
+from teamops.dashboards.figures import WorkerRow
+from teamops.extensions import db
+from teamops.org.models import Service, Staff, Team
+from teamops.supervision.models import (
+    Booking,
+    Case,
+    CaseDiscussion,
+    CaseType,
+    SupervisionAction,
+    SupervisionRecord,
+)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    type_label: str
+    last_supervised_on: date | None
+    next_due_on: date | None
+    due_state: str | None
+    days_overdue: int
+
+
+def open_case_rows(worker: Staff, on: date) -> list[CaseRow]:
+    """The worker's open cases on ``on`` (by allocation that day), soonest due first."""
+    policy = scheduling.load_policy()
+    open_cases = scheduling.open_cases_at(on, [worker.id], policy)
+    dues = scheduling.case_dues([row.case for row in open_cases], on, policy)
+    labels = {code: label for code, label in db.session.execute(select(CaseType.code, CaseType.label))}
+    rows = [CaseRow(row.case, labels.get(row.case.case_type_code, row.case.case_type_code),
+                    dues[row.case.id].last_supervised_on, dues[row.case.id].next_due_on,
+                    dues[row.case.id].due_state, dues[row.case.id].days_overdue) for row in open_cases]
+    return sorted(rows, key=lambda r: (r.next_due_on or date.max, r.case.case_ref))
+
+
+def next_booking(person: Staff, now: datetime) -> Booking | None:
+    """The person's next booked session, as the supervised worker or as an attendee of a group."""
+    return db.session.scalar(
+        select(Booking)
+        .where(Booking.status == "booked", Booking.starts_at >= now,
+               or_(Booking.worker_id == person.id, Booking.attendees.any(Staff.id == person.id)))
+        .options(selectinload(Booking.supervisor), selectinload(Booking.cases))
+        .order_by(Booking.starts_at, Booking.id).limit(1)
+    )
+
+
+def open_actions(person: Staff) -> list[SupervisionAction]:
+    return list(db.session.scalars(
+        select(SupervisionAction)
+        .where(SupervisionAction.owner_id == person.id, SupervisionAction.status == "open")
+        .options(selectinload(SupervisionAction.case))
+        .order_by(SupervisionAction.due_on, SupervisionAction.id)
+    ))
+
+
+def records_to_acknowledge(person: Staff) -> list[SupervisionRecord]:
+    """Signed-off records of the person's supervision that they have not yet acknowledged."""
+    return list(db.session.scalars(
+        select(SupervisionRecord)
+        .where(SupervisionRecord.worker_id == person.id, SupervisionRecord.status == "signed_off",
+               SupervisionRecord.acknowledged_at.is_(None))
+        .options(selectinload(SupervisionRecord.supervisor))
+        .order_by(SupervisionRecord.held_on, SupervisionRecord.id)
+    ))
+
+
+@dataclass(frozen=True)
+class Escalation:
+    discussion_id: int
+    record_id: int
+    case_id: int
+    case_ref: str
+    team: str
+    raised_on: date
+    days_waiting: int
+
+
+def open_escalations(team_ids: list[int], on: date) -> list[Escalation]:
+    """Unresolved disagreements (R-SUP-7) on cases held in these teams, the longest waiting first."""
+    if not team_ids:
+        return []
+    rows = db.session.execute(
+        select(CaseDiscussion.id, CaseDiscussion.record_id, Case.id, Case.case_ref, Team.name,
+               CaseDiscussion.held_on)
+        .join(Case, Case.id == CaseDiscussion.case_id)
+        .join(Staff, Staff.id == Case.worker_id)
+        .join(Team, Team.id == Staff.team_id)
+        .where(CaseDiscussion.disagreement.is_(True), CaseDiscussion.resolved_at.is_(None),
+               Team.id.in_(team_ids))
+        .order_by(CaseDiscussion.held_on, CaseDiscussion.id)
+    ).tuples()
+    return [Escalation(discussion_id, record_id, case_id, case_ref, team, held_on, max(0, (on - held_on).days))
+            for discussion_id, record_id, case_id, case_ref, team, held_on in rows]
+
+
+def active_teams(service_id: int | None = None) -> list[Team]:
+    """Active teams of active services (one service, or all), by service then team name."""
+    query = (select(Team).join(Service, Service.id == Team.service_id)
+             .where(Team.active.is_(True), Service.active.is_(True))
+             .options(selectinload(Team.service), selectinload(Team.manager))
+             .order_by(Service.name, Team.name))
+    if service_id is not None:
+        query = query.where(Team.service_id == service_id)
+    return list(db.session.scalars(query))
+
+
+# Sorting and filtering the manager's table -------------------------------------------------------------
+
+SORTS: dict[str, tuple[str, Callable[[WorkerRow], Any]]] = {
+    "name": ("Name", lambda r: r.staff.name.lower()),
+    "personal": ("Personal supervision due", lambda r: r.personal.next_due_on),
+    "cases": ("Open cases", lambda r: r.open_cases),
+    "overdue": ("Overdue", lambda r: r.overdue),
+    "due_soon": ("Due within 7 days", lambda r: r.due_soon),
+    "actions": ("Open actions", lambda r: r.open_actions),
+    "induction": ("Induction", lambda r: r.in_induction),
+    "timescale": ("In timescale this month", lambda r: r.now.pct_in_timescale),
+}
+FILTERS: dict[str, tuple[str, Callable[[WorkerRow], bool]]] = {
+    "all": ("Everyone", lambda r: True),
+    "overdue": ("Only workers with overdue cases", lambda r: r.overdue > 0),
+    "due_soon": ("Only workers with cases due within 7 days", lambda r: r.due_soon > 0),
+    "personal_overdue": ("Only workers whose personal supervision is overdue",
+                         lambda r: r.personal.due_state == scheduling.OVERDUE),
+    "actions": ("Only workers with open actions", lambda r: r.open_actions > 0),
+    "induction": ("Only workers in induction", lambda r: r.in_induction),
+}
+
+
+def sort_and_filter(rows: list[WorkerRow], sort: str, descending: bool, show: str) -> list[WorkerRow]:
+    """Rows kept by the filter, ordered by the column (ties by name); rows with no value (no open cases for
+    "% in timescale") go last whichever way the column is sorted."""
+    key = SORTS.get(sort, SORTS["name"])[1]
+    keep = FILTERS.get(show, FILTERS["all"])[1]
+    kept = sorted((r for r in rows if keep(r)), key=lambda r: (r.staff.name.lower(), r.staff.id))
+    valued = [r for r in kept if key(r) is not None]
+    return sorted(valued, key=key, reverse=descending) + [r for r in kept if key(r) is None]
