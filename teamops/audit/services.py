@@ -66,12 +66,13 @@ def _changes(obj: Any, hidden: frozenset[str], creating: bool) -> dict[str, list
     state = inspect(obj)
     changes: dict[str, list[Any]] = {}
     for attr in state.mapper.column_attrs:
-        history = state.attrs[attr.key].history
         if creating:
             value = getattr(obj, attr.key)
             if value is not None and attr.key != "id":
                 changes[attr.key] = [None, _HIDDEN if attr.key in hidden else _plain(value)]
-        elif history.has_changes():
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
             before = history.deleted[0] if history.deleted else None
             after = history.added[0] if history.added else None
             if before != after:
