@@ -1,5 +1,139 @@
+"""The read-only reporting API of CONTRACT.md "Reporting API": ``/api/v1/teams``, ``/staff``, ``/cases`` and
+``/openapi.json``.
+
+How it fits together:
+
+- **Authentication.** The sign-in gate (teamops.security) lets unauthenticated ``/api/`` requests through so
+  that this blueprint can answer 401 in JSON with ``WWW-Authenticate: Bearer`` instead of redirecting a
+  reporting tool to the sign-in page. ``_authenticate`` below accepts either the normal session cookie
+  (already checked by the gate) or ``Authorization: Bearer <token>``; when that header is sent it decides.
+  A bearer request puts the token's account in ``g._login_user``, where Flask-Login's ``current_user`` looks
+  first: the account is known for this request only. ``login_user`` is never called, the session is never
+  touched, so no cookie is set and nothing carries over to the next request. CSRF does not arise: every
+  endpoint is a GET.
+- **Authorisation.** Each view declares ``@requires("use_api")`` like every other route (the gate refuses
+  undeclared ones); the rows come from the ``*_in_reach`` queries of teamops.access, so the API never shows
+  more than the pages do. The ``team`` and ``worker`` parameters are checked the same way: 404 when they name
+  nothing, 403 when they name something out of reach.
+- **One source for each rule.** Due dates and states come from teamops.scheduling, induction from
+  teamops.dates; ``fields.py`` declares the item fields once for the JSON, the CSV header and the OpenAPI
+  document; ``params.py`` parses the parameters strictly (a bad one is a 400 naming it).
+- **Errors** raised inside the blueprint are answered in JSON by its own handlers (``{"error": ...}``, plus
+  ``"field"`` for a bad parameter); refusals are audited as they are for pages.
+"""
+
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from teamops.access import requires
+from teamops.api import params
+from teamops.api.fields import CASE_FIELDS, STAFF_FIELDS, TEAM_FIELDS
+from teamops.api.openapi import document
+from teamops.api.params import ApiError
+from teamops.api.responses import error_response, json_response, page_response
+from teamops.api.services import CaseFilter, cases_page, staff_page, team_in_reach, teams_page, worker_in_reach
+from teamops.api.tokens import staff_for_token
+from teamops.audit.services import record_event
+from teamops.extensions import db
+from teamops.org.models import Staff
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+UNAUTHENTICATED = "Sign in, or send Authorization: Bearer <token> with a valid token"
+REFUSED_BEARER = "The bearer token is not valid, or its account is no longer active"
+
+
+@bp.before_request
+def _authenticate() -> Response | None:
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, token = header.strip().partition(" ")
+        staff = staff_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        if staff is None:
+            return error_response(401, REFUSED_BEARER)
+        g._login_user = staff
+        return None
+    if current_user.is_authenticated:
+        return None
+    return error_response(401, UNAUTHENTICATED)
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError) -> Response:
+    if error.status == 403:
+        _audit_refusal()
+    return error_response(error.status, error.message, error.field)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> Response:
+    code = error.code or 500
+    if code == 403:
+        _audit_refusal()
+        return error_response(403, "This account may not use that")
+    return error_response(code, error.name)
+
+
+@bp.errorhandler(Exception)
+def _server_error(error: Exception) -> Response:
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return error_response(500, "Sorry, there is a problem with TeamOps")
+
+
+def _audit_refusal() -> None:
+    db.session.rollback()
+    if current_user.is_authenticated:
+        record_event("access_denied", f"refused {request.method} {request.full_path.rstrip('?')}"[:300])
+
+
+def _user() -> Staff:
+    user: Staff = current_user._get_current_object()
+    return user
+
+
+@bp.get("/teams")
+@requires("use_api")
+def teams() -> Response:
+    output = params.output_format(request.args)
+    page = teams_page(_user(), params.paging(request.args))
+    return page_response(page, TEAM_FIELDS, output, "teams")
+
+
+@bp.get("/staff")
+@requires("use_api")
+def staff() -> Response:
+    args = request.args
+    output, paging = params.output_format(args), params.paging(args)
+    on, team_id = params.as_of(args), params.team_id(args)
+    user = _user()
+    if team_id is not None:
+        team_in_reach(user, team_id)
+    return page_response(staff_page(user, paging, on, team_id), STAFF_FIELDS, output, "staff")
+
+
+@bp.get("/cases")
+@requires("use_api")
+def cases() -> Response:
+    args = request.args
+    output, paging = params.output_format(args), params.paging(args)
+    on, include_closed = params.as_of(args), params.include_closed(args)
+    team_id, worker_email = params.team_id(args), params.worker_email(args)
+    user = _user()
+    if team_id is not None:
+        team_in_reach(user, team_id)
+    worker_id = worker_in_reach(user, worker_email) if worker_email is not None else None
+    wanted = CaseFilter(on, team_id, worker_id, include_closed)
+    return page_response(cases_page(user, paging, wanted), CASE_FIELDS, output, "cases")
+
+
+@bp.get("/openapi.json")
+@requires("use_api")
+def openapi() -> Any:
+    server = url_for("api.teams").removesuffix("/teams")
+    return json_response(document(server, current_app.config["SESSION_COOKIE_NAME"]))

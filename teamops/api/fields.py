@@ -1,0 +1,69 @@
+"""The item fields of each endpoint, in CONTRACT.md order, with their types.
+
+One declaration serves the JSON items, the CSV header and the OpenAPI schemas, so the three cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from teamops.org.models import EMPLOYMENT_TYPES, ROLES
+from teamops.scheduling import DUE_SOON, OK, OVERDUE
+from teamops.supervision.models import CASE_TYPE_CODES
+
+DUE_STATES = (OVERDUE, DUE_SOON, OK)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # integer, string, email, date or boolean
+    description: str
+    nullable: bool = False
+    choices: tuple[str, ...] | None = None
+
+
+TEAM_FIELDS = (
+    Field("id", "integer", "The team's id: the value of the `team` parameter elsewhere."),
+    Field("service", "string", "The service the team belongs to."),
+    Field("team", "string", "The team's name."),
+    Field("office_base", "string", "Where the team is based."),
+    Field("manager_email", "email", "The team manager's e-mail address; null when none is set.", nullable=True),
+)
+
+STAFF_FIELDS = (
+    Field("email", "email", "Work e-mail address."),
+    Field("name", "string", "Full name."),
+    Field("team", "string", "The name of the team the person belongs to."),
+    Field("job_role", "string", "Job title, as HR records it."),
+    Field("employment_type", "string", "Permanent or agency.", choices=EMPLOYMENT_TYPES),
+    Field("start_date", "date", "First day in the post."),
+    Field("role", "string", "What the account may do in TeamOps.", choices=ROLES),
+    Field("last_personal_supervision_on", "date",
+          "Date of the last personal supervision held on or before `as_of`; null when there has been none.",
+          nullable=True),
+    Field("next_personal_due_on", "date",
+          "When personal supervision is next due at `as_of`: the last one (or else the start date) plus the "
+          "personal interval."),
+    Field("due_state", "string", "At `as_of`: overdue, due within 7 days (due_soon) or ok.", choices=DUE_STATES),
+    Field("in_induction", "boolean", "Whether `as_of` falls within the person's formal induction (R-IND-1)."),
+)
+
+CASE_FIELDS = (
+    Field("case_ref", "string", "The case-recording system's reference (never a child's name)."),
+    Field("case_type", "string", "The case type code.", choices=CASE_TYPE_CODES),
+    Field("high_risk", "boolean", "Whether the case is flagged high risk (supervised at least monthly)."),
+    Field("worker_email", "email", "The worker the case is allocated to now."),
+    Field("team", "string", "The name of that worker's team."),
+    Field("allocated_on", "date", "When the case was first allocated."),
+    Field("closed_on", "date", "When the case was closed; null while it is open.", nullable=True),
+    Field("last_supervised_on", "date",
+          "Date of the last case or group supervision of the case held on or before `as_of`, whoever the "
+          "worker was; null when there has been none.", nullable=True),
+    Field("next_due_on", "date",
+          "When case supervision is next due at `as_of`; null for a case closed on or before `as_of`.",
+          nullable=True),
+    Field("due_state", "string",
+          "At `as_of`: overdue, due within 7 days (due_soon) or ok; null for a case closed on or before `as_of`.",
+          nullable=True, choices=DUE_STATES),
+)

@@ -1,0 +1,185 @@
+"""The OpenAPI 3.1 description served at ``/api/v1/openapi.json``.
+
+Built from the same field and parameter declarations the endpoints use, so it describes what the code does.
+It lists only the endpoints that exist; later ones are added here when they are built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teamops.api.fields import CASE_FIELDS, STAFF_FIELDS, TEAM_FIELDS, Field
+from teamops.api.params import DEFAULT_PER_PAGE, EARLIEST_YEAR, FORMATS, LATEST_YEAR, MAX_PAGE, MAX_PER_PAGE
+
+JSON = "application/json"
+Schema = dict[str, Any]
+
+DESCRIPTION = (
+    "Read-only figures for reporting tools (Tableau, Power BI, Excel). Authenticate with the TeamOps sign-in "
+    "session or with `Authorization: Bearer <token>` (an administrator runs `flask --app wsgi teamops "
+    "create-token EMAIL`). Every answer is limited to what that account may see: a worker themselves, a team "
+    "manager their team, a service manager their service's teams, QAIT everything; an administrator sees teams "
+    "and staff but no cases. Due dates and due states follow the scheduling rules of the TeamOps contract. "
+    "Lists are paged; `format=csv` returns the same page's rows as CSV, with a header row in the order of the "
+    "item's fields, dates as YYYY-MM-DD, booleans as true/false and null as an empty cell."
+)
+
+
+def _ref(kind: str, name: str) -> Schema:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _field_schema(field: Field) -> Schema:
+    schema: Schema = {"type": "string"}
+    if field.kind in ("integer", "boolean"):
+        schema = {"type": field.kind}
+    elif field.kind == "date":
+        schema = {"type": "string", "format": "date"}
+    elif field.kind == "email":
+        schema = {"type": "string", "format": "email"}
+    if field.nullable:
+        schema["type"] = [schema["type"], "null"]
+    if field.choices is not None:
+        schema["enum"] = [*field.choices, None] if field.nullable else list(field.choices)
+    schema["description"] = field.description
+    return schema
+
+
+def _item_schema(fields: tuple[Field, ...], description: str) -> Schema:
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {f.name: _field_schema(f) for f in fields},
+        "required": [f.name for f in fields],
+        "additionalProperties": False,
+    }
+
+
+def _page_schema(item: str) -> Schema:
+    return {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": _ref("schemas", item)},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "total": {"type": "integer", "minimum": 0, "description": "Rows on every page together."},
+        },
+        "required": ["items", "page", "per_page", "total"],
+        "additionalProperties": False,
+    }
+
+
+def _parameter(name: str, description: str, schema: Schema) -> Schema:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+PARAMETERS = {
+    "page": _parameter("page", "Which page of the list (from 1).",
+                       {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+    "per_page": _parameter("per_page", "Rows per page.",
+                           {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}),
+    "format": _parameter("format", "json, or csv for the same page's rows as CSV.",
+                         {"type": "string", "enum": list(FORMATS), "default": "json"}),
+    "team": _parameter("team", "Only this team (an `id` from /teams). Unknown id: 404; a team out of reach: 403.",
+                       {"type": "integer", "minimum": 1}),
+    "as_of": _parameter("as_of", f"The date the figures describe (YYYY-MM-DD, years {EARLIEST_YEAR} to "
+                        f"{LATEST_YEAR}). Default: today in England.", {"type": "string", "format": "date"}),
+    "worker": _parameter("worker", "Only cases allocated to the member of staff with this e-mail address. "
+                         "Unknown address: 404; someone out of reach: 403.", {"type": "string", "format": "email"}),
+    "include_closed": _parameter("include_closed", "false (default): only cases open at `as_of`; true: closed "
+                                 "cases too.", {"type": "boolean", "default": False}),
+}
+
+ERROR_SCHEMA: Schema = {
+    "type": "object",
+    "properties": {
+        "error": {"type": "string", "description": "What went wrong, in plain words."},
+        "field": {"type": "string", "description": "For a bad parameter: its name."},
+    },
+    "required": ["error"],
+}
+
+
+def _error(description: str) -> Schema:
+    return {"description": description, "content": {JSON: {"schema": _ref("schemas", "Error")}}}
+
+
+RESPONSES = {
+    "BadRequest": _error("A parameter is not valid; `field` names it."),
+    "Unauthorized": {
+        **_error("No sign-in session and no valid bearer token (or the token's account is deactivated)."),
+        "headers": {"WWW-Authenticate": {"description": "Always `Bearer`.", "schema": {"type": "string"}}},
+    },
+    "Forbidden": _error("The team or member of staff asked for is outside what this account may see."),
+    "NotFound": _error("No team has that id, or no member of staff has that e-mail address."),
+}
+
+
+def _list_operation(operation_id: str, summary: str, description: str, item: str,
+                    parameters: tuple[str, ...]) -> Schema:
+    errors = {"400": _ref("responses", "BadRequest"), "401": _ref("responses", "Unauthorized")}
+    if "team" in parameters or "worker" in parameters:
+        errors |= {"403": _ref("responses", "Forbidden"), "404": _ref("responses", "NotFound")}
+    return {"get": {
+        "operationId": operation_id,
+        "summary": summary,
+        "description": description,
+        "parameters": [_ref("parameters", name) for name in (*parameters, "page", "per_page", "format")],
+        "responses": {
+            "200": {"description": "One page of the list.", "content": {
+                JSON: {"schema": _ref("schemas", f"{item}Page")},
+                "text/csv": {"schema": {"type": "string"}},
+            }},
+            **errors,
+        },
+    }}
+
+
+PATHS = {
+    "/teams": _list_operation(
+        "listTeams", "Teams", "The open teams in the account's reach, by service and name.", "Team", ()),
+    "/staff": _list_operation(
+        "listStaff", "Staff and their personal supervision",
+        "People on the staff at `as_of` (active, or left after it), by name, with personal supervision due "
+        "dates and induction at `as_of`.", "StaffMember", ("team", "as_of")),
+    "/cases": _list_operation(
+        "listCases", "Cases and their case supervision",
+        "Cases allocated on or before `as_of`, by reference, with case supervision due dates at `as_of`.",
+        "Case", ("team", "worker", "as_of", "include_closed")),
+    "/openapi.json": {"get": {
+        "operationId": "getOpenApi",
+        "summary": "This description",
+        "responses": {"200": {"description": "The OpenAPI 3.1 document.",
+                              "content": {JSON: {"schema": {"type": "object"}}}},
+                      "401": _ref("responses", "Unauthorized")},
+    }},
+}
+
+
+def document(server_url: str, session_cookie: str) -> Schema:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "TeamOps reporting API", "version": "1.0.0", "description": DESCRIPTION},
+        "servers": [{"url": server_url}],
+        "security": [{"bearerToken": []}, {"signInSession": []}],
+        "paths": PATHS,
+        "components": {
+            "securitySchemes": {
+                "bearerToken": {"type": "http", "scheme": "bearer",
+                                "description": "A token made by `create-token`, sent as `Authorization: Bearer`."},
+                "signInSession": {"type": "apiKey", "in": "cookie", "name": session_cookie,
+                                  "description": "The session cookie of a signed-in browser."},
+            },
+            "schemas": {
+                "Team": _item_schema(TEAM_FIELDS, "A team."),
+                "StaffMember": _item_schema(STAFF_FIELDS, "A member of staff at `as_of`."),
+                "Case": _item_schema(CASE_FIELDS, "A case at `as_of`."),
+                "TeamPage": _page_schema("Team"),
+                "StaffMemberPage": _page_schema("StaffMember"),
+                "CasePage": _page_schema("Case"),
+                "Error": ERROR_SCHEMA,
+            },
+            "parameters": PARAMETERS,
+            "responses": RESPONSES,
+        },
+    }

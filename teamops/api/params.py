@@ -1,0 +1,108 @@
+"""Strict parsing of the API's query parameters.
+
+Reporting tools build these URLs by program, so anything other than the documented form is refused with a 400
+that names the parameter, rather than guessed at: a silently ignored typo would give a quietly wrong report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from werkzeug.datastructures import MultiDict
+
+from teamops.dates import parse_iso_date, today
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 1000
+MAX_PAGE = 1_000_000  # keeps the row offset well inside a 32-bit integer on every database
+FORMATS = ("json", "csv")
+EARLIEST_YEAR, LATEST_YEAR = 1901, 2199
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+class ApiError(Exception):
+    """An answer other than 200: the status, a plain message and, for a bad parameter, its name."""
+
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+
+
+def bad(field: str, message: str) -> ApiError:
+    return ApiError(400, message, field)
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def _whole_number(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
+    text = args.get(name)
+    if text is None:
+        return default
+    if not _DIGITS.fullmatch(text) or not low <= int(text) <= high:
+        raise bad(name, f"{name} must be a whole number from {low} to {high}")
+    return int(text)
+
+
+def paging(args: MultiDict[str, str]) -> Paging:
+    return Paging(_whole_number(args, "page", 1, 1, MAX_PAGE),
+                  _whole_number(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE))
+
+
+def output_format(args: MultiDict[str, str]) -> str:
+    value = args.get("format", "json")
+    if value not in FORMATS:
+        raise bad("format", "format must be json or csv")
+    return value
+
+
+def as_of(args: MultiDict[str, str]) -> date:
+    """The date the answer describes; today (in England) when not given."""
+    text = args.get("as_of")
+    if text is None:
+        return today()
+    try:
+        value = parse_iso_date(text)
+    except ValueError as error:
+        raise bad("as_of", str(error)) from None
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise bad("as_of", f"as_of must be a date between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+def include_closed(args: MultiDict[str, str]) -> bool:
+    value = args.get("include_closed", "false").lower()
+    if value not in ("true", "false"):
+        raise bad("include_closed", "include_closed must be true or false")
+    return value == "true"
+
+
+def team_id(args: MultiDict[str, str]) -> int | None:
+    text = args.get("team")
+    if text is None:
+        return None
+    if not _DIGITS.fullmatch(text) or int(text) < 1:
+        raise bad("team", "team must be a team id (a whole number, as /teams lists)")
+    return int(text)
+
+
+def worker_email(args: MultiDict[str, str]) -> str | None:
+    text = args.get("worker")
+    if text is None:
+        return None
+    value = text.strip().lower()
+    local, at, domain = value.partition("@")
+    if not at or not local or "." not in domain or len(value) > 254 or " " in value:
+        raise bad("worker", "worker must be a member of staff's e-mail address")
+    return value

@@ -1,0 +1,145 @@
+"""The rows each endpoint answers with, scoped to the account and computed by teamops.scheduling.
+
+Every list starts from the ``*_in_reach`` query of teamops.access, so the API can never show more than the
+pages do. A page costs a fixed number of queries however many rows it has: one count, one select that joins
+in the names it needs, and the scheduling module's batch look-ups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import aliased
+
+from teamops.access import cases_in_reach, staff_in_reach, teams_in_reach
+from teamops.api.params import ApiError, Paging
+from teamops.dates import induction_ends_on
+from teamops.extensions import db
+from teamops.org.models import Service, Staff, Team
+from teamops.scheduling import case_dues, load_policy, person_dues
+from teamops.supervision.models import Case
+
+Item = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Item]
+    page: int
+    per_page: int
+    total: int
+
+
+def _count(query: Select[Any]) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def _rows(query: Select[Any], paging: Paging) -> list[Any]:
+    return list(db.session.execute(query.limit(paging.per_page).offset(paging.offset)).all())
+
+
+def team_in_reach(user: Staff, team_id: int) -> int:
+    """The ``team`` parameter checked: 404 for an id no team has, 403 for a team the account does not see."""
+    if db.session.get(Team, team_id) is None:
+        raise ApiError(404, f"No team has id {team_id}")
+    if db.session.scalar(teams_in_reach(user).where(Team.id == team_id).with_only_columns(Team.id)) is None:
+        raise ApiError(403, "That team is outside what this account may see")
+    return team_id
+
+
+def worker_in_reach(user: Staff, email: str) -> int:
+    """The ``worker`` parameter checked: 404 for an unknown e-mail, 403 for someone out of reach."""
+    worker_id = db.session.scalar(select(Staff.id).where(func.lower(Staff.email) == email))
+    if worker_id is None:
+        raise ApiError(404, "No member of staff has that e-mail address")
+    if db.session.scalar(staff_in_reach(user).where(Staff.id == worker_id).with_only_columns(Staff.id)) is None:
+        raise ApiError(403, "That member of staff is outside what this account may see")
+    return worker_id
+
+
+def teams_page(user: Staff, paging: Paging) -> Page:
+    """The open teams the account oversees (a worker: their own team)."""
+    manager = aliased(Staff)
+    query = (
+        teams_in_reach(user)
+        .join(Service, Service.id == Team.service_id)
+        .outerjoin(manager, manager.id == Team.manager_id)
+        .where(Team.active.is_(True))
+        .with_only_columns(Team.id, Service.name, Team.name, Team.office_base, manager.email)
+        .order_by(Service.name, Team.name, Team.id)
+    )
+    items = [{"id": team_id, "service": service, "team": name, "office_base": office, "manager_email": email}
+             for team_id, service, name, office, email in _rows(query, paging)]
+    return Page(items, paging.page, paging.per_page, _count(query))
+
+
+def in_induction(person: Staff, on: date) -> bool:
+    if person.start_date > on:
+        return False
+    return on <= induction_ends_on(person.start_date, person.employment_type)
+
+
+def staff_page(user: Staff, paging: Paging, on: date, team_id: int | None = None) -> Page:
+    """People on the staff at ``on`` (active, or left after it), with their personal supervision at ``on``."""
+    query = (
+        staff_in_reach(user)
+        .join(Team, Team.id == Staff.team_id)
+        .where(or_(Staff.active.is_(True), Staff.left_on > on))
+        .add_columns(Team.name)
+        .order_by(Staff.name, Staff.email)
+    )
+    if team_id is not None:
+        query = query.where(Staff.team_id == team_id)
+    rows = _rows(query, paging)
+    dues = person_dues([person for person, _ in rows], on, load_policy()) if rows else {}
+    items = []
+    for person, team_name in rows:
+        due = dues[person.id]
+        items.append({
+            "email": person.email, "name": person.name, "team": team_name, "job_role": person.job_role,
+            "employment_type": person.employment_type, "start_date": person.start_date, "role": person.role,
+            "last_personal_supervision_on": due.last_personal_on, "next_personal_due_on": due.next_due_on,
+            "due_state": due.due_state, "in_induction": in_induction(person, on),
+        })
+    return Page(items, paging.page, paging.per_page, _count(query))
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    on: date
+    team_id: int | None = None
+    worker_id: int | None = None
+    include_closed: bool = False
+
+
+def cases_page(user: Staff, paging: Paging, wanted: CaseFilter) -> Page:
+    """Cases allocated by ``on``: those still open then, plus closed ones when asked, with their due dates at
+    ``on``. Admins see none (they configure TeamOps but do not read case content)."""
+    query = (
+        cases_in_reach(user)
+        .join(Team, Team.id == Staff.team_id)
+        .where(Case.allocated_on <= wanted.on)
+        .add_columns(Staff.email, Team.name)
+        .order_by(Case.case_ref)
+    )
+    if not wanted.include_closed:
+        query = query.where(or_(Case.closed_on.is_(None), Case.closed_on > wanted.on))
+    if wanted.team_id is not None:
+        query = query.where(Staff.team_id == wanted.team_id)
+    if wanted.worker_id is not None:
+        query = query.where(Case.worker_id == wanted.worker_id)
+    rows = _rows(query, paging)
+    dues = case_dues([case for case, _, _ in rows], wanted.on, load_policy()) if rows else {}
+    items = []
+    for case, worker_email, team_name in rows:
+        due = dues[case.id]
+        items.append({
+            "case_ref": case.case_ref, "case_type": case.case_type_code, "high_risk": case.high_risk,
+            "worker_email": worker_email, "team": team_name, "allocated_on": case.allocated_on,
+            "closed_on": case.closed_on, "last_supervised_on": due.last_supervised_on,
+            "next_due_on": due.next_due_on, "due_state": due.due_state,
+        })
+    return Page(items, paging.page, paging.per_page, _count(query))

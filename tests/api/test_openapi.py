@@ -1,0 +1,124 @@
+"""The OpenAPI 3.1 document: well formed, complete for the endpoints that exist, and true to the answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from teamops.supervision import services
+
+
+@pytest.fixture
+def spec(bearer):
+    response = bearer("qait").get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def resolve(spec, ref):
+    assert ref.startswith("#/")
+    node = spec
+    for part in ref[2:].split("/"):
+        node = node[part]
+    return node
+
+
+def all_refs(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from all_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from all_refs(value)
+
+
+def test_document_is_openapi_3_1_and_lists_exactly_the_built_endpoints(spec):
+    assert spec["openapi"] == "3.1.0"
+    assert spec["info"]["title"] and spec["info"]["version"]
+    assert spec["servers"] == [{"url": "/api/v1"}]
+    assert set(spec["paths"]) == {"/teams", "/staff", "/cases", "/openapi.json"}
+    for path, item in spec["paths"].items():
+        assert set(item) == {"get"}, path
+        assert item["get"]["operationId"] and "200" in item["get"]["responses"]
+        assert "401" in item["get"]["responses"]
+
+
+def test_every_reference_resolves(spec):
+    refs = list(all_refs(spec))
+    assert refs
+    for ref in refs:
+        assert isinstance(resolve(spec, ref), dict), ref
+
+
+def test_both_authentication_schemes(spec):
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["bearerToken"] == {**schemes["bearerToken"], "type": "http", "scheme": "bearer"}
+    assert schemes["signInSession"]["type"] == "apiKey"
+    assert schemes["signInSession"]["in"] == "cookie" and schemes["signInSession"]["name"] == "teamops_session"
+    assert spec["security"] == [{"bearerToken": []}, {"signInSession": []}]
+
+
+@pytest.mark.parametrize(("path", "parameters", "errors"), [
+    ("/teams", {"page", "per_page", "format"}, {"400", "401"}),
+    ("/staff", {"team", "as_of", "page", "per_page", "format"}, {"400", "401", "403", "404"}),
+    ("/cases", {"team", "worker", "as_of", "include_closed", "page", "per_page", "format"},
+     {"400", "401", "403", "404"}),
+])
+def test_list_operations_document_parameters_and_answers(spec, path, parameters, errors):
+    operation = spec["paths"][path]["get"]
+    named = [resolve(spec, p["$ref"]) for p in operation["parameters"]]
+    assert {p["name"] for p in named} == parameters
+    for parameter in named:
+        assert parameter["in"] == "query" and "schema" in parameter and parameter["description"]
+    assert set(operation["responses"]) == {"200", *errors}
+    content = operation["responses"]["200"]["content"]
+    assert set(content) == {"application/json", "text/csv"}
+    unauthorized = resolve(spec, operation["responses"]["401"]["$ref"])
+    assert "WWW-Authenticate" in unauthorized["headers"]
+
+
+def test_per_page_limit_is_documented(spec):
+    per_page = spec["components"]["parameters"]["per_page"]["schema"]
+    assert (per_page["minimum"], per_page["maximum"], per_page["default"]) == (1, 1000, 100)
+
+
+TYPES = {"string": str, "integer": int, "boolean": bool, "null": type(None)}
+
+
+def conforms(value, schema):
+    kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    if not any(isinstance(value, TYPES[k]) and not (k == "integer" and isinstance(value, bool)) for k in kinds):
+        return False
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if schema.get("format") == "date" and value is not None:
+        date.fromisoformat(value)
+    return True
+
+
+@pytest.mark.parametrize(("path", "schema_name"), [
+    ("/api/v1/teams", "TeamPage"), ("/api/v1/staff", "StaffMemberPage"),
+    ("/api/v1/cases?include_closed=true", "CasePage"),
+])
+def test_answers_match_the_documented_schemas(spec, bearer, org, path, schema_name):
+    services.create_case("OA-1", "CP", True, org["worker"], date(2026, 1, 5))
+    closed = services.create_case("OA-2", "EH", False, org["yj_worker"], date(2026, 1, 5))
+    services.close_case(closed, date(2026, 2, 1))
+    page_schema = spec["components"]["schemas"][schema_name]
+    item_schema = resolve(spec, page_schema["properties"]["items"]["items"]["$ref"])
+    body = bearer("qait").get(path).get_json()
+    assert set(body) == set(page_schema["required"])
+    assert body["items"]
+    for item in body["items"]:
+        assert list(item) == item_schema["required"] == list(item_schema["properties"])
+        for name, value in item.items():
+            assert conforms(value, item_schema["properties"][name]), (name, value)
+
+
+def test_session_can_read_the_document_too(as_role):
+    assert as_role("worker").get("/api/v1/openapi.json").get_json()["openapi"] == "3.1.0"
