@@ -11,6 +11,7 @@ from teamops.auth.passwords import hash_password
 from teamops.dates import today, working_day_number
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
+from teamops.supervision.models import Case, CaseAllocation, CaseDiscussion, SupervisionRecord
 
 DEMO_PASSWORD = "TeamOps-demo-1"  # noqa: S105 - documented demo password, demo data only
 
@@ -112,5 +113,68 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
                     on - timedelta(days=rng.randint(30, 3000)),
                     employment="agency" if n % 7 == 3 else "permanent", manager=lead)
             count += 1
+    db.session.flush()
+    _seed_supervision([t for t in teams if t not in (leadership, qait_team)], on, rng)
     db.session.commit()
     return {"created": count}
+
+
+SERVICE_CASE_TYPES = {
+    "Children's Social Care": ["CP", "CIN", "CIN", "CLA", "CL", "PF"],
+    "Children and Family Wellbeing Service": ["EH"],
+    "Youth Justice": ["YJ"],
+}
+
+
+def _case(ref: int, case_type: str, worker: Staff, allocated_on: date, high_risk: bool = False) -> Case:
+    case = Case(case_ref=str(ref), case_type_code=case_type, high_risk=high_risk, worker=worker,
+                allocated_on=allocated_on)
+    case.allocations.append(CaseAllocation(worker=worker, from_date=allocated_on))
+    db.session.add(case)
+    return case
+
+
+def _held(kind: str, held_on: date, worker: Staff, supervisor: Staff, case: Case | None = None,
+          scaling: int | None = None) -> None:
+    record = SupervisionRecord(kind=kind, held_on=held_on, worker=worker, supervisor=supervisor,
+                               status="signed_off", imported=True)
+    if case is not None:
+        record.discussions.append(CaseDiscussion(case=case, held_on=held_on, scaling=scaling))
+    db.session.add(record)
+
+
+def _seed_supervision(teams: list[Team], on: date, rng: random.Random) -> None:
+    """Fictional cases (case-system style numbers, never names) in every due state, with history."""
+    ref = 4300100
+    for team in teams:
+        manager = team.manager
+        assert manager is not None
+        types = SERVICE_CASE_TYPES[team.service.name]
+        for worker in [p for p in team.members if p.role == "worker" and p.job_role != "Business support"]:
+            if worker.email == "newstarter@example.org":
+                continue  # no allocation during a permanent starter's induction (R-IND-3)
+            _held("personal", on - timedelta(days=rng.randint(3, 45)), worker, manager)
+            if worker.email == "worker@example.org":
+                _seed_demo_worker(worker, manager, on)
+                continue
+            for _ in range(rng.randint(2, 5)):
+                ref += 1
+                allocated = on - timedelta(days=rng.randint(20, 400))
+                case = _case(ref, rng.choice(types), worker, allocated, high_risk=rng.random() < 0.15)
+                since = rng.choice([5, 12, 20, 26, 30, 40, 50, 58, 70])
+                if allocated < on - timedelta(days=since):
+                    _held("case", on - timedelta(days=since), worker, manager, case, rng.randint(2, 8))
+
+
+def _seed_demo_worker(worker: Staff, manager: Staff, on: date) -> None:
+    """worker@example.org has a case in every due state, and a case with a scaling trend to look at."""
+    trend = _case(4300001, "CP", worker, on - timedelta(days=200))
+    for days, score in ((150, 2), (122, 3), (94, 3), (66, 5), (35, 6)):
+        _held("case", on - timedelta(days=days), worker, manager, trend, score)  # overdue: 4-weekly
+    soon = _case(4300002, "CIN", worker, on - timedelta(days=120))
+    _held("case", on - timedelta(days=52), worker, manager, soon, 5)  # 8-weekly: due within 7 days
+    fine = _case(4300003, "CLA", worker, on - timedelta(days=300))
+    _held("case", on - timedelta(days=10), worker, manager, fine, 7)  # in timescale
+    risky = _case(4300004, "CIN", worker, on - timedelta(days=90), high_risk=True)
+    _held("case", on - timedelta(days=40), worker, manager, risky, 3)  # high risk: monthly, overdue
+    _case(4300005, "EH", worker, on)  # early help: first due on the allocation day
