@@ -4,6 +4,7 @@ installed binaries (as the ``postgres`` user when the tests run as root) and tru
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -26,7 +27,10 @@ def missing(reason: str) -> None:
 
 
 def _pg_bin() -> Path | None:
-    for base in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+    def version(bin_dir: Path) -> tuple[int, ...]:
+        return tuple(int(part) for part in bin_dir.parent.name.split(".") if part.isdigit())
+
+    for base in sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=version, reverse=True):
         if (base / "initdb").exists() and (base / "pg_ctl").exists():
             return base
     found = shutil.which("initdb")
@@ -39,42 +43,71 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _run(command: list[str], what: str) -> None:
+    """Runs a server command; on failure, says which step failed and shows what it printed."""
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{what} failed (exit {result.returncode}): {' '.join(command)}\n"
+                           f"{result.stdout}{result.stderr}")
+
+
+def _server_log(root: Path) -> str:
+    log = root / "log"
+    return log.read_text(errors="replace")[-4000:] if log.exists() else "(no server log)"
+
+
 @contextmanager
 def postgresql_server() -> Iterator[str]:
     """Starts a throwaway PostgreSQL server; yields a SQLAlchemy URL to an empty database."""
+    import sqlalchemy
+
     bin_dir = _pg_bin()
     if bin_dir is None:
         missing("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
     assert bin_dir is not None
-    root = Path(tempfile.mkdtemp(prefix="teamops-pg-"))
-    data = root / "data"
     as_root = os.geteuid() == 0
     prefix: list[str] = []
     if as_root:
+        # PostgreSQL refuses to run as root: run it as the `postgres` account the Debian package creates.
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            missing("running as root needs the `postgres` account (apt-get install postgresql)")
+        prefix = ["runuser", "-u", "postgres", "--"]
+    root = Path(tempfile.mkdtemp(prefix="teamops-pg-"))
+    data = root / "data"
+    if as_root:
         shutil.chown(root, "postgres", "postgres")
         root.chmod(0o755)
-        prefix = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
-    run = lambda *args: subprocess.run([*prefix, *args], check=True, capture_output=True)  # noqa: E731
-    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "teamops", "--auth=trust", "-E", "UTF8",
-        "--locale=C.UTF-8")
-    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
-        f"-p {port} -k {root} -h 127.0.0.1 -F -c fsync=off -c full_page_writes=off", "start")
+    pg_ctl = [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data)]
+    started = False
     try:
+        _run([*prefix, str(bin_dir / "initdb"), "-D", str(data), "-U", "teamops", "--auth=trust", "-E", "UTF8",
+              "--locale=C.UTF-8", "--no-sync"], "initdb")
+        try:
+            _run([*pg_ctl, "-l", str(root / "log"), "-w", "-t", "60", "-o",
+                  f"-p {port} -k {root} -h 127.0.0.1 -F -c fsync=off -c full_page_writes=off"
+                  " -c synchronous_commit=off", "start"], "pg_ctl start")
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}\nserver log:\n{_server_log(root)}") from None
+        started = True
         url = f"postgresql+psycopg://teamops@127.0.0.1:{port}/postgres"
-        import sqlalchemy
-
         engine = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
-        for _ in range(50):
-            try:
-                with engine.connect() as connection:
-                    connection.execute(sqlalchemy.text("CREATE DATABASE teamops_test"))
-                break
-            except sqlalchemy.exc.OperationalError:
-                time.sleep(0.1)
-        engine.dispose()
+        try:
+            for attempt in range(50):
+                try:
+                    with engine.connect() as connection:
+                        connection.execute(sqlalchemy.text("CREATE DATABASE teamops_test"))
+                    break
+                except sqlalchemy.exc.OperationalError:
+                    if attempt == 49:
+                        raise
+                    time.sleep(0.1)
+        finally:
+            engine.dispose()
         yield f"postgresql+psycopg://teamops@127.0.0.1:{port}/teamops_test"
     finally:
-        subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, check=False)
+        if started:
+            subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True, check=False)
         shutil.rmtree(root, ignore_errors=True)

@@ -228,8 +228,21 @@ def auditor(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     context.close()
 
 
-def _new_tab(browser: Browser, live_server: LiveServer, axe_source: str, javascript: bool,
-             auditor: Page | None = None) -> Iterator[Tab]:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+    """Keeps each phase's report on the test, so a tab's final checks can stay quiet after a failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _failed(request: pytest.FixtureRequest) -> bool:
+    report = getattr(request.node, "report_call", None)
+    return report is None or report.failed
+
+
+def _new_tab(request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer, axe_source: str,
+             javascript: bool, auditor: Page | None = None) -> Iterator[Tab]:
     context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript,
                                   locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(TIMEOUT_MS)
@@ -238,17 +251,19 @@ def _new_tab(browser: Browser, live_server: LiveServer, axe_source: str, javascr
     tab = Tab(page, live_server.url, axe_source, javascript=javascript, auditor=auditor)
     try:
         yield tab
-        tab.finish()
+        if not _failed(request):
+            tab.finish()
     finally:
         with contextlib.suppress(Error):
             context.close()
 
 
 @pytest.fixture
-def tab(browser: Browser, live_server: LiveServer, axe_source: str) -> Iterator[Tab]:
-    yield from _new_tab(browser, live_server, axe_source, javascript=True)
+def tab(request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer, axe_source: str) -> Iterator[Tab]:
+    yield from _new_tab(request, browser, live_server, axe_source, javascript=True)
 
 
 @pytest.fixture
-def tab_without_js(browser: Browser, live_server: LiveServer, axe_source: str, auditor: Page) -> Iterator[Tab]:
-    yield from _new_tab(browser, live_server, axe_source, javascript=False, auditor=auditor)
+def tab_without_js(request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer, axe_source: str,
+                   auditor: Page) -> Iterator[Tab]:
+    yield from _new_tab(request, browser, live_server, axe_source, javascript=False, auditor=auditor)

@@ -42,5 +42,6 @@ def test_checks_catch_accessibility_failures_without_javascript(tab_without_js: 
     serve_broken_page(tab_without_js)
     with pytest.raises(AssertionError, match=r"(?s)without JavaScript.*image-alt"):
         tab_without_js.run_axe_on_copy()
-    tab_without_js.check_console()
+    with pytest.raises(AssertionError, match="status of 404"):
+        tab_without_js.check_console()
     tab_without_js.audited_loads = tab_without_js.loads
