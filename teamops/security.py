@@ -34,11 +34,13 @@ def _gate() -> Any:
     endpoint = request.endpoint
     if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
         return None
+    api = request.path.startswith("/api/")
     if current_user.is_authenticated and not current_session_valid(current_user):
         end_session(None)
-        flash("Your session has ended. Sign in again to carry on.", "info")
+        if not api:
+            flash("Your session has ended. Sign in again to carry on.", "info")
     if not current_user.is_authenticated:
-        if request.path.startswith("/api/"):
+        if api:
             return None  # the API answers 401 itself; it also accepts bearer tokens
         target = request.full_path if request.method == "GET" else None
         return redirect(url_for("auth.sign_in", next=target), 303)
@@ -83,8 +85,10 @@ def _error_page(error: HTTPException) -> Any:
         db.session.rollback()
         if current_user.is_authenticated:
             record_event("access_denied", f"refused {request.method} {request.path}"[:300])
-    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
     title = ERROR_TITLES.get(code, error.name)
+    if request.path.startswith("/api/"):
+        return {"error": title}, code
+    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
     return render_template(template, code=code, title=title), code
 
 

@@ -157,7 +157,7 @@ def test_staff_list_query_count_does_not_grow_with_rows(as_role, make, org, coun
     admin = as_role("admin")
     with count_queries() as few:
         admin.get("/admin/staff")
-    for n in range(20):
+    for _ in range(20):
         make.staff(team=org["teams"]["south"], password=False)
     with count_queries() as many:
         admin.get("/admin/staff")

@@ -61,15 +61,15 @@ def test_404_is_a_full_page_and_an_htmx_fragment(client, org):
 
 
 def test_500_never_shows_a_traceback(app, client, org, monkeypatch):
-    from teamops.home import services
+    from teamops.org import services
 
     def broken(*args):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(services, "team_summaries", broken)
+    monkeypatch.setattr(services, "search_teams", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    sign_in(client, org["team_manager"])
-    response = client.get("/")
+    sign_in(client, org["admin"])
+    response = client.get("/admin/teams")
     assert response.status_code == 500
     text = response.get_data(as_text=True)
     assert "Sorry, there is a problem with TeamOps" in text
@@ -125,3 +125,10 @@ def test_sqlite_connection_settings(app):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2
+
+
+def test_api_errors_are_json_even_before_a_route_matches(client, org):
+    sign_in(client, org["qait"])
+    response = client.get("/api/v1/no-such-endpoint")
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "Page not found"}
