@@ -1,0 +1,53 @@
+"""Disagreements about a case's next action, escalated to the service manager (R-SUP-7): the queue of those
+not yet resolved in the service manager's teams, and the resolution they record."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, select
+from sqlalchemy.orm import selectinload
+
+from teamops.access import reach_team_ids
+from teamops.dates import utcnow
+from teamops.extensions import db
+from teamops.org.models import Staff
+from teamops.supervision.models import CaseDiscussion, SupervisionRecord
+
+RECENTLY_RESOLVED = 10
+
+
+def _escalations(user: Staff) -> Select[tuple[CaseDiscussion]]:
+    query = (select(CaseDiscussion).join(SupervisionRecord, SupervisionRecord.id == CaseDiscussion.record_id)
+             .join(Staff, Staff.id == SupervisionRecord.worker_id).where(CaseDiscussion.disagreement.is_(True)))
+    if user.role != "service_manager":
+        return query.where(false())
+    ids = reach_team_ids(user)
+    query = query if ids is None else query.where(Staff.team_id.in_(ids))
+    return query.options(
+        selectinload(CaseDiscussion.case),
+        selectinload(CaseDiscussion.resolved_by),
+        selectinload(CaseDiscussion.record).selectinload(SupervisionRecord.worker).selectinload(Staff.team),
+        selectinload(CaseDiscussion.record).selectinload(SupervisionRecord.supervisor),
+    )
+
+
+def open_escalations(user: Staff) -> list[CaseDiscussion]:
+    """Unresolved disagreements in the service manager's teams, oldest session first."""
+    return list(db.session.scalars(_escalations(user).where(CaseDiscussion.resolved_at.is_(None))
+                                   .order_by(CaseDiscussion.held_on, CaseDiscussion.id)))
+
+
+def recently_resolved(user: Staff) -> list[CaseDiscussion]:
+    return list(db.session.scalars(_escalations(user).where(CaseDiscussion.resolved_at.is_not(None))
+                                   .order_by(CaseDiscussion.resolved_at.desc()).limit(RECENTLY_RESOLVED)))
+
+
+def resolve(discussion: CaseDiscussion, user: Staff, resolution: str) -> bool:
+    """Records the service manager's resolution; False when it was already resolved (nothing changes)."""
+    if discussion.resolved_at is not None or not discussion.disagreement:
+        return False
+    discussion.resolution = resolution.strip()
+    discussion.resolved_at = utcnow()
+    discussion.resolved_by = user
+    db.session.commit()
+    return True
+

@@ -1,0 +1,30 @@
+"""The wording of a record's sections, shared by the form, the record page, the versions and the plain text,
+so a section reads the same wherever it appears."""
+
+from __future__ import annotations
+
+# R-SUP-4 fields of a case discussion, in the order a record reads.
+DISCUSSION_SECTIONS = {
+    "significant_events": "Significant events since the last supervision",
+    "decisions_and_plan": "Key decisions and effectiveness of the plan",
+    "reflective_analysis": "Reflective analysis",
+    "childs_voice": "The child's voice",
+}
+# Signs of Safety mapping (R-SUP-9): optional.
+MAPPING_SECTIONS = {
+    "worries": "What are we worried about?",
+    "working_well": "What's working well?",
+    "needs_to_happen": "What needs to happen?",
+}
+REVIEW_NOTES = "Notes on the review of actions from last time"
+PERSONAL_SECTIONS = {
+    "wellbeing": "Wellbeing",
+    "workload": "Workload",
+    "learning": "Learning and development",
+}
+OUTCOME_LABELS = {"done": "Done", "carried_forward": "Carried forward", "dropped": "Dropped"}
+ACTION_STATUS_LABELS = {"open": "Open", "done": "Done", "dropped": "Dropped"}
+NO_FURTHER_ACTION = "No further action: no new actions were agreed for this case"
+LONG_TEXT_MESSAGE = "Keep this to 5,000 characters or fewer"
+ACTION_MAX = 500
+ACTION_MESSAGE = "Keep this to 500 characters or fewer"

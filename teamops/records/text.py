@@ -1,0 +1,186 @@
+"""A record as data that does not change (the snapshot kept for every version) and as plain text to paste
+into the case-recording system. Both come from the same snapshot, so an old version reads exactly as the
+current one does."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from teamops.extensions import db
+from teamops.records.labels import (
+    DISCUSSION_SECTIONS,
+    MAPPING_SECTIONS,
+    NO_FURTHER_ACTION,
+    OUTCOME_LABELS,
+    PERSONAL_SECTIONS,
+    REVIEW_NOTES,
+)
+from teamops.supervision.models import KIND_LABELS, ActionReview, SupervisionAction, SupervisionRecord
+from teamops.templating import format_date, format_datetime
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _action(action: SupervisionAction) -> dict[str, Any]:
+    return {"description": action.description, "owner": action.owner.name, "due_on": _iso(action.due_on),
+            "status": action.status}
+
+
+def snapshot(record: SupervisionRecord) -> dict[str, Any]:
+    """Everything the record says, as JSON-ready data: kept in RecordVersion before a signed-off change."""
+    reviews = db.session.scalars(
+        select(ActionReview).where(ActionReview.record_id == record.id).order_by(ActionReview.id)
+        .options(selectinload(ActionReview.action).selectinload(SupervisionAction.owner))).all()
+
+    def reviewed(case_id: int | None) -> list[dict[str, Any]]:
+        return [{**_action(r.action), "outcome": r.outcome, "reason": r.reason}
+                for r in reviews if r.action.case_id == case_id]
+
+    def actions(case_id: int | None) -> list[dict[str, Any]]:
+        return [_action(a) for a in record.actions if a.case_id == case_id]
+
+    discussions = [{
+        "discussion_id": d.id, "case_id": d.case_id, "case_ref": d.case.case_ref,
+        **{name: getattr(d, name) for name in ("actions_review", *DISCUSSION_SECTIONS, *MAPPING_SECTIONS,
+                                               "scaling", "no_further_action", "disagreement",
+                                               "disagreement_note", "resolution")},
+        "resolved_at": _iso(d.resolved_at), "resolved_by": d.resolved_by.name if d.resolved_by else None,
+        "reviews": reviewed(d.case_id), "actions": actions(d.case_id),
+    } for d in record.discussions]
+    return {
+        "id": record.id, "version": record.version, "kind": record.kind, "held_on": _iso(record.held_on),
+        "recorded_at": _iso(record.recorded_at), "recorded_late": record.recorded_late,
+        "worker": record.worker.name, "supervisor": record.supervisor.name,
+        "attendees": [p.name for p in record.attendees], "status": record.status,
+        "signed_off_at": _iso(record.signed_off_at), "acknowledged_at": _iso(record.acknowledged_at),
+        "filed_at": _iso(record.filed_at),
+        **{name: getattr(record, name) for name in PERSONAL_SECTIONS},
+        "reviews": reviewed(None) if record.kind == "personal" else [],
+        "actions": actions(None) if record.kind == "personal" else [],
+        "discussions": discussions,
+    }
+
+
+def hydrate(data: Any) -> Any:
+    """A stored snapshot with its dates back as dates, for the templates' date filters."""
+    if isinstance(data, list):
+        return [hydrate(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, str) and key.endswith("_on"):
+            result[key] = date.fromisoformat(value)
+        elif isinstance(value, str) and key.endswith("_at"):
+            result[key] = datetime.fromisoformat(value)
+        else:
+            result[key] = hydrate(value)
+    return result
+
+
+def _header(snap: dict[str, Any], case_ref: str | None) -> list[str]:
+    title = KIND_LABELS[snap["kind"]] + (f": case {case_ref}" if case_ref else "")
+    lines = [title, f"Date held: {format_date(snap['held_on'])}", f"Worker: {snap['worker']}",
+             f"Supervisor: {snap['supervisor']}"]
+    if snap["attendees"]:
+        lines.append("Also attended: " + ", ".join(snap["attendees"]))
+    late = " (recorded late: more than 7 days after the session)" if snap["recorded_late"] else ""
+    lines.append(f"Recorded: {format_datetime(snap['recorded_at'])}{late}")
+    if snap["status"] == "signed_off":
+        lines.append(f"Signed off by the manager: {format_datetime(snap['signed_off_at'])} "
+                     f"(version {snap['version']})")
+    else:
+        lines.append(f"Not signed off yet (draft, version {snap['version']})")
+    acknowledged = snap["acknowledged_at"]
+    lines.append(f"Acknowledged by the worker: {format_datetime(acknowledged) if acknowledged else 'not yet'}")
+    return lines
+
+
+def _block(heading: str, body: str) -> list[str]:
+    return ["", heading, body.strip() or "Not recorded."]
+
+
+def _action_line(action: dict[str, Any]) -> str:
+    return f"- {action['description']} (owner: {action['owner']}; due {format_date(action['due_on'])})"
+
+
+def _reviews(reviews: list[dict[str, Any]], notes: str | None) -> list[str]:
+    lines = ["", "Review of actions from last time"]
+    for review in reviews:
+        outcome = OUTCOME_LABELS[review["outcome"]].lower()
+        reason = f": {review['reason']}" if review["reason"] else ""
+        lines.append(_action_line(review) + f": {outcome}{reason}")
+    if not reviews:
+        lines.append("No open actions from last time.")
+    if notes:
+        lines += [f"{REVIEW_NOTES}:", notes.strip()]
+    return lines
+
+
+def _actions(actions: list[dict[str, Any]], no_further_action: bool) -> list[str]:
+    lines = ["", "Actions agreed"]
+    lines += [_action_line(a) for a in actions]
+    if no_further_action:
+        lines.append(NO_FURTHER_ACTION + ".")
+    elif not actions:
+        lines.append("None.")
+    return lines
+
+
+def discussion_text(snap: dict[str, Any], discussion: dict[str, Any]) -> str:
+    """One case's part of a record, as plain text for that case's file."""
+    lines = _header(snap, discussion["case_ref"])
+    lines += _reviews(discussion["reviews"], discussion["actions_review"])
+    for name, label in DISCUSSION_SECTIONS.items():
+        lines += _block(label, discussion[name])
+    if any(discussion[name] for name in MAPPING_SECTIONS) or discussion["scaling"] is not None:
+        lines += ["", "Signs of Safety mapping"]
+        for name, label in MAPPING_SECTIONS.items():
+            lines += [label, discussion[name].strip() or "Not recorded."]
+        if discussion["scaling"] is not None:
+            lines.append(f"Scaling score: {discussion['scaling']} out of 10")
+    lines += _actions(discussion["actions"], discussion["no_further_action"])
+    if discussion["disagreement"]:
+        lines += ["", "Disagreement about the next action (escalated to the service manager)",
+                  discussion["disagreement_note"].strip()]
+        if discussion["resolved_at"]:
+            lines.append(f"Resolved by {discussion['resolved_by']} on {format_datetime(discussion['resolved_at'])}: "
+                         f"{discussion['resolution'].strip()}")
+        else:
+            lines.append("Not resolved yet.")
+    return "\n".join(lines) + "\n"
+
+
+def personal_text(snap: dict[str, Any]) -> str:
+    lines = _header(snap, None)
+    lines += _reviews(snap["reviews"], None)
+    for name, label in PERSONAL_SECTIONS.items():
+        lines += _block(label, snap[name])
+    lines += _actions(snap["actions"], False)
+    return "\n".join(lines) + "\n"
+
+
+def record_text(snap: dict[str, Any]) -> str:
+    """The whole record: the personal part, or every case discussed one after the other."""
+    if snap["kind"] == "personal":
+        return personal_text(snap)
+    return "\n\n".join(discussion_text(snap, d) for d in snap["discussions"])
+
+
+def text_for(snap: dict[str, Any], discussion_id: int | None) -> str | None:
+    """The text for one case discussed (or the personal record); None when the record has no such case."""
+    if discussion_id is None:
+        return personal_text(snap) if snap["kind"] == "personal" else None
+    found = next((d for d in snap["discussions"] if d["discussion_id"] == discussion_id), None)
+    return discussion_text(snap, found) if found else None
+
+
+def readable(record: SupervisionRecord) -> dict[str, Any]:
+    """The record's current content, ready for the templates and the text functions above."""
+    return dict(hydrate(snapshot(record)))

@@ -1,0 +1,109 @@
+"""Writing a record (choose the session, then fill in one section per case) and changing one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from teamops.access import can, requires
+from teamops.extensions import db
+from teamops.records import labels, layout, writing
+from teamops.records.forms import RecordForm, record_form
+from teamops.records.routes import bp, load
+from teamops.records.setup import SetupForm, booking_args, recorded_booking
+from teamops.supervision.models import KIND_LABELS, Booking, SupervisionRecord
+
+ALREADY_RECORDED = ("This supervision had already been recorded, so it was not saved a second time. "
+                    "This is the record.")
+
+
+def _hx_redirect(url: str) -> Any:
+    if request.headers.get("HX-Request"):
+        return "", 204, {"HX-Redirect": url}
+    return redirect(url, 303)
+
+
+def _already_recorded(record: SupervisionRecord) -> Any:
+    flash(ALREADY_RECORDED, "info")
+    return redirect(url_for("records.show", record_id=record.id), 303)
+
+
+@bp.route("/records/new")
+@requires("supervise")
+def new_record() -> Any:
+    """Step 1: the worker, kind, date, cases and attendees (from a booking when there is one). A GET form,
+    so it works without JavaScript; htmx refreshes it when the worker, kind or date changes."""
+    user = current_user._get_current_object()
+    args = request.args
+    booking = db.session.get(Booking, args.get("booking", type=int) or 0)
+    if booking is not None and booking.supervisor_id == user.id:
+        recorded = recorded_booking(booking.id)
+        if recorded is not None:
+            return _already_recorded(recorded)
+        if set(args) == {"booking"}:
+            args = booking_args(booking)
+    form = SetupForm(args if args else None, user=user)
+    refresh = bool(request.headers.get("HX-Request") and args.get("refresh"))
+    if args and form.validate() and form.setup is not None and not refresh and not args.get("change"):
+        return _hx_redirect(url_for("records.write", **form.setup.args()))
+    if refresh:
+        for field in form:
+            field.errors = []
+    template = "records/_setup.html" if request.headers.get("HX-Request") else "records/new.html"
+    return render_template(template, form=form, kinds=KIND_LABELS), 400 if form.errors else 200
+
+
+def _render_form(form: RecordForm, status: int, **context: Any) -> Any:
+    return render_template("records/write.html", form=form, sections=form.sections, kinds=KIND_LABELS,
+                           labels=labels, **context), status
+
+
+@bp.route("/records/new/write", methods=["GET", "POST"])
+@requires("supervise")
+def write() -> Any:
+    """Step 2: the record itself. The session chosen in step 1 travels in the address and is checked again."""
+    user = current_user._get_current_object()
+    setup_form = SetupForm(request.args, user=user)
+    if not setup_form.validate() or setup_form.setup is None:
+        setup_form.step.data = "cases"
+        return render_template("records/new.html", form=setup_form, kinds=KIND_LABELS), 400
+    setup = setup_form.setup
+    if setup.booking is not None or request.method == "POST":
+        duplicate = writing.find_duplicate(setup)
+        if duplicate is not None and can("view_record", duplicate):
+            return _already_recorded(duplicate)
+    form = record_form(layout.new_sections(setup.kind, setup.worker, user, setup.cases))()
+    form.session_date = setup.held_on
+    if form.validate_on_submit():
+        record, created = writing.create_record(setup, user, form.content())
+        if not created:
+            return _already_recorded(record)
+        late = " It is tagged “recorded late”: more than 7 days after the session." if record.recorded_late else ""
+        flash(f"Record saved. Sign it off when it is complete.{late}", "success")
+        return redirect(url_for("records.show", record_id=record.id), 303)
+    return _render_form(form, 400 if request.method == "POST" else 200, setup=setup, record=None,
+                        action=url_for("records.write", **setup.args()))
+
+
+@bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
+@requires("supervise")
+def edit(record_id: int) -> Any:
+    """Changes a record: in place before sign-off; afterwards as a new version, with a reason."""
+    user = current_user._get_current_object()
+    record = load(record_id, "supervise")
+    sections, reviews = layout.record_sections(record)
+    form_class = record_form(sections, editing=True, needs_reason=record.status == "signed_off")
+    form = form_class(data=layout.record_data(record, sections, reviews))
+    if form.validate_on_submit():
+        versioned = record.status == "signed_off"
+        writing.update_record(record, form.content(), user)
+        if versioned:
+            flash(f"Record changed: this is version {record.version}, and every earlier version stays readable. "
+                  f"{record.worker.name} needs to acknowledge it again.", "success")
+        else:
+            flash("Record changed.", "success")
+        return redirect(url_for("records.show", record_id=record.id), 303)
+    return _render_form(form, 400 if request.method == "POST" else 200, setup=None, record=record,
+                        action=url_for("records.edit", record_id=record.id))

@@ -1,0 +1,160 @@
+"""Writing and changing a supervision record: the discussions, the review of last time's actions and the new
+actions, in one transaction. A double submit (the same booking, or the same session within a minute) gives
+back the record already written instead of a second one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from teamops.dates import utcnow
+from teamops.extensions import db
+from teamops.org.models import Staff
+from teamops.records.setup import Setup, recorded_booking
+from teamops.supervision.models import ActionReview, CaseDiscussion, SupervisionAction, SupervisionRecord
+from teamops.supervision.services import add_record
+
+DUPLICATE_WINDOW = timedelta(minutes=1)
+
+
+@dataclass
+class ReviewInput:
+    """How this supervision reviewed an open action from last time."""
+
+    action_id: int
+    outcome: str
+    reason: str = ""
+
+
+@dataclass
+class ActionInput:
+    """An action row: a new one (no id), or one the record holds, changed or removed."""
+
+    action_id: int | None
+    description: str
+    owner_id: int
+    due_on: date | None
+    remove: bool = False
+
+
+@dataclass
+class SectionInput:
+    """One case discussed (``case_id``) or the personal part (``case_id`` None)."""
+
+    case_id: int | None
+    values: dict[str, Any]
+    reviews: list[ReviewInput] = field(default_factory=list)
+    actions: list[ActionInput] = field(default_factory=list)
+
+
+@dataclass
+class RecordContent:
+    sections: list[SectionInput]
+    held_on: date | None = None  # only when a change moves the session date
+    reason: str = ""  # why a signed-off record changes
+
+
+def find_duplicate(setup: Setup) -> SupervisionRecord | None:
+    """The record this submit would repeat: the booking's, or the same session written in the last minute."""
+    if setup.booking is not None:
+        return recorded_booking(setup.booking.id)
+    candidates = db.session.scalars(
+        select(SupervisionRecord).where(
+            SupervisionRecord.worker_id == setup.worker.id, SupervisionRecord.kind == setup.kind,
+            SupervisionRecord.held_on == setup.held_on,
+            SupervisionRecord.recorded_at >= utcnow() - DUPLICATE_WINDOW)
+        .options(selectinload(SupervisionRecord.discussions)))
+    wanted = {case.id for case in setup.cases}
+    return next((r for r in candidates if {d.case_id for d in r.discussions} == wanted), None)
+
+
+def create_record(setup: Setup, supervisor: Staff, content: RecordContent) -> tuple[SupervisionRecord, bool]:
+    """Writes the record; ``(record, False)`` when it had already been written (a double submit)."""
+    # Two submits of one form arrive together: the second waits for the first here (a row lock on
+    # PostgreSQL; SQLite runs one writer at a time), then finds its record.
+    db.session.execute(select(Staff.id).where(Staff.id == setup.worker.id).with_for_update())
+    existing = find_duplicate(setup)
+    if existing is not None:
+        return existing, False
+    try:
+        record = add_record(setup.kind, setup.held_on, setup.worker, supervisor, setup.cases, commit=False)
+        record.attendees = list(setup.attendees)
+        if setup.booking is not None:
+            record.booking = setup.booking
+            setup.booking.status = "held"
+        db.session.flush()
+        apply_content(record, content)
+        db.session.commit()
+    except IntegrityError:  # the booking's record was written by a submit that got there first
+        db.session.rollback()
+        existing = find_duplicate(setup)
+        if existing is None:
+            raise
+        return existing, False
+    return record, True
+
+
+def update_record(record: SupervisionRecord, content: RecordContent, editor: Staff) -> None:
+    """Changes a record. Before sign-off it changes in place; after sign-off the previous content is kept
+    as a version with the reason, and the worker acknowledges the new version again."""
+    from teamops.records.signoff import keep_version
+
+    if record.status == "signed_off":
+        keep_version(record, content.reason, editor)
+    if content.held_on is not None and content.held_on != record.held_on:
+        record.held_on = content.held_on
+        for discussion in record.discussions:
+            discussion.held_on = content.held_on  # due dates read the discussion's own date
+    apply_content(record, content)
+    db.session.commit()
+
+
+def apply_content(record: SupervisionRecord, content: RecordContent) -> None:
+    discussions: dict[int, CaseDiscussion] = {d.case_id: d for d in record.discussions}
+    reviews = {r.action_id: r for r in db.session.scalars(
+        select(ActionReview).where(ActionReview.record_id == record.id)
+        .options(selectinload(ActionReview.action)))}
+    for section in content.sections:
+        target: Any = record if section.case_id is None else discussions[section.case_id]
+        for name, value in section.values.items():
+            setattr(target, name, value)
+        for given in section.reviews:
+            _review(record, reviews.get(given.action_id), given)
+        for row in section.actions:
+            _action(record, section.case_id, row)
+
+
+def _review(record: SupervisionRecord, review: ActionReview | None, given: ReviewInput) -> None:
+    """Stores the review and applies it to the action: done, still open (carried forward), or dropped."""
+    if review is None:
+        review = ActionReview(record_id=record.id, action_id=given.action_id)
+        db.session.add(review)
+    review.outcome, review.reason = given.outcome, given.reason
+    action = db.session.get(SupervisionAction, given.action_id)
+    if action is None:
+        return
+    action.status = {"done": "done", "dropped": "dropped"}.get(given.outcome, "open")
+    action.done_on = record.held_on if given.outcome == "done" else None
+    action.drop_reason = given.reason if given.outcome == "dropped" else ""
+
+
+def _action(record: SupervisionRecord, case_id: int | None, row: ActionInput) -> None:
+    if row.action_id is None:
+        record.actions.append(SupervisionAction(case_id=case_id, owner_id=row.owner_id,
+                                                description=row.description, due_on=row.due_on))
+        return
+    action = next((a for a in record.actions if a.id == row.action_id), None)
+    if action is None:
+        return
+    if row.remove:
+        record.actions.remove(action)
+        db.session.delete(action)
+        return
+    action.description, action.owner_id = row.description, row.owner_id
+    if row.due_on is not None:
+        action.due_on = row.due_on
