@@ -91,14 +91,16 @@ class Escalation:
 
 
 def open_escalations(team_ids: list[int], on: date) -> list[Escalation]:
-    """Unresolved disagreements (R-SUP-7) on cases held in these teams, the longest waiting first."""
+    """Unresolved disagreements (R-SUP-7) from supervision of workers in these teams, the longest waiting
+    first. Scoped by the record's worker, as the service manager's escalations queue is."""
     if not team_ids:
         return []
     rows = db.session.execute(
         select(CaseDiscussion.id, CaseDiscussion.record_id, Case.id, Case.case_ref, Team.name,
                CaseDiscussion.held_on)
         .join(Case, Case.id == CaseDiscussion.case_id)
-        .join(Staff, Staff.id == Case.worker_id)
+        .join(SupervisionRecord, SupervisionRecord.id == CaseDiscussion.record_id)
+        .join(Staff, Staff.id == SupervisionRecord.worker_id)
         .join(Team, Team.id == Staff.team_id)
         .where(CaseDiscussion.disagreement.is_(True), CaseDiscussion.resolved_at.is_(None),
                Team.id.in_(team_ids))

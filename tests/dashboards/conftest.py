@@ -4,6 +4,7 @@ known), a factory for cases, records, actions, bookings and escalations, and a r
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -125,3 +126,8 @@ def row_for(html: str, first_cell: str) -> list[str]:
             if row and row[0] == first_cell:
                 return row
     raise AssertionError(f"no row for {first_cell!r}")
+
+
+def text_of(html: str) -> str:
+    """The page's words without tags, whitespace collapsed: what a reader sees, links or not."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace(" ,", ",")
