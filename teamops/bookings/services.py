@@ -1,0 +1,255 @@
+"""Every rule and write for supervision bookings.
+
+Times are typed in UK local time and stored in UTC. A local time the clocks skip or repeat is refused rather
+than guessed, because a session booked an hour out is worse than a question. Clashes are warnings, not
+errors: a manager may knowingly double-book, so the check returns what overlaps and the caller asks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from teamops.access import can, reach_team_ids
+from teamops.dates import LONDON, today, utcnow
+from teamops.extensions import db
+from teamops.org.models import Staff
+from teamops.scheduling import CaseDue, case_dues
+from teamops.supervision.models import Booking, Case, SupervisionRecord, booking_attendees
+
+MIN_MINUTES, MAX_MINUTES = 15, 480
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+SHOWS = {"upcoming": "Upcoming", "past": "Past", "cancelled": "Cancelled"}
+TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+PAST_MESSAGE = ("This time has passed. Only future sessions are booked: record a session that has already "
+                "happened directly in its supervision record")
+
+
+class SessionTimeError(ValueError):
+    """A refused session time, with the form field the message belongs next to."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def parse_time(text: str) -> time:
+    match = TIME_PATTERN.match(text.strip())
+    if match is None:
+        raise ValueError("Enter a time as HH:MM in the 24-hour clock, for example 14:30")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _spoken(day: date, at: time) -> str:
+    return f"{at:%H:%M} on {day.day} {day:%B %Y}"
+
+
+def session_start(day: date, at: time) -> datetime:
+    """The UTC instant of a UK local date and time; refuses times the clocks skip (spring) or repeat (autumn)."""
+    local = datetime.combine(day, at, tzinfo=LONDON)
+    round_trip = local.astimezone(UTC).astimezone(LONDON)
+    if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise SessionTimeError(f"There is no {_spoken(day, at)} in UK time: the clocks go forward an hour that "
+                               "night. Choose another time", "start_time")
+    if local.replace(fold=1).utcoffset() != local.utcoffset():
+        raise SessionTimeError(f"{_spoken(day, at)} happens twice in UK time: the clocks go back an hour that "
+                               "night. Choose another time", "start_time")
+    return local.astimezone(UTC)
+
+
+def check_in_future(day: date, starts_at: datetime) -> None:
+    """No new bookings (or moves) into the past; the message goes next to the date, or the time when it is
+    today's date with a time already gone."""
+    if starts_at < utcnow():
+        raise SessionTimeError(PAST_MESSAGE, "session_date" if day < today() else "start_time")
+
+
+def ends_at(booking: Booking) -> datetime:
+    return booking.starts_at + timedelta(minutes=booking.duration_minutes)
+
+
+def participant_ids(booking: Booking) -> set[int]:
+    return {booking.worker_id, booking.supervisor_id, *(person.id for person in booking.attendees)}
+
+
+def records_of(bookings: list[Booking]) -> dict[int, int]:
+    """Booking id to the id of the supervision record written from it (one query for a whole page)."""
+    ids = [booking.id for booking in bookings]
+    if not ids:
+        return {}
+    rows = db.session.execute(select(SupervisionRecord.booking_id, SupervisionRecord.id)
+                              .where(SupervisionRecord.booking_id.in_(ids)))
+    return {booking_id: record_id for booking_id, record_id in rows if booking_id is not None}
+
+
+# Cases and attendees -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseOption:
+    case: Case
+    due: CaseDue
+    due_by_session: bool  # next due on or before the session date: pre-selected in the picker
+
+
+def open_cases_of(worker: Staff, on: date) -> list[Case]:
+    return list(db.session.scalars(
+        select(Case).where(Case.worker_id == worker.id, or_(Case.closed_on.is_(None), Case.closed_on > on))
+        .options(selectinload(Case.case_type)).order_by(Case.case_ref)
+    ))
+
+
+def case_options(worker: Staff, session_day: date) -> list[CaseOption]:
+    """The worker's open cases with today's due state; those due by the session date come pre-selected."""
+    on = today()
+    cases = open_cases_of(worker, on)
+    dues = case_dues(cases, on)
+    options = []
+    for case in cases:
+        due = dues[case.id]
+        options.append(CaseOption(case, due, due.next_due_on is not None and due.next_due_on <= session_day))
+    return options
+
+
+def chosen_cases(kind: str, worker: Staff, case_ids: list[int]) -> list[Case]:
+    """The cases to discuss: open cases allocated to this worker. Another team's case is refused without
+    naming it, so a tampered form learns nothing about cases out of reach."""
+    if kind == "personal":
+        if case_ids:
+            raise ValueError("Personal supervision does not discuss cases: untick them, or choose case or "
+                             "group supervision")
+        return []
+    if not case_ids:
+        raise ValueError("Choose at least one case to discuss")
+    cases = list(db.session.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.case_ref)))
+    if len(cases) != len(set(case_ids)):
+        raise ValueError("One of the chosen cases does not exist: choose from the list")
+    for case in cases:
+        if case.worker_id != worker.id:
+            raise ValueError(f"One of the chosen cases is not allocated to {worker.name}: choose from the list")
+        if case.closed_on is not None and case.closed_on <= today():
+            raise ValueError(f"Case {case.case_ref} is closed: untick it")
+    return cases
+
+
+def chosen_attendees(kind: str, supervisor: Staff, worker: Staff, staff_ids: list[int]) -> list[Staff]:
+    if not staff_ids:
+        return []
+    if kind != "group":
+        raise ValueError("Only group supervision has other attendees: untick them, or choose group supervision")
+    people = list(db.session.scalars(select(Staff).where(Staff.id.in_(staff_ids)).order_by(Staff.name)))
+    if len(people) != len(set(staff_ids)):
+        raise ValueError("One of the attendees is not in TeamOps: choose from the list")
+    for person in people:
+        if person.id == worker.id:
+            raise ValueError(f"{person.name} is already the worker for this session: untick them here")
+        if person.id == supervisor.id:
+            raise ValueError("You are already in the session as the supervisor: untick yourself")
+        if not can("supervise", person, user=supervisor):
+            raise ValueError("One of the attendees is not in your teams: choose from the list")
+        if not person.active:
+            raise ValueError(f"{person.name} has left: untick them")
+    return people
+
+
+# Clashes -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Clash:
+    person: Staff
+    booking: Booking
+
+
+def find_clashes(people: list[Staff], starts_at: datetime, minutes: int,
+                 except_booking: Booking | None = None) -> list[Clash]:
+    """Booked sessions of any of ``people`` overlapping [starts_at, starts_at + minutes). SQL narrows to the
+    sessions that could overlap (none lasts longer than MAX_MINUTES); the exact test runs here, so the same
+    code works on SQLite and PostgreSQL without date arithmetic in SQL."""
+    ids = {person.id for person in people}
+    finish = starts_at + timedelta(minutes=minutes)
+    as_attendee = select(booking_attendees.c.booking_id).where(booking_attendees.c.staff_id.in_(ids))
+    query = (
+        select(Booking)
+        .where(Booking.status == "booked", Booking.starts_at < finish,
+               Booking.starts_at > starts_at - timedelta(minutes=MAX_MINUTES),
+               or_(Booking.worker_id.in_(ids), Booking.supervisor_id.in_(ids), Booking.id.in_(as_attendee)))
+        .options(selectinload(Booking.attendees), selectinload(Booking.worker))
+        .order_by(Booking.starts_at)
+    )
+    if except_booking is not None:
+        query = query.where(Booking.id != except_booking.id)
+    clashes: list[Clash] = []
+    for booking in db.session.scalars(query):
+        if ends_at(booking) <= starts_at:
+            continue
+        involved = participant_ids(booking)
+        clashes.extend(Clash(person, booking) for person in people if person.id in involved)
+    return clashes
+
+
+# Writes --------------------------------------------------------------------------------------------
+
+def create_booking(*, kind: str, worker: Staff, supervisor: Staff, starts_at: datetime, duration_minutes: int,
+                   location: str, online: bool, cases: list[Case], attendees: list[Staff]) -> Booking:
+    booking = Booking(kind=kind, worker=worker, supervisor=supervisor, starts_at=starts_at,
+                      duration_minutes=duration_minutes, location=location.strip(), online=online,
+                      status="booked", cases=cases, attendees=attendees)
+    db.session.add(booking)
+    db.session.commit()
+    return booking
+
+
+def reschedule(booking: Booking, starts_at: datetime, duration_minutes: int, reason: str) -> None:
+    booking.starts_at = starts_at
+    booking.duration_minutes = duration_minutes
+    booking.change_reason = reason.strip()
+    db.session.commit()
+
+
+def cancel(booking: Booking, reason: str) -> None:
+    """Cancelled sessions stay listed as cancelled, with the reason: the history of what was planned matters."""
+    booking.status = "cancelled"
+    booking.change_reason = reason.strip()
+    db.session.commit()
+
+
+# Lists ---------------------------------------------------------------------------------------------
+
+def bookings_for_teams(user: Staff) -> Select[tuple[Booking]]:
+    """Sessions of people in the manager's teams, and any session they run themselves."""
+    query = select(Booking)
+    teams = reach_team_ids(user)
+    if teams is None:
+        return query
+    in_teams = select(Staff.id).where(Staff.team_id.in_(teams))
+    return query.where(or_(Booking.worker_id.in_(in_teams), Booking.supervisor_id == user.id))
+
+
+def bookings_for_person(user: Staff) -> Select[tuple[Booking]]:
+    """Sessions where this person is supervised: as the worker or as an attendee of a group session."""
+    as_attendee = select(booking_attendees.c.booking_id).where(booking_attendees.c.staff_id == user.id)
+    return select(Booking).where(or_(Booking.worker_id == user.id, Booking.id.in_(as_attendee)))
+
+
+def start_of_today() -> datetime:
+    return datetime.combine(today(), time.min, tzinfo=LONDON).astimezone(UTC)
+
+
+def filter_bookings(query: Select[tuple[Booking]], show: str) -> Select[tuple[Booking]]:
+    """Upcoming: booked from the start of today, soonest first (today's sessions stay listed all day).
+    Past: held, or booked before today, latest first. Cancelled: latest first."""
+    since = start_of_today()
+    if show == "cancelled":
+        query = query.where(Booking.status == "cancelled").order_by(Booking.starts_at.desc(), Booking.id.desc())
+    elif show == "past":
+        query = query.where(or_(Booking.status == "held",
+                                (Booking.status == "booked") & (Booking.starts_at < since))) \
+            .order_by(Booking.starts_at.desc(), Booking.id.desc())
+    else:
+        query = query.where(Booking.status == "booked", Booking.starts_at >= since) \
+            .order_by(Booking.starts_at, Booking.id)
+    return query.options(selectinload(Booking.worker).selectinload(Staff.team), selectinload(Booking.supervisor),
+                         selectinload(Booking.cases), selectinload(Booking.attendees))

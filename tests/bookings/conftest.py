@@ -1,0 +1,90 @@
+"""Helpers for booking and action tests: dates relative to today (so the tests never go stale), a filled-in
+booking form, factories for cases, bookings and actions, and the browser fixtures of tests/browser."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import count
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from teamops.dates import LONDON, today
+from teamops.extensions import db
+from teamops.org.models import Staff
+from teamops.supervision import services as supervision
+from teamops.supervision.models import Booking, Case, SupervisionAction
+from tests.browser.conftest import (  # noqa: F401 - the browser fixtures and report hook, for test_browser.py
+    auditor,
+    axe_source,
+    browser,
+    live_server,
+    playwright_driver,
+    pytest_runtest_makereport,
+    tab,
+    tab_without_js,
+)
+
+_refs = count(1)
+
+
+def in_days(days: int) -> date:
+    return today() + timedelta(days=days)
+
+
+def utc(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)
+
+
+def last_sunday(year: int, month: int) -> date:
+    day = date(year, month, 31)
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def count_bookings() -> int:
+    return db.session.scalar(select(func.count(Booking.id))) or 0
+
+
+def booking_form(org: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {"kind": "personal", "worker_id": str(org["worker"].id),
+                              "session_date": in_days(14).isoformat(), "start_time": "10:00",
+                              "duration_minutes": "60", "location": "Riverside House, room 2"}
+    values.update(overrides)
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def new_case(worker: Staff, case_type: str = "CIN", allocated_days_ago: int = 1, high_risk: bool = False,
+             closed: bool = False) -> Case:
+    case = supervision.create_case(f"MOS-{next(_refs)}", case_type, high_risk, worker,
+                                   today() - timedelta(days=allocated_days_ago))
+    if closed:
+        supervision.close_case(case, today() - timedelta(days=1))
+    return case
+
+
+def new_booking(worker: Staff, supervisor: Staff, starts_at: datetime, minutes: int = 60, kind: str = "personal",
+                cases: list[Case] | None = None, attendees: list[Staff] | None = None,
+                status: str = "booked") -> Booking:
+    booking = Booking(kind=kind, worker=worker, supervisor=supervisor, starts_at=starts_at,
+                      duration_minutes=minutes, location="Riverside House", online=False, status=status,
+                      cases=cases or [], attendees=attendees or [])
+    db.session.add(booking)
+    db.session.commit()
+    return booking
+
+
+def new_action(owner: Staff, supervisor: Staff, due_on: date, description: str = "Visit the family",
+               case: Case | None = None, status: str = "open") -> SupervisionAction:
+    record = supervision.add_record("case" if case else "personal", today() - timedelta(days=20), owner,
+                                    supervisor, [case] if case else [])
+    action = SupervisionAction(record=record, case=case, owner=owner, description=description, due_on=due_on,
+                               status=status)
+    db.session.add(action)
+    db.session.commit()
+    return action
+
+
+@pytest.fixture
+def manager(as_role: Any) -> Any:
+    return as_role("team_manager")
