@@ -235,3 +235,62 @@ def test_import_prints_counts_on_stdout_and_problems_as_lines(runner, org, tmp_p
     result = runner.invoke(args=["teamops", "import", "teams", str(bad)])
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == "line 2: team: Required: enter a value"
+
+
+def test_import_cases_then_supervisions_and_again_unchanged(runner, org, tmp_path):
+    cases = tmp_path / "cases.csv"
+    cases.write_text("case_ref,case_type,high_risk,worker_email,allocated_on,closed_on\n"
+                     "1234567,CP,yes,worker@example.org,2026-03-02,\n"
+                     "EH-0042,EH,no,south.worker@example.org,2026-01-05,2026-04-30\n")
+    supervisions = tmp_path / "supervisions.csv"
+    supervisions.write_text("kind,held_on,worker_email,case_ref,supervisor_email\n"
+                            "case,2026-03-30,worker@example.org,1234567,tm@example.org\n"
+                            "personal,2026-04-02,worker@example.org,,tm@example.org\n")
+
+    for path, created in ((cases, 2), (supervisions, 2)):
+        dry = runner.invoke(args=["teamops", "import", path.stem, str(path), "--dry-run"])
+        assert dry.exit_code == 0, dry.output
+        assert dry.stdout.splitlines()[-1].endswith(f"created {created}, updated 0, unchanged 0")
+        result = runner.invoke(args=["teamops", "import", path.stem, str(path)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[-1] == f"created {created}, updated 0, unchanged 0"
+
+    before = everything()
+    for path in (cases, supervisions):
+        result = runner.invoke(args=["teamops", "import", path.stem, str(path)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[-1] == "created 0, updated 0, unchanged 2"
+    assert everything() == before
+
+
+def test_import_cases_and_supervisions_print_each_problem_and_write_nothing(runner, org, tmp_path):
+    from teamops.supervision.models import Case, SupervisionRecord
+
+    cases = tmp_path / "cases.csv"
+    cases.write_text("case_ref,case_type,high_risk,worker_email,allocated_on\n"
+                     "1234567,XX,maybe,worker@example.org,2026-03-02\n")
+    result = runner.invoke(args=["teamops", "import", "cases", str(cases)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "line 2: case_type: 'XX' is not a case type: use one of CP, CIN, EH, CLA, CL, YJ, PF",
+        "line 2: high_risk: 'maybe' must be one of: yes, no"]
+
+    supervisions = tmp_path / "supervisions.csv"
+    supervisions.write_text("kind,held_on,worker_email,case_ref\ncase,2026-03-30,worker@example.org,1234567\n")
+    result = runner.invoke(args=["teamops", "import", "supervisions", str(supervisions)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "line 2: case_ref: No case 1234567 in TeamOps: import the cases first",
+        "line 2: supervisor_email: Required: worker@example.org has no line manager in TeamOps, so give the "
+        "supervisor's e-mail"]
+    assert (count(Case), count(SupervisionRecord)) == (0, 0)
+
+
+def test_import_of_a_header_only_file_succeeds_with_nothing_to_do(runner, org, tmp_path):
+    path = tmp_path / "no-cases-yet.csv"
+    path.write_text("case_ref,case_type,high_risk,worker_email,allocated_on\n")
+    before = everything()
+    result = runner.invoke(args=["teamops", "import", "cases", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "created 0, updated 0, unchanged 0"
+    assert everything() == before

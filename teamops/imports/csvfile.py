@@ -82,6 +82,5 @@ def read_rows(data: bytes, required: tuple[str, ...], optional: tuple[str, ...])
             problems.append(Problem(line, "row", f"Has a value in column {stray[0]}, which has no header"))
             continue
         rows.append(Row(line, {name: (cells[i].strip() if i < len(cells) else "") for i, name in named}))
-    if not rows and not problems:
-        problems.append(Problem(header_line + 1, "file", "The file has a header row but no data"))
+    # A header with no rows under it is a valid, empty import (an export of a team with nothing to move yet).
     return rows, problems

@@ -1,23 +1,27 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 
 from teamops.imports.services import KINDS
 
 
 class UploadForm(FlaskForm):
-    kind = SelectField("What the file holds", choices=[(k, v.label) for k, v in KINDS.items()],
-                       validators=[DataRequired("Select what the file holds")])
+    """Offers only the kinds the person may import (``kinds``): a manager never sees teams or staff."""
+
+    kind = SelectField("What the file holds", validators=[DataRequired("Select what the file holds")])
     file = FileField("CSV file")
 
-    def validate_file(self, field: FileField) -> None:
-        from wtforms.validators import ValidationError
+    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(name, KINDS[name].label) for name in kinds]
 
+    def validate_file(self, field: FileField) -> None:
         if field.data is None or not getattr(field.data, "filename", ""):
             raise ValidationError("Select a CSV file")
 

@@ -12,14 +12,28 @@ from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.imports.forms import ConfirmForm, UploadForm, content_digest
 from teamops.imports.models import PendingImport
-from teamops.imports.services import KINDS, run_import
+from teamops.imports.services import KINDS, kinds_for, run_import, scope_for
 from teamops.navigation import nav_item
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
-nav_item("Import", "imports.upload", "manage_organisation", 90)
+# Admins import every kind; team and service managers import cases and supervisions for their own teams.
+# No single policy says that, so the routes ask kinds_for() and refuse (403) anyone it gives nothing.
+nav_item("Import", "imports.upload", "signed_in", 90, roles=("admin", "team_manager", "service_manager"))
 
 PREVIEW_ROWS = 200
 PENDING_KEPT_FOR = timedelta(days=1)
+
+
+def _kinds() -> list[str]:
+    """The kinds the signed-in person may import; 403 for anyone who may import none."""
+    kinds = kinds_for(current_user)
+    if not kinds:
+        abort(403)
+    return kinds
+
+
+def _upload_page(form: UploadForm, kinds: list[str], status: int) -> Any:
+    return render_template("imports/upload.html", form=form, kinds={name: KINDS[name] for name in kinds}), status
 
 
 def _pending(pending_id: int) -> PendingImport:
@@ -30,17 +44,18 @@ def _pending(pending_id: int) -> PendingImport:
 
 
 @bp.route("", methods=["GET", "POST"])
-@requires("manage_organisation")
+@requires("signed_in")
 def upload() -> Any:
-    form = UploadForm()
+    kinds = _kinds()
+    form = UploadForm(kinds=kinds)
     if form.validate_on_submit():
         content = form.file.data.read()
         filename = (form.file.data.filename or "upload.csv")[:255]
-        report = run_import(form.kind.data, content, dry_run=True)
+        report = run_import(form.kind.data, content, dry_run=True, scope=scope_for(current_user))
         if report.problems:
             return render_template("imports/preview.html", report=report, kind=form.kind.data,
                                    filename=filename, pending=None, limit=PREVIEW_ROWS), 400
-        # One waiting file per admin; files nobody confirmed within a day go (they hold personal data).
+        # One waiting file per person; files nobody confirmed within a day go (they hold personal data).
         db.session.execute(delete(PendingImport).where(or_(
             PendingImport.uploaded_by_id == current_user.id,
             PendingImport.uploaded_at < utcnow() - PENDING_KEPT_FOR)))
@@ -51,14 +66,16 @@ def upload() -> Any:
         confirm_form = ConfirmForm(formdata=None, digest=content_digest(content))
         return render_template("imports/preview.html", report=report, kind=form.kind.data, filename=filename,
                                pending=pending, action_form=confirm_form, limit=PREVIEW_ROWS)
-    status = 400 if request.method == "POST" else 200
-    return render_template("imports/upload.html", form=form, kinds=KINDS), status
+    return _upload_page(form, kinds, 400 if request.method == "POST" else 200)
 
 
 @bp.route("/<int:pending_id>/confirm", methods=["POST"])
-@requires("manage_organisation")
+@requires("signed_in")
 def confirm(pending_id: int) -> Any:
+    kinds = _kinds()
     pending = _pending(pending_id)
+    if pending.kind not in kinds:  # the uploader's role changed since the preview
+        abort(403)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -66,7 +83,7 @@ def confirm(pending_id: int) -> Any:
         flash("That preview is out of date: nothing was imported. Check the file again.", "info")
         return redirect(url_for("imports.upload"), 303)
     kind, content, filename = pending.kind, pending.content, pending.filename
-    report = run_import(kind, content)
+    report = run_import(kind, content, scope=scope_for(current_user))
     if report.problems:
         return render_template("imports/preview.html", report=report, kind=kind, filename=filename,
                                pending=None, limit=PREVIEW_ROWS), 400
@@ -80,7 +97,8 @@ def confirm(pending_id: int) -> Any:
 @bp.errorhandler(413)
 def too_large(error: Exception) -> Any:
     """An over-size upload gets its message next to the file field, not a bare error page."""
-    form = UploadForm(formdata=None)
+    kinds = _kinds()
+    form = UploadForm(formdata=None, kinds=kinds)
     limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     form.file.errors = [f"The file must be {limit} MB or smaller. Split it and import the parts in turn."]
-    return render_template("imports/upload.html", form=form, kinds=KINDS), 413
+    return _upload_page(form, kinds, 413)

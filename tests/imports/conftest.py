@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,11 @@ from click.testing import Result
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
+from teamops import dates
 from teamops.audit.models import AuditEvent
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
+from teamops.supervision.models import Case, CaseAllocation, CaseDiscussion, SupervisionRecord
 
 STAFF_COLUMNS = ["email", "name", "team", "job_role", "employment_type", "start_date", "line_manager_email", "role"]
 
@@ -99,3 +102,82 @@ def import_cli(runner: FlaskCliRunner, write_csv: Callable[..., Path]) -> Callab
         return runner.invoke(args=["teamops", "import", kind, str(path), *options])
 
     return run
+
+
+# Cases and supervisions ---------------------------------------------------------------------------
+
+TODAY = date(2026, 6, 15)  # a Monday; every case and supervision test runs on this day
+CASE_COLUMNS = ["case_ref", "case_type", "high_risk", "worker_email", "allocated_on", "closed_on"]
+SUPERVISION_COLUMNS = ["kind", "held_on", "worker_email", "case_ref", "supervisor_email"]
+
+
+@pytest.fixture
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Pins ``teamops.dates.today()`` so that "in the future" and reallocation dates are known."""
+    monkeypatch.setattr(dates, "today", lambda: TODAY)
+    return TODAY
+
+
+def case_row(case_ref: str = "1234567", **cells: str) -> dict[str, str]:
+    """A valid case row for the ``org`` fixture's north worker; override any cell by keyword."""
+    row = {"case_ref": case_ref, "case_type": "CIN", "high_risk": "no", "worker_email": "worker@example.org",
+           "allocated_on": "2026-03-02"}
+    row.update(cells)
+    return row
+
+
+def cases_csv(*rows: dict[str, str], columns: list[str] | None = None) -> str:
+    return csv_text(columns or CASE_COLUMNS, rows)
+
+
+def supervision_row(kind: str = "case", **cells: str) -> dict[str, str]:
+    """A valid supervision row: the north worker supervised by the north team manager."""
+    row = {"kind": kind, "held_on": "2026-04-06", "worker_email": "worker@example.org",
+           "supervisor_email": "tm@example.org"}
+    row.update(cells)
+    return row
+
+
+def supervisions_csv(*rows: dict[str, str], columns: list[str] | None = None) -> str:
+    return csv_text(columns or SUPERVISION_COLUMNS, rows)
+
+
+def case(case_ref: str) -> Case | None:
+    db.session.rollback()
+    return db.session.scalar(select(Case).where(Case.case_ref == case_ref))
+
+
+def allocations(case_ref: str) -> list[tuple[str, date, date | None]]:
+    """The case's allocation history as (worker e-mail, from, to), oldest first."""
+    db.session.rollback()
+    rows = db.session.execute(
+        select(Staff.email, CaseAllocation.from_date, CaseAllocation.to_date)
+        .join(CaseAllocation, CaseAllocation.worker_id == Staff.id).join(Case, Case.id == CaseAllocation.case_id)
+        .where(Case.case_ref == case_ref).order_by(CaseAllocation.from_date, CaseAllocation.id))
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def supervision_state() -> dict[str, Any]:
+    """Every case, allocation, record and discussion, read fresh: what the two kinds may write."""
+    db.session.rollback()
+    return {
+        "cases": db.session.execute(
+            select(Case.id, Case.case_ref, Case.case_type_code, Case.high_risk, Case.worker_id, Case.allocated_on,
+                   Case.closed_on).order_by(Case.id)).all(),
+        "allocations": db.session.execute(
+            select(CaseAllocation.id, CaseAllocation.case_id, CaseAllocation.worker_id, CaseAllocation.from_date,
+                   CaseAllocation.to_date).order_by(CaseAllocation.id)).all(),
+        "records": db.session.execute(
+            select(SupervisionRecord.id, SupervisionRecord.kind, SupervisionRecord.held_on,
+                   SupervisionRecord.worker_id, SupervisionRecord.supervisor_id, SupervisionRecord.status,
+                   SupervisionRecord.imported).order_by(SupervisionRecord.id)).all(),
+        "discussions": db.session.execute(
+            select(CaseDiscussion.id, CaseDiscussion.record_id, CaseDiscussion.case_id, CaseDiscussion.held_on)
+            .order_by(CaseDiscussion.id)).all(),
+        "audit": db.session.scalar(select(func.count()).select_from(AuditEvent)),
+    }
+
+
+def records() -> list[SupervisionRecord]:
+    db.session.rollback()
+    return list(db.session.scalars(select(SupervisionRecord).order_by(SupervisionRecord.id)))

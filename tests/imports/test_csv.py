@@ -165,13 +165,23 @@ def test_an_empty_file_is_refused(import_cli, content):
     assert "empty" in line
 
 
-def test_a_file_with_only_a_header_is_refused(import_cli):
+@pytest.mark.parametrize("kind", ["teams", "staff", "cases", "supervisions"])
+def test_a_file_with_only_a_header_imports_nothing_and_succeeds(import_cli, kind):
+    """No row is invalid, so it is no error: an export of a team with nothing to move yet imports nothing."""
+    from teamops.imports.services import KINDS
+
     before = database_state()
-    result = import_cli("staff", f"{HEADER}\n\n")
-    assert result.exit_code == 1
-    [line] = problem_lines(result)
-    assert "no data" in line
+    result = import_cli(kind, ",".join(KINDS[kind].required) + "\n\n")
+    assert result.exit_code == 0, result.output
+    assert problem_lines(result) == []
+    assert result.stdout.strip().endswith("created 0, updated 0, unchanged 0")
     assert database_state() == before
+
+
+def test_a_header_only_file_still_needs_its_required_columns(import_cli):
+    result = import_cli("staff", "email,name\n")
+    assert result.exit_code == 1
+    assert problem_keys(result) == {(1, "team"), (1, "job_role"), (1, "employment_type"), (1, "start_date")}
 
 
 def test_cells_are_trimmed(import_cli):

@@ -49,7 +49,8 @@ def test_the_page_offers_the_kinds_and_a_file_field(admin):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert 'type="file"' in text and 'name="file"' in text
-    assert 'value="teams"' in text and 'value="staff"' in text
+    for kind in ("teams", "staff", "cases", "supervisions"):
+        assert f'value="{kind}"' in text
 
 
 def test_upload_shows_a_preview_and_writes_nothing(admin, org):
@@ -189,14 +190,27 @@ def test_another_admin_cannot_confirm_my_upload(app, admin, make, org):
     assert person("new.one@example.org") is None
 
 
-@pytest.mark.parametrize("role", ["worker", "team_manager", "service_manager", "qait"])
-def test_only_admins_may_import(as_role, role):
+@pytest.mark.parametrize("role", ["worker", "qait"])
+def test_workers_and_qait_may_not_import(as_role, role):
     client = as_role(role)
     before = database_state()
     assert client.get(URL).status_code == 403
     assert upload(client, staff_csv(staff_row("new.one@example.org"))).status_code == 403
     assert person("new.one@example.org") is None
     assert database_state()["staff"] == before["staff"]
+
+
+@pytest.mark.parametrize("role", ["team_manager", "service_manager"])
+def test_only_admins_may_import_teams_and_staff(as_role, role):
+    """Managers import cases and supervisions (tests/imports/test_upload_managers.py), never people or teams."""
+    client = as_role(role)
+    before = database_state()
+    response = upload(client, staff_csv(staff_row("new.one@example.org")))
+    assert response.status_code == 400
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert upload(client, "service,team,office_base\nEarly Help,Early Help Hub,Castle Yard\n",
+                  kind="teams").status_code == 400
+    assert database_state() == before
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):

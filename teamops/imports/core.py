@@ -1,0 +1,182 @@
+"""What every import kind shares: the planned changes and the report, the per-row checker, and the reach
+of the person importing (a manager's file may only touch their own teams).
+
+Each kind (``teamops.imports.kinds``) checks the rows against the database and the file itself and plans
+its changes; ``teamops.imports.services.run_import`` applies them in one transaction only when no row has a
+problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+
+from teamops.dates import parse_iso_date
+from teamops.extensions import db
+from teamops.imports.csvfile import Problem, Row
+from teamops.org.models import EMAIL_MAX
+
+# Dates before or after these years are typing mistakes (1900, 2206…), not history or plans.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+Day = date  # the type, for annotations inside Checker, whose ``date`` method hides the name
+
+
+@dataclass
+class Change:
+    line: int
+    action: str  # create, update or unchanged
+    key: str
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    apply: Callable[[], None] | None = None
+
+
+@dataclass
+class Report:
+    changes: list[Change] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for change in self.changes if change.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count("create")
+
+    @property
+    def updated(self) -> int:
+        return self.count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose import this is. ``team_ids`` None: anyone (the command line, an admin); otherwise the ids of
+    the teams the manager runs, and every row must stay inside them."""
+
+    team_ids: frozenset[int] | None = None
+
+    def reaches(self, team_id: int) -> bool:
+        return self.team_ids is None or team_id in self.team_ids
+
+
+EVERYONE = Scope()
+NOT_YOURS = "is not in a team you manage"
+
+
+class Checker:
+    """Collects problems for one row; each check returns the clean value or None."""
+
+    def __init__(self, row: Row, problems: list[Problem]) -> None:
+        self.row, self.problems = row, problems
+
+    def fail(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.row.line, column, message))
+
+    def text(self, column: str, limit: int, required: bool = True) -> str | None:
+        value = self.row.cells.get(column, "")
+        if not value:
+            if required:
+                self.fail(column, "Required: enter a value")
+            return None
+        if len(value) > limit:
+            self.fail(column, f"Must be {limit} characters or fewer")
+            return None
+        return value
+
+    def email(self, column: str, required: bool = True) -> str | None:
+        value = self.text(column, EMAIL_MAX, required)
+        if value is None:
+            return None
+        if not is_email(value):
+            self.fail(column, f"'{value}' is not an e-mail address")
+            return None
+        return value.lower()
+
+    def date(self, column: str, required: bool = True) -> date | None:
+        value = self.text(column, 40, required)
+        if value is None:
+            return None
+        try:
+            return parse_iso_date(value)
+        except ValueError as error:
+            self.fail(column, f"'{value}': {error}")
+            return None
+
+    def past_date(self, column: str, today: Day, required: bool = True) -> Day | None:
+        """A date that has happened: between 2000 and today (an allocation, a closure, a session held)."""
+        value = self.date(column, required)
+        if value is None:
+            return None
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            self.fail(column, f"'{value.isoformat()}': enter a date from {FIRST_YEAR} to {LAST_YEAR}")
+            return None
+        if value > today:
+            self.fail(column, f"'{value.isoformat()}' is in the future: import only what has happened")
+            return None
+        return value
+
+    def choice(self, column: str, choices: tuple[str, ...], required: bool = True) -> str | None:
+        """One of ``choices`` in any case; blank is a problem when required, else None ("not given")."""
+        given = self.row.cells.get(column, "")
+        if not given:
+            if required:
+                self.fail(column, f"Required: enter one of: {', '.join(choices)}")
+            return None
+        if given.lower() not in choices:
+            self.fail(column, f"'{given}' must be one of: {', '.join(choices)}")
+            return None
+        return given.lower()
+
+
+# The common shape of a work address, checked by a pattern; its domain (one per organisation, usually) is
+# checked once by email-validator, which also judges every address that does not fit the pattern.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_ADDRESS = re.compile(rf"({_ATEXT}(?:\.{_ATEXT})*)@([A-Za-z0-9.-]+)")
+
+
+def _validates(address: str) -> bool:
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=256)
+def _domain_validates(domain: str) -> bool:
+    return _validates(f"postmaster@{domain}")
+
+
+def is_email(address: str) -> bool:
+    """Whether email-validator accepts the address; fast for 10,000 addresses sharing a few domains."""
+    plain = _PLAIN_ADDRESS.fullmatch(address)
+    if plain is not None and len(plain.group(1)) <= 64:
+        return _domain_validates(plain.group(2).lower())
+    return _validates(address)
+
+
+def changed_fields(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
+
+
+def setter(obj: Any, values: dict[str, Any]) -> Callable[[], None]:
+    def apply() -> None:
+        for key, value in values.items():
+            setattr(obj, key, value)
+        db.session.add(obj)
+
+    return apply
+
+
+def chunks(values: list[Any], size: int = 1000) -> list[list[Any]]:
+    """Keeps ``IN (...)`` lists well inside every database's limit on bound parameters."""
+    return [values[i:i + size] for i in range(0, len(values), size)]

@@ -1,0 +1,154 @@
+"""Kind ``staff`` (CONTRACT.md "CSV imports"); key e-mail. A line manager may be another row of the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from teamops.extensions import db
+from teamops.imports.core import Change, Checker, Report, Scope, changed_fields, setter
+from teamops.imports.csvfile import Problem, Row
+from teamops.org.models import EMPLOYMENT_TYPES, NAME_MAX, ROLES, TEXT_MAX, Staff, Team
+
+STAFF_COLUMNS = ("email", "name", "team", "job_role", "employment_type", "start_date")
+STAFF_OPTIONAL = ("line_manager_email", "role")
+
+
+@dataclass
+class _PlannedPerson:
+    row: Row
+    email: str
+    existing: Staff | None
+    values: dict[str, Any]
+    manager_email: str | None
+
+
+def _team_for(check: Checker, teams_by_name: dict[str, list[Team]]) -> Team | None:
+    """The one open team with that name, whatever its service; a closed or ambiguous name is a problem."""
+    name = check.text("team", TEXT_MAX)
+    if name is None:
+        return None
+    matches = teams_by_name.get(name.lower(), [])
+    open_teams = [t for t in matches if t.active]
+    if not matches:
+        check.fail("team", f"No team called '{name}': import or add the team first")
+    elif not open_teams:
+        check.fail("team", f"Team '{name}' is closed")
+    elif len(open_teams) > 1:
+        services = ", ".join(sorted(t.service.name for t in open_teams))
+        check.fail("team", f"More than one team is called '{name}' (in {services}): rename one first")
+    else:
+        return open_teams[0]
+    return None
+
+
+def _circles(planned: list[_PlannedPerson], people: dict[str, Staff], report: Report) -> None:
+    """Refuses a file after which someone would be, through a chain of line managers, their own manager."""
+    by_id = {person.id: email for email, person in people.items()}
+    manager_of: dict[str, str | None] = {
+        email: by_id.get(person.line_manager_id) if person.line_manager_id else None
+        for email, person in people.items()
+    }
+    changed: dict[str, int] = {}
+    for plan in planned:
+        if plan.manager_email is not None:
+            manager_of[plan.email] = plan.manager_email
+            changed[plan.email] = plan.row.line
+    done: set[str] = set()
+    for start in changed:
+        path: list[str] = []
+        current: str | None = start
+        while current is not None and current not in done and current not in path:
+            path.append(current)
+            current = manager_of.get(current)
+        if current is not None and current in path:
+            circle = path[path.index(current):]
+            lines = [changed[email] for email in circle if email in changed]
+            chain = " → ".join([*circle, circle[0]])
+            report.problems.append(Problem(min(lines), "line_manager_email",
+                                           f"Line management would go round in a circle: {chain}"))
+        done.update(path)
+
+
+def _shown(values: dict[str, Any], team_labels: dict[int, str]) -> dict[str, Any]:
+    """Values as the preview shows them: the team's name and the line manager's e-mail, not ids."""
+    shown: dict[str, Any] = {}
+    for key, value in values.items():
+        if key == "team_id":
+            shown["team"] = team_labels.get(value, value)
+        elif isinstance(value, Staff):
+            shown[key] = value.email
+        else:
+            shown[key] = value
+    return shown
+
+
+def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
+    """Blank optional cells mean "not given": a new person gets role worker and no line manager; an
+    existing person keeps the role and line manager they have."""
+    people = {s.email.lower(): s for s in db.session.scalars(select(Staff))}
+    teams_by_name: dict[str, list[Team]] = {}
+    team_labels: dict[int, str] = {}
+    for known_team in db.session.scalars(select(Team).options(selectinload(Team.service))):
+        teams_by_name.setdefault(known_team.name.lower(), []).append(known_team)
+        team_labels[known_team.id] = known_team.label
+    in_file = {row.cells.get("email", "").lower() for row in rows}
+    planned: list[_PlannedPerson] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        check = Checker(row, report.problems)
+        before = len(report.problems)
+        email = check.email("email")
+        existing = people.get(email) if email is not None else None
+        values: dict[str, Any] = {
+            "name": check.text("name", NAME_MAX),
+            "job_role": check.text("job_role", TEXT_MAX),
+            "employment_type": check.choice("employment_type", EMPLOYMENT_TYPES),
+            "start_date": check.date("start_date"),
+        }
+        role = check.choice("role", ROLES, required=False)
+        if role is not None or existing is None:
+            values["role"] = role or "worker"
+        team = _team_for(check, teams_by_name)
+        if team is not None:
+            values["team_id"] = team.id
+        manager_email = check.email("line_manager_email", required=False)
+        if email is not None:
+            if email in seen:
+                check.fail("email", f"Same e-mail as line {seen[email]}")
+            seen.setdefault(email, row.line)
+        if manager_email is not None:
+            manager = people.get(manager_email)
+            if manager_email == email:
+                check.fail("line_manager_email", "Someone cannot be their own line manager")
+            elif manager is None and manager_email not in in_file:
+                check.fail("line_manager_email", f"Nobody with e-mail {manager_email} in TeamOps or in this file")
+            elif manager is not None and not manager.active:
+                check.fail("line_manager_email", f"{manager_email} has left")
+        if len(report.problems) == before and email is not None:
+            planned.append(_PlannedPerson(row, email, existing, values, manager_email))
+    if report.problems:
+        return
+    _circles(planned, people, report)
+    if report.problems:
+        return
+
+    created = {plan.email: Staff(email=plan.email, active=True) for plan in planned if plan.existing is None}
+    for plan in planned:
+        values = plan.values
+        if plan.manager_email is not None:
+            values["line_manager"] = people.get(plan.manager_email) or created[plan.manager_email]
+        if plan.existing is None:
+            person = created[plan.email]
+            shown = {k: (None, v) for k, v in _shown(values, team_labels).items()}
+            report.changes.append(Change(plan.row.line, "create", plan.email, shown, setter(person, values)))
+            continue
+        diff = changed_fields(plan.existing, values)
+        before_values = _shown({k: old for k, (old, _) in diff.items()}, team_labels)
+        after_values = _shown({k: new for k, (_, new) in diff.items()}, team_labels)
+        shown = {k: (before_values[k], after_values[k]) for k in after_values}
+        report.changes.append(Change(plan.row.line, "update" if diff else "unchanged", plan.email, shown,
+                                     setter(plan.existing, values) if diff else None))

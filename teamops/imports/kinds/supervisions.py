@@ -1,0 +1,192 @@
+"""Kind ``supervisions`` (CONTRACT.md "CSV imports"): supervisions already held, from a team's spreadsheet.
+
+The key is every column: a row that matches a supervision TeamOps already holds (same kind, date, worker,
+supervisor and case, whether imported or written in TeamOps) is left alone, so re-importing never
+duplicates. Each held case or group supervision counts for its case's due date (CONTRACT.md "Scheduling
+rules"). Rows of one session (same kind, date, worker and supervisor) become one signed-off record with one
+discussion per case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from teamops import dates
+from teamops.extensions import db
+from teamops.imports.core import NOT_YOURS, Change, Checker, Report, Scope, chunks
+from teamops.imports.csvfile import Row
+from teamops.imports.kinds.cases import case_ref, load_cases, staff_by_email
+from teamops.org.models import Staff
+from teamops.supervision.models import Case, CaseDiscussion, SupervisionRecord
+from teamops.supervision.services import add_record
+
+SUPERVISION_COLUMNS = ("kind", "held_on", "worker_email")
+SUPERVISION_OPTIONAL = ("case_ref", "supervisor_email")
+SUPERVISION_KINDS = ("case", "personal", "group")
+CASE_KINDS = ("case", "group")
+
+# (kind, held_on, worker id, supervisor id, case id or None): what makes two supervisions the same.
+Key = tuple[str, date, int, int, int | None]
+# (kind, held_on, worker id, supervisor id): one session, which may discuss several cases.
+Session = tuple[str, date, int, int]
+
+
+@dataclass
+class _Held:
+    """What TeamOps already holds for the workers in the file, over the file's dates."""
+
+    keys: set[Key]
+    imported_sessions: dict[Session, int]  # an imported record that a new case row may join, by id
+
+
+def _held(worker_ids: set[int], first: date, last: date) -> _Held:
+    held = _Held(set(), {})
+    for chunk in chunks(sorted(worker_ids)):
+        rows = db.session.execute(
+            select(SupervisionRecord.id, SupervisionRecord.kind, SupervisionRecord.held_on,
+                   SupervisionRecord.worker_id, SupervisionRecord.supervisor_id, SupervisionRecord.imported,
+                   CaseDiscussion.case_id)
+            .outerjoin(CaseDiscussion, CaseDiscussion.record_id == SupervisionRecord.id)
+            .where(SupervisionRecord.worker_id.in_(chunk), SupervisionRecord.held_on.between(first, last)))
+        for record_id, kind, held_on, worker_id, supervisor_id, imported, case_id in rows:
+            held.keys.add((kind, held_on, worker_id, supervisor_id, case_id))
+            if imported and kind in CASE_KINDS:
+                held.imported_sessions.setdefault((kind, held_on, worker_id, supervisor_id), record_id)
+    return held
+
+
+def _worker(check: Checker, people: dict[str, Staff], scope: Scope) -> Staff | None:
+    """Someone who has since left is fine: their supervisions are history, and still count for their cases."""
+    email = check.email("worker_email")
+    if email is None:
+        return None
+    worker = people.get(email)
+    if worker is None:
+        check.fail("worker_email", f"Nobody with e-mail {email} in TeamOps: import the staff first")
+    elif not scope.reaches(worker.team_id):
+        check.fail("worker_email", f"{email} {NOT_YOURS}")
+    else:
+        return worker
+    return None
+
+
+def _supervisor(check: Checker, worker: Staff | None, people: dict[str, Staff],
+                by_id: dict[int, Staff]) -> Staff | None:
+    """The given supervisor (who may since have left, like the worker), else the worker's line manager."""
+    email = check.email("supervisor_email", required=False)
+    if email is not None:
+        supervisor = people.get(email)
+        if supervisor is None:
+            check.fail("supervisor_email", f"Nobody with e-mail {email} in TeamOps: import the staff first")
+    elif worker is None:
+        return None
+    elif worker.line_manager_id is None:
+        check.fail("supervisor_email", f"Required: {worker.email} has no line manager in TeamOps, so give the "
+                                       "supervisor's e-mail")
+        return None
+    else:
+        supervisor = by_id[worker.line_manager_id]
+    if supervisor is not None and worker is not None and supervisor.id == worker.id:
+        check.fail("supervisor_email", "Someone cannot supervise themselves")
+        return None
+    return supervisor
+
+
+def _case(check: Checker, kind: str | None, held_on: date | None, cases: dict[str, Case],
+          by_id: dict[int, Staff], scope: Scope) -> Case | None:
+    ref = case_ref(check, required=False)
+    given = bool(check.row.cells.get("case_ref"))
+    if kind == "personal" and given:
+        check.fail("case_ref", "A personal supervision is about the worker, not a case: leave case_ref empty")
+        return None
+    if kind not in CASE_KINDS:
+        return None
+    if not given:
+        check.fail("case_ref", f"Required for a {kind} supervision: enter the case system's reference")
+    if ref is None:
+        return None
+    case = cases.get(ref.lower())
+    if case is None:
+        check.fail("case_ref", f"No case {ref} in TeamOps: import the cases first")
+    elif not scope.reaches(by_id[case.worker_id].team_id):
+        check.fail("case_ref", f"Case {case.case_ref} is allocated to {by_id[case.worker_id].email}, who "
+                               f"{NOT_YOURS}")
+    elif held_on is not None and held_on < case.allocated_on:
+        check.fail("held_on", f"'{held_on.isoformat()}' is before case {case.case_ref} was allocated "
+                              f"({case.allocated_on.isoformat()})")
+    else:
+        return case
+    return None
+
+
+@dataclass
+class _Planned:
+    row: Row
+    key: Key
+    worker: Staff
+    supervisor: Staff
+    case: Case | None
+
+
+def plan_supervisions(rows: list[Row], report: Report, scope: Scope) -> None:
+    on = dates.today()
+    people = staff_by_email()
+    by_id = {person.id: person for person in people.values()}
+    cases = load_cases({row.cells.get("case_ref", "").lower() for row in rows if row.cells.get("case_ref")})
+    seen: dict[Key, int] = {}
+    planned: list[_Planned] = []
+    for row in rows:
+        check = Checker(row, report.problems)
+        before = len(report.problems)
+        kind = check.choice("kind", SUPERVISION_KINDS)
+        held_on = check.past_date("held_on", on)
+        worker = _worker(check, people, scope)
+        case = _case(check, kind, held_on, cases, by_id, scope)
+        supervisor = _supervisor(check, worker, people, by_id)
+        if len(report.problems) > before or not (kind and held_on and worker and supervisor):
+            continue
+        key: Key = (kind, held_on, worker.id, supervisor.id, case.id if case is not None else None)
+        if key in seen:
+            check.fail("row", f"Same supervision as line {seen[key]}")
+            continue
+        seen[key] = row.line
+        planned.append(_Planned(row, key, worker, supervisor, case))
+    if report.problems or not planned:
+        return
+    held_dates = [plan.key[1] for plan in planned]
+    held = _held({plan.worker.id for plan in planned}, min(held_dates), max(held_dates))
+    new_records: dict[Session, SupervisionRecord] = {}
+    for plan in planned:
+        label = " ".join([plan.key[0], plan.key[1].isoformat(), plan.worker.email]
+                         + ([plan.case.case_ref] if plan.case is not None else []))
+        if plan.key in held.keys:
+            report.changes.append(Change(plan.row.line, "unchanged", label))
+            continue
+        shown = {"supervisor": (None, plan.supervisor.email)}
+        report.changes.append(Change(plan.row.line, "create", label, shown,
+                                     _creator(plan, held.imported_sessions, new_records)))
+
+
+def _creator(plan: _Planned, imported_sessions: dict[Session, int],
+             new_records: dict[Session, SupervisionRecord]) -> Callable[[], None]:
+    """Adds the row as a discussion of its session's record: an imported one TeamOps holds, one made for an
+    earlier row of this file, or a new signed-off record (teamops.supervision.services.add_record)."""
+    kind, held_on, _, _, _ = plan.key
+    session: Session = plan.key[:4]
+
+    def apply() -> None:
+        if plan.case is not None and session in imported_sessions:
+            db.session.add(CaseDiscussion(record_id=imported_sessions[session], case=plan.case, held_on=held_on))
+        elif plan.case is not None and session in new_records:
+            new_records[session].discussions.append(CaseDiscussion(case=plan.case, held_on=held_on))
+        else:
+            cases = [plan.case] if plan.case is not None else []
+            record = add_record(kind, held_on, plan.worker, plan.supervisor, cases, imported=True, commit=False)
+            if plan.case is not None:
+                new_records[session] = record
+
+    return apply
