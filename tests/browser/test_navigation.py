@@ -17,16 +17,16 @@ CURRENT = re.compile(r"^(page|true)$")  # GOV.UK service navigation marks the ac
 MUST_SHOW = {
     "admin": {"Home", "Teams", "Staff", "Services", "Import", "Audit trail"},
     "qait": {"Home", "Teams", "Staff"},
-    "service_manager": {"Home", "Teams", "Staff"},
-    "team_manager": {"Home", "Teams", "Staff"},
+    "service_manager": {"Home", "Teams", "Staff", "Import"},
+    "team_manager": {"Home", "Teams", "Staff", "Import"},
     "worker": {"Home"},
     "newstarter": {"Home"},
 }
 MUST_NOT_SHOW = {
     "admin": set(),
     "qait": {"Services", "Import"},
-    "service_manager": {"Services", "Import"},
-    "team_manager": {"Services", "Import"},
+    "service_manager": {"Services"},
+    "team_manager": {"Services"},
     "worker": {"Teams", "Staff", "Services", "Import", "Audit trail"},
     "newstarter": {"Teams", "Staff", "Services", "Import", "Audit trail"},
 }
