@@ -59,28 +59,28 @@ class RecordContent:
     reason: str = ""  # why a signed-off record changes
 
 
-def find_duplicate(setup: Setup) -> SupervisionRecord | None:
+def find_duplicate(setup: Setup, excluding: int | None = None) -> SupervisionRecord | None:
     """The record this submit would repeat: the booking's, or the same session written in the last minute."""
     if setup.booking is not None:
-        return recorded_booking(setup.booking.id)
-    candidates = db.session.scalars(
-        select(SupervisionRecord).where(
-            SupervisionRecord.worker_id == setup.worker.id, SupervisionRecord.kind == setup.kind,
-            SupervisionRecord.held_on == setup.held_on,
-            SupervisionRecord.recorded_at >= utcnow() - DUPLICATE_WINDOW)
-        .options(selectinload(SupervisionRecord.discussions)))
+        found = recorded_booking(setup.booking.id)
+        return found if found is not None and found.id != excluding else None
+    query = (select(SupervisionRecord).where(
+        SupervisionRecord.worker_id == setup.worker.id, SupervisionRecord.kind == setup.kind,
+        SupervisionRecord.held_on == setup.held_on, SupervisionRecord.recorded_at >= utcnow() - DUPLICATE_WINDOW)
+        .options(selectinload(SupervisionRecord.discussions)).order_by(SupervisionRecord.id))
+    if excluding is not None:
+        query = query.where(SupervisionRecord.id != excluding)
     wanted = {case.id for case in setup.cases}
-    return next((r for r in candidates if {d.case_id for d in r.discussions} == wanted), None)
+    return next((r for r in db.session.scalars(query) if {d.case_id for d in r.discussions} == wanted), None)
 
 
 def create_record(setup: Setup, supervisor: Staff, content: RecordContent) -> tuple[SupervisionRecord, bool]:
-    """Writes the record; ``(record, False)`` when it had already been written (a double submit)."""
-    # Two submits of one form arrive together: the second waits for the first here (a row lock on
-    # PostgreSQL; SQLite runs one writer at a time), then finds its record.
+    """Writes the record; ``(record, False)`` when it had already been written (a double submit).
+
+    Two submits of one form can arrive together. Each first locks the worker's row (PostgreSQL) and writes
+    its record (which takes SQLite's single write lock), so the second waits for the first to commit and
+    then finds the first's record, and leaves without writing its own."""
     db.session.execute(select(Staff.id).where(Staff.id == setup.worker.id).with_for_update())
-    existing = find_duplicate(setup)
-    if existing is not None:
-        return existing, False
     try:
         record = add_record(setup.kind, setup.held_on, setup.worker, supervisor, setup.cases, commit=False)
         record.attendees = list(setup.attendees)
@@ -88,6 +88,11 @@ def create_record(setup: Setup, supervisor: Staff, content: RecordContent) -> tu
             record.booking = setup.booking
             setup.booking.status = "held"
         db.session.flush()
+        existing = find_duplicate(setup, excluding=record.id)
+        if existing is not None:
+            existing_id = existing.id
+            db.session.rollback()
+            return db.session.get(SupervisionRecord, existing_id) or existing, False
         apply_content(record, content)
         db.session.commit()
     except IntegrityError:  # the booking's record was written by a submit that got there first

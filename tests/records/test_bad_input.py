@@ -229,3 +229,26 @@ def test_bad_bookings_are_refused(as_role, org, case_of, booking_for, change, me
     url = write_url(org["worker"], "case", days_ago(1), [case], booking=booking)
     refused(as_role("team_manager").post_form(url, case_data(case)), message)
     assert db.session.get(Booking, booking.id).status == change.get("status", "booked")
+
+
+def test_two_submits_at_the_same_moment_write_one_record(app, as_role, org, case_of):
+    import threading
+
+    case = case_of()
+    url = write_url(org["worker"], "case", days_ago(1), [case])
+    clients = [as_role("team_manager"), as_role("team_manager")]
+    payloads = [{**case_data(case), "csrf_token": c.csrf_token()} for c in clients]
+    answers: list = [None, None]
+
+    def submit(n):
+        with app.app_context():
+            answers[n] = clients[n].post(url, data=payloads[n])
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert [a.status_code for a in answers] == [303, 303]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"]
+    assert count_records() == 1 and count_actions() == 1

@@ -42,7 +42,7 @@ def test_sign_off_then_acknowledge(as_role, org, saved_record):
     db.session.refresh(record)
     assert record.status == "signed_off" and record.signed_off_at is not None
     page = worker.get(f"/records/{record.id}").get_data(as_text=True)
-    assert "Awaiting acknowledgement" in page and "Acknowledge record" in page
+    assert "Not acknowledged" in page and "Acknowledge record" in page
     assert worker.post_form(f"/records/{record.id}/acknowledge").status_code == 303
     db.session.refresh(record)
     assert record.acknowledged_at is not None
