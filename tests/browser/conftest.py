@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright, Response, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -55,13 +56,12 @@ class LiveServer:
     url: str
     server: BaseWSGIServer
     thread: threading.Thread
+    app: Flask
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def _start_server(directory: Path) -> LiveServer:
     """The real app with the demo organisation, served over HTTP from a thread."""
-    path = tmp_path_factory.mktemp("browser") / "teamops.sqlite"
-    app = make_app(f"sqlite:///{path}")
+    app = make_app(f"sqlite:///{directory / 'teamops.sqlite'}")
     with app.app_context():
         upgrade()
         seed_demo()
@@ -69,14 +69,55 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="teamops-live-server", daemon=True)
     thread.start()
-    try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", server, thread)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    return LiveServer(f"http://127.0.0.1:{server.server_port}", server, thread, app)
+
+
+@dataclass
+class _Shared:
+    """One server, one Playwright driver, one Chromium and one auditor page for the whole run.
+
+    Other test folders import these fixtures into their own conftest.py, and pytest then keeps one
+    session fixture per folder; keeping the objects here makes every folder share them (a second sync
+    Playwright driver in the same thread would refuse to start). Closed once, when pytest finishes."""
+
+    server: LiveServer | None = None
+    playwright: Playwright | None = None
+    browser: Browser | None = None
+    auditor: Page | None = None
+
+    def close(self) -> None:
+        if self.auditor is not None:
+            with contextlib.suppress(Error):
+                self.auditor.context.close()
+        if self.browser is not None:
+            with contextlib.suppress(Error):
+                self.browser.close()
+        if self.playwright is not None:
+            self.playwright.stop()
+        if self.server is not None:
+            self.server.server.shutdown()
+            self.server.server.server_close()
+            self.server.thread.join(timeout=10)
+            with self.server.app.app_context():
+                db.engine.dispose()
+
+
+_SHARED = pytest.StashKey[_Shared]()
+
+
+def _shared(config: pytest.Config) -> _Shared:
+    if _SHARED not in config.stash:
+        config.stash[_SHARED] = _Shared()
+        config.add_cleanup(config.stash[_SHARED].close)
+    return config.stash[_SHARED]
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
+    shared = _shared(request.config)
+    if shared.server is None:
+        shared.server = _start_server(tmp_path_factory.mktemp("browser"))
+    return shared.server
 
 
 @pytest.fixture(scope="session")
@@ -87,18 +128,22 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="session")
-def playwright_driver() -> Iterator[Playwright]:
-    with sync_playwright() as playwright:
-        yield playwright
+def playwright_driver(request: pytest.FixtureRequest) -> Playwright:
+    shared = _shared(request.config)
+    if shared.playwright is None:
+        shared.playwright = sync_playwright().start()
+    return shared.playwright
 
 
 @pytest.fixture(scope="session")
-def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+def browser(request: pytest.FixtureRequest, playwright_driver: Playwright) -> Browser:
     if not CHROMIUM.exists():
         missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
+    shared = _shared(request.config)
+    if shared.browser is None:
+        shared.browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                                           args=CHROMIUM_ARGS)
+    return shared.browser
 
 
 def describe_violations(url: str, violations: list[dict[str, Any]]) -> str:
@@ -215,17 +260,19 @@ class Tab:
 
 
 @pytest.fixture(scope="session")
-def auditor(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+def auditor(request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer) -> Page:
     """A scripted page on the app's origin that loads the app's styles but none of its scripts."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    blank = live_server.url + "/__axe__"
-    page.route(lambda url: url == blank,
-               lambda route: route.fulfill(status=200, content_type="text/html", body="<!DOCTYPE html>"))
-    page.route("**/*.js", lambda route: route.fulfill(status=200, content_type="text/javascript", body=""))
-    page.goto(blank)
-    yield page
-    context.close()
+    shared = _shared(request.config)
+    if shared.auditor is None:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        page = context.new_page()
+        blank = live_server.url + "/__axe__"
+        page.route(lambda url: url == blank,
+                   lambda route: route.fulfill(status=200, content_type="text/html", body="<!DOCTYPE html>"))
+        page.route("**/*.js", lambda route: route.fulfill(status=200, content_type="text/javascript", body=""))
+        page.goto(blank)
+        shared.auditor = page
+    return shared.auditor
 
 
 @pytest.hookimpl(wrapper=True)
@@ -237,8 +284,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def _failed(request: pytest.FixtureRequest) -> bool:
+    """Whether the test itself failed (known only where the report hook above is active)."""
     report = getattr(request.node, "report_call", None)
-    return report is None or report.failed
+    return report is not None and report.failed
 
 
 def _new_tab(request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer, axe_source: str,
