@@ -4,10 +4,11 @@ after sign-off keeps the earlier version readable and asks the worker to acknowl
 
 from __future__ import annotations
 
+from typing import Any
+
 from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.org.models import Staff
-from teamops.records.text import snapshot
 from teamops.supervision.models import RecordVersion, SupervisionRecord
 
 
@@ -39,10 +40,10 @@ def mark_filed(record: SupervisionRecord) -> bool:
     return True
 
 
-def keep_version(record: SupervisionRecord, reason: str, editor: Staff) -> None:
-    """Freezes the signed-off content before it changes; the new content is the next version. The worker
+def keep_version(record: SupervisionRecord, previous: dict[str, Any], reason: str, editor: Staff) -> None:
+    """Keeps the signed-off content as it was before a change; the new content is the next version. The worker
     has not read the new version yet, and the case file holds the old one, so both marks are cleared."""
-    record.versions.append(RecordVersion(version=record.version, snapshot=snapshot(record), reason=reason,
+    record.versions.append(RecordVersion(version=record.version, snapshot=previous, reason=reason,
                                          created_by_id=editor.id))
     record.version += 1
     record.acknowledged_at = None

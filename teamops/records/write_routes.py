@@ -98,8 +98,9 @@ def edit(record_id: int) -> Any:
     form = form_class(data=layout.record_data(record, sections, reviews))
     if form.validate_on_submit():
         versioned = record.status == "signed_off"
-        writing.update_record(record, form.content(), user)
-        if versioned:
+        if not writing.update_record(record, form.content(), user):
+            flash("Nothing was changed, so the record keeps its version.", "info")
+        elif versioned:
             flash(f"Record changed: this is version {record.version}, and every earlier version stays readable. "
                   f"{record.worker.name} needs to acknowledge it again.", "success")
         else:

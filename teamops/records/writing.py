@@ -104,19 +104,27 @@ def create_record(setup: Setup, supervisor: Staff, content: RecordContent) -> tu
     return record, True
 
 
-def update_record(record: SupervisionRecord, content: RecordContent, editor: Staff) -> None:
-    """Changes a record. Before sign-off it changes in place; after sign-off the previous content is kept
-    as a version with the reason, and the worker acknowledges the new version again."""
+def update_record(record: SupervisionRecord, content: RecordContent, editor: Staff) -> bool:
+    """Changes a record; False when the submitted content changes nothing. Before sign-off it changes in
+    place; after sign-off the previous content is kept as a version with the reason, and the worker
+    acknowledges the new version again."""
     from teamops.records.signoff import keep_version
+    from teamops.records.text import snapshot
 
-    if record.status == "signed_off":
-        keep_version(record, content.reason, editor)
+    before = snapshot(record) if record.status == "signed_off" else None
     if content.held_on is not None and content.held_on != record.held_on:
         record.held_on = content.held_on
         for discussion in record.discussions:
             discussion.held_on = content.held_on  # due dates read the discussion's own date
     apply_content(record, content)
+    if before is not None:
+        db.session.flush()
+        if snapshot(record) == before:
+            db.session.rollback()
+            return False
+        keep_version(record, before, content.reason, editor)
     db.session.commit()
+    return True
 
 
 def apply_content(record: SupervisionRecord, content: RecordContent) -> None:

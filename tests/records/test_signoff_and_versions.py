@@ -202,3 +202,16 @@ def test_record_by_a_service_manager_for_a_team_manager(as_role, org):
 def test_case_data_helper_is_complete(org, case_of):
     case = case_of()
     assert f"c{case.id}_new1_due_on" in case_data(case)
+
+
+def test_saving_a_signed_off_record_unchanged_makes_no_version(as_role, org, saved_record):
+    record = saved_record()
+    manager = as_role("team_manager")
+    manager.post_form(f"/records/{record.id}/sign-off")
+    as_role("worker").post_form(f"/records/{record.id}/acknowledge")
+    response = manager.post_form(f"/records/{record.id}/edit", edit_data(record, reason="Checking"))
+    assert response.status_code == 303
+    assert "Nothing was changed" in manager.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.refresh(record)
+    assert record.version == 1 and record.acknowledged_at is not None
+    assert db.session.scalar(select(RecordVersion)) is None
