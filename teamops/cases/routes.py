@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from teamops import charts
 from teamops.access import authorize, cases_in_reach, requires, staff_in_reach
 from teamops.cases import services
 from teamops.cases.forms import (
@@ -93,6 +94,7 @@ def _render_case(case: Case, status: int = 200, **forms: Any) -> Any:
         "close_form": forms.get("close_form") or CloseForm(formdata=None),
         "oversight_form": forms.get("oversight_form") or OversightForm(formdata=None),
         "oversight_labels": OVERSIGHT_LABELS, "action_form": ActionForm(),
+        "points": charts.scaling_points(case.id),
         **services.history(case),
     }
     return render_template("cases/show.html", **context), status

@@ -165,3 +165,13 @@ def test_case_list_filters_and_query_count(as_role, org, count_queries):
     with count_queries() as many:
         manager.get("/cases")
     assert many.count == few.count
+
+
+def test_case_page_shows_the_scaling_trend_with_a_text_equivalent(as_role, org):
+    case = services.create_case("MOS-12", "CP", False, org["worker"], date(2026, 1, 1))
+    record = services.add_record("case", date(2026, 2, 1), org["worker"], org["team_manager"], [case])
+    record.discussions[0].scaling = 4
+    db.session.commit()
+    text = as_role("team_manager").get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Scaling trend" in text and "<svg" in text and 'role="img"' in text
+    assert "1 February 2026" in text
