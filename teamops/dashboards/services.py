@@ -69,11 +69,12 @@ def open_actions(person: Staff) -> list[SupervisionAction]:
 
 
 def records_to_acknowledge(person: Staff) -> list[SupervisionRecord]:
-    """Signed-off records of the person's supervision that they have not yet acknowledged."""
+    """Signed-off records of the person's supervision that they have not yet acknowledged. Imported ones
+    (dates brought over from a spreadsheet, no content) have nothing to read, so they are not asked for."""
     return list(db.session.scalars(
         select(SupervisionRecord)
         .where(SupervisionRecord.worker_id == person.id, SupervisionRecord.status == "signed_off",
-               SupervisionRecord.acknowledged_at.is_(None))
+               SupervisionRecord.acknowledged_at.is_(None), SupervisionRecord.imported.is_(False))
         .options(selectinload(SupervisionRecord.supervisor))
         .order_by(SupervisionRecord.held_on, SupervisionRecord.id)
     ))

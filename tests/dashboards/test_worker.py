@@ -31,6 +31,7 @@ def wren(org, supervision):
     supervision.record(wren, manager, date(2026, 2, 4), kind="personal", status="signed_off",
                        signed_off_at=dates.utcnow(), acknowledged_at=dates.utcnow())
     supervision.record(wren, manager, date(2026, 3, 11), kind="personal")  # a draft: nothing to acknowledge
+    supervision.record(wren, manager, date(2026, 1, 7), kind="personal", status="signed_off", imported=True)
     return {"case": case}
 
 
@@ -47,7 +48,7 @@ def test_worker_dashboard_shows_their_own_supervision(as_role, wren):
     assert row_for(html, "Book the family group conference")[1:] == ["Not about one case", "25 March 2026", "Open"]
     assert "Finished already" not in html and "Sid&#39;s own action" not in html
     assert "Personal supervision on 4 March 2026, signed off by Tia Manager" in text_of(html)
-    assert "4 February 2026" not in html and "11 March 2026" not in html
+    assert "4 February 2026" not in html and "11 March 2026" not in html and "7 January 2026" not in html
 
 
 def test_next_booking_is_the_soonest_booked_one_still_to_come(as_role, org, supervision, wren):
