@@ -60,16 +60,32 @@ class MinutesField(IntegerField):
             self.data = int(text)
 
 
-class SessionTimeForm(FlaskForm):
-    """Date, start time and length, shared by booking and rescheduling. ``starts_at`` is the UTC instant."""
+def _session_date() -> Any:
+    return IsoDateField("Date", validators=[InputRequired("Enter the date of the session"),
+                                            year_between(services.FIRST_YEAR, services.LAST_YEAR)])
 
-    session_date = IsoDateField("Date", validators=[InputRequired("Enter the date of the session"),
-                                                    year_between(services.FIRST_YEAR, services.LAST_YEAR)])
-    start_time = StringField("Start time", validators=[InputRequired("Enter the start time")])
-    duration_minutes = MinutesField("Length in minutes", validators=[
+
+def _start_time() -> Any:
+    return StringField("Start time", validators=[InputRequired("Enter the start time")])
+
+
+def _duration() -> Any:
+    return MinutesField("Length in minutes", validators=[
         InputRequired("Enter the length in minutes"),
         NumberRange(services.MIN_MINUTES, services.MAX_MINUTES,
                     f"Enter a length between {services.MIN_MINUTES} and {services.MAX_MINUTES} minutes")])
+
+
+class SessionTimeForm(FlaskForm):
+    """Date, start time and length, shared by booking and rescheduling. ``starts_at`` is the UTC instant.
+
+    WTForms orders fields by when they were created, and the error summary follows that order; a form that
+    asks something first declares it first and then makes these fields afresh (the ``_session_*`` factories)
+    so the summary lists problems in the order of the page."""
+
+    session_date = _session_date()
+    start_time = _start_time()
+    duration_minutes = _duration()
     confirm_clash = BooleanField("Book anyway")
 
     starts_at: datetime | None = None
@@ -99,6 +115,9 @@ class BookingForm(SessionTimeForm):
     kind = SelectField("Kind of supervision", choices=list(KIND_LABELS.items()), default="case",
                        validators=[DataRequired("Select the kind of supervision")])
     worker_id = SelectField("Worker", coerce=whole_number, validate_choice=False)
+    session_date = _session_date()
+    start_time = _start_time()
+    duration_minutes = _duration()
     location = StringField("Place", validators=[Length(max=LOCATION_MAX)])
     online = BooleanField("Online (video call)")
     case_ids = IdListField("Cases to discuss")

@@ -20,6 +20,7 @@ from teamops.extensions import db
 from teamops.navigation import nav_item
 from teamops.org.models import Staff
 from teamops.org.services import paginate
+from teamops.scheduling import DUE_STATE_LABELS
 from teamops.supervision.models import KIND_LABELS, Booking
 
 __all__ = ["bp"]
@@ -88,7 +89,8 @@ def _form_context(form: BookingForm, preselect: bool = False) -> dict[str, Any]:
         selected = {o.case.id for o in options if o.due_by_session} if form.kind.data != "personal" else set()
     else:
         selected = set(form.case_ids.data or [])
-    return {"form": form, "worker": worker, "options": options, "selected": selected, "kinds": KIND_LABELS}
+    return {"form": form, "worker": worker, "options": options, "selected": selected, "kinds": KIND_LABELS,
+            "due_labels": DUE_STATE_LABELS}
 
 
 def _render_form(form: BookingForm, status: int = 200, preselect: bool = False,

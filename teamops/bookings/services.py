@@ -159,8 +159,8 @@ def chosen_attendees(kind: str, supervisor: Staff, worker: Staff, staff_ids: lis
 
 @dataclass(frozen=True)
 class Clash:
-    person: Staff
     booking: Booking
+    people: list[Staff]  # who, of those asked about, is already in that session
 
 
 def find_clashes(people: list[Staff], starts_at: datetime, minutes: int,
@@ -176,17 +176,17 @@ def find_clashes(people: list[Staff], starts_at: datetime, minutes: int,
         .where(Booking.status == "booked", Booking.starts_at < finish,
                Booking.starts_at > starts_at - timedelta(minutes=MAX_MINUTES),
                or_(Booking.worker_id.in_(ids), Booking.supervisor_id.in_(ids), Booking.id.in_(as_attendee)))
-        .options(selectinload(Booking.attendees), selectinload(Booking.worker))
-        .order_by(Booking.starts_at)
+        .options(selectinload(Booking.attendees), selectinload(Booking.worker), selectinload(Booking.supervisor))
+        .order_by(Booking.starts_at, Booking.id)
     )
     if except_booking is not None:
         query = query.where(Booking.id != except_booking.id)
-    clashes: list[Clash] = []
+    clashes = []
     for booking in db.session.scalars(query):
         if ends_at(booking) <= starts_at:
             continue
         involved = participant_ids(booking)
-        clashes.extend(Clash(person, booking) for person in people if person.id in involved)
+        clashes.append(Clash(booking, [person for person in people if person.id in involved]))
     return clashes
 
 

@@ -143,3 +143,12 @@ def test_bad_group_attendee_is_refused(manager, org, make, who):
     case = new_case(org["worker"])
     refused(manager, booking_form(org, kind="group", case_ids=str(case.id), attendee_ids=str(people[who].id)),
             "attendee_ids", messages[who])
+
+
+def test_error_summary_follows_the_order_of_the_page(manager, org):
+    page = refused(manager, booking_form(org, worker_id="0", session_date="", location=""), "worker_id",
+                   "Select the worker")
+    summary = page[page.index("There is a problem"):page.index("</ul>", page.index("There is a problem"))]
+    positions = [summary.index(message) for message in
+                 ("Select the worker", "Enter the date of the session", "Enter the place")]
+    assert positions == sorted(positions)

@@ -107,7 +107,8 @@ def test_htmx_picker_lists_open_cases_and_ticks_those_due_by_the_session(manager
     assert response.status_code == 200 and "<html" not in page
     assert overdue.case_ref in page and later.case_ref in page
     assert closed.case_ref not in page and others.case_ref not in page
-    assert "Overdue" in page and "In timescale" in page
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in page and "In timescale" in page
+    assert "&lt;strong" not in page
     assert checked(page, overdue.id) and not checked(page, later.id)
     # A session far enough ahead: the other case falls due before it and is ticked too.
     response = manager.get(f"/bookings/case-picker?worker_id={org['worker'].id}&kind=case"
@@ -154,7 +155,7 @@ def test_clash_for_the_worker_warns_then_books_anyway(manager, org):
     response = manager.post_form("/bookings/new", form)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "overlaps" in page and "Wren Worker has" in page and "Book anyway" in page
+    assert "overlaps" in page and "(clashes for Wren Worker)" in page and "Book anyway" in page
     assert count_bookings() == 1
     response = manager.post_form("/bookings/new", {**form, "confirm_clash": "y"})
     assert response.status_code == 303 and count_bookings() == 2
@@ -166,7 +167,7 @@ def test_clash_for_the_manager_warns(manager, org, make):
     new_booking(other, org["team_manager"], utc(day, 9, 30), 60)
     response = manager.post_form("/bookings/new", booking_form(org, session_date=day.isoformat(),
                                                                 start_time="10:00"))
-    assert response.status_code == 409 and "You have" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "(clashes for you)" in response.get_data(as_text=True)
 
 
 def test_back_to_back_and_cancelled_sessions_do_not_clash(manager, org):
@@ -187,7 +188,7 @@ def test_attendee_clash_warns(manager, org, make):
     response = manager.post_form("/bookings/new", booking_form(
         org, kind="group", case_ids=str(case.id), attendee_ids=str(colleague.id),
         session_date=day.isoformat(), start_time="11:00"))
-    assert response.status_code == 409 and "Cole League has" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "(clashes for Cole League)" in response.get_data(as_text=True)
 
 
 def test_long_session_earlier_in_the_day_clashes(manager, org):
