@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -29,6 +29,17 @@ nav_item("Dashboard", "dashboards.service", "view_service_dashboard", 10, roles=
 nav_item("Dashboard", "dashboards.qait", "view_all_teams", 10, roles=("qait",))
 
 SUPERVISION_CHANGED = "supervision-changed"  # the HX-Trigger event after which dashboard tables refresh
+WRITES_SUPERVISION = frozenset({"cases", "bookings", "records", "policy", "imports"})
+
+
+@bp.after_app_request
+def announce_supervision_change(response: Response) -> Response:
+    """After an htmx request that changed supervision data, tell the page so its dashboards refresh at once.
+    (They also refresh every minute, for changes other people make.)"""
+    if (request.method == "POST" and request.headers.get("HX-Request") and response.status_code < 400
+            and request.blueprint in WRITES_SUPERVISION):
+        response.headers["HX-Trigger"] = SUPERVISION_CHANGED
+    return response
 
 
 @bp.app_template_global()

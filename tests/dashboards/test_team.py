@@ -127,7 +127,7 @@ def test_htmx_gets_only_the_table_which_refreshes_after_a_supervision_change(as_
     html = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith('<div class="teamops-dashboard"')
-    assert 'hx-trigger="supervision-changed from:body"' in html
+    assert 'hx-trigger="supervision-changed from:body, every 60s"' in html
     assert "show=overdue" in html.split(">", 1)[0]  # the refresh keeps the filter
     assert "HX-Request" in fragment.headers["Vary"]
     page = client.get("/dashboard/team").get_data(as_text=True)
@@ -197,3 +197,18 @@ def test_drill_down_access(as_role, org, role, person, status):
 
 def test_drill_down_unknown_worker_is_404(as_role):
     assert as_role("team_manager").get("/dashboard/team/worker/999999").status_code == 404
+
+
+def test_htmx_writes_tell_the_page_to_refresh_its_dashboards(as_role, org):
+    from datetime import date
+
+    from teamops.supervision import services
+
+    case = services.create_case("LIVE-1", "CP", False, org["worker"], date(2026, 1, 1))
+    response = as_role("team_manager").post_form(f"/cases/{case.id}/reopen", headers={"HX-Request": "true"})
+    assert response.headers["HX-Trigger"] == "supervision-changed"
+
+
+def test_dashboard_tables_refresh_themselves_every_minute(as_role):
+    text = as_role("team_manager").get("/dashboard/team").get_data(as_text=True)
+    assert 'hx-trigger="supervision-changed from:body, every 60s"' in text

@@ -83,7 +83,7 @@ def test_the_worker_home_page_is_their_dashboard(as_role, wren):
 def test_worker_dashboard_fragment_for_htmx_refresh(as_role, wren):
     response = as_role("worker").get("/dashboard/me", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
-    assert "<html" not in html and 'hx-trigger="supervision-changed from:body"' in html
+    assert "<html" not in html and 'hx-trigger="supervision-changed from:body, every 60s"' in html
 
 
 def test_managers_see_their_own_supervision_too(as_role, org, supervision):
