@@ -139,8 +139,7 @@ def plan_cases(rows: list[Row], report: Report, scope: Scope) -> None:
         seen[ref.lower()] = row.line
         existing = cases.get(ref.lower())
         if existing is not None and not scope.reaches(by_id[existing.worker_id].team_id):
-            check.fail("case_ref", f"Case {existing.case_ref} is allocated to "
-                                   f"{by_id[existing.worker_id].email}, who {NOT_YOURS}")
+            check.fail("case_ref", f"Case {existing.case_ref} {NOT_YOURS}")  # whose it is stays unsaid
         if allocated_on is not None:
             _dates_agree(check, existing, allocated_on, closed_on)
         if len(report.problems) > before or code is None or high_risk is None or worker is None:

@@ -113,8 +113,7 @@ def _case(check: Checker, kind: str | None, held_on: date | None, cases: dict[st
     if case is None:
         check.fail("case_ref", f"No case {ref} in TeamOps: import the cases first")
     elif not scope.reaches(by_id[case.worker_id].team_id):
-        check.fail("case_ref", f"Case {case.case_ref} is allocated to {by_id[case.worker_id].email}, who "
-                               f"{NOT_YOURS}")
+        check.fail("case_ref", f"Case {case.case_ref} {NOT_YOURS}")  # whose it is stays unsaid
     elif held_on is not None and held_on < case.allocated_on:
         check.fail("held_on", f"'{held_on.isoformat()}' is before case {case.case_ref} was allocated "
                               f"({case.allocated_on.isoformat()})")
