@@ -228,7 +228,8 @@ class Tab:
     def run_axe_on_copy(self) -> None:
         """axe-core cannot finish in a page whose scripts are off (its timers never fire), so audit the same
         markup in the session's scripted auditor page, which serves no page scripts: the copy looks exactly
-        like the page without JavaScript."""
+        like the page without JavaScript. (A <noscript> block would be plain text in the copy; TeamOps
+        has none: without JavaScript every page is simply its server-rendered HTML.)"""
         assert self.auditor is not None, "a tab without JavaScript needs the auditor page"
         self.auditor.set_content(self.page.content(), wait_until="load")
         if not self.auditor.evaluate("() => typeof window.axe === 'object'"):
