@@ -38,10 +38,10 @@ def record_list(query: Select[tuple[SupervisionRecord]], worker_id: int | None, 
         query = query.where(SupervisionRecord.worker_id == worker_id)
     if show == "draft":
         query = query.where(SupervisionRecord.status == "draft")
-    elif show == "unacknowledged":
-        query = query.where(SupervisionRecord.status == "signed_off", SupervisionRecord.acknowledged_at.is_(None))
-    elif show == "unfiled":
-        query = query.where(SupervisionRecord.status == "signed_off", SupervisionRecord.filed_at.is_(None))
+    elif show in ("unacknowledged", "unfiled"):  # imported records come from the old spreadsheets: nothing to do
+        query = query.where(SupervisionRecord.status == "signed_off", SupervisionRecord.imported.is_(False),
+                            (SupervisionRecord.acknowledged_at if show == "unacknowledged"
+                             else SupervisionRecord.filed_at).is_(None))
     return query.options(
         selectinload(SupervisionRecord.worker), selectinload(SupervisionRecord.supervisor),
         selectinload(SupervisionRecord.discussions).selectinload(CaseDiscussion.case),

@@ -54,7 +54,8 @@ def snapshot(record: SupervisionRecord) -> dict[str, Any]:
         "reviews": reviewed(d.case_id), "actions": actions(d.case_id),
     } for d in record.discussions]
     return {
-        "id": record.id, "version": record.version, "kind": record.kind, "held_on": _iso(record.held_on),
+        "id": record.id, "version": record.version, "kind": record.kind, "imported": record.imported,
+        "held_on": _iso(record.held_on),
         "recorded_at": _iso(record.recorded_at), "recorded_late": record.recorded_late,
         "worker": record.worker.name, "supervisor": record.supervisor.name,
         "attendees": [p.name for p in record.attendees], "status": record.status,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.records.conftest import case_data, discussion_of, personal_data, write_url
+from teamops.extensions import db
+from teamops.supervision.models import SupervisionRecord
+from teamops.supervision.services import add_record
+from tests.records.conftest import case_data, days_ago, discussion_of, personal_data, write_url
 
 
 @pytest.fixture
@@ -120,8 +123,14 @@ def test_discussion_ids_in_copy_links_belong_to_the_record(as_role, org, case_of
     case = case_of()
     manager = as_role("team_manager")
     location = manager.post_form(write_url(org["worker"], "case", None, [case]), case_data(case)).headers["Location"]
-    from teamops.extensions import db
-    from teamops.supervision.models import SupervisionRecord
-
     record = db.session.get(SupervisionRecord, int(location.rsplit("/", 1)[1]))
     assert f"/cases/{discussion_of(record).id}/copy" in manager.get(location).get_data(as_text=True)
+
+
+def test_an_imported_supervision_reads_as_imported(as_role, org, case_of):
+    record = add_record("case", days_ago(30), org["worker"], org["team_manager"], [case_of(ref="IMP-1")],
+                        imported=True)
+    page = as_role("worker").get(f"/records/{record.id}").get_data(as_text=True)
+    assert "Imported from the team" in page and "Acknowledge record" not in page
+    listing = as_role("worker").get("/records?show=unacknowledged").get_data(as_text=True)
+    assert "0 records found" in listing

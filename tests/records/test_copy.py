@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from teamops.extensions import db
 from tests.records.conftest import days_ago, discussion_of, personal_data, write_url
 
 
@@ -46,11 +47,9 @@ def test_filing_needs_sign_off_and_is_shown(as_role, org, saved_record):
     assert "Mark as filed in the case-recording system" in manager.get(copy_url).get_data(as_text=True)
     response = manager.post_form(f"/records/{record.id}/filed?discussion={discussion.id}")
     assert response.status_code == 303 and response.headers["Location"] == copy_url
-    db_record = record
-    from teamops.extensions import db
+    db.session.refresh(record)
+    assert record.filed_at is not None
 
-    db.session.refresh(db_record)
-    assert db_record.filed_at is not None
     page = manager.get(copy_url).get_data(as_text=True)
     assert "Marked as filed in the case-recording system" in page and "Filed on case" in page
     assert "Signed off by the manager" in manager.get(copy_url + ".txt").get_data(as_text=True)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from teamops.extensions import db
 from teamops.supervision.models import CaseDiscussion
+from tests.conftest import sign_in
 
 
 def disagreement(saved_record, **kwargs):
@@ -50,8 +51,6 @@ def test_an_unresolved_disagreement_shows_on_the_record(as_role, org, saved_reco
 def test_only_service_managers_of_that_service_resolve(as_role, org, make, saved_record):
     _, discussion = disagreement(saved_record)
     yj_sm = make.staff("service_manager", org["teams"]["yj"], email="yj.sm@example.org")
-    from tests.conftest import sign_in
-
     other = as_role("worker").application.test_client()
     sign_in(other, yj_sm)
     assert "CP-1001" not in other.get("/escalations").get_data(as_text=True)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from teamops.extensions import db
 from teamops.supervision.models import RecordVersion, SupervisionAction, SupervisionRecord
-from tests.records.conftest import case_data, days_ago, discussion_of
+from tests.records.conftest import days_ago, discussion_of, personal_data, write_url
 
 
 def edit_data(record, **overrides):
@@ -183,8 +183,6 @@ def test_an_action_reviewed_later_cannot_be_removed(as_role, org, case_of, saved
 
 
 def test_record_by_a_service_manager_for_a_team_manager(as_role, org):
-    from tests.records.conftest import personal_data, write_url
-
     sm = as_role("service_manager")
     response = sm.post_form(write_url(org["team_manager"], "personal"), personal_data(org["team_manager"]))
     assert response.status_code == 303
@@ -197,11 +195,6 @@ def test_record_by_a_service_manager_for_a_team_manager(as_role, org):
     assert tm.post_form(f"/records/{record.id}/acknowledge").status_code == 303
     db.session.refresh(record)
     assert record.acknowledged_at is not None
-
-
-def test_case_data_helper_is_complete(org, case_of):
-    case = case_of()
-    assert f"c{case.id}_new1_due_on" in case_data(case)
 
 
 def test_saving_a_signed_off_record_unchanged_makes_no_version(as_role, org, saved_record):
