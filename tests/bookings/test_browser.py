@@ -16,9 +16,17 @@ pytestmark = pytest.mark.browser
 PICKER = ".teamops-case-picker"
 
 
+def settled(tab: Tab) -> None:
+    """Waits until htmx has swapped and processed the picker: a change made before that would be missed."""
+    tab.page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
+
+
 def fill_session(tab: Tab, day: str, start: str) -> None:
+    settled(tab)
     with tab.page.expect_response(lambda response: "/bookings/case-picker" in response.url):
         tab.page.get_by_label("Date", exact=True).fill(day)
+    settled(tab)
     tab.page.get_by_label("Start time", exact=True).fill(start)
     tab.page.get_by_label("Length in minutes", exact=True).fill("60")
     tab.page.get_by_label("Place", exact=True).fill("Riverside House, room 2")
@@ -30,8 +38,12 @@ def test_manager_books_with_the_htmx_case_picker_and_confirms_a_clash(tab: Tab) 
     tab.follow(tab.page.get_by_role("link", name="Book a session").click)
     loads = tab.loads
 
-    tab.page.get_by_label("Kind of supervision").select_option("case")
+    # Changing the kind fetches the picker too (with no worker yet): let that swap land first.
     with tab.page.expect_response(lambda response: "/bookings/case-picker" in response.url):
+        tab.page.get_by_label("Kind of supervision").select_option("case")
+    settled(tab)
+    with tab.page.expect_response(lambda response: "/bookings/case-picker" in response.url
+                                  and "worker_id=0" not in response.url):
         tab.page.get_by_label("Worker", exact=True).select_option(label="Wren Taylor")
     expect(tab.page.locator(f"{PICKER} input[name=case_ids]")).to_have_count(5)
     tab.audited()
@@ -51,6 +63,7 @@ def test_manager_books_with_the_htmx_case_picker_and_confirms_a_clash(tab: Tab) 
     tab.goto("/bookings/new")
     with tab.page.expect_response(lambda response: "/bookings/case-picker" in response.url):
         tab.page.get_by_label("Worker", exact=True).select_option(label="Wren Taylor")
+    settled(tab)
     fill_session(tab, in_days(5).isoformat(), "10:30")
     tab.follow(tab.page.get_by_role("button", name="Book the session").click, status=409)
     expect(tab.page.locator(".govuk-warning-text")).to_contain_text("overlaps")
