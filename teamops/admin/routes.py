@@ -24,13 +24,8 @@ nav_item("Staff", "admin.staff", "view_staff", 70, roles=("team_manager", "servi
 nav_item("Services", "admin.services", "manage_organisation", 80)
 
 
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
-
-
 def _list(template: str, fragment: str, query: Any, form: SearchForm, **context: Any) -> Any:
-    page = services.paginate(query, _page_number())
+    page = services.paginate(query, services.page_number(request.args.get("page")))
     name = fragment if request.headers.get("HX-Request") else template
     return render_template(name, page=page, search=form, **context)
 

@@ -11,7 +11,7 @@ from teamops.audit.forms import AuditFilterForm
 from teamops.audit.models import AuditEvent
 from teamops.dates import LONDON
 from teamops.navigation import nav_item
-from teamops.org.services import paginate
+from teamops.org.services import page_number, paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 nav_item("Audit trail", "audit.index", "view_audit", 100)
@@ -39,7 +39,6 @@ def index() -> Any:
             query = query.where(AuditEvent.at >= _local_midnight(form.date_from.data))
         if form.date_to.data:
             query = query.where(AuditEvent.at < _local_midnight(form.date_to.data + timedelta(days=1)))
-    page_arg = request.args.get("page", "1")
-    page = paginate(query, int(page_arg) if page_arg.isdigit() and len(page_arg) < 7 else 1, per_page=50)
+    page = paginate(query, page_number(request.args.get("page")), per_page=50)
     template = "audit/_results.html" if request.headers.get("HX-Request") else "audit/index.html"
     return render_template(template, form=form, page=page)

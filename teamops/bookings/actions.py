@@ -20,7 +20,7 @@ from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.navigation import nav_item
 from teamops.org.models import Staff
-from teamops.org.services import paginate
+from teamops.org.services import page_number, paginate
 from teamops.supervision.models import SupervisionAction
 
 nav_item("My actions", "bookings.actions", "view_record", 32, roles=("worker",))
@@ -29,11 +29,6 @@ PER_PAGE = 50
 
 def _me() -> Staff:
     return current_user._get_current_object()
-
-
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
 
 
 def _row_context(me: Staff) -> dict[str, Any]:
@@ -60,7 +55,7 @@ def actions() -> Any:
         owner = me
     people = action_services.owners_in_reach(me) if me.role != "worker" else []
     form.worker.choices = [(0, "Everyone in your teams")] + [(p.id, p.name) for p in people]
-    page = paginate(action_services.open_actions(me, owner), _page_number(), per_page=PER_PAGE)
+    page = paginate(action_services.open_actions(me, owner), page_number(request.args.get("page")), per_page=PER_PAGE)
     template = "bookings/_actions_results.html" if request.headers.get("HX-Request") else "bookings/actions.html"
     return render_template(template, page=page, owner=owner, filter_form=form, show_owner=owner is None,
                            worker_param=str(owner.id) if owner else "", **_row_context(me))

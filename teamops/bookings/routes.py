@@ -19,7 +19,7 @@ from teamops.dates import LONDON, today, utcnow
 from teamops.extensions import db
 from teamops.navigation import nav_item
 from teamops.org.models import Staff
-from teamops.org.services import paginate
+from teamops.org.services import page_number, paginate
 from teamops.scheduling import DUE_STATE_LABELS
 from teamops.supervision.models import KIND_LABELS, Booking
 
@@ -32,11 +32,6 @@ RECORD_ENDPOINT = "records.new_record"
 
 def _me() -> Staff:
     return current_user._get_current_object()
-
-
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
 
 
 def _booking_or_404(booking_id: int) -> Booking:
@@ -59,7 +54,7 @@ def _list(query: Any, template: str) -> Any:
     form = BookingFilterForm(request.args)
     show = form.show.data if form.validate() and form.show.data in services.SHOWS else "upcoming"
     form.show.data = show
-    page = paginate(services.filter_bookings(query, show), _page_number())
+    page = paginate(services.filter_bookings(query, show), page_number(request.args.get("page")))
     name = "bookings/_results.html" if request.headers.get("HX-Request") else template
     return render_template(name, page=page, filter_form=form, show=show, kinds=KIND_LABELS,
                            started_before=utcnow(), records=services.records_of(page.items))

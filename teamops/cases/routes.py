@@ -23,6 +23,7 @@ from teamops.dates import today
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.navigation import nav_item
+from teamops.org.services import page_number
 from teamops.scheduling import IN_TIMESCALE_DEFINITION, case_dues
 from teamops.supervision import services as supervision
 from teamops.supervision.models import OVERSIGHT_LABELS, Case
@@ -49,8 +50,7 @@ def index() -> Any:
     form = CaseSearchForm(request.args)
     form.validate()
     rows = services.case_rows(cases_in_reach(current_user), form.q.data or "", form.show.data or "open", today())
-    page_arg = request.args.get("page", "1")
-    page = int(page_arg) if page_arg.isdigit() and len(page_arg) < 6 else 1
+    page = page_number(request.args.get("page"))
     pages = max(1, -(-len(rows) // services.PER_PAGE))
     page = min(max(page, 1), pages)
     context = {"rows": rows[(page - 1) * services.PER_PAGE: page * services.PER_PAGE], "total": len(rows),

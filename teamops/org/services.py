@@ -88,6 +88,12 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
+def page_number(value: str | None) -> int:
+    """The ``?page=`` argument as a page number: anything but a plain, sane positive number means page 1."""
+    value = value or "1"
+    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
+
+
 def paginate(query: Any, page: int, per_page: int = PER_PAGE) -> Page:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     page = max(1, min(page, max(1, -(-total // per_page))))

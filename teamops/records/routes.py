@@ -15,7 +15,7 @@ from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.navigation import nav_item
 from teamops.org.models import Staff
-from teamops.org.services import paginate
+from teamops.org.services import page_number, paginate
 from teamops.records import labels, queries, signoff
 from teamops.records.forms import RecordFilterForm
 from teamops.records.text import hydrate, readable, record_text, text_for
@@ -40,11 +40,6 @@ def may_change(record: SupervisionRecord) -> bool:
     return can("supervise", record) and record.worker_id != current_user.id
 
 
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
-
-
 @bp.route("/records")
 @requires("view_record")
 def index() -> Any:
@@ -54,7 +49,7 @@ def index() -> Any:
     filters.validate()
     query = queries.record_list(queries.records_in_reach(user), filters.worker.data or None,
                                 filters.show.data or "all")
-    page = paginate(query, _page_number())
+    page = paginate(query, page_number(request.args.get("page")))
     template = "records/_results.html" if request.headers.get("HX-Request") else "records/index.html"
     return render_template(template, page=page, filters=filters, kinds=KIND_LABELS)
 
