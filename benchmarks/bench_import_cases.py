@@ -18,9 +18,10 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from benchmarks.conftest import report_seconds
+from teamops.cases.models import Case, CaseAllocation
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
-from teamops.supervision.models import CASE_TYPE_CODES, Case, CaseAllocation, CaseType
+from teamops.policy.models import CASE_TYPE_CODES, CaseType
 from tests.conftest import _restore_seeded_policy
 
 CASES = 10_000

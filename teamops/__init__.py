@@ -3,17 +3,43 @@
 from __future__ import annotations
 
 import sqlite3
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from teamops import (
+    api,
+    audit,
+    auth,
+    bookings,
+    cases,
+    dashboards,
+    home,
+    imports,
+    models,
+    org,
+    policy,
+    records,
+    security,
+    web,
+)
+from teamops.api.tokens import load_bearer
+from teamops.audit import services as audit_trail
+from teamops.auth.services import load_staff
+from teamops.cli import cli
 from teamops.config import load_config
 from teamops.extensions import csrf, db, htmx, login_manager, migrate
 
+# Every domain package: its ``bp`` blueprint, and a ``routes`` module whose routes join it.
+DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api)
+
 ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["ROOT", "create_app", "models"]
 
 
 @event.listens_for(Engine, "connect")
@@ -43,39 +69,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
+    login_manager.user_loader(load_staff)
+    login_manager.request_loader(load_bearer)
     csrf.init_app(app)
     htmx.init_app(app)
-    _setup_templates(app)
-
-    from teamops import models, security  # noqa: F401 - models registers every table
-    from teamops.admin.routes import bp as admin_bp
-    from teamops.api.routes import bp as api_bp
-    from teamops.audit.routes import bp as audit_bp
-    from teamops.auth.routes import bp as auth_bp
-    from teamops.bookings.routes import bp as bookings_bp
-    from teamops.cases.routes import bp as cases_bp
-    from teamops.cli import cli
-    from teamops.dashboards.routes import bp as dashboards_bp
-    from teamops.home.routes import bp as home_bp
-    from teamops.imports.routes import bp as imports_bp
-    from teamops.policy.routes import bp as policy_bp
-    from teamops.records.routes import bp as records_bp
-
-    for blueprint in (auth_bp, home_bp, admin_bp, audit_bp, imports_bp, cases_bp, policy_bp, bookings_bp,
-                      records_bp, dashboards_bp, api_bp):
-        app.register_blueprint(blueprint)
-    app.cli.add_command(cli)
-    security.install(app)
-    return app
-
-
-def _setup_templates(app: Flask) -> None:
-    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-
-    from teamops import templating
-
+    audit_trail.init_app(app)
+    web.init_app(app)
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
     ])
-    templating.install(app)
+    for domain in DOMAINS:
+        import_module(f"{domain.__name__}.routes")  # its routes join the domain's blueprint
+        app.register_blueprint(domain.bp)
+    app.cli.add_command(cli)
+    security.init_app(app)
+    return app

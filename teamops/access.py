@@ -1,8 +1,9 @@
 """Who may do what, and which rows they may see: the one authorisation mechanism every route uses.
 
 Routes declare a policy with ``@requires("action")``; the sign-in gate refuses any endpoint that declares
-none. Object checks call ``authorize(action, obj)``. Lists come from the ``*_in_reach`` queries, which filter
-in SQL rather than after loading.
+none. Object checks call ``authorize(action, obj)`` (routes) or ``can(action, obj)`` (templates, menus).
+Every rule about roles lives in this module, nowhere else. Lists come from the ``*_in_reach`` queries,
+which filter in SQL rather than after loading (CONTRACT.md "Reach").
 """
 
 from __future__ import annotations
@@ -13,14 +14,21 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, false, select
+from sqlalchemy import ColumnElement, Select, false, select, true
 
+from teamops.bookings.models import Booking
+from teamops.cases.models import Case
 from teamops.org.models import Service, Staff, Team
+from teamops.records.models import SupervisionAction, SupervisionRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
 POLICY_ATTRIBUTE = "_teamops_policy"
 EVERYONE_READS = ("qait", "admin")
+MANAGERS = ("team_manager", "service_manager")
+MANAGER_IMPORT_KINDS = frozenset({"cases", "supervisions"})  # admins import every kind
 
+
+# Reach: which rows a person may list -------------------------------------------------------------------
 
 def reach_team_ids(user: Staff) -> Select[tuple[int]] | None:
     """Ids of the teams this person oversees, as a subquery; None means every team."""
@@ -46,19 +54,30 @@ def staff_in_reach(user: Staff) -> Select[tuple[Staff]]:
     return query if ids is None else query.where(Staff.team_id.in_(ids))
 
 
-def cases_in_reach(user: Staff) -> Select[tuple[Any]]:
-    """Cases whose allocated worker is in reach: a worker's own, a manager's teams', QAIT all; admins none
-    (they configure TeamOps but do not read case or record content)."""
-    from teamops.supervision.models import Case
-
-    query = select(Case).join(Staff, Staff.id == Case.worker_id)
+def _reads_work_of(user: Staff) -> ColumnElement[bool]:
+    """A condition on the joined ``Staff`` row of a case's or record's worker: whose case and record content
+    this person reads. A worker their own, a manager their teams', QAIT everyone's; admins nobody's (they
+    configure TeamOps but do not read case or record content)."""
     if user.role == "admin":
-        return query.where(false())
+        return false()
     if user.role == "worker":
-        return query.where(Case.worker_id == user.id)
+        return Staff.id == user.id
     ids = reach_team_ids(user)
-    return query if ids is None else query.where(Staff.team_id.in_(ids))
+    return true() if ids is None else Staff.team_id.in_(ids)
 
+
+def cases_in_reach(user: Staff) -> Select[tuple[Case]]:
+    """Cases whose allocated worker is in reach (joined as ``Staff``, so lists may sort by the worker)."""
+    return select(Case).join(Staff, Staff.id == Case.worker_id).where(_reads_work_of(user))
+
+
+def records_in_reach(user: Staff) -> Select[tuple[SupervisionRecord]]:
+    """Records whose worker is in reach: the same people as ``cases_in_reach``."""
+    return (select(SupervisionRecord).join(Staff, Staff.id == SupervisionRecord.worker_id)
+            .where(_reads_work_of(user)))
+
+
+# Object rules ------------------------------------------------------------------------------------------
 
 def _team_of(obj: Any) -> Team | None:
     """The team an object belongs to: a team, a person's team, or the team of a case's or record's worker."""
@@ -87,13 +106,50 @@ def _oversees(user: Staff, obj: Any) -> bool:
 
 def _manages(user: Staff, obj: Any) -> bool:
     """Team and service managers run supervision for the teams they oversee."""
-    return user.role in ("team_manager", "service_manager") and (obj is None or _oversees(user, obj))
+    return user.role in MANAGERS and (obj is None or _oversees(user, obj))
 
 
 def _reads_records(user: Staff, obj: Any) -> bool:
     if user.role == "admin":
         return False
     return obj is None or _oversees(user, obj)
+
+
+def _changes_record(user: Staff, record: Any) -> bool:
+    """A manager signs off, changes and files the records of people they oversee, never their own."""
+    return _manages(user, record) and (record is None or record.worker_id != user.id)
+
+
+def _acknowledges(user: Staff, record: Any) -> bool:
+    """Only the person supervised acknowledges their record."""
+    return user.role != "admin" and (record is None or record.worker_id == user.id)
+
+
+def _sees_booking(user: Staff, booking: Booking | None) -> bool:
+    """Whoever may read the worker's records, and everyone taking part (a group session's attendees)."""
+    if booking is None or _reads_records(user, booking):
+        return True
+    return user.role != "admin" and user.id in {booking.worker_id, booking.supervisor_id,
+                                                *(person.id for person in booking.attendees)}
+
+
+def _records_booking(user: Staff, booking: Booking | None) -> bool:
+    """A session's record is written by the manager who ran it."""
+    return user.role in MANAGERS and (booking is None or booking.supervisor_id == user.id)
+
+
+def _closes_action(user: Staff, action: SupervisionAction | None) -> bool:
+    """An action's owner marks it done, or a manager of the owner's team."""
+    if action is None:
+        return user.role != "admin"
+    return action.owner_id == user.id or _manages(user, action.owner)
+
+
+def _imports(user: Staff, kind: str | None) -> bool:
+    """Admins import every kind; team and service managers import cases and supervisions for their teams."""
+    if user.role == "admin":
+        return True
+    return user.role in MANAGERS and (kind is None or kind in MANAGER_IMPORT_KINDS)
 
 
 POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
@@ -104,12 +160,21 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_staff": lambda user, obj: obj is None or _oversees(user, obj),
     "view_case": _reads_records,
     "view_record": _reads_records,
+    "view_booking": _sees_booking,
     "manage_cases": _manages,
     "supervise": _manages,
+    "change_record": _changes_record,
+    "acknowledge_record": _acknowledges,
+    "record_booking": _records_booking,
+    "close_action": _closes_action,
+    "view_team_actions": lambda user, obj: user.role in ("team_manager", "service_manager", "qait"),
+    "import_data": _imports,
     "resolve_escalations": lambda user, obj: user.role == "service_manager" and (obj is None or _oversees(user, obj)),
     "view_team_dashboard": lambda user, obj: user.role in ("team_manager", "service_manager", "qait")
     and (obj is None or _oversees(user, obj)),
+    "pick_team": lambda user, obj: user.role in ("service_manager", "qait"),
     "view_service_dashboard": lambda user, obj: user.role in ("service_manager", "qait"),
+    "pick_service": lambda user, obj: user.role == "qait",
     "view_all_teams": lambda user, obj: user.role == "qait",
     "use_api": lambda user, obj: True,
     "manage_policy": lambda user, obj: user.role == "admin",

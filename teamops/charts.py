@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from teamops.extensions import db
-from teamops.supervision.models import CaseDiscussion
+from teamops.records.models import CaseDiscussion
 
 WIDTH, HEIGHT = 320, 180
 LEFT, RIGHT, TOP, BOTTOM = 34, 14, 12, 36

@@ -11,10 +11,14 @@ from flask import g
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from teamops.api.tokens import LABEL_MAX, create_token
 from teamops.auth.passwords import hash_password, password_problem
+from teamops.dates import today
+from teamops.demo import DEMO_PASSWORD, seed_demo
 from teamops.extensions import db
-from teamops.imports.services import KINDS, is_email
+from teamops.imports.services import KINDS, is_email, run_import
 from teamops.org.models import NAME_MAX, Service, Staff, Team
+from teamops.org.services import normalise_email
 
 cli = AppGroup("teamops", help="TeamOps administration commands.")
 
@@ -23,13 +27,12 @@ cli = AppGroup("teamops", help="TeamOps administration commands.")
 @click.option("--only-if-empty", is_flag=True, help="Do nothing when the database already has any staff.")
 def seed_demo_command(only_if_empty: bool) -> None:
     """Create the fictional demo organisation (safe to run again)."""
-    from teamops.demo import DEMO_PASSWORD, seed_demo
-
     if only_if_empty and db.session.scalar(select(Staff.id).limit(1)) is not None:
         click.echo("The database already has staff: no demo data added.")
         return
     g.audit_actor = "cli:seed-demo"
     result = seed_demo()
+    db.session.commit()
     if result["created"]:
         click.echo(f"Demo organisation created: {result['created']} staff.")
     else:
@@ -43,8 +46,6 @@ def seed_demo_command(only_if_empty: bool) -> None:
 @click.option("--name", required=True, help="Full name.")
 def create_admin_command(email: str, name: str) -> None:
     """Create an admin account. Password from TEAMOPS_ADMIN_PASSWORD, or asked for."""
-    from teamops.org.services import normalise_email
-
     g.audit_actor = "cli:create-admin"
     email, name = normalise_email(email), name.strip()
     if not is_email(email):
@@ -63,8 +64,6 @@ def create_admin_command(email: str, name: str) -> None:
         service = Service(name="Administration")
         team = Team(service=service, name="TeamOps administration", office_base="Not set")
         db.session.add(team)
-    from teamops.dates import today
-
     db.session.add(Staff(email=email, name=name, team=team, role="admin", job_role="Administrator",
                          employment_type="permanent", start_date=today(), password_hash=hash_password(password)))
     db.session.commit()
@@ -77,10 +76,9 @@ def create_admin_command(email: str, name: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Check the file and report, without writing anything.")
 def import_command(kind: str, file: Path, dry_run: bool) -> None:
     """Import a CSV file (CONTRACT.md "CSV imports"). All or nothing; re-importing changes nothing."""
-    from teamops.imports.services import run_import
-
     g.audit_actor = f"cli:import {kind}"
     report = run_import(kind, file.read_bytes(), dry_run=dry_run)
+    db.session.commit()
     for problem in report.problems:
         click.echo(f"line {problem.line}: {problem.column}: {problem.message}", err=True)
     if report.problems:
@@ -95,9 +93,6 @@ def import_command(kind: str, file: Path, dry_run: bool) -> None:
 @click.option("--label", default="", help="What the token is for, e.g. 'Power BI team dashboard'.")
 def create_token_command(email: str, label: str) -> None:
     """Print a new reporting-API token for an account: shown once, alone on the last line."""
-    from teamops.api.tokens import LABEL_MAX, create_token
-    from teamops.org.services import normalise_email
-
     g.audit_actor = "cli:create-token"
     email, label = normalise_email(email), label.strip()
     if len(label) > LABEL_MAX:
@@ -108,6 +103,7 @@ def create_token_command(email: str, label: str) -> None:
     if not person.active:
         raise click.ClickException(f"{email} is deactivated: a token for it would not work")
     token = create_token(person, label)
+    db.session.commit()
     click.echo(f"API token for {email} ({person.role_label}; it sees what this account sees). "
                "Store it now: it cannot be shown again.")
     click.echo(token)

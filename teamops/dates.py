@@ -6,6 +6,8 @@ Bank holidays for England and Wales come from the maintained ``holidays`` librar
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -16,14 +18,32 @@ LONDON = ZoneInfo("Europe/London")
 FRIDAY = 4
 
 
+# The one clock. ``freeze`` moves it (tests); every module reads the time through utcnow() and today().
+_offset = timedelta(0)
+
+
 def utcnow() -> datetime:
     """Timezone-aware now in UTC: the only clock for stored timestamps."""
-    return datetime.now(UTC)
+    return datetime.now(UTC) + _offset
 
 
 def today() -> date:
     """Today's date where the service runs (England), not on the server's clock."""
-    return datetime.now(LONDON).date()
+    return utcnow().astimezone(LONDON).date()
+
+
+@contextmanager
+def freeze(day: date) -> Iterator[None]:
+    """Makes ``day`` today for the whole app (every module reads this clock); the time of day still runs,
+    so "within the last minute" and the order of timestamps behave as they do in real use."""
+    global _offset
+    before = _offset
+    real = datetime.now(LONDON)
+    _offset = datetime.combine(day, real.time(), tzinfo=LONDON) - real
+    try:
+        yield
+    finally:
+        _offset = before
 
 
 @lru_cache(maxsize=64)

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from teamops.auth.passwords import hash_password
+from teamops.cases.models import Case, CaseAllocation
 from teamops.dates import today, working_day_number
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
-from teamops.supervision.models import Case, CaseAllocation, CaseDiscussion, SupervisionRecord
+from teamops.records.models import CaseDiscussion, SupervisionRecord
 
 DEMO_PASSWORD = "TeamOps-demo-1"  # noqa: S105 - documented demo password, demo data only
 
@@ -115,7 +116,7 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
             count += 1
     db.session.flush()
     _seed_supervision([t for t in teams if t not in (leadership, qait_team)], on, rng)
-    db.session.commit()
+    db.session.flush()
     return {"created": count}
 
 

@@ -11,6 +11,8 @@ from wtforms.validators import ValidationError
 
 from teamops.dates import parse_iso_date
 
+LONG_TEXT = 5000  # characters in a record's or an oversight entry's free text
+
 
 class ActionForm(FlaskForm):
     """An empty form: carries only the CSRF token, for button-only actions."""
@@ -43,3 +45,12 @@ def year_between(low: int, high: int) -> Any:
             raise ValidationError(f"Enter a date between {low} and {high}")
 
     return check
+
+
+def whole_number(value: Any) -> int:
+    """Select values as ids: blank is 0 ("none chosen"); anything else that is not a whole number becomes -1,
+    which no row has, so it is refused with a message instead of a crash."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return 0
+    return int(text) if text.isdigit() and len(text) < 10 else -1

@@ -3,21 +3,12 @@
 from teamops.api.models import ApiToken
 from teamops.audit.models import AuditEvent
 from teamops.auth.models import PasswordToken, UserSession
+from teamops.bookings.models import Booking
+from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.imports.models import PendingImport
 from teamops.org.models import Service, Staff, Team
-from teamops.supervision.models import (
-    ActionReview,
-    Booking,
-    Case,
-    CaseAllocation,
-    CaseDiscussion,
-    CaseType,
-    OversightEntry,
-    RecordVersion,
-    SupervisionAction,
-    SupervisionRecord,
-    SupervisionSettings,
-)
+from teamops.policy.models import CaseType, SupervisionSettings
+from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
 
 __all__ = [
     "ActionReview", "ApiToken", "AuditEvent", "Booking", "Case", "CaseAllocation", "CaseDiscussion", "CaseType",

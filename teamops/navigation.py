@@ -1,4 +1,5 @@
-"""The main menu. Each blueprint registers its own items; the menu shows those the person's role can use."""
+"""The main menu: one declared list. Each item shows for the roles it is meant for (``None``: everyone) and
+only when its policy allows the person; the menu is the same wherever the page comes from."""
 
 from __future__ import annotations
 
@@ -10,21 +11,35 @@ from flask_login import current_user
 
 from teamops.access import can
 
+MANAGERS_AND_QAIT = ("team_manager", "service_manager", "qait")
+
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     endpoint: str
     policy: str
-    order: int
     roles: tuple[str, ...] | None = None  # None: anyone the policy allows
 
 
-ITEMS: dict[str, NavItem] = {}
-
-
-def nav_item(label: str, endpoint: str, policy: str, order: int, roles: tuple[str, ...] | None = None) -> None:
-    ITEMS[endpoint] = NavItem(label, endpoint, policy, order, roles)
+MENU: tuple[NavItem, ...] = (
+    NavItem("Home", "home.index", "signed_in"),
+    NavItem("Dashboard", "dashboards.team", "view_team_dashboard", ("team_manager",)),
+    NavItem("Dashboard", "dashboards.service", "view_service_dashboard", ("service_manager",)),
+    NavItem("Dashboard", "dashboards.qait", "view_all_teams", ("qait",)),
+    NavItem("Cases", "cases.index", "view_case", ("worker", *MANAGERS_AND_QAIT)),
+    NavItem("Bookings", "bookings.index", "supervise"),
+    NavItem("My sessions", "bookings.mine", "signed_in", ("worker",)),
+    NavItem("My actions", "records.actions", "view_record", ("worker",)),
+    NavItem("Records", "records.index", "view_record", ("worker", *MANAGERS_AND_QAIT)),
+    NavItem("Escalations", "records.escalations", "resolve_escalations", ("service_manager",)),
+    NavItem("Teams", "org.teams", "view_team", (*MANAGERS_AND_QAIT, "admin")),
+    NavItem("Staff", "org.staff", "view_staff", (*MANAGERS_AND_QAIT, "admin")),
+    NavItem("Services", "org.services", "manage_organisation"),
+    NavItem("Policy", "policy.index", "manage_policy"),
+    NavItem("Import", "imports.upload", "import_data"),
+    NavItem("Audit trail", "audit.index", "view_audit"),
+)
 
 
 def navigation() -> list[dict[str, Any]]:
@@ -32,7 +47,7 @@ def navigation() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
         return []
     shown = []
-    for item in sorted(ITEMS.values(), key=lambda i: i.order):
+    for item in MENU:
         if (item.roles is not None and current_user.role not in item.roles) or not can(item.policy):
             continue
         href = url_for(item.endpoint)

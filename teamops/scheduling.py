@@ -14,17 +14,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, or_, select
 
+from teamops.cases.models import Case, CaseAllocation
 from teamops.dates import add_months, add_weeks, month_end
 from teamops.extensions import db
 from teamops.org.models import Staff
-from teamops.supervision.models import (
-    Case,
-    CaseAllocation,
-    CaseDiscussion,
+from teamops.policy.models import (
+    DEFAULT_CASE_CAP_MONTHS,
+    DEFAULT_HIGH_RISK_CAP_MONTHS,
+    DEFAULT_PERSONAL_INTERVAL_MONTHS,
     CaseType,
-    SupervisionRecord,
     SupervisionSettings,
 )
+from teamops.records.models import CaseDiscussion, SupervisionRecord
 
 OVERDUE, DUE_SOON, OK = "overdue", "due_soon", "ok"
 DUE_SOON_DAYS = 7
@@ -48,9 +49,9 @@ class Interval:
 @dataclass(frozen=True)
 class Policy:
     intervals: dict[str, Interval]
-    case_cap_months: int = 2
-    high_risk_cap_months: int = 1
-    personal_interval_months: int = 1
+    case_cap_months: int = DEFAULT_CASE_CAP_MONTHS
+    high_risk_cap_months: int = DEFAULT_HIGH_RISK_CAP_MONTHS
+    personal_interval_months: int = DEFAULT_PERSONAL_INTERVAL_MONTHS
 
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from teamops.access import POLICY_ATTRIBUTE
+from teamops.api.tokens import sends_credentials
 from teamops.audit.services import record_event
-from teamops.auth.services import current_session_valid, end_session
+from teamops.auth.services import check_session, end_session
 from teamops.extensions import db
+from teamops.web import render
 
 # Endpoints anyone may open without signing in. Everything else needs a signed-in, active account.
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.sign_in", "auth.set_password", "home.health"})
@@ -35,10 +37,16 @@ def _gate() -> Any:
     if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
         return None
     api = request.path.startswith("/api/")
-    if current_user.is_authenticated and not current_session_valid(current_user):
-        end_session(None)
-        if not api:
-            flash("Your session has ended. Sign in again to carry on.", "info")
+    if sends_credentials(request):
+        return None  # the API signs in by its own header and answers 401 itself
+    if current_user.is_authenticated:
+        state = check_session(current_user)
+        if state == "ended":
+            end_session(None)
+            if not api:
+                flash("Your session has ended. Sign in again to carry on.", "info")
+        if state != "valid":
+            db.session.commit()
     if not current_user.is_authenticated:
         if api:
             return None  # the API answers 401 itself; it also accepts bearer tokens
@@ -46,14 +54,8 @@ def _gate() -> Any:
         return redirect(url_for("auth.sign_in", next=target), 303)
     view = current_app.view_functions.get(endpoint)
     if view is not None and not hasattr(view, POLICY_ATTRIBUTE):
-        return _forbidden()
+        abort(403)
     return None
-
-
-def _forbidden() -> Any:
-    from flask import abort
-
-    abort(403)
 
 
 def _headers(response: Response) -> Response:
@@ -85,11 +87,11 @@ def _error_page(error: HTTPException) -> Any:
         db.session.rollback()
         if current_user.is_authenticated:
             record_event("access_denied", f"refused {request.method} {request.path}"[:300])
+            db.session.commit()
     title = ERROR_TITLES.get(code, error.name)
     if request.path.startswith("/api/"):
         return {"error": title}, code
-    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
-    return render_template(template, code=code, title=title), code
+    return render("errors/error.html", "errors/_error.html", code=code, title=title, status=code)
 
 
 def _server_error(error: Exception) -> Any:
@@ -98,7 +100,7 @@ def _server_error(error: Exception) -> Any:
     return _error_page(InternalServerError())
 
 
-def install(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     app.before_request(_gate)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _error_page)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import contextvars
 import importlib.util
-import itertools
 import os
 import re
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +19,12 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
 from teamops import ROOT, create_app
-from teamops.auth.passwords import hash_password
 from teamops.extensions import db
-from teamops.org.models import Service, Staff, Team
+from teamops.org.models import Staff
 from tests.databases import postgresql_server
+from tests.factories import PASSWORD, Factory
 
 BACKEND = os.environ.get("TEAMOPS_TEST_DATABASE", "sqlite")
-PASSWORD = "correct horse battery staple"
-_PASSWORD_HASH: list[str] = []
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
@@ -133,44 +129,6 @@ def client(app: Flask) -> Client:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
-
-
-_counter = itertools.count(1)
-
-
-class Factory:
-    """Makes services, teams and staff with sensible defaults; every call commits."""
-
-    def service(self, name: str | None = None) -> Service:
-        service = Service(name=name or f"Service {next(_counter)}")
-        db.session.add(service)
-        db.session.commit()
-        return service
-
-    def team(self, name: str | None = None, service: Service | None = None, office_base: str = "Riverside House",
-             manager: Staff | None = None) -> Team:
-        team = Team(name=name or f"Team {next(_counter)}", service=service or self.service(),
-                    office_base=office_base, manager=manager)
-        db.session.add(team)
-        db.session.commit()
-        return team
-
-    def staff(self, role: str = "worker", team: Team | None = None, email: str | None = None,
-              name: str | None = None, password: bool = True, **values: Any) -> Staff:
-        n = next(_counter)
-        if not _PASSWORD_HASH:
-            _PASSWORD_HASH.append(hash_password(PASSWORD))
-        person = Staff(email=email or f"person{n}@example.org", name=name or f"Person {n}",
-                       team=team or self.team(), role=role, job_role=values.pop("job_role", "Social worker"),
-                       employment_type=values.pop("employment_type", "permanent"),
-                       start_date=values.pop("start_date", date(2020, 1, 6)),
-                       password_hash=_PASSWORD_HASH[0] if password else None, **values)
-        db.session.add(person)
-        db.session.commit()
-        if role == "team_manager" and person.team.manager_id is None:
-            person.team.manager = person
-            db.session.commit()
-        return person
 
 
 @pytest.fixture

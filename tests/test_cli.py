@@ -264,7 +264,8 @@ def test_import_cases_then_supervisions_and_again_unchanged(runner, org, tmp_pat
 
 
 def test_import_cases_and_supervisions_print_each_problem_and_write_nothing(runner, org, tmp_path):
-    from teamops.supervision.models import Case, SupervisionRecord
+    from teamops.cases.models import Case
+    from teamops.records.models import SupervisionRecord
 
     cases = tmp_path / "cases.csv"
     cases.write_text("case_ref,case_type,high_risk,worker_email,allocated_on\n"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from teamops.cases.models import Case
 from teamops.dates import today
 from teamops.demo import seed_demo
 from teamops.extensions import db
 from teamops.org.models import Staff
 from teamops.scheduling import DUE_SOON, OK, OVERDUE, case_dues
-from teamops.supervision.models import Case
 
 
 def test_demo_manager_team_has_cases_in_every_due_state(app):

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from teamops.org.models import EMPLOYMENT_TYPES, ROLES
+from teamops.policy.models import CASE_TYPE_CODES
 from teamops.scheduling import DUE_SOON, OK, OVERDUE
-from teamops.supervision.models import CASE_TYPE_CODES
 
 DUE_STATES = (OVERDUE, DUE_SOON, OK)
 

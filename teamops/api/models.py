@@ -7,15 +7,15 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from teamops.audit.services import audited
 from teamops.dates import utcnow
 from teamops.extensions import Model
 from teamops.org.models import Staff
 from teamops.types import UTCDateTime
 
 
-@audited("api_token", hidden=("token_hash",))
 class ApiToken(Model):
+    __audited__ = "api_token"
+    __audit_hidden__ = ("token_hash",)
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

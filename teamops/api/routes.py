@@ -5,12 +5,11 @@ How it fits together:
 
 - **Authentication.** The sign-in gate (teamops.security) lets unauthenticated ``/api/`` requests through so
   that this blueprint can answer 401 in JSON with ``WWW-Authenticate: Bearer`` instead of redirecting a
-  reporting tool to the sign-in page. ``_authenticate`` below accepts either the normal session cookie
-  (already checked by the gate) or ``Authorization: Bearer <token>``; when that header is sent it decides.
-  A bearer request puts the token's account in ``g._login_user``, where Flask-Login's ``current_user`` looks
-  first: the account is known for this request only. ``login_user`` is never called, the session is never
-  touched, so no cookie is set and nothing carries over to the next request. CSRF does not arise: every
-  endpoint is a GET.
+  reporting tool to the sign-in page. A request is signed in by the normal session cookie (checked by the
+  gate) or by ``Authorization: Bearer <token>``; when that header is sent it decides. The token's account is
+  signed in through Flask-Login's ``request_loader`` (``teamops.api.tokens.load_bearer``) for this request
+  only: the session is never touched, so no cookie is set and nothing carries over to the next request.
+  CSRF does not arise: every endpoint is a GET.
 - **Authorisation.** Each view declares ``@requires("use_api")`` like every other route (the gate refuses
   undeclared ones); the rows come from the ``*_in_reach`` queries of teamops.access, so the API never shows
   more than the pages do. The ``team`` and ``worker`` parameters are checked the same way: 404 when they name
@@ -26,23 +25,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, request, url_for
+from flask import Response, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from teamops.access import requires
-from teamops.api import params
+from teamops.api import bp, params
 from teamops.api.fields import CASE_FIELDS, STAFF_FIELDS, TEAM_FIELDS
 from teamops.api.openapi import document
 from teamops.api.params import ApiError
 from teamops.api.responses import error_response, json_response, page_response
 from teamops.api.services import CaseFilter, cases_page, staff_page, team_in_reach, teams_page, worker_in_reach
-from teamops.api.tokens import staff_for_token
 from teamops.audit.services import record_event
 from teamops.extensions import db
 from teamops.org.models import Staff
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 UNAUTHENTICATED = "Sign in, or send Authorization: Bearer <token> with a valid token"
 REFUSED_BEARER = "The bearer token is not valid, or its account is no longer active"
@@ -50,16 +46,11 @@ REFUSED_BEARER = "The bearer token is not valid, or its account is no longer act
 
 @bp.before_request
 def _authenticate() -> Response | None:
-    header = request.headers.get("Authorization")
-    if header is not None:
-        scheme, _, token = header.strip().partition(" ")
-        staff = staff_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-        if staff is None:
-            return error_response(401, REFUSED_BEARER)
-        g._login_user = staff
-        return None
     if current_user.is_authenticated:
+        db.session.commit()  # a token's last use, written at most once a minute
         return None
+    if request.headers.get("Authorization") is not None:
+        return error_response(401, REFUSED_BEARER)
     return error_response(401, UNAUTHENTICATED)
 
 
@@ -90,6 +81,7 @@ def _audit_refusal() -> None:
     db.session.rollback()
     if current_user.is_authenticated:
         record_event("access_denied", f"refused {request.method} {request.full_path.rstrip('?')}"[:300])
+        db.session.commit()
 
 
 def _user() -> Staff:

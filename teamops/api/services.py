@@ -16,11 +16,11 @@ from sqlalchemy.orm import aliased
 
 from teamops.access import cases_in_reach, staff_in_reach, teams_in_reach
 from teamops.api.params import ApiError, Paging
+from teamops.cases.models import Case
 from teamops.dates import induction_ends_on
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
 from teamops.scheduling import case_dues, load_policy, person_dues
-from teamops.supervision.models import Case
 
 Item = dict[str, Any]
 

@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import Request
 from sqlalchemy import select, update
 
 from teamops.api.models import ApiToken
@@ -21,6 +22,7 @@ from teamops.org.models import Staff
 
 TOKEN_PREFIX = "teamops_"  # noqa: S105 - not a secret: lets secret scanners recognise a leaked token
 LABEL_MAX = 100
+API_PREFIX = "/api/v1"
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
@@ -32,7 +34,7 @@ def create_token(staff: Staff, label: str = "") -> str:
     """A new token for ``staff``; the caller shows it once, as it cannot be recovered later."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     db.session.add(ApiToken(staff_id=staff.id, token_hash=digest(token), label=label))
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -53,6 +55,25 @@ def staff_for_token(token: str) -> Staff | None:
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY:
         db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-        db.session.commit()
     staff: Staff = row.Staff
     return staff
+
+
+def sends_credentials(request: Request) -> bool:
+    """A reporting API request with an ``Authorization`` header: the header decides who is asking, whatever
+    the session cookie says."""
+    return request.path.startswith(API_PREFIX + "/") and "Authorization" in request.headers
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer`` header on a reporting API request, else None."""
+    if not sends_credentials(request):
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def load_bearer(request: Request) -> Staff | None:
+    """Flask-Login's request loader: the account of a valid bearer token, for this request only."""
+    token = bearer_token(request)
+    return staff_for_token(token) if token is not None else None

@@ -1,20 +1,19 @@
+"""The audit trail page: filter by person, entity, action and dates, newest first."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import request
 from sqlalchemy import func, or_, select
 
 from teamops.access import requires
+from teamops.audit import bp
 from teamops.audit.forms import AuditFilterForm
 from teamops.audit.models import AuditEvent
 from teamops.dates import LONDON
-from teamops.navigation import nav_item
-from teamops.org.services import page_number, paginate
-
-bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
-nav_item("Audit trail", "audit.index", "view_audit", 100)
+from teamops.web import page_number, paginate, render
 
 
 def _local_midnight(day: Any) -> datetime:
@@ -40,5 +39,4 @@ def index() -> Any:
         if form.date_to.data:
             query = query.where(AuditEvent.at < _local_midnight(form.date_to.data + timedelta(days=1)))
     page = paginate(query, page_number(request.args.get("page")), per_page=50)
-    template = "audit/_results.html" if request.headers.get("HX-Request") else "audit/index.html"
-    return render_template(template, form=form, page=page)
+    return render("audit/index.html", "audit/_results.html", form=form, page=page)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import g, has_app_context, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, insert, inspect
@@ -16,19 +16,21 @@ from teamops.audit.models import AuditEvent
 from teamops.dates import utcnow
 from teamops.extensions import db
 
-# Model class -> (entity name, fields whose values are never written to the trail).
-_AUDITED: dict[type, tuple[str, frozenset[str]]] = {}
 _HIDDEN = "(changed)"
 
 
-def audited(entity: str, hidden: tuple[str, ...] = ()) -> Any:
-    """Class decorator: every create, update and delete of this model lands in the audit trail."""
+def init_app(app: Flask) -> None:
+    """Captures every create, update and delete of an audited model at flush. A model opts in by naming its
+    entity in ``__audited__``; ``__audit_hidden__`` names fields whose values never reach the trail."""
+    if not event.contains(FlaskSession, "after_flush", _audit_flush):
+        event.listen(FlaskSession, "after_flush", _audit_flush)
 
-    def register(cls: type) -> type:
-        _AUDITED[cls] = (entity, frozenset(hidden))
-        return cls
 
-    return register
+def _audit_spec(obj: Any) -> tuple[str, frozenset[str]] | None:
+    entity = getattr(type(obj), "__audited__", None)
+    if entity is None:
+        return None
+    return entity, frozenset(getattr(type(obj), "__audit_hidden__", ()))
 
 
 def _plain(value: Any) -> Any:
@@ -90,12 +92,11 @@ def _describe(obj: Any) -> str:
     return f"#{getattr(obj, 'id', '?')}"
 
 
-@event.listens_for(FlaskSession, "after_flush")
 def _audit_flush(session: Session, flush_context: UOWTransaction) -> None:
     rows = []
     for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objects:
-            spec = _AUDITED.get(type(obj))
+            spec = _audit_spec(obj)
             if spec is None:
                 continue
             entity, hidden = spec
@@ -115,11 +116,10 @@ def _audit_flush(session: Session, flush_context: UOWTransaction) -> None:
 
 def record_event(action: str, summary: str, *, actor_id: int | None = None, actor_label: str | None = None,
                  entity: str | None = None, entity_id: int | None = None) -> None:
-    """Append one event (sign-in, sign-out, failed sign-in, refused access) and commit it."""
+    """Appends one event (sign-in, sign-out, failed sign-in, refused access); the request commits it."""
     row = _row(action, entity or "", entity_id, summary, None)
     if entity is None:
         row["entity_type"] = None
     if actor_label is not None:
         row["actor_id"], row["actor_label"] = actor_id, actor_label
     db.session.execute(insert(AuditEvent), [row])
-    db.session.commit()

@@ -1,1 +1,5 @@
 """Accounts: sign-in, sign-out, passwords."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)

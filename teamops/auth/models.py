@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from teamops.audit.services import audited
 from teamops.dates import utcnow
 from teamops.extensions import Model
 from teamops.org.models import Staff
@@ -28,10 +27,11 @@ class UserSession(Model):
     staff: Mapped[Staff] = relationship()
 
 
-@audited("password_link", hidden=("token_hash",))
 class PasswordToken(Model):
     """A one-time, expiring link that lets an account's owner set a password. Only its hash is stored."""
 
+    __audited__ = "password_link"
+    __audit_hidden__ = ("token_hash",)
     __tablename__ = "password_tokens"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

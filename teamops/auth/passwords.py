@@ -7,29 +7,44 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 # argon2id, above OWASP's minimum (19 MiB, 2 iterations, 1 lane): RFC 9106's second recommended setting.
 HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
-# A real hash of a random string, checked when the account is unknown so both paths take as long.
-_DUMMY_HASH = HASHER.hash("teamops-timing-equaliser-not-a-password")
+# The testing environment only: the smallest argon2id parameters, so the suite's thousands of sign-ins do not
+# each spend 64 MiB and three passes. Any other environment always uses HASHER.
+TESTING_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def _hasher() -> PasswordHasher:
+    if has_app_context() and current_app.config.get("TESTING"):
+        return TESTING_HASHER
+    return HASHER
+
+
+@lru_cache(maxsize=2)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A real hash of a random string, checked when the account is unknown so both paths take as long."""
+    return hasher.hash("teamops-timing-equaliser-not-a-password")
 
 
 def hash_password(password: str) -> str:
-    return HASHER.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    hasher = _hasher()
     try:
-        return HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hasher.verify(password_hash or _dummy_hash(hasher), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return HASHER.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
 
 
 # Runs people type as passwords: counting, the alphabet, keyboard rows; any stretch of them is refused.

@@ -1,27 +1,20 @@
+"""Sign-in, sign-out, changing a password and setting one from a link."""
+
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from teamops.access import requires
-from teamops.auth import services
+from teamops.auth import bp, services
 from teamops.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
 from teamops.auth.passwords import password_problem, verify_password
-from teamops.extensions import db, login_manager
+from teamops.extensions import db
 from teamops.forms import ActionForm
-from teamops.org.models import Staff
-
-bp = Blueprint("auth", __name__)
-
-
-@login_manager.user_loader
-def load_staff(staff_id: str) -> Staff | None:
-    if not staff_id.isdigit():
-        return None
-    return db.session.get(Staff, int(staff_id))
+from teamops.web import form_status, render, see_other
 
 BAD_CREDENTIALS = "Enter a correct e-mail address and password"
 THROTTLED = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
@@ -44,12 +37,14 @@ def sign_in() -> Any:
         result = services.authenticate(form.email.data or "", form.password.data or "", request.remote_addr)
         if result.staff is not None:
             services.start_session(result.staff)
-            return redirect(_safe_next(request.args.get("next")), 303)
+            db.session.commit()
+            return see_other(_safe_next(request.args.get("next")))
+        db.session.commit()  # the failure counts and is audited
         form.email.errors = [THROTTLED if result.throttled else BAD_CREDENTIALS]
         status = 429 if result.throttled else 400
     elif request.method == "POST":
         status = 400
-    return render_template("auth/sign_in.html", form=form), status
+    return render("auth/sign_in.html", form=form, status=status)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -57,8 +52,9 @@ def sign_in() -> Any:
 def sign_out() -> Any:
     if ActionForm().validate_on_submit():
         services.end_session(current_user._get_current_object())
+        db.session.commit()
         flash("You have signed out.", "success")
-    return redirect(url_for("auth.sign_in"), 303)
+    return see_other(url_for("auth.sign_in"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -75,17 +71,17 @@ def change_password() -> Any:
         else:
             services.change_password(staff, form.new_password.data or "")
             services.start_session(staff)
+            db.session.commit()
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
-            return redirect(url_for("home.index"), 303)
-    status = 400 if request.method == "POST" else 200
-    return render_template("auth/change_password.html", form=form), status
+            return see_other(url_for("home.index"))
+    return render("auth/change_password.html", form=form, status=form_status())
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 def set_password(token: str) -> Any:
     link = services.find_password_link(token)
     if link is None:
-        return render_template("auth/link_expired.html"), 404
+        return render("auth/link_expired.html", status=404)
     if len(token) > 100:
         abort(404)
     form = SetPasswordForm()
@@ -95,7 +91,7 @@ def set_password(token: str) -> Any:
             form.new_password.errors = [problem]
         else:
             services.use_password_link(link, form.new_password.data or "")
+            db.session.commit()
             flash("Your password is set. Sign in with it now.", "success")
-            return redirect(url_for("auth.sign_in"), 303)
-    status = 400 if request.method == "POST" else 200
-    return render_template("auth/set_password.html", form=form, staff=link.staff, token=token), status
+            return see_other(url_for("auth.sign_in"))
+    return render("auth/set_password.html", form=form, staff=link.staff, token=token, status=form_status())

@@ -7,10 +7,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
 
+from teamops.api.tokens import sends_credentials
 from teamops.audit.services import record_event
 from teamops.auth import throttle
 from teamops.auth.models import PasswordToken, UserSession
@@ -49,7 +50,6 @@ def authenticate(email: str, password: str, address: str | None) -> SignInResult
         return SignInResult(None)
     if password_hash is not None and needs_rehash(password_hash):
         staff.password_hash = hash_password(password)
-        db.session.commit()
     throttle.clear_account(email)
     return SignInResult(staff)
 
@@ -59,32 +59,34 @@ def start_session(staff: Staff) -> None:
     session.clear()
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token_hash=_digest(token), staff_id=staff.id))
-    db.session.commit()
     session[SESSION_KEY] = token
     session.permanent = False
     login_user(staff)
     record_event("sign_in", f"{staff.email} signed in", actor_id=staff.id, actor_label=staff.email)
 
 
-def current_session_valid(staff: Staff) -> bool:
-    """False when the session was ended elsewhere, or is idle or older than the limits allow."""
+def check_session(staff: Staff) -> str:
+    """``"ended"`` when the session was ended elsewhere, or is idle or older than the limits allow (its row
+    is deleted); ``"refreshed"`` when its last-seen time was moved on (at most once a minute); else
+    ``"valid"``. The request commits whatever changed."""
     token = session.get(SESSION_KEY)
     if not token:
-        return False
+        return "ended"
     row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
     if row is None or row.staff_id != staff.id:
-        return False
+        return "ended"
     config = current_app.config["TEAMOPS"]
     now = utcnow()
     if (now - row.last_seen_at > timedelta(minutes=config.idle_timeout_minutes)
             or now - row.created_at > timedelta(hours=config.absolute_timeout_hours)):
         db.session.delete(row)
-        db.session.commit()
-        return False
+        db.session.flush()
+        return "ended"
     if now - row.last_seen_at >= LAST_SEEN_GRANULARITY:
         row.last_seen_at = now
-        db.session.commit()
-    return True
+        db.session.flush()
+        return "refreshed"
+    return "valid"
 
 
 def end_session(staff: Staff | None) -> None:
@@ -92,16 +94,13 @@ def end_session(staff: Staff | None) -> None:
     if token:
         db.session.execute(delete(UserSession).where(UserSession.token_hash == _digest(token)))
     if staff is not None:
-        db.session.commit()
         record_event("sign_out", f"{staff.email} signed out", actor_id=staff.id, actor_label=staff.email)
-    else:
-        db.session.commit()
     logout_user()
     session.clear()
 
 
 def end_all_sessions(staff: Staff) -> None:
-    """Signs this person out everywhere (deactivation, password change). The caller commits."""
+    """Signs this person out everywhere (deactivation, password change)."""
     db.session.execute(delete(UserSession).where(UserSession.staff_id == staff.id))
 
 
@@ -109,7 +108,7 @@ def change_password(staff: Staff, new_password: str) -> None:
     """Sets a new password and ends every other session; the current one is replaced by a new one."""
     staff.password_hash = hash_password(new_password)
     end_all_sessions(staff)
-    db.session.commit()
+    db.session.flush()
 
 
 def issue_password_link(staff: Staff, now: datetime | None = None) -> str:
@@ -120,7 +119,7 @@ def issue_password_link(staff: Staff, now: datetime | None = None) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(PasswordToken(token_hash=_digest(token), staff_id=staff.id,
                                  expires_at=now + timedelta(hours=PASSWORD_LINK_HOURS)))
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -135,4 +134,12 @@ def use_password_link(link: PasswordToken, new_password: str) -> None:
     link.used_at = utcnow()
     link.staff.password_hash = hash_password(new_password)
     end_all_sessions(link.staff)
-    db.session.commit()
+    db.session.flush()
+
+
+def load_staff(staff_id: str) -> Staff | None:
+    """Flask-Login's user loader: the account a session belongs to. A reporting API request that sends its
+    own credentials is not signed in by the cookie (``teamops.api.tokens.load_bearer`` decides)."""
+    if not staff_id.isdigit() or sends_credentials(request):
+        return None
+    return db.session.get(Staff, int(staff_id))

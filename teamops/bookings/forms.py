@@ -12,22 +12,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from teamops.access import can, staff_in_reach
 from teamops.bookings import services
+from teamops.bookings.models import KIND_LABELS
+from teamops.cases.models import Case
 from teamops.extensions import db
-from teamops.forms import IsoDateField, year_between
+from teamops.forms import IsoDateField, whole_number, year_between
 from teamops.org.models import Staff
-from teamops.supervision.models import KIND_LABELS, Case
 
 REASON_MAX = 500
 LOCATION_MAX = 200
-
-
-def whole_number(value: Any) -> int:
-    """Select values as ids: blank is 0 ("none chosen"); anything else that is not a whole number becomes -1,
-    which no row has, so it is refused with a message instead of a crash."""
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return 0
-    return int(text) if text.isdigit() and len(text) < 10 else -1
 
 
 class IdListField(Field):
@@ -193,11 +185,3 @@ class BookingFilterForm(FlaskForm):
         csrf = False
 
     show = SelectField("Show", choices=list(services.SHOWS.items()), default="upcoming", validators=[Optional()])
-
-
-class ActionFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    worker = SelectField("Whose actions", coerce=whole_number, validate_choice=False, validators=[Optional()])
-

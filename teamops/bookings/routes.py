@@ -5,29 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from teamops.access import authorize, can, requires
-from teamops.bookings import actions as _actions  # noqa: F401 - registers /actions on the same blueprint
-from teamops.bookings import services
-from teamops.bookings.blueprint import bp
-from teamops.bookings.forms import BookingFilterForm, BookingForm, CancelForm, RescheduleForm, whole_number
+from teamops.bookings import bp, services
+from teamops.bookings.forms import BookingFilterForm, BookingForm, CancelForm, RescheduleForm
+from teamops.bookings.models import KIND_LABELS, Booking
 from teamops.dates import LONDON, today, utcnow
 from teamops.extensions import db
-from teamops.navigation import nav_item
+from teamops.forms import whole_number
 from teamops.org.models import Staff
-from teamops.org.services import page_number, paginate
 from teamops.scheduling import DUE_STATE_LABELS
-from teamops.supervision.models import KIND_LABELS, Booking
-
-__all__ = ["bp"]
-
-nav_item("Bookings", "bookings.index", "supervise", 30)
-nav_item("My sessions", "bookings.mine", "signed_in", 31, roles=("worker",))
-RECORD_ENDPOINT = "records.new_record"
+from teamops.web import changed, form_status, page_number, paginate, render, see_other
 
 
 def _me() -> Staff:
@@ -45,19 +37,13 @@ def _booking_or_404(booking_id: int) -> Booking:
     return booking
 
 
-def _may_see(person: Staff, booking: Booking) -> bool:
-    """Whoever may read the worker's records, and everyone taking part (a group session's attendees)."""
-    return can("view_record", booking) or (person.role != "admin" and person.id in services.participant_ids(booking))
-
-
 def _list(query: Any, template: str) -> Any:
     form = BookingFilterForm(request.args)
     show = form.show.data if form.validate() and form.show.data in services.SHOWS else "upcoming"
     form.show.data = show
     page = paginate(services.filter_bookings(query, show), page_number(request.args.get("page")))
-    name = "bookings/_results.html" if request.headers.get("HX-Request") else template
-    return render_template(name, page=page, filter_form=form, show=show, kinds=KIND_LABELS,
-                           started_before=utcnow(), records=services.records_of(page.items))
+    return render(template, "bookings/_results.html", page=page, filter_form=form, show=show, kinds=KIND_LABELS,
+                  started_before=utcnow(), records=services.records_of(page.items))
 
 
 @bp.route("/bookings", endpoint="index")
@@ -90,7 +76,7 @@ def _form_context(form: BookingForm, preselect: bool = False) -> dict[str, Any]:
 
 def _render_form(form: BookingForm, status: int = 200, preselect: bool = False,
                  clashes: list[services.Clash] | None = None) -> Any:
-    return render_template("bookings/new.html", clashes=clashes or [], **_form_context(form, preselect)), status
+    return render("bookings/new.html", status=status, clashes=clashes or [], **_form_context(form, preselect))
 
 
 @bp.route("/bookings/new", methods=["GET", "POST"])
@@ -113,8 +99,9 @@ def new() -> Any:
         kind=form.kind.data or "case", worker=form.worker, supervisor=me, starts_at=form.starts_at,
         duration_minutes=minutes, location=form.location.data or "", online=bool(form.online.data),
         cases=form.cases, attendees=form.attendees)
+    db.session.commit()
     flash(f"Session with {booking.worker.name} booked for {_when(booking)}.", "success")
-    return redirect(url_for("bookings.detail", booking_id=booking.id), 303)
+    return changed(url_for("bookings.detail", booking_id=booking.id))
 
 
 @bp.route("/bookings/case-picker")
@@ -125,9 +112,8 @@ def case_picker() -> Any:
     person = db.session.get(Staff, form.worker_id.data) if (form.worker_id.data or 0) > 0 else None
     if person is not None:
         authorize("supervise", person)
-    if request.headers.get("HX-Request"):
-        return render_template("bookings/_case_picker.html", **_form_context(form, preselect=True))
-    return _render_form(form, preselect=True)
+    return render("bookings/new.html", "bookings/_case_picker.html", clashes=[],
+                  **_form_context(form, preselect=True))
 
 
 def _when(booking: Booking) -> str:
@@ -138,19 +124,14 @@ def _when(booking: Booking) -> str:
 @requires("signed_in")
 def detail(booking_id: int) -> Any:
     booking = _booking_or_404(booking_id)
-    if not _may_see(_me(), booking):
-        abort(403)
-    manages = can("supervise", booking)
+    authorize("view_booking", booking)
     record_id = services.records_of([booking]).get(booking.id)
-    # The records feature is built separately: link to it only where its pages exist. A record is written
-    # by the session's supervisor, on the day or afterwards (R-SUP-5), once per booking.
-    write_link = (RECORD_ENDPOINT in current_app.view_functions and record_id is None
-                  and booking.status == "booked" and booking.supervisor_id == current_user.id
+    # A record is written by the session's supervisor, on the day or afterwards (R-SUP-5), once per booking.
+    write_link = (record_id is None and booking.status == "booked" and can("record_booking", booking)
                   and booking.starts_at.astimezone(LONDON).date() <= today())
-    read_link = record_id is not None and "records.show" in current_app.view_functions
-    return render_template("bookings/detail.html", booking=booking, ends_at=services.ends_at(booking),
-                           kinds=KIND_LABELS, manages=manages, write_link=write_link, read_link=read_link,
-                           record_id=record_id, now_utc=utcnow())
+    return render("bookings/detail.html", booking=booking, ends_at=services.ends_at(booking), kinds=KIND_LABELS,
+                  manages=can("supervise", booking), write_link=write_link, read_link=record_id is not None,
+                  record_id=record_id, now_utc=utcnow())
 
 
 # Changes -------------------------------------------------------------------------------------------
@@ -173,7 +154,7 @@ def _changeable(booking_id: int) -> Booking | None:
 def reschedule(booking_id: int) -> Any:
     booking = _changeable(booking_id)
     if booking is None:
-        return redirect(url_for("bookings.detail", booking_id=booking_id), 303)
+        return see_other(url_for("bookings.detail", booking_id=booking_id))
     form = RescheduleForm()
     if request.method == "GET":
         local = booking.starts_at.astimezone(LONDON)
@@ -187,11 +168,11 @@ def reschedule(booking_id: int) -> Any:
         clashes = services.find_clashes(people, form.starts_at, minutes, except_booking=booking)
         if not clashes or form.confirm_clash.data:
             services.reschedule(booking, form.starts_at, minutes, form.reason.data or "")
+            db.session.commit()
             flash(f"Session moved to {_when(booking)}.", "success")
-            return redirect(url_for("bookings.detail", booking_id=booking.id), 303)
-    status = 409 if clashes else (400 if request.method == "POST" else 200)
-    return render_template("bookings/reschedule.html", form=form, booking=booking, clashes=clashes,
-                           kinds=KIND_LABELS), status
+            return changed(url_for("bookings.detail", booking_id=booking.id))
+    return render("bookings/reschedule.html", form=form, booking=booking, clashes=clashes, kinds=KIND_LABELS,
+                  status=409 if clashes else form_status())
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
@@ -199,11 +180,11 @@ def reschedule(booking_id: int) -> Any:
 def cancel(booking_id: int) -> Any:
     booking = _changeable(booking_id)
     if booking is None:
-        return redirect(url_for("bookings.detail", booking_id=booking_id), 303)
+        return see_other(url_for("bookings.detail", booking_id=booking_id))
     form = CancelForm()
     if form.validate_on_submit():
         services.cancel(booking, form.reason.data or "")
+        db.session.commit()
         flash(f"Session on {_when(booking)} cancelled.", "success")
-        return redirect(url_for("bookings.detail", booking_id=booking.id), 303)
-    return render_template("bookings/cancel.html", form=form, booking=booking, kinds=KIND_LABELS), \
-        400 if request.method == "POST" else 200
+        return changed(url_for("bookings.detail", booking_id=booking.id))
+    return render("bookings/cancel.html", form=form, booking=booking, kinds=KIND_LABELS, status=form_status())

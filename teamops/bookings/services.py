@@ -15,11 +15,13 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from teamops.access import can, reach_team_ids
+from teamops.bookings.models import Booking, booking_attendees
+from teamops.cases.models import Case
 from teamops.dates import LONDON, today, utcnow
 from teamops.extensions import db
 from teamops.org.models import Staff
+from teamops.records.models import SupervisionRecord
 from teamops.scheduling import CaseDue, case_dues
-from teamops.supervision.models import Booking, Case, SupervisionRecord, booking_attendees
 
 MIN_MINUTES, MAX_MINUTES = 15, 480
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -198,7 +200,7 @@ def create_booking(*, kind: str, worker: Staff, supervisor: Staff, starts_at: da
                       duration_minutes=duration_minutes, location=location.strip(), online=online,
                       status="booked", cases=cases, attendees=attendees)
     db.session.add(booking)
-    db.session.commit()
+    db.session.flush()
     return booking
 
 
@@ -206,14 +208,14 @@ def reschedule(booking: Booking, starts_at: datetime, duration_minutes: int, rea
     booking.starts_at = starts_at
     booking.duration_minutes = duration_minutes
     booking.change_reason = reason.strip()
-    db.session.commit()
+    db.session.flush()
 
 
 def cancel(booking: Booking, reason: str) -> None:
     """Cancelled sessions stay listed as cancelled, with the reason: the history of what was planned matters."""
     booking.status = "cancelled"
     booking.change_reason = reason.strip()
-    db.session.commit()
+    db.session.flush()
 
 
 # Lists ---------------------------------------------------------------------------------------------

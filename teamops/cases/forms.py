@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
+from teamops.cases.models import CASE_REF_PATTERN, OVERSIGHT_LABELS, Case
 from teamops.dates import today
 from teamops.extensions import db
-from teamops.forms import IsoDateField, year_between
+from teamops.forms import LONG_TEXT, IsoDateField, year_between
 from teamops.org.models import Staff
-from teamops.supervision.models import CASE_REF_PATTERN, LONG_TEXT, OVERSIGHT_LABELS, Case, CaseType
+from teamops.policy.models import CaseType
 
 CASE_REF_HINT = ("The case-recording system's reference, for example a Mosaic ID such as 1234567. "
                  "Letters, numbers and hyphens only, up to 32. Never a child's name.")

@@ -1,15 +1,15 @@
-"""Cases: list with due dates, a case's page, and the manager's writes (create, allocate, close, oversight)."""
+"""The cases list, a case's page and the manager's changes. Each write is one service call and one commit."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user
 
 from teamops import charts
-from teamops.access import authorize, cases_in_reach, requires, staff_in_reach
-from teamops.cases import services
+from teamops.access import authorize, can, cases_in_reach, requires, staff_in_reach
+from teamops.cases import bp, services
 from teamops.cases.forms import (
     CASE_REF_HINT,
     CaseDetailsForm,
@@ -19,23 +19,16 @@ from teamops.cases.forms import (
     OversightForm,
     ReallocateForm,
 )
+from teamops.cases.models import OVERSIGHT_LABELS, Case
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.forms import ActionForm
-from teamops.navigation import nav_item
-from teamops.org.services import page_number
 from teamops.scheduling import IN_TIMESCALE_DEFINITION, case_dues
-from teamops.supervision import services as supervision
-from teamops.supervision.models import OVERSIGHT_LABELS, Case
-
-bp = Blueprint("cases", __name__, url_prefix="/cases")
-nav_item("Cases", "cases.index", "view_case", 20, roles=("worker", "team_manager", "service_manager", "qait"))
+from teamops.web import changed, form_status, get_or_404, page_number, paginate_list, render, see_other
 
 
 def _case(case_id: int, action: str = "view_case") -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        abort(404)
+    case = get_or_404(Case, case_id)
     authorize(action, case)
     return case
 
@@ -50,14 +43,9 @@ def index() -> Any:
     form = CaseSearchForm(request.args)
     form.validate()
     rows = services.case_rows(cases_in_reach(current_user), form.q.data or "", form.show.data or "open", today())
-    page = page_number(request.args.get("page"))
-    pages = max(1, -(-len(rows) // services.PER_PAGE))
-    page = min(max(page, 1), pages)
-    context = {"rows": rows[(page - 1) * services.PER_PAGE: page * services.PER_PAGE], "total": len(rows),
-               "page": {"page": page, "pages": pages, "total": len(rows)}, "search": form,
-               "definition": IN_TIMESCALE_DEFINITION}
-    template = "cases/_results.html" if request.headers.get("HX-Request") else "cases/index.html"
-    return render_template(template, **context)
+    page = paginate_list(rows, page_number(request.args.get("page")), services.PER_PAGE)
+    return render("cases/index.html", "cases/_results.html", page=page, rows=page.items, total=page.total,
+                  search=form, definition=IN_TIMESCALE_DEFINITION)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -67,12 +55,12 @@ def new() -> Any:
     form.set_workers(_manager_workers())
     if form.validate_on_submit():
         worker = form.workers[form.worker_id.data]
-        case = supervision.create_case(form.case_ref.data or "", form.case_type_code.data or "",
-                                       bool(form.high_risk.data), worker, form.allocated_on.data)  # type: ignore[arg-type]
+        case = services.create_case(form.case_ref.data or "", form.case_type_code.data or "",
+                                    bool(form.high_risk.data), worker, form.allocated_on.data)  # type: ignore[arg-type]
+        db.session.commit()
         flash(f"Case {case.case_ref} added and allocated to {worker.name}.", "success")
-        return redirect(url_for("cases.show", case_id=case.id), 303)
-    status = 400 if request.method == "POST" else 200
-    return render_template("cases/new.html", form=form, case_ref_hint=CASE_REF_HINT), status
+        return changed(url_for("cases.show", case_id=case.id))
+    return render("cases/new.html", form=form, case_ref_hint=CASE_REF_HINT, status=form_status())
 
 
 @bp.route("/<int:case_id>")
@@ -84,7 +72,7 @@ def show(case_id: int) -> Any:
 
 def _render_case(case: Case, status: int = 200, **forms: Any) -> Any:
     due = case_dues([case], today())[case.id]
-    manage = current_user.role in ("team_manager", "service_manager") and not case.closed_on
+    manage = can("manage_cases", case) and not case.closed_on
     details = forms.get("details_form") or CaseDetailsForm(obj=case)
     reallocate = forms.get("reallocate_form") or ReallocateForm(formdata=None)
     reallocate.set_workers([w for w in _manager_workers() if w.id != case.worker_id] if manage else [])
@@ -97,7 +85,7 @@ def _render_case(case: Case, status: int = 200, **forms: Any) -> Any:
         "points": charts.scaling_points(case.id),
         **services.history(case),
     }
-    return render_template("cases/show.html", **context), status
+    return render("cases/show.html", status=status, **context)
 
 
 @bp.route("/<int:case_id>/details", methods=["POST"])
@@ -107,9 +95,10 @@ def details(case_id: int) -> Any:
     form = CaseDetailsForm()
     if not form.validate_on_submit():
         return _render_case(case, 400, details_form=form)
-    supervision.update_case(case, form.case_type_code.data or "", bool(form.high_risk.data))
+    services.update_case(case, form.case_type_code.data or "", bool(form.high_risk.data))
+    db.session.commit()
     flash("Case type and risk saved. Due dates follow the new policy at once.", "success")
-    return redirect(url_for("cases.show", case_id=case.id), 303)
+    return changed(url_for("cases.show", case_id=case.id))
 
 
 @bp.route("/<int:case_id>/reallocate", methods=["POST"])
@@ -124,10 +113,11 @@ def reallocate(case_id: int) -> Any:
         form.from_date.errors = ["The new allocation cannot start before the case was first allocated"]
     elif form.validate_on_submit():
         worker = form.workers[form.worker_id.data]
-        supervision.reallocate(case, worker, form.from_date.data)  # type: ignore[arg-type]
+        services.reallocate(case, worker, form.from_date.data)  # type: ignore[arg-type]
+        db.session.commit()
         flash(f"Case {case.case_ref} reallocated to {worker.name}. Its supervision history stays with it.",
               "success")
-        return redirect(url_for("cases.show", case_id=case.id), 303)
+        return changed(url_for("cases.show", case_id=case.id))
     return _render_case(case, 400, reallocate_form=form)
 
 
@@ -139,9 +129,10 @@ def close(case_id: int) -> Any:
     if form.validate_on_submit() and form.closed_on.data and form.closed_on.data < case.allocated_on:
         form.closed_on.errors = ["A case cannot close before it was allocated"]
     elif form.validate_on_submit():
-        supervision.close_case(case, form.closed_on.data)  # type: ignore[arg-type]
+        services.close_case(case, form.closed_on.data)  # type: ignore[arg-type]
+        db.session.commit()
         flash(f"Case {case.case_ref} closed.", "success")
-        return redirect(url_for("cases.show", case_id=case.id), 303)
+        return changed(url_for("cases.show", case_id=case.id))
     return _render_case(case, 400, close_form=form)
 
 
@@ -150,9 +141,10 @@ def close(case_id: int) -> Any:
 def reopen(case_id: int) -> Any:
     case = _case(case_id, "manage_cases")
     if ActionForm().validate_on_submit():
-        supervision.reopen_case(case)
+        services.reopen_case(case)
+        db.session.commit()
         flash(f"Case {case.case_ref} reopened.", "success")
-    return redirect(url_for("cases.show", case_id=case.id), 303)
+    return changed(url_for("cases.show", case_id=case.id))
 
 
 @bp.route("/<int:case_id>/oversight", methods=["POST"])
@@ -164,5 +156,6 @@ def oversight(case_id: int) -> Any:
         return _render_case(case, 400, oversight_form=form)
     services.add_oversight(case, current_user, form.kind.data or "", form.entry_date.data,  # type: ignore[arg-type]
                            form.decision.data or "", form.rationale.data or "")
+    db.session.commit()
     flash("Management oversight recorded.", "success")
-    return redirect(url_for("cases.show", case_id=case.id) + "#oversight", 303)
+    return changed(url_for("cases.show", case_id=case.id) + "#oversight")

@@ -1,5 +1,5 @@
-"""Reading cases for pages: lists with their due dates, a case's history. Writes live in
-teamops.supervision.services; oversight entries are written here."""
+"""Every read and write of cases: lists with their due dates, a case's history, and the manager's changes
+(create, change type or risk, reallocate, close, reopen, oversight). Services flush; the request commits."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.extensions import db
 from teamops.org.models import Staff
+from teamops.records.models import CaseDiscussion, SupervisionRecord
 from teamops.scheduling import CaseDue, case_dues
-from teamops.supervision.models import Case, CaseAllocation, CaseDiscussion, OversightEntry, SupervisionRecord
 
 PER_PAGE = 50
 
@@ -64,7 +65,52 @@ def history(case: Case) -> dict[str, Any]:
 def add_oversight(case: Case, author: Staff, kind: str, entry_date: date, decision: str, rationale: str) -> None:
     db.session.add(OversightEntry(case=case, author=author, kind=kind, entry_date=entry_date,
                                   decision=decision.strip(), rationale=rationale.strip()))
-    db.session.commit()
+    db.session.flush()
+
+
+def create_case(case_ref: str, case_type_code: str, high_risk: bool, worker: Staff, allocated_on: date,
+                closed_on: date | None = None) -> Case:
+    """A new case, allocated to ``worker`` from ``allocated_on``; its allocation history starts there."""
+    case = Case(case_ref=case_ref.strip(), case_type_code=case_type_code, high_risk=high_risk, worker=worker,
+                allocated_on=allocated_on, closed_on=closed_on)
+    case.allocations.append(CaseAllocation(worker=worker, from_date=allocated_on))
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+def update_case(case: Case, case_type_code: str, high_risk: bool) -> None:
+    case.case_type_code = case_type_code
+    case.high_risk = high_risk
+    db.session.flush()
+
+
+def current_allocation(case: Case) -> CaseAllocation | None:
+    return next((a for a in case.allocations if a.to_date is None), None)
+
+
+def reallocate(case: Case, worker: Staff, on: date) -> None:
+    """Hands the case to another worker from ``on``. The case keeps its supervision clock and history; a
+    change on the day the current allocation started corrects it rather than adding a new one."""
+    allocation = current_allocation(case)
+    if allocation is not None and allocation.from_date == on:
+        allocation.worker = worker
+    else:
+        if allocation is not None:
+            allocation.to_date = on
+        case.allocations.append(CaseAllocation(worker=worker, from_date=on))
+    case.worker = worker
+    db.session.flush()
+
+
+def close_case(case: Case, on: date) -> None:
+    case.closed_on = on
+    db.session.flush()
+
+
+def reopen_case(case: Case) -> None:
+    case.closed_on = None
+    db.session.flush()
 
 
 def workers_for(manager: Staff, staff_query: Any) -> list[Staff]:

@@ -8,10 +8,10 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from teamops import dates, scheduling
+from teamops.bookings.models import KIND_LABELS
 from teamops.dashboards import figures, services
 from teamops.dashboards.forms import TeamTableForm
 from teamops.org.models import Staff, Team
-from teamops.supervision.models import KIND_LABELS
 
 # Columns whose first click sorts the biggest (most urgent) first; the others start with the smallest.
 DESCENDING_FIRST = frozenset({"cases", "overdue", "due_soon", "actions", "induction"})

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from teamops import dates, scheduling
 from teamops.extensions import db
 from teamops.org.models import Staff, Team
+from teamops.records.models import SupervisionAction
 from teamops.scheduling import Compliance, PersonDue, Policy
-from teamops.supervision.models import SupervisionAction
 
 NONE_OPEN = Compliance(0, 0)
 

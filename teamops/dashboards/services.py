@@ -13,17 +13,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from teamops import scheduling
+from teamops.bookings.models import Booking
+from teamops.cases.models import Case
 from teamops.dashboards.figures import WorkerRow
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
-from teamops.supervision.models import (
-    Booking,
-    Case,
-    CaseDiscussion,
-    CaseType,
-    SupervisionAction,
-    SupervisionRecord,
-)
+from teamops.policy.models import CaseType
+from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 
 
 @dataclass(frozen=True)

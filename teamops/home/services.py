@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from teamops.access import staff_in_reach, teams_in_reach
+from teamops.dashboards import context as dashboards
 from teamops.dates import in_induction_window, induction_ends_on
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
@@ -50,3 +51,22 @@ def organisation_counts() -> dict[str, int]:
             select(func.count(Staff.id)).where(Staff.active.is_(True), Staff.password_hash.is_(None))
         ) or 0,
     }
+
+
+def home_page(user: Staff, on: date) -> tuple[str, dict[str, Any]]:
+    """Each role's home page and what it shows. A choice of what to show, not of what is allowed: every
+    figure comes from queries scoped to the person's reach."""
+    context: dict[str, Any] = {"user": user}
+    if user.role == "admin":
+        context["counts"] = organisation_counts()
+    if user.role in ("admin", "qait"):
+        context["teams"] = team_summaries(user)
+    if user.role != "worker":
+        context["starters"] = new_starters(user, on)
+    if user.role == "worker":
+        context.update(dashboards.worker_dashboard(user))
+    elif user.role == "team_manager":
+        context.update(dashboards.team_dashboard(user.team))
+    elif user.role == "service_manager":
+        context.update(dashboards.service_dashboard(user.team.service_id), service=user.team.service)
+    return f"home/{user.role}.html", context

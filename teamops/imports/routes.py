@@ -1,24 +1,22 @@
+"""The import page: upload a CSV file, see every row to create or update, then confirm."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, url_for
 from flask_login import current_user
 from sqlalchemy import delete, or_
 
 from teamops.access import requires
 from teamops.dates import utcnow
 from teamops.extensions import db
+from teamops.imports import bp
 from teamops.imports.forms import ConfirmForm, UploadForm, content_digest
 from teamops.imports.models import PendingImport
 from teamops.imports.services import KINDS, kinds_for, run_import, scope_for
-from teamops.navigation import nav_item
-
-bp = Blueprint("imports", __name__, url_prefix="/admin/import")
-# Admins import every kind; team and service managers import cases and supervisions for their own teams.
-# No single policy says that, so the routes ask kinds_for() and refuse (403) anyone it gives nothing.
-nav_item("Import", "imports.upload", "signed_in", 90, roles=("admin", "team_manager", "service_manager"))
+from teamops.web import changed, form_status, get_or_404, render, see_other
 
 PREVIEW_ROWS = 200
 PENDING_KEPT_FOR = timedelta(days=1)
@@ -33,18 +31,18 @@ def _kinds() -> list[str]:
 
 
 def _upload_page(form: UploadForm, kinds: list[str], status: int) -> Any:
-    return render_template("imports/upload.html", form=form, kinds={name: KINDS[name] for name in kinds}), status
+    return render("imports/upload.html", form=form, kinds={name: KINDS[name] for name in kinds}, status=status)
 
 
 def _pending(pending_id: int) -> PendingImport:
-    pending = db.session.get(PendingImport, pending_id)
-    if pending is None or pending.uploaded_by_id != current_user.id:
+    pending = get_or_404(PendingImport, pending_id)
+    if pending.uploaded_by_id != current_user.id:
         abort(404)
     return pending
 
 
 @bp.route("", methods=["GET", "POST"])
-@requires("signed_in")
+@requires("import_data")
 def upload() -> Any:
     kinds = _kinds()
     form = UploadForm(kinds=kinds)
@@ -53,8 +51,8 @@ def upload() -> Any:
         filename = (form.file.data.filename or "upload.csv")[:255]
         report = run_import(form.kind.data, content, dry_run=True, scope=scope_for(current_user))
         if report.problems:
-            return render_template("imports/preview.html", report=report, kind=form.kind.data,
-                                   filename=filename, pending=None, limit=PREVIEW_ROWS), 400
+            return render("imports/preview.html", report=report, kind=form.kind.data,
+                                   filename=filename, pending=None, limit=PREVIEW_ROWS, status=400)
         # One waiting file per person; files nobody confirmed within a day go (they hold personal data).
         db.session.execute(delete(PendingImport).where(or_(
             PendingImport.uploaded_by_id == current_user.id,
@@ -64,13 +62,13 @@ def upload() -> Any:
         db.session.add(pending)
         db.session.commit()
         confirm_form = ConfirmForm(formdata=None, digest=content_digest(content))
-        return render_template("imports/preview.html", report=report, kind=form.kind.data, filename=filename,
+        return render("imports/preview.html", report=report, kind=form.kind.data, filename=filename,
                                pending=pending, action_form=confirm_form, limit=PREVIEW_ROWS)
-    return _upload_page(form, kinds, 400 if request.method == "POST" else 200)
+    return _upload_page(form, kinds, form_status())
 
 
 @bp.route("/<int:pending_id>/confirm", methods=["POST"])
-@requires("signed_in")
+@requires("import_data")
 def confirm(pending_id: int) -> Any:
     kinds = _kinds()
     pending = _pending(pending_id)
@@ -81,17 +79,17 @@ def confirm(pending_id: int) -> Any:
         abort(400)
     if form.digest.data != content_digest(pending.content):
         flash("That preview is out of date: nothing was imported. Check the file again.", "info")
-        return redirect(url_for("imports.upload"), 303)
+        return see_other(url_for("imports.upload"))
     kind, content, filename = pending.kind, pending.content, pending.filename
     report = run_import(kind, content, scope=scope_for(current_user))
-    if report.problems:
-        return render_template("imports/preview.html", report=report, kind=kind, filename=filename,
-                               pending=None, limit=PREVIEW_ROWS), 400
+    if report.problems:  # the organisation changed since the preview: nothing was written
+        return render("imports/preview.html", report=report, kind=kind, filename=filename,
+                               pending=None, limit=PREVIEW_ROWS, status=400)
     db.session.execute(delete(PendingImport).where(PendingImport.id == pending_id))
     db.session.commit()
     flash(f"Imported {filename}: {report.created} created, {report.updated} updated, "
           f"{report.unchanged} unchanged.", "success")
-    return redirect(url_for("imports.upload"), 303)
+    return changed(url_for("imports.upload"))
 
 
 @bp.errorhandler(413)

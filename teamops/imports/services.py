@@ -31,7 +31,6 @@ class Kind:
     plan: Callable[[list[Row], Report, Scope], None]
     label: str
     notes: str
-    for_managers: bool = False  # team and service managers may import it for their own teams
 
 
 KINDS: dict[str, Kind] = {
@@ -44,24 +43,18 @@ KINDS: dict[str, Kind] = {
                   "case_ref is the case system's reference (letters, numbers and hyphens), never a name. "
                   "case_type is one of CP, CIN, EH, CLA, CL, YJ, PF; high_risk is yes or no; the worker must be "
                   "an active member of staff. A different worker for a case already in TeamOps reallocates it "
-                  "from today, keeping its supervision history. A blank closed_on leaves the case as it is.",
-                  for_managers=True),
+                  "from today, keeping its supervision history. A blank closed_on leaves the case as it is."),
     "supervisions": Kind(SUPERVISION_COLUMNS, SUPERVISION_OPTIONAL, plan_supervisions, "Supervisions held",
                          "kind is case, personal or group; case and group supervisions need the case_ref of a "
                          "case already in TeamOps (import the cases first), personal ones have none. A blank "
                          "supervisor_email means the worker's line manager. A supervision already in TeamOps "
-                         "is left as it is, never duplicated.",
-                         for_managers=True),
+                         "is left as it is, never duplicated."),
 }
 
 
 def kinds_for(user: Staff) -> list[str]:
-    """The kinds this person may import: every kind for admins, cases and supervisions for managers."""
-    if can("manage_organisation", user=user):
-        return list(KINDS)
-    if can("manage_cases", user=user):
-        return [name for name, kind in KINDS.items() if kind.for_managers]
-    return []
+    """The kinds this person may import (teamops.access "import_data")."""
+    return [name for name in KINDS if can("import_data", name, user=user)]
 
 
 def scope_for(user: Staff) -> Scope:
@@ -73,7 +66,7 @@ def scope_for(user: Staff) -> Scope:
 
 
 def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVERYONE) -> Report:
-    """Checks every row; writes everything in one transaction only if there is no problem at all."""
+    """Checks every row; writes everything (flushed; the caller commits) only if there is no problem at all."""
     spec = KINDS[kind]
     report = Report()
     rows, report.problems = read_rows(data, spec.required, spec.optional)
@@ -93,7 +86,7 @@ def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVE
             for change in report.changes:
                 if change.apply is not None:
                     change.apply()
-        db.session.commit()
+        db.session.flush()
     except Exception:
         db.session.rollback()
         raise

@@ -8,7 +8,6 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from teamops.audit.services import audited
 from teamops.dates import utcnow
 from teamops.extensions import Model
 from teamops.types import UTCDateTime
@@ -27,8 +26,8 @@ EMAIL_MAX = 254
 TEXT_MAX = 120
 
 
-@audited("service")
 class Service(Model):
+    __audited__ = "service"
     __tablename__ = "services"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -41,8 +40,8 @@ class Service(Model):
         return f"<Service {self.name}>"
 
 
-@audited("team")
 class Team(Model):
+    __audited__ = "team"
     __tablename__ = "teams"
     __table_args__ = (UniqueConstraint("service_id", "name", name="uq_teams_service_id_name"),)
 
@@ -69,8 +68,9 @@ class Team(Model):
         return f"<Team {self.name}>"
 
 
-@audited("staff", hidden=("password_hash",))
 class Staff(UserMixin, Model):
+    __audited__ = "staff"
+    __audit_hidden__ = ("password_hash",)
     __tablename__ = "staff"
     __table_args__ = (
         CheckConstraint(f"role IN {ROLES!r}", name="role"),

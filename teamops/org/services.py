@@ -1,8 +1,8 @@
-"""Every write to services, teams and staff. Audit entries are captured automatically at flush."""
+"""Every read and write of services, teams and staff. Services flush; the request commits. Audit entries
+are captured automatically at flush."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,8 +13,6 @@ from teamops.auth.services import end_all_sessions
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
-
-PER_PAGE = 25
 
 
 def normalise_email(email: str) -> str:
@@ -32,7 +30,7 @@ def save_service(service: Service | None, name: str) -> Service:
     service = service or Service()
     service.name = name.strip()
     db.session.add(service)
-    db.session.commit()
+    db.session.flush()
     return service
 
 
@@ -44,13 +42,13 @@ def save_team(team: Team | None, *, service_id: int, name: str, office_base: str
     team.office_base = office_base.strip()
     team.manager_id = manager_id
     db.session.add(team)
-    db.session.commit()
+    db.session.flush()
     return team
 
 
 def set_team_active(team: Team, active: bool) -> None:
     team.active = active
-    db.session.commit()
+    db.session.flush()
 
 
 def save_staff(staff: Staff | None, values: dict[str, Any]) -> Staff:
@@ -63,7 +61,7 @@ def save_staff(staff: Staff | None, values: dict[str, Any]) -> Staff:
     staff.job_role = staff.job_role.strip()
     staff.email = normalise_email(values["email"])
     db.session.add(staff)
-    db.session.commit()
+    db.session.flush()
     return staff
 
 
@@ -73,32 +71,7 @@ def set_staff_active(staff: Staff, active: bool, on: date | None = None) -> None
     staff.left_on = None if active else (on or today())
     if not active:
         end_all_sessions(staff)
-    db.session.commit()
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def page_number(value: str | None) -> int:
-    """The ``?page=`` argument as a page number: anything but a plain, sane positive number means page 1."""
-    value = value or "1"
-    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
-
-
-def paginate(query: Any, page: int, per_page: int = PER_PAGE) -> Page:
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    page = max(1, min(page, max(1, -(-total // per_page))))
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items, page, per_page, total)
+    db.session.flush()
 
 
 def search_staff(query: Any, text: str, show: str) -> Any:

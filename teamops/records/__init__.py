@@ -1,1 +1,6 @@
-"""Supervision records, actions, escalations and record versions."""
+"""Supervision records: writing one from a session, sign-off, acknowledgement, versions, the copy for the case
+file, the actions they agree and the escalations queue for disagreements."""
+
+from flask import Blueprint
+
+bp = Blueprint("records", __name__)

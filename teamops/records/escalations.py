@@ -10,7 +10,7 @@ from teamops.access import reach_team_ids
 from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.org.models import Staff
-from teamops.supervision.models import CaseDiscussion, SupervisionRecord
+from teamops.records.models import CaseDiscussion, SupervisionRecord
 
 RECENTLY_RESOLVED = 10
 
@@ -48,6 +48,6 @@ def resolve(discussion: CaseDiscussion, user: Staff, resolution: str) -> bool:
     discussion.resolution = resolution.strip()
     discussion.resolved_at = utcnow()
     discussion.resolved_by = user
-    db.session.commit()
+    db.session.flush()
     return True
 

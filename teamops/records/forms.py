@@ -9,9 +9,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from teamops.forms import IsoDateField, year_between
+from teamops.forms import LONG_TEXT, IsoDateField, whole_number, year_between
 from teamops.records.labels import (
     ACTION_MAX,
     ACTION_MESSAGE,
@@ -24,9 +24,8 @@ from teamops.records.labels import (
     REVIEW_NOTES,
 )
 from teamops.records.layout import Section, review_name
+from teamops.records.services import ActionInput, RecordContent, ReviewInput, SectionInput
 from teamops.records.setup import session_date_rules
-from teamops.records.writing import ActionInput, RecordContent, ReviewInput, SectionInput
-from teamops.supervision.models import LONG_TEXT
 
 CASE_TEXT = ("actions_review", *DISCUSSION_SECTIONS, *MAPPING_SECTIONS, "disagreement_note")
 
@@ -221,3 +220,11 @@ class ResolveForm(FlaskForm):
     resolution = TextAreaField("Resolution", validators=[
         DataRequired("Record how the disagreement was resolved"),
         Length(max=LONG_TEXT, message=LONG_TEXT_MESSAGE)])
+
+
+class ActionFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    worker = SelectField("Whose actions", coerce=whole_number, validate_choice=False, validators=[Optional()])
+

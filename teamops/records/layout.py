@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.org.models import Staff
 from teamops.records import queries
-from teamops.supervision.models import ActionReview, Case, SupervisionAction, SupervisionRecord
+from teamops.records.models import ActionReview, SupervisionAction, SupervisionRecord
 
 NEW_ACTION_ROWS = 3
 

@@ -11,24 +11,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from teamops.access import cases_in_reach, reach_team_ids, staff_in_reach
+from teamops.access import can, cases_in_reach, staff_in_reach
+from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.org.models import Staff
-from teamops.supervision.models import Case, CaseDiscussion, SupervisionAction, SupervisionRecord
-
-
-def records_in_reach(user: Staff) -> Select[tuple[SupervisionRecord]]:
-    """Records whose worker is in reach: a worker's own, a manager's teams', QAIT all, admins none."""
-    query = select(SupervisionRecord).join(Staff, Staff.id == SupervisionRecord.worker_id)
-    if user.role == "admin":
-        return query.where(false())
-    if user.role == "worker":
-        return query.where(SupervisionRecord.worker_id == user.id)
-    ids = reach_team_ids(user)
-    return query if ids is None else query.where(Staff.team_id.in_(ids))
+from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 
 
 def record_list(query: Select[tuple[SupervisionRecord]], worker_id: int | None, show: str) -> Select[Any]:
@@ -50,7 +40,7 @@ def record_list(query: Select[tuple[SupervisionRecord]], worker_id: int | None, 
 
 def staff_for_filter(user: Staff) -> list[Staff]:
     """People whose records the viewer may list, for the filter (workers only see themselves)."""
-    if user.role in ("worker", "admin"):
+    if not can("view_team_actions", user=user):
         return []
     return list(db.session.scalars(staff_in_reach(user).order_by(Staff.active.desc(), Staff.name)))
 

@@ -17,12 +17,14 @@ from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from teamops.access import can
+from teamops.bookings.models import KIND_LABELS, Booking
+from teamops.cases.models import Case
 from teamops.dates import LONDON, today
 from teamops.extensions import db
 from teamops.forms import IsoDateField
 from teamops.org.models import Staff
 from teamops.records import queries
-from teamops.supervision.models import KIND_LABELS, Booking, Case, SupervisionRecord
+from teamops.records.models import SupervisionRecord
 
 EARLIEST_SESSION = date(2000, 1, 1)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from teamops.bookings.models import KIND_LABELS
 from teamops.extensions import db
 from teamops.records.labels import (
     DISCUSSION_SECTIONS,
@@ -19,8 +20,8 @@ from teamops.records.labels import (
     PERSONAL_SECTIONS,
     REVIEW_NOTES,
 )
-from teamops.supervision.models import KIND_LABELS, ActionReview, SupervisionAction, SupervisionRecord
-from teamops.templating import format_date, format_datetime
+from teamops.records.models import ActionReview, SupervisionAction, SupervisionRecord
+from teamops.web import format_date, format_datetime
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -4,30 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, request, url_for
 from flask_login import current_user
 
 from teamops.access import can, requires
+from teamops.bookings.models import KIND_LABELS, Booking
 from teamops.extensions import db
-from teamops.records import labels, layout, writing
+from teamops.records import bp, labels, layout, services
 from teamops.records.forms import RecordForm, record_form
-from teamops.records.routes import bp, load
+from teamops.records.loading import load
+from teamops.records.models import SupervisionRecord
 from teamops.records.setup import SetupForm, booking_args, recorded_booking
-from teamops.supervision.models import KIND_LABELS, Booking, SupervisionRecord
+from teamops.web import changed, form_status, go_to, render, see_other, wants_fragment
 
 ALREADY_RECORDED = ("This supervision had already been recorded, so it was not saved a second time. "
                     "This is the record.")
 
 
-def _hx_redirect(url: str) -> Any:
-    if request.headers.get("HX-Request"):
-        return "", 204, {"HX-Redirect": url}
-    return redirect(url, 303)
-
-
 def _already_recorded(record: SupervisionRecord) -> Any:
     flash(ALREADY_RECORDED, "info")
-    return redirect(url_for("records.show", record_id=record.id), 303)
+    return see_other(url_for("records.show", record_id=record.id))
 
 
 @bp.route("/records/new")
@@ -37,27 +33,28 @@ def new_record() -> Any:
     so it works without JavaScript; htmx refreshes it when the worker, kind or date changes."""
     user = current_user._get_current_object()
     args = request.args
-    booking = db.session.get(Booking, args.get("booking", type=int) or 0)
-    if booking is not None and booking.supervisor_id == user.id:
+    booking_id = args.get("booking", type=int) or 0
+    booking = db.session.get(Booking, booking_id) if 0 < booking_id < 2**31 else None
+    if booking is not None and can("record_booking", booking):
         recorded = recorded_booking(booking.id)
         if recorded is not None:
             return _already_recorded(recorded)
         if set(args) == {"booking"}:
             args = booking_args(booking)
     form = SetupForm(args if args else None, user=user)
-    refresh = bool(request.headers.get("HX-Request") and args.get("refresh"))
+    refresh = wants_fragment() and bool(args.get("refresh"))
     if args and form.validate() and form.setup is not None and not refresh and not args.get("change"):
-        return _hx_redirect(url_for("records.write", **form.setup.args()))
+        return go_to(url_for("records.write", **form.setup.args()))
     if refresh:
         for field in form:
             field.errors = []
-    template = "records/_setup.html" if request.headers.get("HX-Request") else "records/new.html"
-    return render_template(template, form=form, kinds=KIND_LABELS), 400 if form.errors else 200
+    return render("records/new.html", "records/_setup.html", form=form, kinds=KIND_LABELS,
+                  status=400 if form.errors else 200)
 
 
 def _render_form(form: RecordForm, status: int, **context: Any) -> Any:
-    return render_template("records/write.html", form=form, sections=form.sections, kinds=KIND_LABELS,
-                           labels=labels, **context), status
+    return render("records/write.html", form=form, sections=form.sections, kinds=KIND_LABELS, labels=labels,
+                  status=status, **context)
 
 
 @bp.route("/records/new/write", methods=["GET", "POST"])
@@ -68,22 +65,23 @@ def write() -> Any:
     setup_form = SetupForm(request.args, user=user)
     if not setup_form.validate() or setup_form.setup is None:
         setup_form.step.data = "cases"
-        return render_template("records/new.html", form=setup_form, kinds=KIND_LABELS), 400
+        return render("records/new.html", form=setup_form, kinds=KIND_LABELS, status=400)
     setup = setup_form.setup
     if setup.booking is not None or request.method == "POST":
-        duplicate = writing.find_duplicate(setup)
+        duplicate = services.find_duplicate(setup)
         if duplicate is not None and can("view_record", duplicate):
             return _already_recorded(duplicate)
     form = record_form(layout.new_sections(setup.kind, setup.worker, user, setup.cases))()
     form.session_date = setup.held_on
     if form.validate_on_submit():
-        record, created = writing.create_record(setup, user, form.content())
+        record, created = services.create_record(setup, user, form.content())
+        db.session.commit()
         if not created:
             return _already_recorded(record)
         late = " It is tagged “recorded late”: more than 7 days after the session." if record.recorded_late else ""
         flash(f"Record saved. Sign it off when it is complete.{late}", "success")
-        return redirect(url_for("records.show", record_id=record.id), 303)
-    return _render_form(form, 400 if request.method == "POST" else 200, setup=setup, record=None,
+        return changed(url_for("records.show", record_id=record.id))
+    return _render_form(form, form_status(), setup=setup, record=None,
                         action=url_for("records.write", **setup.args()))
 
 
@@ -92,19 +90,21 @@ def write() -> Any:
 def edit(record_id: int) -> Any:
     """Changes a record: in place before sign-off; afterwards as a new version, with a reason."""
     user = current_user._get_current_object()
-    record = load(record_id, "supervise")
+    record = load(record_id, "change_record")
     sections, reviews = layout.record_sections(record)
     form_class = record_form(sections, editing=True, needs_reason=record.status == "signed_off")
     form = form_class(data=layout.record_data(record, sections, reviews))
     if form.validate_on_submit():
         versioned = record.status == "signed_off"
-        if not writing.update_record(record, form.content(), user):
+        changed = services.update_record(record, form.content(), user)
+        db.session.commit()
+        if not changed:
             flash("Nothing was changed, so the record keeps its version.", "info")
         elif versioned:
             flash(f"Record changed: this is version {record.version}, and every earlier version stays readable. "
                   f"{record.worker.name} needs to acknowledge it again.", "success")
         else:
             flash("Record changed.", "success")
-        return redirect(url_for("records.show", record_id=record.id), 303)
-    return _render_form(form, 400 if request.method == "POST" else 200, setup=None, record=record,
+        return changed(url_for("records.show", record_id=record.id))
+    return _render_form(form, form_status(), setup=None, record=record,
                         action=url_for("records.edit", record_id=record.id))

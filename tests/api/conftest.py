@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 
 from teamops.api.tokens import create_token
+from teamops.extensions import db
 from teamops.org.models import Staff
 
 
@@ -31,7 +32,9 @@ def bearer(app: Flask, org: dict[str, Any]) -> Any:
 
     def for_person(who: str | Staff) -> BearerClient:
         person = org[who] if isinstance(who, str) else who
-        return BearerClient(app, create_token(person, "tests"))
+        token = create_token(person, "tests")
+        db.session.commit()
+        return BearerClient(app, token)
 
     return for_person
 

@@ -71,6 +71,7 @@ def test_deactivated_account_token_stops_working(bearer, org):
     client = bearer("worker")
     assert client.get("/api/v1/teams").status_code == 200
     org_services.set_staff_active(org["worker"], False)
+    db.session.commit()
     response = client.get("/api/v1/teams")
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")

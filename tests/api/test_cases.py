@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from teamops.supervision import services
+from tests import factories
 from tests.api.conftest import csv_dicts, csv_rows
 
 AS_OF = "as_of=2026-03-10"
@@ -19,15 +19,15 @@ def cases(org):
     """North (the worker's): overdue, ok (high risk), due soon (early help), closed, allocated later.
     South and Youth Justice: one open case each."""
     worker, manager = org["worker"], org["team_manager"]
-    overdue = services.create_case("N-CP-1", "CP", False, worker, date(2026, 1, 5))
-    services.add_record("case", date(2026, 2, 2), worker, manager, [overdue])
-    services.create_case("N-CIN-1", "CIN", True, worker, date(2026, 3, 1))
-    services.create_case("N-EH-1", "EH", False, worker, date(2026, 3, 10))
-    closed = services.create_case("N-CLOSED", "CP", False, worker, date(2026, 1, 5))
-    services.close_case(closed, date(2026, 2, 20))
-    services.create_case("N-LATER", "CP", False, worker, date(2026, 3, 20))
-    services.create_case("S-CP-1", "CP", False, org["south_worker"], date(2026, 2, 1))
-    services.create_case("Y-YJ-1", "YJ", False, org["yj_worker"], date(2026, 2, 15))
+    overdue = factories.case("N-CP-1", "CP", False, worker, date(2026, 1, 5))
+    factories.record("case", date(2026, 2, 2), worker, manager, [overdue])
+    factories.case("N-CIN-1", "CIN", True, worker, date(2026, 3, 1))
+    factories.case("N-EH-1", "EH", False, worker, date(2026, 3, 10))
+    closed = factories.case("N-CLOSED", "CP", False, worker, date(2026, 1, 5))
+    factories.close_case(closed, date(2026, 2, 20))
+    factories.case("N-LATER", "CP", False, worker, date(2026, 3, 20))
+    factories.case("S-CP-1", "CP", False, org["south_worker"], date(2026, 2, 1))
+    factories.case("Y-YJ-1", "YJ", False, org["yj_worker"], date(2026, 2, 15))
 
 
 def refs(response):
@@ -136,7 +136,7 @@ def test_csv_has_every_field_in_contract_order(bearer, cases):
 
 def test_pages_in_json_and_csv(bearer, org):
     for n in range(7):
-        services.create_case(f"P-{n}", "CIN", False, org["worker"], date(2026, 1, 1))
+        factories.case(f"P-{n}", "CIN", False, org["worker"], date(2026, 1, 1))
     client = bearer("worker")
     body = client.get(f"/api/v1/cases?{AS_OF}&per_page=3&page=3").get_json()
     assert (body["total"], [i["case_ref"] for i in body["items"]]) == (7, ["P-6"])
@@ -148,15 +148,15 @@ def test_queries_do_not_grow_with_cases(bearer, make, org, count_queries):
     client = bearer("service_manager")
     url = f"/api/v1/cases?{AS_OF}&include_closed=true&team={org['teams']['north'].id}"
     client.get(url)
-    services.create_case("Q-0", "CP", False, org["worker"], date(2026, 1, 5))
+    factories.case("Q-0", "CP", False, org["worker"], date(2026, 1, 5))
     with count_queries() as few:
         assert len(client.get(url).get_json()["items"]) == 1
     for n in range(1, 15):
         worker = make.staff(team=org["teams"]["north"])
-        case = services.create_case(f"Q-{n}", "CP" if n % 2 else "CIN", n % 3 == 0, worker, date(2026, 1, 5))
-        services.add_record("case", date(2026, 2, n), worker, org["team_manager"], [case])
+        case = factories.case(f"Q-{n}", "CP" if n % 2 else "CIN", n % 3 == 0, worker, date(2026, 1, 5))
+        factories.record("case", date(2026, 2, n), worker, org["team_manager"], [case])
         if n % 4 == 0:
-            services.close_case(case, date(2026, 3, 1))
+            factories.close_case(case, date(2026, 3, 1))
     with count_queries() as many:
         assert len(client.get(url).get_json()["items"]) == 15
     assert many.count == few.count

@@ -50,6 +50,7 @@ def test_unknown_account_fails_with_a_message(runner, org):
 
 def test_deactivated_account_fails_with_a_message(runner, org):
     org_services.set_staff_active(org["worker"], False)
+    db.session.commit()
     result = runner.invoke(args=["teamops", "create-token", "worker@example.org"])
     assert result.exit_code != 0
     assert "deactivated" in result.output

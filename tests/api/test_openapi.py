@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from teamops.supervision import services
+from tests import factories
 
 
 @pytest.fixture
@@ -106,9 +106,9 @@ def conforms(value, schema):
     ("/api/v1/cases?include_closed=true", "CasePage"),
 ])
 def test_answers_match_the_documented_schemas(spec, bearer, org, path, schema_name):
-    services.create_case("OA-1", "CP", True, org["worker"], date(2026, 1, 5))
-    closed = services.create_case("OA-2", "EH", False, org["yj_worker"], date(2026, 1, 5))
-    services.close_case(closed, date(2026, 2, 1))
+    factories.case("OA-1", "CP", True, org["worker"], date(2026, 1, 5))
+    closed = factories.case("OA-2", "EH", False, org["yj_worker"], date(2026, 1, 5))
+    factories.close_case(closed, date(2026, 2, 1))
     page_schema = spec["components"]["schemas"][schema_name]
     item_schema = resolve(spec, page_schema["properties"]["items"]["items"]["$ref"])
     body = bearer("qait").get(path).get_json()

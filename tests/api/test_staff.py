@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
+from teamops.extensions import db
 from teamops.org import services as org_services
-from teamops.supervision import services
+from tests import factories
 from tests.api.conftest import csv_dicts, csv_rows
 
 AS_OF = "as_of=2026-03-10"
@@ -35,7 +36,7 @@ def starters(make, org):
 
 
 def test_items_carry_personal_supervision_due_dates(as_role, org):
-    services.add_record("personal", date(2026, 2, 20), org["worker"], org["team_manager"])
+    factories.record("personal", date(2026, 2, 20), org["worker"], org["team_manager"])
     response = as_role("team_manager").get(f"/api/v1/staff?{AS_OF}")
     body = response.get_json()
     assert (body["page"], body["per_page"], body["total"]) == (1, 100, 5)
@@ -52,7 +53,7 @@ def test_items_carry_personal_supervision_due_dates(as_role, org):
 
 
 def test_due_soon_and_as_of_before_the_supervision(as_role, org):
-    services.add_record("personal", date(2026, 2, 20), org["worker"], org["team_manager"])
+    factories.record("personal", date(2026, 2, 20), org["worker"], org["team_manager"])
     client = as_role("team_manager")
     assert by_email(client.get("/api/v1/staff?as_of=2026-03-15"))["worker@example.org"]["due_state"] == "due_soon"
     earlier = by_email(client.get("/api/v1/staff?as_of=2026-02-19"))["worker@example.org"]
@@ -72,6 +73,7 @@ def test_in_induction_follows_employment_type(as_role, starters):
 
 def test_leavers_are_listed_only_before_they_left(as_role, org):
     org_services.set_staff_active(org["worker"], False, on=date(2026, 3, 5))
+    db.session.commit()
     client = as_role("team_manager")
     assert "worker@example.org" not in emails(client.get(f"/api/v1/staff?{AS_OF}"))
     assert "worker@example.org" in emails(client.get("/api/v1/staff?as_of=2026-03-04"))
@@ -103,7 +105,7 @@ def test_team_parameter(bearer, org):
 
 
 def test_csv_rows_match_json(bearer, org, starters):
-    services.add_record("personal", date(2026, 2, 20), org["worker"], org["team_manager"])
+    factories.record("personal", date(2026, 2, 20), org["worker"], org["team_manager"])
     client = bearer("team_manager")
     response = client.get(f"/api/v1/staff?{AS_OF}&format=csv")
     assert csv_rows(response)[0] == FIELDS
@@ -130,7 +132,7 @@ def test_queries_do_not_grow_with_people(bearer, make, org, count_queries):
     for n in range(15):
         person = make.staff(team=org["teams"]["north"], start_date=date(2026, 3, n % 10 + 1),
                             employment_type="agency" if n % 2 else "permanent")
-        services.add_record("personal", date(2026, 3, 1), person, org["team_manager"])
+        factories.record("personal", date(2026, 3, 1), person, org["team_manager"])
     with count_queries() as many:
         assert len(client.get(url).get_json()["items"]) == 20
     assert many.count == few.count

@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from teamops.bookings.models import Booking
+from teamops.cases.models import Case
 from teamops.dates import LONDON, today
 from teamops.extensions import db
 from teamops.org.models import Staff
-from teamops.supervision import services as supervision
-from teamops.supervision.models import Booking, Case, SupervisionAction
+from teamops.records.models import SupervisionAction
+from tests import factories
 from tests.browser.conftest import (  # noqa: F401 - the browser fixtures and report hook, for test_browser.py
     auditor,
     axe_source,
@@ -56,33 +58,20 @@ def booking_form(org: dict[str, Any], **overrides: Any) -> dict[str, Any]:
 
 def new_case(worker: Staff, case_type: str = "CIN", allocated_days_ago: int = 1, high_risk: bool = False,
              closed: bool = False) -> Case:
-    case = supervision.create_case(f"MOS-{next(_refs)}", case_type, high_risk, worker,
-                                   today() - timedelta(days=allocated_days_ago))
-    if closed:
-        supervision.close_case(case, today() - timedelta(days=1))
-    return case
+    return factories.case(None, case_type, high_risk, worker, today() - timedelta(days=allocated_days_ago),
+                          today() - timedelta(days=1) if closed else None)
 
 
 def new_booking(worker: Staff, supervisor: Staff, starts_at: datetime, minutes: int = 60, kind: str = "personal",
                 cases: list[Case] | None = None, attendees: list[Staff] | None = None,
                 status: str = "booked") -> Booking:
-    booking = Booking(kind=kind, worker=worker, supervisor=supervisor, starts_at=starts_at,
-                      duration_minutes=minutes, location="Riverside House", online=False, status=status,
-                      cases=cases or [], attendees=attendees or [])
-    db.session.add(booking)
-    db.session.commit()
-    return booking
+    return factories.booking(worker, supervisor, starts_at, minutes, kind, cases, attendees, status,
+                             location="Riverside House")
 
 
 def new_action(owner: Staff, supervisor: Staff, due_on: date, description: str = "Visit the family",
                case: Case | None = None, status: str = "open") -> SupervisionAction:
-    record = supervision.add_record("case" if case else "personal", today() - timedelta(days=20), owner,
-                                    supervisor, [case] if case else [])
-    action = SupervisionAction(record=record, case=case, owner=owner, description=description, due_on=due_on,
-                               status=status)
-    db.session.add(action)
-    db.session.commit()
-    return action
+    return factories.action(owner, supervisor, due_on, description, case, status)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from teamops.dates import today
 from teamops.extensions import db
-from teamops.supervision.models import SupervisionAction
+from teamops.records.models import SupervisionAction
 from tests.bookings.conftest import in_days, new_action, new_case
 
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from teamops.bookings.models import Booking
 from teamops.dates import today
 from teamops.extensions import db
-from teamops.supervision.models import Booking
 from tests.bookings.conftest import booking_form, count_bookings, in_days, last_sunday, new_case
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from teamops.bookings.models import Booking
 from teamops.extensions import db
-from teamops.supervision.models import Booking
 from tests.bookings.conftest import booking_form, count_bookings, in_days, new_booking, new_case, utc
 
 

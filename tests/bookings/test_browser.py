@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from teamops.supervision.models import SupervisionAction
+from teamops.records.models import SupervisionAction
 from tests.bookings.conftest import in_days
 from tests.browser.conftest import ACCOUNTS, LiveServer, Tab
 
@@ -99,11 +99,11 @@ def test_worker_marks_an_action_done_in_place(tab: Tab, live_server: LiveServer)
 
         from teamops.extensions import db
         from teamops.org.models import Staff
-        from teamops.supervision import services
+        from tests import factories
 
         worker = db.session.scalar(select(Staff).where(Staff.email == ACCOUNTS["worker"]))
         manager = db.session.scalar(select(Staff).where(Staff.email == ACCOUNTS["team_manager"]))
-        record = services.add_record("personal", in_days(-3), worker, manager)
+        record = factories.record("personal", in_days(-3), worker, manager)
         db.session.add(SupervisionAction(record=record, owner=worker, description="Browser overdue action",
                                          due_on=in_days(-1)))
         db.session.commit()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from teamops.bookings.models import Booking
 from teamops.extensions import db
-from teamops.supervision.models import Booking
 from tests.bookings.conftest import in_days, last_sunday, new_booking, utc
 
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from teamops.bookings.models import Booking
 from teamops.dates import utcnow
 from teamops.extensions import db
-from teamops.supervision import services as supervision
-from teamops.supervision.models import Booking
+from tests import factories
 from tests.bookings.conftest import in_days, new_booking, new_case, utc
 from tests.conftest import sign_in
 
@@ -132,7 +132,7 @@ def test_write_the_record_link_points_at_the_records_feature(app, as_role, org):
 
 def test_recorded_booking_shows_its_record_and_can_no_longer_change(app, as_role, org):
     booking = new_booking(org["worker"], org["team_manager"], utc(in_days(-1), 10))
-    record = supervision.add_record("personal", in_days(-1), org["worker"], org["team_manager"])
+    record = factories.record("personal", in_days(-1), org["worker"], org["team_manager"])
     record.booking = booking
     db.session.commit()
     client = as_role("team_manager")

@@ -65,6 +65,7 @@ def _start_server(directory: Path) -> LiveServer:
     with app.app_context():
         upgrade()
         seed_demo()
+        db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="teamops-live-server", daemon=True)

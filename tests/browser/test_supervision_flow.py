@@ -14,7 +14,7 @@ from teamops.dates import LONDON, today
 from teamops.demo import DEMO_PASSWORD
 from teamops.extensions import db
 from teamops.org.models import Staff, Team
-from teamops.supervision import services
+from tests import factories
 from tests.browser.conftest import ACCOUNTS, LiveServer, Tab
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def flow_worker(live_server: LiveServer) -> str:
                        line_manager=manager, password_hash=hash_password(DEMO_PASSWORD))
         db.session.add(worker)
         db.session.commit()
-        services.create_case("FLOW-1", "CP", False, worker, today() - timedelta(days=40))
+        factories.case("FLOW-1", "CP", False, worker, today() - timedelta(days=40))
         db.session.remove()
     return WORKER
 

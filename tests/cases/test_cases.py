@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from teamops.cases.models import Case, OversightEntry
 from teamops.dates import today
 from teamops.extensions import db
-from teamops.supervision import services
-from teamops.supervision.models import Case, OversightEntry
+from tests import factories
 
 
 def new_case(org, **overrides):
@@ -69,14 +69,14 @@ def test_a_worker_in_another_team_or_who_left_cannot_be_allocated(as_role, org, 
 
 
 def test_duplicate_reference_is_refused(as_role, org):
-    services.create_case("MOS-1001", "CIN", False, org["worker"], date(2026, 1, 1))
+    factories.case("MOS-1001", "CIN", False, org["worker"], date(2026, 1, 1))
     response = as_role("team_manager").post_form("/cases/new", new_case(org, case_ref="mos-1001"))
     assert response.status_code == 400 and "already in TeamOps" in response.get_data(as_text=True)
 
 
 def test_reallocate_keeps_history(as_role, org, make):
     other = make.staff(team=org["teams"]["north"], name="Ola Other")
-    case = services.create_case("MOS-7", "CP", False, org["worker"], today() - timedelta(days=20))
+    case = factories.case("MOS-7", "CP", False, org["worker"], today() - timedelta(days=20))
     manager = as_role("team_manager")
     response = manager.post_form(f"/cases/{case.id}/reallocate", {"worker_id": str(other.id),
                                                                   "from_date": today().isoformat()})
@@ -89,7 +89,7 @@ def test_reallocate_keeps_history(as_role, org, make):
 
 def test_reallocation_before_allocation_is_refused(as_role, org, make):
     other = make.staff(team=org["teams"]["north"])
-    case = services.create_case("MOS-8", "CP", False, org["worker"], today() - timedelta(days=5))
+    case = factories.case("MOS-8", "CP", False, org["worker"], today() - timedelta(days=5))
     response = as_role("team_manager").post_form(f"/cases/{case.id}/reallocate", {
         "worker_id": str(other.id), "from_date": (today() - timedelta(days=6)).isoformat()})
     assert response.status_code == 400
@@ -97,7 +97,7 @@ def test_reallocation_before_allocation_is_refused(as_role, org, make):
 
 
 def test_close_and_reopen(as_role, org):
-    case = services.create_case("MOS-9", "CP", False, org["worker"], today() - timedelta(days=5))
+    case = factories.case("MOS-9", "CP", False, org["worker"], today() - timedelta(days=5))
     manager = as_role("team_manager")
     response = manager.post_form(f"/cases/{case.id}/close", {"closed_on": today().isoformat()})
     assert "Case MOS-9 closed" in manager.get(response.headers["Location"]).get_data(as_text=True)
@@ -109,7 +109,7 @@ def test_close_and_reopen(as_role, org):
 
 
 def test_change_type_and_risk_moves_the_due_date(as_role, org):
-    case = services.create_case("MOS-10", "CLA", False, org["worker"], today() - timedelta(days=5))
+    case = factories.case("MOS-10", "CLA", False, org["worker"], today() - timedelta(days=5))
     manager = as_role("team_manager")
     manager.post_form(f"/cases/{case.id}/details", {"case_type_code": "CP", "high_risk": "y"})
     case = db.session.get(Case, case.id)
@@ -117,7 +117,7 @@ def test_change_type_and_risk_moves_the_due_date(as_role, org):
 
 
 def test_oversight_entry(as_role, org):
-    case = services.create_case("MOS-11", "CIN", False, org["worker"], today() - timedelta(days=5))
+    case = factories.case("MOS-11", "CIN", False, org["worker"], today() - timedelta(days=5))
     manager = as_role("team_manager")
     bad = manager.post_form(f"/cases/{case.id}/oversight", {"kind": "allocation", "entry_date": "",
                                                             "decision": "Visit within 5 working days",
@@ -134,8 +134,8 @@ def test_oversight_entry(as_role, org):
 
 
 def test_case_access(as_role, org):
-    north = services.create_case("N-1", "CP", False, org["worker"], date(2026, 1, 1))
-    south = services.create_case("S-1", "CP", False, org["south_worker"], date(2026, 1, 1))
+    north = factories.case("N-1", "CP", False, org["worker"], date(2026, 1, 1))
+    south = factories.case("S-1", "CP", False, org["south_worker"], date(2026, 1, 1))
     assert as_role("team_manager").get(f"/cases/{south.id}").status_code == 403
     assert as_role("team_manager").post_form(f"/cases/{south.id}/close",
                                              {"closed_on": "2026-02-01"}).status_code == 403
@@ -151,8 +151,8 @@ def test_case_access(as_role, org):
 
 
 def test_case_list_filters_and_query_count(as_role, org, count_queries):
-    services.create_case("OLD-1", "CP", False, org["worker"], today() - timedelta(days=100))
-    services.create_case("NEW-1", "CLA", False, org["worker"], today())
+    factories.case("OLD-1", "CP", False, org["worker"], today() - timedelta(days=100))
+    factories.case("NEW-1", "CLA", False, org["worker"], today())
     manager = as_role("team_manager")
     overdue = manager.get("/cases?show=overdue").get_data(as_text=True)
     assert "OLD-1" in overdue and "NEW-1" not in overdue
@@ -161,15 +161,15 @@ def test_case_list_filters_and_query_count(as_role, org, count_queries):
     with count_queries() as few:
         manager.get("/cases")
     for n in range(25):
-        services.create_case(f"BULK-{n}", "CIN", n % 3 == 0, org["worker"], today() - timedelta(days=n))
+        factories.case(f"BULK-{n}", "CIN", n % 3 == 0, org["worker"], today() - timedelta(days=n))
     with count_queries() as many:
         manager.get("/cases")
     assert many.count == few.count
 
 
 def test_case_page_shows_the_scaling_trend_with_a_text_equivalent(as_role, org):
-    case = services.create_case("MOS-12", "CP", False, org["worker"], date(2026, 1, 1))
-    record = services.add_record("case", date(2026, 2, 1), org["worker"], org["team_manager"], [case])
+    case = factories.case("MOS-12", "CP", False, org["worker"], date(2026, 1, 1))
+    record = factories.record("case", date(2026, 2, 1), org["worker"], org["team_manager"], [case])
     record.discussions[0].scaling = 4
     db.session.commit()
     text = as_role("team_manager").get(f"/cases/{case.id}").get_data(as_text=True)

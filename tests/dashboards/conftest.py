@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -12,45 +13,40 @@ from typing import Any
 import pytest
 
 from teamops import dates
+from teamops.bookings.models import Booking
+from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.org.models import Staff
-from teamops.supervision import services
-from teamops.supervision.models import Booking, Case, CaseDiscussion, SupervisionAction, SupervisionRecord
+from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
+from tests import factories
 
 TODAY = date(2026, 3, 18)  # a Wednesday; last month's end is 28 February 2026
 _refs = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
-    monkeypatch.setattr(dates, "today", lambda: TODAY)
-    return TODAY
+def fixed_today() -> Iterator[date]:
+    with dates.freeze(TODAY):
+        yield TODAY
 
 
 class Supervision:
-    """Makes supervision rows; every call commits."""
+    """The dashboards' shorthand for tests.factories, with dates that suit TODAY."""
 
     def case(self, worker: Staff, case_type: str = "CIN", allocated_on: date = date(2026, 3, 1),
              high_risk: bool = False, ref: str | None = None, closed_on: date | None = None) -> Case:
-        return services.create_case(ref or f"MOS-{next(_refs)}", case_type, high_risk, worker, allocated_on,
-                                    closed_on)
+        return factories.case(ref, case_type, high_risk, worker, allocated_on, closed_on)
 
     def record(self, worker: Staff, supervisor: Staff, held_on: date, kind: str = "case",
                cases: list[Case] | None = None, status: str = "draft", scaling: int | None = None,
                **values: Any) -> SupervisionRecord:
-        record = services.add_record(kind, held_on, worker, supervisor, cases, commit=False)
-        record.status = status
-        for name, value in values.items():
-            setattr(record, name, value)
-        for discussion in record.discussions:
-            discussion.scaling = scaling
-        db.session.commit()
-        return record
+        return factories.record(kind, held_on, worker, supervisor, cases, status=status, scaling=scaling, **values)
 
     def action(self, owner: Staff, supervisor: Staff, due_on: date, description: str = "Visit the family",
                status: str = "open", case: Case | None = None) -> SupervisionAction:
-        record = self.record(owner, supervisor, date(2026, 3, 2))  # a case record about no case: no due date moves
-        action = SupervisionAction(record=record, owner=owner, description=description, due_on=due_on,
+        # held as a case record about no case on 2 March: no due date moves
+        made = factories.record("case", date(2026, 3, 2), owner, supervisor)
+        action = SupervisionAction(record=made, owner=owner, description=description, due_on=due_on,
                                    status=status, case=case)
         db.session.add(action)
         db.session.commit()
@@ -58,23 +54,10 @@ class Supervision:
 
     def booking(self, worker: Staff, supervisor: Staff, starts_at: datetime, status: str = "booked",
                 kind: str = "personal", cases: list[Case] | None = None) -> Booking:
-        booking = Booking(kind=kind, worker=worker, supervisor=supervisor, starts_at=starts_at,
-                          duration_minutes=60, location="Riverside House, room 2", status=status,
-                          cases=cases or [])
-        db.session.add(booking)
-        db.session.commit()
-        return booking
+        return factories.booking(worker, supervisor, starts_at, kind=kind, cases_=cases, status=status)
 
     def escalation(self, case: Case, supervisor: Staff, held_on: date, resolved: bool = False) -> CaseDiscussion:
-        record = self.record(case.worker, supervisor, held_on, cases=[case])
-        discussion = record.discussions[0]
-        discussion.disagreement = True
-        discussion.disagreement_note = "The worker wants a strategy meeting first"
-        if resolved:
-            discussion.resolved_at = dates.utcnow()
-            discussion.resolution = "Agreed at the service manager meeting"
-        db.session.commit()
-        return discussion
+        return factories.escalation(case, supervisor, held_on, resolved)
 
 
 @pytest.fixture

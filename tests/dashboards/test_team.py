@@ -202,9 +202,9 @@ def test_drill_down_unknown_worker_is_404(as_role):
 def test_htmx_writes_tell_the_page_to_refresh_its_dashboards(as_role, org):
     from datetime import date
 
-    from teamops.supervision import services
+    from tests import factories
 
-    case = services.create_case("LIVE-1", "CP", False, org["worker"], date(2026, 1, 1))
+    case = factories.case("LIVE-1", "CP", False, org["worker"], date(2026, 1, 1))
     response = as_role("team_manager").post_form(f"/cases/{case.id}/reopen", headers={"HX-Request": "true"})
     assert response.headers["HX-Trigger"] == "supervision-changed"
 

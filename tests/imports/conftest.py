@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 
 from teamops import dates
 from teamops.audit.models import AuditEvent
+from teamops.cases.models import Case, CaseAllocation
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
-from teamops.supervision.models import Case, CaseAllocation, CaseDiscussion, SupervisionRecord
+from teamops.records.models import CaseDiscussion, SupervisionRecord
 
 STAFF_COLUMNS = ["email", "name", "team", "job_role", "employment_type", "start_date", "line_manager_email", "role"]
 
@@ -112,10 +113,10 @@ SUPERVISION_COLUMNS = ["kind", "held_on", "worker_email", "case_ref", "superviso
 
 
 @pytest.fixture
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
-    """Pins ``teamops.dates.today()`` so that "in the future" and reallocation dates are known."""
-    monkeypatch.setattr(dates, "today", lambda: TODAY)
-    return TODAY
+def fixed_today() -> Iterator[date]:
+    """Makes TODAY today for the whole app, so that "in the future" and reallocation dates are known."""
+    with dates.freeze(TODAY):
+        yield TODAY
 
 
 def case_row(case_ref: str = "1234567", **cells: str) -> dict[str, str]:

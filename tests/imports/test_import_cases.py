@@ -10,7 +10,7 @@ from sqlalchemy import select
 from teamops.audit.models import AuditEvent
 from teamops.extensions import db
 from teamops.scheduling import case_dues
-from teamops.supervision.services import add_record
+from tests import factories
 from tests.imports.conftest import (
     TODAY,
     allocations,
@@ -105,7 +105,7 @@ def test_reallocation_keeps_earlier_supervisions_counting_for_the_due_date(impor
     assert import_cli("cases", cases_csv(case_row("1234567", case_type="CP"))).exit_code == 0
     imported = case("1234567")
     assert imported is not None
-    add_record("case", date(2026, 6, 1), org["worker"], org["team_manager"], [imported])
+    factories.record("case", date(2026, 6, 1), org["worker"], org["team_manager"], [imported])
     before = case_dues([imported], TODAY)[imported.id]
     assert (before.last_supervised_on, before.next_due_on) == (date(2026, 6, 1), date(2026, 6, 29))
 

@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from teamops.cases.models import Case
 from teamops.extensions import db
+from teamops.records.models import CaseDiscussion
 from teamops.scheduling import case_dues, person_dues
-from teamops.supervision.models import Case, CaseDiscussion
-from teamops.supervision.services import add_record
+from tests import factories
 from tests.imports.conftest import (
     TODAY,
     case,
@@ -121,7 +122,7 @@ def test_rows_that_match_supervisions_already_held_are_unchanged(import_cli, cas
 def test_a_supervision_recorded_in_teamops_is_not_duplicated(import_cli, cases, org):
     cp = case("1111111")
     assert cp is not None
-    add_record("case", date(2026, 4, 6), org["worker"], org["team_manager"], [cp])
+    factories.record("case", date(2026, 4, 6), org["worker"], org["team_manager"], [cp])
     text = supervisions_csv(supervision_row("case", case_ref="1111111"),
                             supervision_row("case", case_ref="1111111", supervisor_email="sm@example.org"))
     result = import_cli("supervisions", text)

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from teamops.audit.models import AuditEvent
 from teamops.extensions import db
+from teamops.policy.models import CaseType, SupervisionSettings
 from teamops.scheduling import load_policy
-from teamops.supervision.models import CaseType, SupervisionSettings
 
 
 def test_seeded_policy_matches_the_contract(app):

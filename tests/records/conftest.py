@@ -9,10 +9,11 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
+from teamops.bookings.models import Booking
 from teamops.dates import LONDON, today
 from teamops.extensions import db
-from teamops.supervision import services
-from teamops.supervision.models import Booking, CaseDiscussion, SupervisionAction, SupervisionRecord
+from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
+from tests import factories
 
 
 def days_ago(n: int) -> Any:
@@ -71,8 +72,8 @@ def case_of(org):
     """``case_of(worker, "CP-1")`` makes an open case allocated a year ago."""
 
     def make(worker=None, ref="CP-1001", case_type="CP", allocated_on=None, closed_on=None, high_risk=False):
-        return services.create_case(ref, case_type, high_risk, worker or org["worker"],
-                                    allocated_on or days_ago(365), closed_on)
+        return factories.case(ref, case_type, high_risk, worker or org["worker"], allocated_on or days_ago(365),
+                              closed_on)
 
     return make
 

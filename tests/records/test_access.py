@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from teamops.extensions import db
-from teamops.supervision.models import SupervisionRecord
-from teamops.supervision.services import add_record
+from teamops.records.models import SupervisionRecord
+from tests import factories
 from tests.records.conftest import case_data, days_ago, discussion_of, personal_data, write_url
 
 
@@ -128,7 +128,7 @@ def test_discussion_ids_in_copy_links_belong_to_the_record(as_role, org, case_of
 
 
 def test_an_imported_supervision_reads_as_imported(as_role, org, case_of):
-    record = add_record("case", days_ago(30), org["worker"], org["team_manager"], [case_of(ref="IMP-1")],
+    record = factories.record("case", days_ago(30), org["worker"], org["team_manager"], [case_of(ref="IMP-1")],
                         imported=True)
     page = as_role("worker").get(f"/records/{record.id}").get_data(as_text=True)
     assert "Imported from the team" in page and "Acknowledge record" not in page

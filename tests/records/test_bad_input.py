@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from teamops.bookings.models import Booking
 from teamops.dates import today
 from teamops.extensions import db
-from teamops.supervision.models import Booking, SupervisionRecord
+from teamops.records.models import SupervisionRecord
 from tests.records.conftest import case_data, count_actions, count_records, days_ago, write_url
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from teamops.extensions import db
-from teamops.supervision.models import CaseDiscussion
+from teamops.records.models import CaseDiscussion
 from tests.conftest import sign_in
 
 

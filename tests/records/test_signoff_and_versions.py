@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from teamops.extensions import db
-from teamops.supervision.models import RecordVersion, SupervisionAction, SupervisionRecord
+from teamops.records.models import RecordVersion, SupervisionAction, SupervisionRecord
 from tests.records.conftest import days_ago, discussion_of, personal_data, write_url
 
 

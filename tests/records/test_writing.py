@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from teamops.dates import today
 from teamops.extensions import db
+from teamops.records.models import ActionReview, CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.scheduling import last_case_supervisions
-from teamops.supervision.models import ActionReview, CaseDiscussion, SupervisionAction, SupervisionRecord
 from tests.records.conftest import (
     case_data,
     count_actions,

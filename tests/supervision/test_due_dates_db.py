@@ -6,17 +6,17 @@ from datetime import date
 
 from sqlalchemy import select
 
+from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.scheduling import OVERDUE, case_dues, compliance_by_worker, open_cases_at, person_dues
-from teamops.supervision import services
-from teamops.supervision.models import Case, CaseType
+from tests import factories
 
 
 def test_reallocation_keeps_the_clock(make, org):
     first, second = org["worker"], org["south_worker"]
-    case = services.create_case("MOS-1", "CP", False, first, date(2026, 1, 5))
-    services.add_record("case", date(2026, 2, 2), first, org["team_manager"], [case])
-    services.reallocate(case, second, date(2026, 2, 10))
+    case = factories.case("MOS-1", "CP", False, first, date(2026, 1, 5))
+    factories.record("case", date(2026, 2, 2), first, org["team_manager"], [case])
+    factories.reallocate(case, second, date(2026, 2, 10))
     due = case_dues([case], date(2026, 2, 20))[case.id]
     assert due.last_supervised_on == date(2026, 2, 2)
     assert due.next_due_on == date(2026, 3, 2)
@@ -25,50 +25,49 @@ def test_reallocation_keeps_the_clock(make, org):
 
 
 def test_only_supervisions_on_or_before_the_date_count(make, org):
-    case = services.create_case("MOS-2", "CIN", False, org["worker"], date(2026, 1, 5))
-    services.add_record("case", date(2026, 3, 1), org["worker"], org["team_manager"], [case])
+    case = factories.case("MOS-2", "CIN", False, org["worker"], date(2026, 1, 5))
+    factories.record("case", date(2026, 3, 1), org["worker"], org["team_manager"], [case])
     assert case_dues([case], date(2026, 2, 28))[case.id].next_due_on == date(2026, 3, 2)
     assert case_dues([case], date(2026, 3, 1))[case.id].next_due_on == date(2026, 4, 26)
 
 
 def test_group_supervision_counts_for_the_case(make, org):
-    case = services.create_case("MOS-3", "CP", False, org["worker"], date(2026, 1, 5))
-    services.add_record("group", date(2026, 1, 20), org["worker"], org["team_manager"], [case])
+    case = factories.case("MOS-3", "CP", False, org["worker"], date(2026, 1, 5))
+    factories.record("group", date(2026, 1, 20), org["worker"], org["team_manager"], [case])
     assert case_dues([case], date(2026, 1, 21))[case.id].next_due_on == date(2026, 2, 17)
 
 
 def test_closed_case_has_no_due_state(make, org):
-    case = services.create_case("MOS-4", "CP", False, org["worker"], date(2026, 1, 5))
-    services.close_case(case, date(2026, 3, 1))
+    case = factories.case("MOS-4", "CP", False, org["worker"], date(2026, 1, 5))
+    factories.close_case(case, date(2026, 3, 1))
     assert case_dues([case], date(2026, 3, 1))[case.id].due_state is None
     assert case_dues([case], date(2026, 2, 28))[case.id].due_state == OVERDUE
 
 
 def test_policy_change_applies_to_every_due_date_at_once(make, org):
-    case = services.create_case("MOS-5", "CIN", False, org["worker"], date(2026, 1, 1))
+    case = factories.case("MOS-5", "CIN", False, org["worker"], date(2026, 1, 1))
     assert case_dues([case], date(2026, 1, 2))[case.id].next_due_on == date(2026, 2, 26)
-    services.save_case_type(db.session.get(CaseType, "CIN"), label="Child in need", interval_count=2,
-                            interval_unit="weeks", first_due_on_allocation=False, source_note="local rule")
+    factories.case_type_interval("CIN", 2, "weeks")
     assert case_dues([case], date(2026, 1, 2))[case.id].next_due_on == date(2026, 1, 15)
 
 
 def test_personal_supervision_due(make, org):
     person = make.staff(team=org["teams"]["north"], start_date=date(2026, 1, 31))
     assert person_dues([person], date(2026, 2, 1))[person.id].next_due_on == date(2026, 2, 28)
-    services.add_record("personal", date(2026, 2, 20), person, org["team_manager"])
+    factories.record("personal", date(2026, 2, 20), person, org["team_manager"])
     assert person_dues([person], date(2026, 2, 21))[person.id].next_due_on == date(2026, 3, 20)
 
 
 def test_month_end_snapshot_counts_open_cases_for_the_worker_allocated_then(make, org):
     a, b = org["worker"], org["south_worker"]
     end = date(2026, 3, 31)
-    in_time = services.create_case("S-1", "CLA", False, a, date(2026, 3, 1))
-    overdue = services.create_case("S-2", "CP", False, a, date(2026, 1, 1))
-    moved = services.create_case("S-3", "CLA", False, a, date(2026, 3, 1))
-    services.reallocate(moved, b, date(2026, 3, 31))
-    services.create_case("S-4", "CP", False, a, date(2026, 4, 1))  # allocated after the month
-    closed = services.create_case("S-5", "CP", False, a, date(2026, 1, 1))
-    services.close_case(closed, end)  # closed on the last day: not open
+    in_time = factories.case("S-1", "CLA", False, a, date(2026, 3, 1))
+    overdue = factories.case("S-2", "CP", False, a, date(2026, 1, 1))
+    moved = factories.case("S-3", "CLA", False, a, date(2026, 3, 1))
+    factories.reallocate(moved, b, date(2026, 3, 31))
+    factories.case("S-4", "CP", False, a, date(2026, 4, 1))  # allocated after the month
+    closed = factories.case("S-5", "CP", False, a, date(2026, 1, 1))
+    factories.close_case(closed, end)  # closed on the last day: not open
     rows = open_cases_at(end)
     assert {r.case.case_ref for r in rows} == {"S-1", "S-2", "S-3"}
     by_worker = compliance_by_worker(rows)
@@ -80,11 +79,11 @@ def test_month_end_snapshot_counts_open_cases_for_the_worker_allocated_then(make
 
 def test_due_dates_take_a_fixed_number_of_queries(make, org, count_queries):
     for n in range(3):
-        services.create_case(f"Q-{n}", "CP", n % 2 == 0, org["worker"], date(2026, 1, 1))
+        factories.case(f"Q-{n}", "CP", n % 2 == 0, org["worker"], date(2026, 1, 1))
     with count_queries() as few:
         case_dues(db.session.scalars(select(Case)).all(), date(2026, 3, 1))
     for n in range(30):
-        services.create_case(f"R-{n}", "CIN", False, org["worker"], date(2026, 1, 1))
+        factories.case(f"R-{n}", "CIN", False, org["worker"], date(2026, 1, 1))
     db.session.expire_all()
     with count_queries() as many:
         case_dues(db.session.scalars(select(Case)).all(), date(2026, 3, 1))

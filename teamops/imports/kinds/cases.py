@@ -2,7 +2,7 @@
 
 A case is only its case-system reference, type, risk flag, worker and dates: a reference that is not one
 (a name, say) is refused without being repeated back. An existing case keeps its allocation history and its
-supervision clock: a different worker in the file is a reallocation (as teamops.supervision.services does
+supervision clock: a different worker in the file is a reallocation (as teamops.cases.services does
 it), never a new case.
 """
 
@@ -17,12 +17,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from teamops import dates
+from teamops.cases.models import CASE_REF_PATTERN, Case, CaseAllocation
+from teamops.cases.services import current_allocation, reallocate
 from teamops.extensions import db
 from teamops.imports.core import NOT_YOURS, Change, Checker, Report, Scope, chunks
 from teamops.imports.csvfile import Row
 from teamops.org.models import Staff
-from teamops.supervision.models import CASE_REF_PATTERN, CASE_TYPE_CODES, Case, CaseAllocation, CaseType
-from teamops.supervision.services import current_allocation
+from teamops.policy.models import CASE_TYPE_CODES, CaseType
 
 CASE_COLUMNS = ("case_ref", "case_type", "high_risk", "worker_email", "allocated_on")
 CASE_OPTIONAL = ("closed_on",)
@@ -187,19 +188,6 @@ def reallocation_date(case: Case, allocated_on: date, closed_on: date | None, on
     if current is None or (case.allocations and current is case.allocations[0]):
         return max(when, allocated_on)
     return max(when, allocated_on, current.from_date)
-
-
-def reallocate(case: Case, worker: Staff, on: date) -> None:
-    """teamops.supervision.services.reallocate, inside the import's one transaction: the current allocation
-    ends on ``on`` (or, begun that same day, is corrected) and the case keeps its supervision history."""
-    allocation = current_allocation(case)
-    if allocation is not None and allocation.from_date == on:
-        allocation.worker = worker
-    else:
-        if allocation is not None:
-            allocation.to_date = on
-        case.allocations.append(CaseAllocation(worker=worker, from_date=on))
-    case.worker = worker
 
 
 def _update(plan: _Planned, case: Case, by_id: dict[int, Staff], on: date) -> Change:

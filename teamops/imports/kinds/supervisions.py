@@ -16,12 +16,13 @@ from datetime import date
 from sqlalchemy import select
 
 from teamops import dates
+from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.imports.core import NOT_YOURS, Change, Checker, Report, Scope, chunks
 from teamops.imports.csvfile import Row
 from teamops.imports.kinds.cases import case_ref, load_cases, staff_by_email
 from teamops.org.models import Staff
-from teamops.supervision.models import Case, CaseDiscussion, SupervisionRecord
+from teamops.records.models import CaseDiscussion, SupervisionRecord
 
 SUPERVISION_COLUMNS = ("kind", "held_on", "worker_email")
 SUPERVISION_OPTIONAL = ("case_ref", "supervisor_email")

@@ -9,11 +9,11 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from teamops.access import can, staff_in_reach
+from teamops.access import staff_in_reach
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.org.models import Staff
-from teamops.supervision.models import SupervisionAction
+from teamops.records.models import SupervisionAction
 
 
 def open_actions(viewer: Staff, owner: Staff | None) -> Select[tuple[SupervisionAction]]:
@@ -35,12 +35,7 @@ def owners_in_reach(viewer: Staff) -> list[Staff]:
     return list(db.session.scalars(staff_in_reach(viewer).where(Staff.active.is_(True)).order_by(Staff.name)))
 
 
-def may_mark_done(person: Staff, action: SupervisionAction) -> bool:
-    """The action's owner, or a manager of the owner's team."""
-    return action.owner_id == person.id or can("supervise", action.owner, user=person)
-
-
 def mark_done(action: SupervisionAction) -> None:
     action.status = "done"
     action.done_on = today()
-    db.session.commit()
+    db.session.flush()

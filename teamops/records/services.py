@@ -1,6 +1,11 @@
-"""Writing and changing a supervision record: the discussions, the review of last time's actions and the new
-actions, in one transaction. A double submit (the same booking, or the same session within a minute) gives
-back the record already written instead of a second one."""
+"""Every write to supervision records: writing and changing one (the discussions, the review of last time's
+actions and the new actions), sign-off by the manager, acknowledgement by the worker, versions after sign-off
+and filing on the case record. Services flush; the request (or import) commits once.
+
+A double submit (the same booking, or the same session within a minute) gives back the record already
+written instead of a second one. Each step of sign-off is only possible in its turn: a worker acknowledges
+what was signed off, and a change after sign-off keeps the earlier version readable and asks the worker to
+acknowledge again."""
 
 from __future__ import annotations
 
@@ -12,12 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from teamops.cases.models import Case
 from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.org.models import Staff
+from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
 from teamops.records.setup import Setup, recorded_booking
-from teamops.supervision.models import ActionReview, CaseDiscussion, SupervisionAction, SupervisionRecord
-from teamops.supervision.services import add_record
+from teamops.records.text import snapshot
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 
@@ -74,6 +80,19 @@ def find_duplicate(setup: Setup, excluding: int | None = None) -> SupervisionRec
     return next((r for r in db.session.scalars(query) if {d.case_id for d in r.discussions} == wanted), None)
 
 
+def add_record(kind: str, held_on: date, worker: Staff, supervisor: Staff, cases: list[Case] | None = None,
+               imported: bool = False) -> SupervisionRecord:
+    """A supervision held on ``held_on``: a personal one, or a case/group one discussing ``cases``.
+    Imports add it as it is (signed off, nothing to acknowledge); a record written in TeamOps starts here."""
+    record = SupervisionRecord(kind=kind, held_on=held_on, worker=worker, supervisor=supervisor,
+                               imported=imported, status="signed_off" if imported else "draft")
+    for case in cases or []:
+        record.discussions.append(CaseDiscussion(case=case, held_on=held_on))
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
 def create_record(setup: Setup, supervisor: Staff, content: RecordContent) -> tuple[SupervisionRecord, bool]:
     """Writes the record; ``(record, False)`` when it had already been written (a double submit).
 
@@ -82,7 +101,7 @@ def create_record(setup: Setup, supervisor: Staff, content: RecordContent) -> tu
     then finds the first's record, and leaves without writing its own."""
     db.session.execute(select(Staff.id).where(Staff.id == setup.worker.id).with_for_update())
     try:
-        record = add_record(setup.kind, setup.held_on, setup.worker, supervisor, setup.cases, commit=False)
+        record = add_record(setup.kind, setup.held_on, setup.worker, supervisor, setup.cases)
         record.attendees = list(setup.attendees)
         if setup.booking is not None:
             record.booking = setup.booking
@@ -94,7 +113,7 @@ def create_record(setup: Setup, supervisor: Staff, content: RecordContent) -> tu
             db.session.rollback()
             return db.session.get(SupervisionRecord, existing_id) or existing, False
         apply_content(record, content)
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # the booking's record was written by a submit that got there first
         db.session.rollback()
         existing = find_duplicate(setup)
@@ -108,9 +127,6 @@ def update_record(record: SupervisionRecord, content: RecordContent, editor: Sta
     """Changes a record; False when the submitted content changes nothing. Before sign-off it changes in
     place; after sign-off the previous content is kept as a version with the reason, and the worker
     acknowledges the new version again."""
-    from teamops.records.signoff import keep_version
-    from teamops.records.text import snapshot
-
     before = snapshot(record) if record.status == "signed_off" else None
     if content.held_on is not None and content.held_on != record.held_on:
         record.held_on = content.held_on
@@ -123,7 +139,7 @@ def update_record(record: SupervisionRecord, content: RecordContent, editor: Sta
             db.session.rollback()
             return False
         keep_version(record, before, content.reason, editor)
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -171,3 +187,41 @@ def _action(record: SupervisionRecord, case_id: int | None, row: ActionInput) ->
     action.description, action.owner_id = row.description, row.owner_id
     if row.due_on is not None:
         action.due_on = row.due_on
+
+
+def sign_off(record: SupervisionRecord) -> bool:
+    """False when it was already signed off (a second click changes nothing)."""
+    if record.status == "signed_off":
+        return False
+    record.status = "signed_off"
+    record.signed_off_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def acknowledge(record: SupervisionRecord) -> bool:
+    """The worker confirms they have read the signed-off record; False when not possible or already done."""
+    if record.status != "signed_off" or record.acknowledged_at is not None:
+        return False
+    record.acknowledged_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def mark_filed(record: SupervisionRecord) -> bool:
+    """The manager has pasted the signed-off record into the case-recording system."""
+    if record.status != "signed_off" or record.filed_at is not None:
+        return False
+    record.filed_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def keep_version(record: SupervisionRecord, previous: dict[str, Any], reason: str, editor: Staff) -> None:
+    """Keeps the signed-off content as it was before a change; the new content is the next version. The worker
+    has not read the new version yet, and the case file holds the old one, so both marks are cleared."""
+    record.versions.append(RecordVersion(version=record.version, snapshot=previous, reason=reason,
+                                         created_by_id=editor.id))
+    record.version += 1
+    record.acknowledged_at = None
+    record.filed_at = None

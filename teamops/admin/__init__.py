@@ -1,1 +1,0 @@
-"""Administration of services, teams and staff (and read-only team and staff pages for managers)."""

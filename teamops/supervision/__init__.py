@@ -1,1 +1,0 @@
-"""Supervision: policy, cases, bookings, records, oversight, actions and the due-date rules."""

@@ -1,0 +1,167 @@
+"""The shared web layer every domain's routes use: one way to render a page or its fragment, to page a list,
+to load a row or answer 404, to redirect after a form, and to tell the page that supervision data changed.
+
+Routes never read htmx headers themselves: ``render`` decides page or fragment from ``request.htmx``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from flask import Flask, Response, abort, make_response, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from htmx_flask.requests import HtmxHeaders
+from sqlalchemy import func, select
+from sqlalchemy.sql import Select
+from wtforms import Field
+from wtforms.validators import Length
+
+from teamops.access import can
+from teamops.dates import LONDON
+from teamops.extensions import db
+from teamops.navigation import navigation
+
+T = TypeVar("T")
+
+PER_PAGE = 25
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint; larger ids cannot exist
+# The HX-Trigger event after which the dashboards' tables refresh themselves (they also poll every minute).
+SUPERVISION_CHANGED = "supervision-changed"
+
+
+def wants_fragment() -> bool:
+    """True for an htmx request that swaps part of the page. A history restore (Back after htmx changed the
+    address) and a boosted link need the whole page."""
+    htmx: HtmxHeaders = request.htmx  # type: ignore[attr-defined]  # htmx-flask's request class
+    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+
+
+def render(page: str, fragment: str | None = None, /, *, status: int = 200, **values: Any) -> ResponseReturnValue:
+    """The whole page, or for htmx only the fragment that the page itself includes (one source of markup)."""
+    template = fragment if fragment is not None and wants_fragment() else page
+    return render_template(template, **values), status
+
+
+def form_status() -> int:
+    """200 for a form shown, 400 for a form sent back with its errors."""
+    return 400 if request.method == "POST" else 200
+
+
+def see_other(url: str) -> ResponseReturnValue:
+    """After a successful form: 303, so a reload does not send the form again (htmx follows it too)."""
+    return redirect(url, 303)
+
+
+def go_to(url: str) -> ResponseReturnValue:
+    """Sends the whole window to ``url``: ``HX-Redirect`` for an htmx request (which would otherwise swap a
+    whole page into a fragment), a 303 otherwise."""
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, 303)
+
+
+def changed(url: str) -> Response:
+    """After a write that changed supervision data: a 303 that also tells an htmx page to refresh its
+    dashboards."""
+    return announce(see_other(url))
+
+
+def announce(value: ResponseReturnValue, event: str = SUPERVISION_CHANGED) -> Response:
+    """Answers an htmx write with the event that tells the page's dashboards to refresh at once."""
+    response = make_response(value)
+    if wants_fragment():
+        response.headers["HX-Trigger"] = event
+    return response
+
+
+def get_or_404(model: type[T], key: int | str | None) -> T:
+    """The row, or 404. Ids too large for the database are simply not found."""
+    if key is None or (isinstance(key, int) and not 0 < key <= MAX_ID):
+        abort(404)
+    obj = db.session.get(model, key)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def page_number(raw: str | None) -> int:
+    """The ``?page=`` argument as a page number: anything but a plain, sane positive number means page 1."""
+    value = raw or "1"
+    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list, with what the results summary and the pagination links need."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        return 0 if self.total == 0 else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+
+def paginate(query: Select[Any], number: int, per_page: int = PER_PAGE) -> Page:
+    """A page of ``query`` (which must have a stable order); a page past the end shows the last one."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, number), pages)
+    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items=items, page=number, per_page=per_page, total=total)
+
+
+def paginate_list(rows: list[Any], number: int, per_page: int = PER_PAGE) -> Page:
+    """A page of rows already in memory (lists sorted by a derived value, such as cases by due date)."""
+    pages = max(1, -(-len(rows) // per_page))
+    number = min(max(1, number), pages)
+    return Page(items=rows[(number - 1) * per_page: number * per_page], page=number, per_page=per_page,
+                total=len(rows))
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%-d %B %Y") if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    """Local (UK) time for people; stored values stay UTC."""
+    return value.astimezone(LONDON).strftime("%-d %B %Y, %H:%M") if value else ""
+
+
+def field_attributes(field: Field, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The HTML attributes a form field needs besides GOV.UK's own: aria-invalid when it has an error,
+    required, and the maxlength its Length validator allows (so the browser stops at the same limit)."""
+    attributes = dict(extra or {})
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    if field.flags.required:
+        attributes["required"] = ""
+    for validator in field.validators:
+        if isinstance(validator, Length) and validator.max and validator.max > 0:
+            attributes["maxlength"] = validator.max
+    return attributes
+
+
+def init_app(app: Flask) -> None:
+    """What every template can use: date formats, the policy check and the main menu."""
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["field_attributes"] = field_attributes
+    app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
