@@ -24,7 +24,7 @@ from teamops.dates import today
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.scheduling import IN_TIMESCALE_DEFINITION, case_dues
-from teamops.web import changed, form_status, get_or_404, page_number, paginate_list, render, see_other
+from teamops.web import changed, form_status, get_or_404, page_number, paginate_list, render
 
 
 def _case(case_id: int, action: str = "view_case") -> Case:

@@ -11,7 +11,7 @@ from teamops.extensions import db
 from teamops.policy import bp, services
 from teamops.policy.forms import CaseTypeForm, SettingsForm
 from teamops.policy.models import CaseType
-from teamops.web import changed, form_status, get_or_404, render, see_other
+from teamops.web import changed, form_status, get_or_404, render
 
 
 @bp.route("")

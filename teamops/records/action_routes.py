@@ -17,7 +17,7 @@ from teamops.records import actions as services
 from teamops.records import bp
 from teamops.records.forms import ActionFilterForm
 from teamops.records.models import SupervisionAction
-from teamops.web import announce, changed, get_or_404, page_number, paginate, render, see_other, wants_fragment
+from teamops.web import announce, changed, get_or_404, page_number, paginate, render, wants_fragment
 
 PER_PAGE = 50
 
