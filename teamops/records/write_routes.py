@@ -96,9 +96,9 @@ def edit(record_id: int) -> Any:
     form = form_class(data=layout.record_data(record, sections, reviews))
     if form.validate_on_submit():
         versioned = record.status == "signed_off"
-        changed = services.update_record(record, form.content(), user)
+        updated = services.update_record(record, form.content(), user)
         db.session.commit()
-        if not changed:
+        if not updated:
             flash("Nothing was changed, so the record keeps its version.", "info")
         elif versioned:
             flash(f"Record changed: this is version {record.version}, and every earlier version stays readable. "
