@@ -1,14 +1,42 @@
-"""Configuration: one typed, frozen object built from defaults, the instance folder, then the environment."""
+"""Configuration: one typed, frozen object built from defaults, the instance folder, then the environment.
+
+Every value from ``instance/teamops.cfg`` and from TEAMOPS_* variables is text; it is converted here by its
+field's type and checked, so a typo or a bad value stops the app at start-up with a message naming the key,
+instead of surfacing later as a string compared with a number on every signed-in request, or as a setting
+that was silently never read.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 DEV_ENVIRONMENTS = {"development", "testing"}
+ENVIRONMENTS = ("production", "development", "testing")
+ENV_PREFIX = "TEAMOPS_"
+
+# TEAMOPS_* variables that are not settings, so they are not refused: the create-admin command's password,
+# and the test suite's and CI's switches. Anything else with the prefix must name a Config field.
+NOT_SETTINGS = frozenset({
+    "TEAMOPS_ADMIN_PASSWORD",
+    "TEAMOPS_TEST_DATABASE",
+    "TEAMOPS_REQUIRE_FULL_SUITE",
+})
+
+TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+
+# Checks beyond the type, kept beside the field in its metadata: "at_least"/"at_most" for numbers,
+# "choices" for text with a fixed set of values.
+POSITIVE = {"at_least": 1}
+
+
+class ConfigError(ValueError):
+    """A setting TeamOps will not start with: an unknown key, a malformed line or a value of the wrong kind."""
 
 
 @dataclass(frozen=True)
@@ -18,17 +46,24 @@ class Config:
     database_url: str
     secret_key: str
     base_url: str = "http://127.0.0.1:5000"
-    environment: str = "production"
+    environment: str = field(default="production", metadata={"choices": ENVIRONMENTS})
     mail_from: str = "teamops@localhost"
     smtp_host: str | None = None
-    smtp_port: int = 25
+    smtp_port: int = field(default=25, metadata={"at_least": 1, "at_most": 65535})
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
     ratelimit_storage_url: str = "memory://"
-    idle_timeout_minutes: int = 30
-    absolute_timeout_hours: int = 10
-    max_upload_bytes: int = 5 * 1024 * 1024
+    idle_timeout_minutes: int = field(default=30, metadata=POSITIVE)
+    absolute_timeout_hours: int = field(default=10, metadata=POSITIVE)
+    max_upload_bytes: int = field(default=5 * 1024 * 1024, metadata=POSITIVE)
+    # Named by CONTRACT.md and read and checked here, but not acted on yet: no proxy handling and no single
+    # sign-on exist, so local passwords stay on whatever these say.
+    trusted_proxies: int = field(default=0, metadata={"at_least": 0})
+    local_passwords: bool = True
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def flask_settings(self) -> dict[str, Any]:
@@ -50,9 +85,168 @@ class Config:
         }
 
 
-def _env(name: str) -> str | None:
-    value = os.environ.get(f"TEAMOPS_{name}", "")
-    return value or None
+OPTIONAL_TEXT = str | None
+SUPPORTED_TYPES: tuple[object, ...] = (str, OPTIONAL_TEXT, int, bool)
+
+# The settings, derived from the dataclass so a new field is readable from the file and the environment
+# without another list to keep in step. ``extra`` is not a setting: it carries Flask keys from code.
+SETTINGS: dict[str, Any] = {
+    name: kind for name, kind in get_type_hints(Config).items() if name != "extra"
+}
+FIELDS = {item.name: item for item in fields(Config)}
+
+
+def _check_field_types() -> None:
+    """Fails at import when a field has a type ``_from_text`` cannot read, rather than misreading it later."""
+    for name, kind in SETTINGS.items():
+        if kind not in SUPPORTED_TYPES:
+            raise TypeError(f"Config.{name}: load_config cannot read a {kind} from text; teach _from_text first")
+
+
+_check_field_types()
+
+
+def _expected(name: str) -> str:
+    """What a setting accepts, in words, for error messages."""
+    kind, rules = SETTINGS[name], FIELDS[name].metadata
+    if kind is bool:
+        return "one of true/false, yes/no, on/off, 1/0"
+    if kind is int:
+        low, high = rules.get("at_least"), rules.get("at_most")
+        if low is not None and high is not None:
+            return f"a whole number from {low} to {high}"
+        if low is not None:
+            return f"a whole number of at least {low}"
+        return "a whole number"
+    if "choices" in rules:
+        return "one of " + ", ".join(rules["choices"])
+    return "text" if kind is str else "text, or empty for unset"
+
+
+def _refuse(label: str, name: str, value: object) -> ConfigError:
+    # Echoing the value is safe: only numbers, switches and fixed choices can be refused, never a secret.
+    return ConfigError(f"{label} must be {_expected(name)}, not {value!r}")
+
+
+def _from_text(name: str, text: str, label: str) -> object:
+    """Converts text from the file, the environment or code by the field's type, or refuses it."""
+    kind = SETTINGS[name]
+    if kind is bool:
+        word = text.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise _refuse(label, name, text)
+    if kind is int:
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise _refuse(label, name, text) from None
+    if kind == OPTIONAL_TEXT and text == "":
+        return None
+    if text == "":
+        raise _refuse(label, name, text)
+    return text
+
+
+def _convert(name: str, value: object, label: str) -> object:
+    """One setting's value, typed and checked; ``label`` names where it came from for the error message."""
+    kind, given = SETTINGS[name], value
+    if isinstance(value, str):
+        value = _from_text(name, value, label)
+    elif kind is bool:
+        if not isinstance(value, bool):
+            raise _refuse(label, name, value)
+    elif kind is int:
+        if not isinstance(value, int) or isinstance(value, bool):  # True is an int to Python, not to us
+            raise _refuse(label, name, value)
+    elif not (value is None and kind == OPTIONAL_TEXT):
+        raise _refuse(label, name, value)
+    rules = FIELDS[name].metadata
+    if isinstance(value, bool) or not isinstance(value, int):
+        in_range = True
+    else:
+        in_range = rules.get("at_least", value) <= value <= rules.get("at_most", value)
+    if not in_range or ("choices" in rules and value not in rules["choices"]):
+        raise _refuse(label, name, given)
+    return value
+
+
+def _unknown(key: str, known: list[str]) -> str:
+    """The "not a setting" message, with the nearest real name: most unknown keys are typos."""
+    message = f"{key} is not a TeamOps setting"
+    guess = difflib.get_close_matches(key, known, n=1)
+    return f"{message} (did you mean {guess[0]}?)" if guess else message
+
+
+def _unquote(value: str) -> str:
+    """Strips one pair of matching quotes: Flask-style cfg files are Python, where strings are quoted."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _from_file(cfg_file: Path) -> dict[str, object]:
+    """``key = value`` lines (any case, no TEAMOPS_ prefix); blank lines and ``#`` lines are skipped.
+
+    An empty value means unset, so the default applies. Whole-line comments only: a ``#`` inside a value is
+    kept, because URLs and passwords may contain one.
+    """
+    values: dict[str, object] = {}
+    for number, line in enumerate(cfg_file.read_text().splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        where = f"{cfg_file} line {number}"
+        if "=" not in stripped:
+            # The line itself is not echoed: it may be a secret written with the wrong separator.
+            raise ConfigError(f"{where}: expected a KEY = value line, a # comment or a blank line")
+        key, _, raw = stripped.partition("=")
+        name = key.strip().lower()
+        if name not in SETTINGS:
+            hint = " (write keys without the TEAMOPS_ prefix)" if name.startswith("teamops_") else ""
+            raise ConfigError(f"{where}: {_unknown(name, list(SETTINGS))}{hint}")
+        text = _unquote(raw.strip())
+        if text:
+            values[name] = _convert(name, text, f"{where}: {name}")
+    return values
+
+
+def _from_environment() -> dict[str, object]:
+    """Every TEAMOPS_<FIELD> variable; an empty one means unset. Unknown TEAMOPS_* variables are refused."""
+    values: dict[str, object] = {}
+    known = [ENV_PREFIX + name.upper() for name in SETTINGS]
+    for variable, text in sorted(os.environ.items()):
+        if not variable.startswith(ENV_PREFIX) or variable in NOT_SETTINGS:
+            continue
+        name = variable.removeprefix(ENV_PREFIX).lower()
+        if variable not in known:
+            raise ConfigError(_unknown(variable, known))
+        if text:
+            values[name] = _convert(name, text, variable)
+    return values
+
+
+def _from_code(overrides: dict[str, Any]) -> tuple[dict[str, object], dict[str, Any]]:
+    """Settings passed to ``create_app`` (lower-case field names, typed or text) and Flask keys (UPPER-CASE).
+
+    Tests and tools set Flask-level keys such as ``WTF_CSRF_ENABLED`` this way; they pass through to
+    ``app.config`` unchecked. An upper-case key that is also a setting's name is refused, so it is never
+    unclear which of the two was meant.
+    """
+    values: dict[str, object] = {}
+    flask_keys: dict[str, Any] = {}
+    for key, value in overrides.items():
+        if key in SETTINGS:
+            values[key] = _convert(key, value, f"create_app setting {key}")
+        elif key.isupper() and key.lower() not in SETTINGS:
+            flask_keys[key] = value
+        elif key.isupper():
+            raise ConfigError(f"{key} is a TeamOps setting: pass it to create_app as {key.lower()}")
+        else:
+            raise ConfigError(_unknown(key, list(SETTINGS)) + " (Flask keys are UPPER-CASE)")
+    return values, flask_keys
 
 
 def _development_secret(instance_path: Path) -> str:
@@ -66,22 +260,18 @@ def _development_secret(instance_path: Path) -> str:
 
 
 def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> Config:
-    """Defaults, then ``instance/teamops.cfg`` (KEY = value lines), then TEAMOPS_* variables, then overrides."""
+    """Defaults, then ``instance/teamops.cfg`` (KEY = value lines), then TEAMOPS_* variables, then overrides.
+
+    Raises ConfigError for an unknown key or a bad value in any of them, and RuntimeError when no secret key
+    is set outside development and testing (a generated one would sign sessions no other server accepts).
+    """
     values: dict[str, Any] = {}
     cfg_file = instance_path / "teamops.cfg"
     if cfg_file.exists():
-        for line in cfg_file.read_text().splitlines():
-            if "=" in line and not line.lstrip().startswith("#"):
-                key, _, value = line.partition("=")
-                values[key.strip().lower()] = value.strip()
-    for name in (
-        "DATABASE_URL", "SECRET_KEY", "BASE_URL", "ENVIRONMENT", "MAIL_FROM", "SMTP_HOST", "SMTP_PORT",
-        "SMTP_USER", "SMTP_PASSWORD", "SMTP_STARTTLS", "RATELIMIT_STORAGE_URL",
-    ):
-        from_env = _env(name)
-        if from_env is not None:
-            values[name.lower()] = from_env
-    values.update(overrides or {})
+        values.update(_from_file(cfg_file))
+    values.update(_from_environment())
+    from_code, flask_keys = _from_code(overrides or {})
+    values.update(from_code)
 
     environment = str(values.get("environment", "production"))
     if "database_url" not in values:
@@ -93,12 +283,4 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
                 "(set TEAMOPS_ENVIRONMENT=development to generate one for local use)."
             )
         values["secret_key"] = _development_secret(instance_path)
-    if "smtp_port" in values:
-        values["smtp_port"] = int(values["smtp_port"])
-    if "smtp_starttls" in values and isinstance(values["smtp_starttls"], str):
-        values["smtp_starttls"] = values["smtp_starttls"].lower() in {"1", "true", "yes", "on"}
-    known = set(Config.__dataclass_fields__)
-    extra = {k: v for k, v in values.items() if k not in known}
-    kwargs = {k: v for k, v in values.items() if k in known}
-    kwargs["environment"] = environment
-    return Config(**kwargs, extra={k.upper(): v for k, v in extra.items()})
+    return Config(**values, extra=flask_keys)
