@@ -1,10 +1,9 @@
 """Helpers for booking and action tests: dates relative to today (so the tests never go stale), a filled-in
-booking form, factories for cases, bookings and actions, and the browser fixtures of tests/browser."""
+booking form, and shorthands for tests.factories' cases, bookings and actions."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import count
 from typing import Any
 
 import pytest
@@ -17,18 +16,6 @@ from teamops.extensions import db
 from teamops.org.models import Staff
 from teamops.records.models import SupervisionAction
 from tests import factories
-from tests.browser.conftest import (  # noqa: F401 - the browser fixtures and report hook, for test_browser.py
-    auditor,
-    axe_source,
-    browser,
-    live_server,
-    playwright_driver,
-    pytest_runtest_makereport,
-    tab,
-    tab_without_js,
-)
-
-_refs = count(1)
 
 
 def in_days(days: int) -> date:

@@ -1,5 +1,5 @@
 """Booking and the actions page in a real browser, with htmx and without JavaScript, audited by axe-core
-on every page load and swap (the fixtures of tests/browser, shared through this folder's conftest)."""
+on every page load and swap."""
 
 from __future__ import annotations
 
