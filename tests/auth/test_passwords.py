@@ -137,3 +137,22 @@ def test_sessions_are_stored_server_side_and_hashed(client, org):
         token = session["sid"]
     row = db.session.scalar(select(UserSession))
     assert row.token_hash != token and len(row.token_hash) == 64
+
+
+def test_production_hashes_at_full_strength_and_only_testing_is_cheap(tmp_path):
+    """The one test at production parameters: argon2id with 64 MiB, 3 passes and 4 lanes. The testing
+    environment's cheap parameters exist only to keep the suite fast."""
+    from teamops import create_app
+    from teamops.auth.passwords import hash_password, verify_password
+
+    production = create_app({"database_url": f"sqlite:///{tmp_path / 'p.sqlite'}", "environment": "production",
+                             "secret_key": "production-test-key"})
+    with production.app_context():
+        stored = hash_password(PASSWORD)
+        assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        assert verify_password(stored, PASSWORD)
+        assert not verify_password(stored, PASSWORD + "!")
+    testing = create_app({"database_url": f"sqlite:///{tmp_path / 't.sqlite'}", "environment": "testing",
+                          "secret_key": "testing-key"})
+    with testing.app_context():
+        assert hash_password(PASSWORD).startswith("$argon2id$v=19$m=8,t=1,p=1$")
