@@ -20,7 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 from teamops.dates import parse_iso_date
 from teamops.extensions import db
 from teamops.imports.csvfile import Problem, Row
-from teamops.org.models import EMAIL_MAX
+from teamops.org.models import EMAIL_MAX, Staff
 
 # Dates before or after these years are typing mistakes (1900, 2206…), not history or plans.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -180,3 +180,15 @@ def setter(obj: Any, values: dict[str, Any]) -> Callable[[], None]:
 def chunks(values: list[Any], size: int = 1000) -> list[list[Any]]:
     """Keeps ``IN (...)`` lists well inside every database's limit on bound parameters."""
     return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+def known_person(check: Checker, people: dict[str, Staff], column: str) -> tuple[str, Staff] | None:
+    """The e-mail in ``column`` and the person it names, or None after saying which problem the row has."""
+    email = check.email(column)
+    if email is None:
+        return None
+    person = people.get(email)
+    if person is None:
+        check.fail(column, f"Nobody with e-mail {email} in TeamOps: import the staff first")
+        return None
+    return email, person

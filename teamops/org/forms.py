@@ -25,8 +25,14 @@ from teamops.org.models import (
 from teamops.org.services import active_teams, email_taken, normalise_email
 
 
-def _active_staff_by_email(email: str) -> Staff | None:
-    return db.session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
+def _active_person(email: str, as_what: str) -> Staff:
+    """The active person with this e-mail address, or a message saying why they cannot be ``as_what``."""
+    person = db.session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
+    if person is None:
+        raise ValidationError("There is nobody in TeamOps with this e-mail address")
+    if not person.active:
+        raise ValidationError(f"This person has left; choose an active {as_what}")
+    return person
 
 
 class ServiceForm(FlaskForm):
@@ -71,12 +77,7 @@ class TeamForm(FlaskForm):
     def validate_manager_email(self, field: EmailField) -> None:
         if not field.data:
             return
-        person = _active_staff_by_email(field.data)
-        if person is None:
-            raise ValidationError("There is nobody in TeamOps with this e-mail address")
-        if not person.active:
-            raise ValidationError("This person has left; choose an active manager")
-        self.manager = person
+        self.manager = _active_person(field.data, "manager")
 
 
 class StaffForm(FlaskForm):
@@ -113,11 +114,7 @@ class StaffForm(FlaskForm):
     def validate_line_manager_email(self, field: EmailField) -> None:
         if not field.data:
             return
-        person = _active_staff_by_email(field.data)
-        if person is None:
-            raise ValidationError("There is nobody in TeamOps with this e-mail address")
-        if not person.active:
-            raise ValidationError("This person has left; choose an active line manager")
+        person = _active_person(field.data, "line manager")
         if self._staff is not None and person.id == self._staff.id:
             raise ValidationError("Someone cannot be their own line manager")
         self.line_manager = person

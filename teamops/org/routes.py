@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, current_app, flash, request, url_for
@@ -19,9 +20,13 @@ from teamops.org.models import Service, Staff, Team
 from teamops.web import form_status, get_or_404, page_number, paginate, render, see_other
 
 
-def _list(page: str, fragment: str, query: Any, form: SearchForm, **context: Any) -> Any:
+def _list(name: str, search: Callable[[Any, str, str], Any], in_reach: Any) -> Any:
+    """The teams or staff list: searched, filtered and paged from the query string, whole or its results."""
+    form = SearchForm(request.args)
+    form.validate()
+    query = search(in_reach, form.q.data or "", form.show.data or "active")
     results = paginate(query, page_number(request.args.get("page")))
-    return render(page, fragment, page=results, search=form, **context)
+    return render(f"org/{name}.html", f"org/_{name}_results.html", page=results, search=form)
 
 
 # Services ------------------------------------------------------------------------------------------
@@ -52,10 +57,7 @@ def service_form(service_id: int | None = None) -> Any:
 @bp.route("/teams")
 @requires("view_team")
 def teams() -> Any:
-    form = SearchForm(request.args)
-    form.validate()
-    query = services.search_teams(teams_in_reach(current_user), form.q.data or "", form.show.data or "active")
-    return _list("org/teams.html", "org/_teams_results.html", query, form)
+    return _list("teams", services.search_teams, teams_in_reach(current_user))
 
 
 @bp.route("/teams/<int:team_id>")
@@ -105,10 +107,7 @@ def team_active(team_id: int) -> Any:
 @bp.route("/staff")
 @requires("view_staff")
 def staff() -> Any:
-    form = SearchForm(request.args)
-    form.validate()
-    query = services.search_staff(staff_in_reach(current_user), form.q.data or "", form.show.data or "active")
-    return _list("org/staff.html", "org/_staff_results.html", query, form)
+    return _list("staff", services.search_staff, staff_in_reach(current_user))
 
 
 @bp.route("/staff/<int:staff_id>")
@@ -116,8 +115,7 @@ def staff() -> Any:
 def staff_member(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     authorize("view_staff", person)
-    return render("org/staff_member.html", person=person, action_form=ActionForm(),
-                           password_link=None)
+    return render("org/staff_member.html", person=person, action_form=ActionForm(), password_link=None)
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
@@ -162,5 +160,4 @@ def staff_password_link(staff_id: int) -> Any:
     db.session.commit()
     base = current_app.config["TEAMOPS"].base_url.rstrip("/")
     link = base + url_for("auth.set_password", token=token)
-    return render("org/staff_member.html", person=person, action_form=ActionForm(),
-                           password_link=link)
+    return render("org/staff_member.html", person=person, action_form=ActionForm(), password_link=link)

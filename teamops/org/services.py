@@ -74,30 +74,28 @@ def set_staff_active(staff: Staff, active: bool, on: date | None = None) -> None
     db.session.flush()
 
 
-def search_staff(query: Any, text: str, show: str) -> Any:
-    """Filters a staff query by name, e-mail or job role, and by active/left."""
+def _search(query: Any, text: str, show: str, columns: tuple[Any, ...], active: Any) -> Any:
+    """Filters a list by text in any of ``columns`` (case-insensitive), and by active, left or all."""
     if text:
         like = f"%{text.strip().lower()}%"
-        query = query.where(or_(func.lower(Staff.name).like(like), func.lower(Staff.email).like(like),
-                                func.lower(Staff.job_role).like(like)))
+        query = query.where(or_(*(func.lower(column).like(like) for column in columns)))
     if show == "active":
-        query = query.where(Staff.active.is_(True))
+        query = query.where(active.is_(True))
     elif show == "left":
-        query = query.where(Staff.active.is_(False))
+        query = query.where(active.is_(False))
+    return query
+
+
+def search_staff(query: Any, text: str, show: str) -> Any:
+    """Staff by name, e-mail or job role, and by active/left."""
+    query = _search(query, text, show, (Staff.name, Staff.email, Staff.job_role), Staff.active)
     return query.options(selectinload(Staff.team).selectinload(Team.service)).order_by(Staff.name, Staff.id)
 
 
 def search_teams(query: Any, text: str, show: str) -> Any:
-    if text:
-        like = f"%{text.strip().lower()}%"
-        query = query.where(or_(func.lower(Team.name).like(like), func.lower(Team.office_base).like(like),
-                                func.lower(Service.name).like(like)))
-    if show == "active":
-        query = query.where(Team.active.is_(True))
-    elif show == "left":
-        query = query.where(Team.active.is_(False))
-    return query.join(Team.service).options(selectinload(Team.service), selectinload(Team.manager)) \
-        .order_by(Service.name, Team.name)
+    """Teams by name, office or service, and by open/closed."""
+    query = _search(query.join(Team.service), text, show, (Team.name, Team.office_base, Service.name), Team.active)
+    return query.options(selectinload(Team.service), selectinload(Team.manager)).order_by(Service.name, Team.name)
 
 
 def active_teams() -> list[Team]:

@@ -54,12 +54,18 @@ def show(record_id: int) -> Any:
 def sign_off(record_id: int) -> Any:
     record = load(record_id, "change_record")
     if ActionForm().validate_on_submit():
-        if services.sign_off(record):
-            db.session.commit()
-            flash(f"Record signed off. {record.worker.name} can now acknowledge it.", "success")
-        else:
-            flash("This record was already signed off.", "info")
+        _step(services.sign_off(record), f"Record signed off. {record.worker.name} can now acknowledge it.",
+              "This record was already signed off.")
     return changed(url_for("records.show", record_id=record.id))
+
+
+def _step(done: bool, success: str, already: str) -> None:
+    """Commits a sign-off step and says so, or says it had already been taken (a second click)."""
+    if done:
+        db.session.commit()
+        flash(success, "success")
+    else:
+        flash(already, "info")
 
 
 @bp.route("/records/<int:record_id>/acknowledge", methods=["POST"])
@@ -70,11 +76,8 @@ def acknowledge(record_id: int) -> Any:
         return see_other(url_for("records.show", record_id=record.id))
     if record.status != "signed_off":
         return render_record(record, 400, "You can acknowledge this record once your manager has signed it off.")
-    if services.acknowledge(record):
-        db.session.commit()
-        flash("Thank you: you have acknowledged this record.", "success")
-    else:
-        flash("You had already acknowledged this version of the record.", "info")
+    _step(services.acknowledge(record), "Thank you: you have acknowledged this record.",
+          "You had already acknowledged this version of the record.")
     return changed(url_for("records.show", record_id=record.id))
 
 
@@ -146,9 +149,6 @@ def filed(record_id: int) -> Any:
         return see_other(back)
     if record.status != "signed_off":
         return render_record(record, 400, "Sign the record off before filing it on the case record.")
-    if services.mark_filed(record):
-        db.session.commit()
-        flash("Marked as filed in the case-recording system.", "success")
-    else:
-        flash("This record was already marked as filed.", "info")
+    _step(services.mark_filed(record), "Marked as filed in the case-recording system.",
+          "This record was already marked as filed.")
     return changed(back)

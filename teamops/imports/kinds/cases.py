@@ -20,7 +20,7 @@ from teamops import dates
 from teamops.cases.models import CASE_REF_PATTERN, Case, CaseAllocation
 from teamops.cases.services import current_allocation, reallocate
 from teamops.extensions import db
-from teamops.imports.core import NOT_YOURS, Change, Checker, Report, Scope, chunks
+from teamops.imports.core import NOT_YOURS, Change, Checker, Report, Scope, chunks, known_person
 from teamops.imports.csvfile import Row
 from teamops.org.models import Staff
 from teamops.policy.models import CASE_TYPE_CODES, CaseType
@@ -71,13 +71,11 @@ class _Planned:
 
 
 def _worker(check: Checker, people: dict[str, Staff], scope: Scope) -> Staff | None:
-    email = check.email("worker_email")
-    if email is None:
+    found = known_person(check, people, "worker_email")
+    if found is None:
         return None
-    worker = people.get(email)
-    if worker is None:
-        check.fail("worker_email", f"Nobody with e-mail {email} in TeamOps: import the staff first")
-    elif not worker.active:
+    email, worker = found
+    if not worker.active:
         check.fail("worker_email", f"{email} has left: a case's worker must be an active member of staff")
     elif not scope.reaches(worker.team_id):
         check.fail("worker_email", f"{email} {NOT_YOURS}")

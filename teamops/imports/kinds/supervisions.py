@@ -18,7 +18,7 @@ from sqlalchemy import select
 from teamops import dates
 from teamops.cases.models import Case
 from teamops.extensions import db
-from teamops.imports.core import NOT_YOURS, Change, Checker, Report, Scope, chunks
+from teamops.imports.core import NOT_YOURS, Change, Checker, Report, Scope, chunks, known_person
 from teamops.imports.csvfile import Row
 from teamops.imports.kinds.cases import case_ref, load_cases, staff_by_email
 from teamops.org.models import Staff
@@ -62,13 +62,11 @@ def _held(worker_ids: set[int], first: date, last: date) -> _Held:
 
 def _worker(check: Checker, people: dict[str, Staff], scope: Scope) -> Staff | None:
     """Someone who has since left is fine: their supervisions are history, and still count for their cases."""
-    email = check.email("worker_email")
-    if email is None:
+    found = known_person(check, people, "worker_email")
+    if found is None:
         return None
-    worker = people.get(email)
-    if worker is None:
-        check.fail("worker_email", f"Nobody with e-mail {email} in TeamOps: import the staff first")
-    elif not scope.reaches(worker.team_id):
+    email, worker = found
+    if not scope.reaches(worker.team_id):
         check.fail("worker_email", f"{email} {NOT_YOURS}")
     else:
         return worker
