@@ -64,10 +64,14 @@ def test_signed_in_requests_work_with_a_timeout_from_the_file(monkeypatch, tmp_p
     app = make_app(database_url)
     app.test_client_class = Client
     client = app.test_client()
-    sign_in(client, org["worker"])  # type: ignore[arg-type]
-    assert client.get("/").status_code == 200
-    _age_session(21)  # past the file's 20 minutes, within the default 30
-    assert client.get("/").status_code == 303
+    try:
+        sign_in(client, org["worker"])  # type: ignore[arg-type]
+        assert client.get("/").status_code == 200
+        _age_session(21)  # past the file's 20 minutes, within the default 30
+        assert client.get("/").status_code == 303
+    finally:
+        with app.app_context():
+            db.engine.dispose()  # this second app's connections, before the database is reset
 
 
 @pytest.mark.parametrize(("word", "expected"), [
