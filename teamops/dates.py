@@ -15,6 +15,11 @@ from zoneinfo import ZoneInfo
 import holidays
 
 LONDON = ZoneInfo("Europe/London")
+# The years a date typed into TeamOps may fall in: cases, sessions and imports (things that happened), action
+# due dates, and staff start dates. Anything outside is a typing slip, refused with these numbers.
+EVENT_YEARS = (2000, 2099)
+DUE_YEARS = (2000, 2100)
+START_YEARS = (1950, 2100)
 FRIDAY = 4
 
 
@@ -102,6 +107,12 @@ def add_weeks(day: date, weeks: int) -> date:
 def induction_ends_on(start: date, employment_type: str) -> date:
     """Last day of formal induction: working day 10 (permanent) or 5 (agency). R-IND-1."""
     return working_day_number(start, 5 if employment_type == "agency" else 10)
+
+
+def in_induction(start: date, employment_type: str, on: date) -> bool:
+    """Whether ``on`` falls within someone's formal induction: from their start to working day 10 (5 for
+    agency staff), R-IND-1. The one definition the dashboards and the API share."""
+    return start <= on <= induction_ends_on(start, employment_type)
 
 
 def in_induction_window(start: date, on: date) -> bool:

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, StringField
 from wtforms.validators import ValidationError
 
-from teamops.dates import parse_iso_date
+from teamops.dates import parse_iso_date, today
 
 LONG_TEXT = 5000  # characters in a record's or an oversight entry's free text
 
@@ -39,10 +39,23 @@ class IsoDateField(StringField):
         return self.data.isoformat() if self.data else ""
 
 
-def year_between(low: int, high: int) -> Any:
+def year_between(years: tuple[int, int]) -> Any:
+    """A date within ``years`` (one of the ranges in teamops.dates)."""
+    low, high = years
+
     def check(form: FlaskForm, field: Field) -> None:
         if field.data and not low <= field.data.year <= high:
             raise ValidationError(f"Enter a date between {low} and {high}")
+
+    return check
+
+
+def not_in_future(message: str = "The date cannot be in the future") -> Any:
+    """A date that has happened by today (teamops.dates' clock): an allocation, a closure, a session held."""
+
+    def check(form: FlaskForm, field: Field) -> None:
+        if field.data and field.data > today():
+            raise ValidationError(message)
 
     return check
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from teamops.access import cases_in_reach, staff_in_reach, teams_in_reach
 from teamops.api.params import ApiError, Paging
 from teamops.cases.models import Case
-from teamops.dates import induction_ends_on
+from teamops.dates import in_induction
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
 from teamops.scheduling import case_dues, load_policy, person_dues
@@ -76,12 +76,6 @@ def teams_page(user: Staff, paging: Paging) -> Page:
     return Page(items, paging.page, paging.per_page, _count(query))
 
 
-def in_induction(person: Staff, on: date) -> bool:
-    if person.start_date > on:
-        return False
-    return on <= induction_ends_on(person.start_date, person.employment_type)
-
-
 def staff_page(user: Staff, paging: Paging, on: date, team_id: int | None = None) -> Page:
     """People on the staff at ``on`` (active, or left after it), with their personal supervision at ``on``."""
     query = (
@@ -102,7 +96,7 @@ def staff_page(user: Staff, paging: Paging, on: date, team_id: int | None = None
             "email": person.email, "name": person.name, "team": team_name, "job_role": person.job_role,
             "employment_type": person.employment_type, "start_date": person.start_date, "role": person.role,
             "last_personal_supervision_on": due.last_personal_on, "next_personal_due_on": due.next_due_on,
-            "due_state": due.due_state, "in_induction": in_induction(person, on),
+            "due_state": due.due_state, "in_induction": in_induction(person.start_date, person.employment_type, on),
         })
     return Page(items, paging.page, paging.per_page, _count(query))
 

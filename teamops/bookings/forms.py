@@ -14,6 +14,7 @@ from teamops.access import can, staff_in_reach
 from teamops.bookings import services
 from teamops.bookings.models import KIND_LABELS
 from teamops.cases.models import Case
+from teamops.dates import EVENT_YEARS
 from teamops.extensions import db
 from teamops.forms import IsoDateField, whole_number, year_between
 from teamops.org.models import Staff
@@ -54,7 +55,7 @@ class MinutesField(IntegerField):
 
 def _session_date() -> Any:
     return IsoDateField("Date", validators=[InputRequired("Enter the date of the session"),
-                                            year_between(services.FIRST_YEAR, services.LAST_YEAR)])
+                                            year_between(EVENT_YEARS)])
 
 
 def _start_time() -> Any:

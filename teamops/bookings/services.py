@@ -17,14 +17,14 @@ from sqlalchemy.orm import selectinload
 from teamops.access import can, reach_team_ids
 from teamops.bookings.models import Booking, booking_attendees
 from teamops.cases.models import Case
-from teamops.dates import LONDON, today, utcnow
+from teamops.dates import EVENT_YEARS, LONDON, today, utcnow
 from teamops.extensions import db
 from teamops.org.models import Staff
 from teamops.records.models import SupervisionRecord
 from teamops.scheduling import CaseDue, case_dues
 
 MIN_MINUTES, MAX_MINUTES = 15, 480
-FIRST_YEAR, LAST_YEAR = 2000, 2099
+FIRST_YEAR, LAST_YEAR = EVENT_YEARS
 SHOWS = {"upcoming": "Upcoming", "past": "Past", "cancelled": "Cancelled"}
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 PAST_MESSAGE = ("This time has passed. Only future sessions are booked: record a session that has already "

@@ -10,19 +10,14 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
 from teamops.cases.models import CASE_REF_PATTERN, OVERSIGHT_LABELS, Case
-from teamops.dates import today
+from teamops.dates import EVENT_YEARS
 from teamops.extensions import db
-from teamops.forms import LONG_TEXT, IsoDateField, year_between
+from teamops.forms import LONG_TEXT, IsoDateField, not_in_future, year_between
 from teamops.org.models import Staff
 from teamops.policy.models import CaseType
 
 CASE_REF_HINT = ("The case-recording system's reference, for example a Mosaic ID such as 1234567. "
                  "Letters, numbers and hyphens only, up to 32. Never a child's name.")
-
-
-def _not_future(form: FlaskForm, field: Any) -> None:
-    if field.data and field.data > today():
-        raise ValidationError("The date cannot be in the future")
 
 
 def _worker_choices(workers: list[Staff]) -> list[tuple[int, str]]:
@@ -53,7 +48,7 @@ class CaseForm(WorkerChoiceMixin, FlaskForm):
     high_risk = BooleanField("High risk (supervised at least monthly)")
     worker_id = SelectField("Allocated worker", coerce=int, validate_choice=False)
     allocated_on = IsoDateField("Allocation date", validators=[
-        InputRequired("Enter the allocation date"), year_between(2000, 2099), _not_future])
+        InputRequired("Enter the allocation date"), year_between(EVENT_YEARS), not_in_future()])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,19 +74,19 @@ class CaseDetailsForm(FlaskForm):
 class ReallocateForm(WorkerChoiceMixin, FlaskForm):
     worker_id = SelectField("New worker", coerce=int, validate_choice=False)
     from_date = IsoDateField("Allocated to them from", validators=[
-        InputRequired("Enter the date the new worker takes the case"), year_between(2000, 2099), _not_future])
+        InputRequired("Enter the date the new worker takes the case"), year_between(EVENT_YEARS), not_in_future()])
 
 
 class CloseForm(FlaskForm):
     closed_on = IsoDateField("Closure date", validators=[
-        InputRequired("Enter the closure date"), year_between(2000, 2099), _not_future])
+        InputRequired("Enter the closure date"), year_between(EVENT_YEARS), not_in_future()])
 
 
 class OversightForm(FlaskForm):
     kind = SelectField("Kind of oversight", choices=[("", "Select the kind"), *OVERSIGHT_LABELS.items()],
                        validators=[DataRequired("Select the kind of oversight")])
-    entry_date = IsoDateField("Date", validators=[InputRequired("Enter the date"), year_between(2000, 2099),
-                                                  _not_future])
+    entry_date = IsoDateField("Date", validators=[InputRequired("Enter the date"), year_between(EVENT_YEARS),
+                                                  not_in_future()])
     decision = TextAreaField("Decision", validators=[DataRequired("Enter the decision"), Length(max=LONG_TEXT)])
     rationale = TextAreaField("Rationale", validators=[DataRequired("Enter the rationale"), Length(max=LONG_TEXT)])
 

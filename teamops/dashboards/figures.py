@@ -65,10 +65,6 @@ def last_month_end(on: date) -> date:
     return dates.month_end(previous.year, previous.month)
 
 
-def in_induction(person: Staff, on: date) -> bool:
-    return person.start_date <= on <= dates.induction_ends_on(person.start_date, person.employment_type)
-
-
 def _open_actions_by_owner(owner_ids: list[int]) -> dict[int, int]:
     if not owner_ids:
         return {}
@@ -123,7 +119,8 @@ def figures_for_teams(teams: Iterable[Team], on: date, policy: Policy | None = N
         team.rows.append(WorkerRow(
             staff=person, personal=personal[person.id], open_cases=len(worker_states),
             overdue=worker_states.count(scheduling.OVERDUE), due_soon=worker_states.count(scheduling.DUE_SOON),
-            open_actions=actions.get(person.id, 0), in_induction=in_induction(person, on),
+            open_actions=actions.get(person.id, 0),
+            in_induction=dates.in_induction(person.start_date, person.employment_type, on),
             induction_ends_on=dates.induction_ends_on(person.start_date, person.employment_type),
             now=now_by_worker.get(person.id, NONE_OPEN), last_month=end_by_worker.get(person.id, NONE_OPEN),
         ))

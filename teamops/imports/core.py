@@ -17,13 +17,13 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from teamops.dates import parse_iso_date
+from teamops.dates import EVENT_YEARS, parse_iso_date
 from teamops.extensions import db
 from teamops.imports.csvfile import Problem, Row
 from teamops.org.models import EMAIL_MAX, Staff
 
 # Dates before or after these years are typing mistakes (1900, 2206…), not history or plans.
-FIRST_YEAR, LAST_YEAR = 2000, 2099
+FIRST_YEAR, LAST_YEAR = EVENT_YEARS
 Day = date  # the type, for annotations inside Checker, whose ``date`` method hides the name
 
 

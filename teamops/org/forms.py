@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from teamops.dates import START_YEARS
 from teamops.extensions import db
 from teamops.forms import IsoDateField, year_between
 from teamops.org.models import (
@@ -92,7 +93,7 @@ class StaffForm(FlaskForm):
     employment_type = SelectField("Employment type", choices=[("permanent", "Permanent"), ("agency", "Agency")],
                                   validators=[DataRequired("Select the employment type")])
     start_date = IsoDateField("Start date", validators=[InputRequired("Enter the start date"),
-                                                        year_between(1950, 2100)])
+                                                        year_between(START_YEARS)])
     newly_qualified = BooleanField("Newly qualified (ASYE, first 12 months in practice)")
     role = SelectField("TeamOps role", choices=list(ROLE_LABELS.items()),
                        validators=[DataRequired("Select a role")])

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from teamops.dates import DUE_YEARS
 from teamops.forms import LONG_TEXT, IsoDateField, whole_number, year_between
 from teamops.records.labels import (
     ACTION_MAX,
@@ -189,7 +190,7 @@ def _section_fields(section: Section, attrs: dict[str, Any]) -> list[str]:
             f"Owner of action {row.number}", coerce=int, default=section.worker.id,
             choices=section.owners(row.action.owner if row.action else None))
         attrs[f"{row.prefix}_due_on"] = IsoDateField(f"Due date of action {row.number}",
-                                                     validators=[year_between(2000, 2100)])
+                                                     validators=[year_between(DUE_YEARS)])
         if row.action is not None and not row.locked:
             attrs[f"{row.prefix}_remove"] = BooleanField(f"Remove action {row.number}")
     if section.case is not None:

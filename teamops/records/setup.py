@@ -19,14 +19,14 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from teamops.access import can
 from teamops.bookings.models import KIND_LABELS, Booking
 from teamops.cases.models import Case
-from teamops.dates import LONDON, today
+from teamops.dates import EVENT_YEARS, LONDON, today
 from teamops.extensions import db
-from teamops.forms import IsoDateField
+from teamops.forms import IsoDateField, not_in_future
 from teamops.org.models import Staff
 from teamops.records import queries
 from teamops.records.models import SupervisionRecord
 
-EARLIEST_SESSION = date(2000, 1, 1)
+EARLIEST_SESSION = date(EVENT_YEARS[0], 1, 1)
 
 
 def session_date_rules(form: FlaskForm, field: Any) -> None:
@@ -34,9 +34,8 @@ def session_date_rules(form: FlaskForm, field: Any) -> None:
     if field.data is None:
         return
     if field.data < EARLIEST_SESSION:
-        raise ValidationError("Enter a session date from 1 January 2000 onwards")
-    if field.data > today():
-        raise ValidationError("The session date cannot be in the future: record a session once it has been held")
+        raise ValidationError(f"Enter a session date from 1 January {EARLIEST_SESSION.year} onwards")
+    not_in_future("The session date cannot be in the future: record a session once it has been held")(form, field)
 
 
 @dataclass
