@@ -7,12 +7,13 @@ Batch functions load what they need in a fixed number of queries, however many c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy import case as sql_case
 
 from teamops.cases.models import Case, CaseAllocation
 from teamops.dates import add_months, add_weeks, month_end
@@ -52,19 +53,20 @@ class Policy:
     case_cap_months: int = DEFAULT_CASE_CAP_MONTHS
     high_risk_cap_months: int = DEFAULT_HIGH_RISK_CAP_MONTHS
     personal_interval_months: int = DEFAULT_PERSONAL_INTERVAL_MONTHS
-
-
+    labels: dict[str, str] = field(default_factory=dict)  # case type code to its name, for pages
 
 
 def load_policy() -> Policy:
     """The policy as an admin last set it (two small queries)."""
     settings = db.session.get(SupervisionSettings, 1)
+    case_types = list(db.session.scalars(select(CaseType)))
     intervals = {row.code: Interval(row.interval_count, row.interval_unit, row.first_due_on_allocation)
-                 for row in db.session.scalars(select(CaseType))}
+                 for row in case_types}
+    labels = {row.code: row.label for row in case_types}
     if settings is None:
-        return Policy(intervals)
+        return Policy(intervals, labels=labels)
     return Policy(intervals, settings.case_cap_months, settings.high_risk_cap_months,
-                  settings.personal_interval_months)
+                  settings.personal_interval_months, labels)
 
 
 def case_next_due_on(policy: Policy, case_type: str, high_risk: bool, allocated_on: date,
@@ -124,15 +126,26 @@ class PersonDue:
 
 def last_case_supervisions(case_ids: Iterable[int], on: date) -> dict[int, date]:
     """Last case or group supervision held on or before ``on``, per case, whoever the worker was (one query)."""
-    ids = list(case_ids)
-    if not ids:
-        return {}
+    return last_case_supervisions_on(case_ids, [on])[on]
+
+
+def last_case_supervisions_on(case_ids: Iterable[int], days: Sequence[date]) -> dict[date, dict[int, date]]:
+    """``last_case_supervisions`` for several days at once, in one query (a column per day)."""
+    ids, days = list(case_ids), sorted(set(days))
+    found: dict[date, dict[int, date]] = {day: {} for day in days}
+    if not ids or not days:
+        return found
     rows = db.session.execute(
-        select(CaseDiscussion.case_id, func.max(CaseDiscussion.held_on))
-        .where(CaseDiscussion.held_on <= on, CaseDiscussion.case_id.in_(ids))
+        select(CaseDiscussion.case_id,
+               *(func.max(sql_case((CaseDiscussion.held_on <= day, CaseDiscussion.held_on))) for day in days))
+        .where(CaseDiscussion.held_on <= days[-1], CaseDiscussion.case_id.in_(ids))
         .group_by(CaseDiscussion.case_id)
     )
-    return {case_id: held_on for case_id, held_on in rows}
+    for case_id, *last in rows:
+        for day, held_on in zip(days, last, strict=True):
+            if held_on is not None:
+                found[day][case_id] = held_on
+    return found
 
 
 def last_personal_supervisions(staff_ids: Iterable[int], on: date) -> dict[int, date]:
@@ -148,11 +161,13 @@ def last_personal_supervisions(staff_ids: Iterable[int], on: date) -> dict[int, 
     return {staff_id: held_on for staff_id, held_on in rows}
 
 
-def case_dues(cases: Iterable[Case], on: date, policy: Policy | None = None) -> dict[int, CaseDue]:
-    """Due date and state at ``on`` for each case."""
+def case_dues(cases: Iterable[Case], on: date, policy: Policy | None = None,
+              last: dict[int, date] | None = None) -> dict[int, CaseDue]:
+    """Due date and state at ``on`` for each case; ``last`` is ``last_case_supervisions`` when already known."""
     cases = list(cases)
     policy = policy or load_policy()
-    last = last_case_supervisions((c.id for c in cases), on)
+    if last is None:
+        last = last_case_supervisions((c.id for c in cases), on)
     result = {}
     for case in cases:
         last_on = last.get(case.id)
@@ -182,29 +197,54 @@ def person_dues(people: Iterable[Staff], on: date, policy: Policy | None = None)
 class OpenCaseAt:
     case: Case
     worker_id: int
-    in_timescale: bool
+    due: CaseDue  # as of the day asked about
+
+    @property
+    def in_timescale(self) -> bool:
+        return self.due.due_state != OVERDUE
 
 
 def open_cases_at(end: date, worker_ids: Iterable[int] | None = None,
                   policy: Policy | None = None) -> list[OpenCaseAt]:
     """Cases open at ``end`` (allocated on or before it, not closed on or before it), each with the worker
-    it was allocated to that day and whether it was in timescale (not overdue) then."""
-    held_by = (
-        select(CaseAllocation.case_id, CaseAllocation.worker_id)
-        .where(CaseAllocation.from_date <= end,
-               or_(CaseAllocation.to_date.is_(None), CaseAllocation.to_date > end))
-        .subquery()
-    )
+    it was allocated to that day and its due date and state then (in timescale: not overdue)."""
+    return open_cases_on([end], worker_ids, policy)[end]
+
+
+def _open_on(day: date, allocated_on: date, closed_on: date | None) -> bool:
+    return allocated_on <= day and (closed_on is None or closed_on > day)
+
+
+def open_cases_on(days: Sequence[date], worker_ids: Iterable[int] | None = None,
+                  policy: Policy | None = None) -> dict[date, list[OpenCaseAt]]:
+    """``open_cases_at`` for several days (a dashboard's today and last month's end) in two queries: the
+    cases with the allocations that held them on any of the days, and their last supervisions by each day."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    allocation_on_a_day = or_(*(and_(CaseAllocation.from_date <= day,
+                                     or_(CaseAllocation.to_date.is_(None), CaseAllocation.to_date > day))
+                                for day in days))
+    open_on_a_day = or_(*(and_(Case.allocated_on <= day, or_(Case.closed_on.is_(None), Case.closed_on > day))
+                          for day in days))
     query = (
-        select(Case, held_by.c.worker_id)
-        .join(held_by, held_by.c.case_id == Case.id)
-        .where(Case.allocated_on <= end, or_(Case.closed_on.is_(None), Case.closed_on > end))
+        select(Case, CaseAllocation.worker_id, CaseAllocation.from_date, CaseAllocation.to_date)
+        .join(CaseAllocation, CaseAllocation.case_id == Case.id)
+        .where(allocation_on_a_day, open_on_a_day)
+        .order_by(CaseAllocation.id)
     )
     if worker_ids is not None:
-        query = query.where(held_by.c.worker_id.in_(list(worker_ids)))
+        query = query.where(CaseAllocation.worker_id.in_(list(worker_ids)))
     rows = db.session.execute(query).all()
-    dues = case_dues([case for case, _ in rows], end, policy)
-    return [OpenCaseAt(case, worker_id, dues[case.id].due_state != OVERDUE) for case, worker_id in rows]
+    policy = policy or load_policy()
+    last = last_case_supervisions_on({row.Case.id for row in rows}, days)
+    found: dict[date, list[OpenCaseAt]] = {}
+    for day in days:
+        held = [(case, worker_id) for case, worker_id, from_date, to_date in rows
+                if _open_on(day, case.allocated_on, case.closed_on) and _open_on(day, from_date, to_date)]
+        dues = case_dues([case for case, _ in held], day, policy, last[day])
+        found[day] = [OpenCaseAt(case, worker_id, dues[case.id]) for case, worker_id in held]
+    return found
 
 
 def month_end_of(month: str) -> date:

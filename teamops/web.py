@@ -6,6 +6,7 @@ Routes never read htmx headers themselves: ``render`` decides page or fragment f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -14,6 +15,7 @@ from flask import Flask, Response, abort, make_response, redirect, render_templa
 from flask.typing import ResponseReturnValue
 from htmx_flask.requests import HtmxHeaders
 from sqlalchemy import func, select
+from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.sql import Select
 from wtforms import Field
 from wtforms.validators import Length
@@ -78,11 +80,12 @@ def announce(value: ResponseReturnValue, event: str = SUPERVISION_CHANGED) -> Re
     return response
 
 
-def get_or_404(model: type[T], key: int | str | None) -> T:
-    """The row, or 404. Ids too large for the database are simply not found."""
+def get_or_404(model: type[T], key: int | str | None, options: Sequence[ORMOption] = ()) -> T:
+    """The row, or 404. Ids too large for the database are simply not found. ``options`` load what the page
+    reads with it (``joinedload``), in the same query."""
     if key is None or (isinstance(key, int) and not 0 < key <= MAX_ID):
         abort(404)
-    obj = db.session.get(model, key)
+    obj = db.session.get(model, key, options=options)
     if obj is None:
         abort(404)
     return obj

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +54,30 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         yield str(path)
 
 
+@contextmanager
+def fresh_database(template: str, directory: Path) -> Iterator[str]:
+    """A database holding only what the migrations make: a copy of the SQLite template in ``directory``, or
+    the PostgreSQL test database, truncated back to that state afterwards."""
+    if BACKEND == "postgresql":
+        try:
+            yield template
+        finally:
+            engine = sqlalchemy.create_engine(template)
+            with engine.begin() as connection:
+                tables = [t.name for t in db.metadata.sorted_tables]
+                connection.execute(sqlalchemy.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                _restore_seeded_policy(connection)
+            engine.dispose()
+    else:
+        path = directory / "test.sqlite"
+        shutil.copy(template, path)
+        yield f"sqlite:///{path}"
+
+
 @pytest.fixture
 def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
-    if BACKEND == "postgresql":
-        yield database_template
-        engine = sqlalchemy.create_engine(database_template)
-        with engine.begin() as connection:
-            tables = [t.name for t in db.metadata.sorted_tables]
-            connection.execute(sqlalchemy.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            _restore_seeded_policy(connection)
-        engine.dispose()
-    else:
-        path = tmp_path / "test.sqlite"
-        shutil.copy(database_template, path)
-        yield f"sqlite:///{path}"
+    with fresh_database(database_template, tmp_path) as url:
+        yield url
 
 
 def _restore_seeded_policy(connection: sqlalchemy.Connection) -> None:
@@ -183,18 +194,19 @@ class QueryCounter:
         self.count += 1
 
 
+@contextmanager
+def counting_queries() -> Iterator[QueryCounter]:
+    """Counts the SQL statements sent on the current app's engine inside the ``with`` block."""
+    counter = QueryCounter()
+    engine = db.engine
+    sqlalchemy.event.listen(engine, "before_cursor_execute", counter)
+    try:
+        yield counter
+    finally:
+        sqlalchemy.event.remove(engine, "before_cursor_execute", counter)
+
+
 @pytest.fixture
 def count_queries(app: Flask) -> Any:
     """``with count_queries() as counter: ...`` then ``counter.count`` is the number of SQL statements."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def counting() -> Iterator[QueryCounter]:
-        counter = QueryCounter()
-        sqlalchemy.event.listen(db.engine, "before_cursor_execute", counter)
-        try:
-            yield counter
-        finally:
-            sqlalchemy.event.remove(db.engine, "before_cursor_execute", counter)
-
-    return counting
+    return counting_queries

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from teamops.api.tokens import sends_credentials
 from teamops.audit.services import record_event
@@ -18,7 +19,7 @@ from teamops.auth.models import PasswordToken, UserSession
 from teamops.auth.passwords import hash_password, needs_rehash, verify_password
 from teamops.dates import utcnow
 from teamops.extensions import db
-from teamops.org.models import Staff
+from teamops.org.models import Staff, Team
 
 SESSION_KEY = "sid"
 PASSWORD_LINK_HOURS = 72
@@ -139,7 +140,8 @@ def use_password_link(link: PasswordToken, new_password: str) -> None:
 
 def load_staff(staff_id: str) -> Staff | None:
     """Flask-Login's user loader: the account a session belongs to. A reporting API request that sends its
-    own credentials is not signed in by the cookie (``teamops.api.tokens.load_bearer`` decides)."""
+    own credentials is not signed in by the cookie (``teamops.api.tokens.load_bearer`` decides). The person's
+    team and service come with them: the reach checks and most pages read them."""
     if not staff_id.isdigit() or sends_credentials(request):
         return None
-    return db.session.get(Staff, int(staff_id))
+    return db.session.get(Staff, int(staff_id), options=[joinedload(Staff.team).joinedload(Team.service)])

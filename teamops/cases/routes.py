@@ -28,7 +28,7 @@ from teamops.web import changed, form_status, get_or_404, page_number, paginate_
 
 
 def _case(case_id: int, action: str = "view_case") -> Case:
-    case = get_or_404(Case, case_id)
+    case = get_or_404(Case, case_id, services.WITH_CASE)
     authorize(action, case)
     return case
 

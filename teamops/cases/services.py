@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.extensions import db
@@ -17,6 +17,8 @@ from teamops.records.models import CaseDiscussion, SupervisionRecord
 from teamops.scheduling import CaseDue, case_dues
 
 PER_PAGE = 50
+# What a case's page and its checks read with the case: the worker and their team (reach), and the case type.
+WITH_CASE = (joinedload(Case.worker).joinedload(Staff.team), joinedload(Case.case_type))
 
 
 @dataclass(frozen=True)
@@ -47,16 +49,16 @@ def history(case: Case) -> dict[str, Any]:
     """Everything the case page shows besides the case itself, in a fixed number of queries."""
     discussions = db.session.scalars(
         select(CaseDiscussion).where(CaseDiscussion.case_id == case.id)
-        .options(selectinload(CaseDiscussion.record).selectinload(SupervisionRecord.supervisor))
+        .options(joinedload(CaseDiscussion.record).joinedload(SupervisionRecord.supervisor))
         .order_by(CaseDiscussion.held_on.desc(), CaseDiscussion.id.desc())
     ).all()
     allocations = db.session.scalars(
         select(CaseAllocation).where(CaseAllocation.case_id == case.id)
-        .options(selectinload(CaseAllocation.worker)).order_by(CaseAllocation.from_date)
+        .options(joinedload(CaseAllocation.worker)).order_by(CaseAllocation.from_date)
     ).all()
     oversight = db.session.scalars(
         select(OversightEntry).where(OversightEntry.case_id == case.id)
-        .options(selectinload(OversightEntry.author))
+        .options(joinedload(OversightEntry.author))
         .order_by(OversightEntry.entry_date.desc(), OversightEntry.id.desc())
     ).all()
     return {"discussions": discussions, "allocations": allocations, "oversight": oversight}
@@ -116,4 +118,4 @@ def reopen_case(case: Case) -> None:
 def workers_for(manager: Staff, staff_query: Any) -> list[Staff]:
     """Active people a manager can allocate cases to: everyone active in their reach."""
     return list(db.session.scalars(
-        staff_query.where(Staff.active.is_(True)).options(selectinload(Staff.team)).order_by(Staff.name)))
+        staff_query.where(Staff.active.is_(True)).options(joinedload(Staff.team)).order_by(Staff.name)))

@@ -37,9 +37,10 @@ def team_dashboard(team: Team, args: MultiDict[str, str] | None = None) -> dict[
 
 def worker_cases(person: Staff) -> dict[str, Any]:
     context = common()
-    personal = scheduling.person_dues([person], context["today"])[person.id]
+    policy = scheduling.load_policy()
+    personal = scheduling.person_dues([person], context["today"], policy)[person.id]
     return {**context, "person": person, "personal": personal,
-            "case_rows": services.open_case_rows(person, context["today"])}
+            "case_rows": services.open_case_rows(person, context["today"], policy)}
 
 
 def worker_dashboard(person: Staff) -> dict[str, Any]:

@@ -93,15 +93,15 @@ def figures_for_teams(teams: Iterable[Team], on: date, policy: Policy | None = N
     member_ids = [person.id for person in members]
     policy = policy or scheduling.load_policy()
 
-    open_now = scheduling.open_cases_at(on, member_ids, policy)
-    dues = scheduling.case_dues([row.case for row in open_now], on, policy)
-    open_at_end = scheduling.open_cases_at(last_month_end(on), member_ids, policy)
+    month_end = last_month_end(on)
+    open_on = scheduling.open_cases_on([on, month_end], member_ids, policy)
+    open_now, open_at_end = open_on[on], open_on[month_end]
     now_by_worker = scheduling.compliance_by_worker(open_now)
     end_by_worker = scheduling.compliance_by_worker(open_at_end)
 
     states: dict[int, list[str | None]] = {}
     for row in open_now:
-        states.setdefault(row.worker_id, []).append(dues[row.case.id].due_state)
+        states.setdefault(row.worker_id, []).append(row.due.due_state)
     shown = [person for person in members if _shows_as_row(person, person.id in states)]
     personal = scheduling.person_dues(shown, on, policy)
     actions = _open_actions_by_owner([person.id for person in shown])

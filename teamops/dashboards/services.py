@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from teamops import scheduling
 from teamops.bookings.models import Booking
@@ -18,7 +18,6 @@ from teamops.cases.models import Case
 from teamops.dashboards.figures import WorkerRow
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
-from teamops.policy.models import CaseType
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 
 
@@ -32,15 +31,14 @@ class CaseRow:
     days_overdue: int
 
 
-def open_case_rows(worker: Staff, on: date) -> list[CaseRow]:
+def open_case_rows(worker: Staff, on: date, policy: scheduling.Policy | None = None) -> list[CaseRow]:
     """The worker's open cases on ``on`` (by allocation that day), soonest due first."""
-    policy = scheduling.load_policy()
+    policy = policy or scheduling.load_policy()
     open_cases = scheduling.open_cases_at(on, [worker.id], policy)
-    dues = scheduling.case_dues([row.case for row in open_cases], on, policy)
-    labels = {code: label for code, label in db.session.execute(select(CaseType.code, CaseType.label))}
+    labels = policy.labels
     rows = [CaseRow(row.case, labels.get(row.case.case_type_code, row.case.case_type_code),
-                    dues[row.case.id].last_supervised_on, dues[row.case.id].next_due_on,
-                    dues[row.case.id].due_state, dues[row.case.id].days_overdue) for row in open_cases]
+                    row.due.last_supervised_on, row.due.next_due_on, row.due.due_state, row.due.days_overdue)
+            for row in open_cases]
     return sorted(rows, key=lambda r: (r.next_due_on or date.max, r.case.case_ref))
 
 
@@ -50,7 +48,7 @@ def next_booking(person: Staff, now: datetime) -> Booking | None:
         select(Booking)
         .where(Booking.status == "booked", Booking.starts_at >= now,
                or_(Booking.worker_id == person.id, Booking.attendees.any(Staff.id == person.id)))
-        .options(selectinload(Booking.supervisor), selectinload(Booking.cases))
+        .options(joinedload(Booking.supervisor), selectinload(Booking.cases))
         .order_by(Booking.starts_at, Booking.id).limit(1)
     )
 
@@ -59,7 +57,7 @@ def open_actions(person: Staff) -> list[SupervisionAction]:
     return list(db.session.scalars(
         select(SupervisionAction)
         .where(SupervisionAction.owner_id == person.id, SupervisionAction.status == "open")
-        .options(selectinload(SupervisionAction.case))
+        .options(joinedload(SupervisionAction.case))
         .order_by(SupervisionAction.due_on, SupervisionAction.id)
     ))
 
@@ -71,7 +69,7 @@ def records_to_acknowledge(person: Staff) -> list[SupervisionRecord]:
         select(SupervisionRecord)
         .where(SupervisionRecord.worker_id == person.id, SupervisionRecord.status == "signed_off",
                SupervisionRecord.acknowledged_at.is_(None), SupervisionRecord.imported.is_(False))
-        .options(selectinload(SupervisionRecord.supervisor))
+        .options(joinedload(SupervisionRecord.supervisor))
         .order_by(SupervisionRecord.held_on, SupervisionRecord.id)
     ))
 
@@ -111,7 +109,7 @@ def active_teams(service_id: int | None = None) -> list[Team]:
     """Active teams of active services (one service, or all), by service then team name."""
     query = (select(Team).join(Service, Service.id == Team.service_id)
              .where(Team.active.is_(True), Service.active.is_(True))
-             .options(selectinload(Team.service), selectinload(Team.manager))
+             .options(contains_eager(Team.service), joinedload(Team.manager))
              .order_by(Service.name, Team.name))
     if service_id is not None:
         query = query.where(Team.service_id == service_id)

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from teamops.access import staff_in_reach, teams_in_reach
 from teamops.dashboards import context as dashboards
@@ -19,7 +19,7 @@ def new_starters(user: Staff, today: date) -> list[dict[str, Any]]:
     """Active staff in reach whose induction window is open (CONTRACT.md "Induction dates")."""
     recent = db.session.scalars(
         staff_in_reach(user).where(Staff.active.is_(True), Staff.start_date >= date(today.year - 1, 1, 1))
-        .options(selectinload(Staff.team)).order_by(Staff.start_date.desc())
+        .options(joinedload(Staff.team)).order_by(Staff.start_date.desc())
     ).all()
     return [
         {"staff": person, "ends_on": induction_ends_on(person.start_date, person.employment_type)}
@@ -36,7 +36,7 @@ def team_summaries(user: Staff) -> list[dict[str, Any]]:
     rows = db.session.execute(
         teams_in_reach(user).add_columns(func.coalesce(headcount.c.n, 0))
         .outerjoin(headcount, headcount.c.team_id == Team.id)
-        .join(Team.service).options(selectinload(Team.manager), selectinload(Team.service))
+        .join(Team.service).options(joinedload(Team.manager), contains_eager(Team.service))
         .where(Team.active.is_(True)).order_by(Service.name, Team.name)
     ).all()
     return [{"team": team, "headcount": count} for team, count in rows]

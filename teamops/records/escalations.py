@@ -4,7 +4,7 @@ not yet resolved in the service manager's teams, and the resolution they record.
 from __future__ import annotations
 
 from sqlalchemy import Select, false, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from teamops.access import reach_team_ids
 from teamops.dates import utcnow
@@ -22,11 +22,12 @@ def _escalations(user: Staff) -> Select[tuple[CaseDiscussion]]:
         return query.where(false())
     ids = reach_team_ids(user)
     query = query if ids is None else query.where(Staff.team_id.in_(ids))
-    return query.options(
-        selectinload(CaseDiscussion.case),
-        selectinload(CaseDiscussion.resolved_by),
-        selectinload(CaseDiscussion.record).selectinload(SupervisionRecord.worker).selectinload(Staff.team),
-        selectinload(CaseDiscussion.record).selectinload(SupervisionRecord.supervisor),
+    record = contains_eager(CaseDiscussion.record)  # joined above, as is its worker
+    return query.options(  # each row's case, record, people and team: all many-to-one, in the one query
+        joinedload(CaseDiscussion.case),
+        joinedload(CaseDiscussion.resolved_by),
+        record.contains_eager(SupervisionRecord.worker).joinedload(Staff.team),
+        record.joinedload(SupervisionRecord.supervisor),
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from teamops.cases.models import Case
 from teamops.extensions import db
@@ -73,8 +74,10 @@ def new_sections(kind: str, worker: Staff, supervisor: Staff, cases: list[Case])
 
 
 def reviews_of(record: SupervisionRecord) -> list[ActionReview]:
+    """The record's reviews of earlier actions, each with its action (one query)."""
     return list(db.session.scalars(
-        select(ActionReview).where(ActionReview.record_id == record.id).order_by(ActionReview.id)))
+        select(ActionReview).where(ActionReview.record_id == record.id)
+        .options(joinedload(ActionReview.action)).order_by(ActionReview.id)))
 
 
 def _locked_action_ids(record: SupervisionRecord) -> set[int]:

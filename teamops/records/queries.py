@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from teamops.access import can, cases_in_reach, staff_in_reach
 from teamops.cases.models import Case
@@ -106,14 +106,17 @@ def open_personal_actions(worker: Staff) -> list[SupervisionAction]:
 
 
 def load_record(record_id: int) -> SupervisionRecord | None:
-    """A record with everything its page, its text and its snapshot read, loaded up front."""
+    """A record with everything its page, its text and its snapshot read, loaded up front: the rows it points
+    to (worker, supervisor, booking) joined to it, and each list in one more query, joined to the rows its
+    items point to (a discussion's case with its worker and type, an action's owner)."""
     return db.session.scalar(
         select(SupervisionRecord).where(SupervisionRecord.id == record_id).options(
-            selectinload(SupervisionRecord.worker).selectinload(Staff.team),
-            selectinload(SupervisionRecord.supervisor),
+            joinedload(SupervisionRecord.worker).joinedload(Staff.team),
+            joinedload(SupervisionRecord.supervisor),
+            joinedload(SupervisionRecord.booking),
             selectinload(SupervisionRecord.attendees),
-            selectinload(SupervisionRecord.booking),
-            selectinload(SupervisionRecord.discussions).selectinload(CaseDiscussion.case),
-            selectinload(SupervisionRecord.discussions).selectinload(CaseDiscussion.resolved_by),
-            selectinload(SupervisionRecord.actions).selectinload(SupervisionAction.owner),
+            selectinload(SupervisionRecord.discussions).joinedload(CaseDiscussion.case).options(
+                joinedload(Case.worker), joinedload(Case.case_type)),
+            selectinload(SupervisionRecord.discussions).joinedload(CaseDiscussion.resolved_by),
+            selectinload(SupervisionRecord.actions).joinedload(SupervisionAction.owner),
         ))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from teamops.bookings.models import KIND_LABELS
 from teamops.extensions import db
@@ -37,7 +37,7 @@ def snapshot(record: SupervisionRecord) -> dict[str, Any]:
     """Everything the record says, as JSON-ready data: kept in RecordVersion before a signed-off change."""
     reviews = db.session.scalars(
         select(ActionReview).where(ActionReview.record_id == record.id).order_by(ActionReview.id)
-        .options(selectinload(ActionReview.action).selectinload(SupervisionAction.owner))).all()
+        .options(joinedload(ActionReview.action).joinedload(SupervisionAction.owner))).all()
 
     def reviewed(case_id: int | None) -> list[dict[str, Any]]:
         return [{**_action(r.action), "outcome": r.outcome, "reason": r.reason}

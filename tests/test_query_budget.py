@@ -1,0 +1,323 @@
+"""A query budget for every page (the funding-service idea): each GET route, opened by someone who may see it
+with real objects from the demo data, sends as many SQL statements with ten times the data as with the demo's
+own size, and at most ``LIMIT``. A page that loads a row per row it shows fails here, naming the route and
+both counts.
+
+The data is built twice, once per size, each in a fresh database, and every page is measured once in each
+(module scope, so the parametrised tests only read the measurements): the demo (``seed_demo`` with 10 or 100
+staff per team), plus what the demo lacks, scaled the same way around the demo worker: cases, records,
+actions, bookings, escalations, oversight, a busy group record with reviews and versions, a personal record.
+Each page is opened once to warm up (sign-in bookkeeping, first-request caches), then counted once; the
+sign-in gate's session check is part of every signed-in count.
+
+Every GET endpoint needs an entry in ``BUDGET``; a new route without one fails ``test_budget_lists_every_page``.
+A page that really needs more than ``LIMIT`` says so with ``Visit(..., limit=n)`` and a comment giving why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask, url_for
+from sqlalchemy import select
+
+from teamops import dates
+from teamops.auth.services import issue_password_link
+from teamops.cases import services as case_services
+from teamops.cases.models import Case
+from teamops.demo import DEMO_PASSWORD, seed_demo
+from teamops.extensions import db
+from teamops.org.models import Staff
+from teamops.records import escalations as escalation_services
+from teamops.records import services as records
+from teamops.records.models import ActionReview, SupervisionAction
+from tests import factories
+from tests.conftest import Client, counting_queries, fresh_database, make_app
+
+LIMIT = 12
+SIZES = (1, 10)  # times the demo data: seed_demo's staff per team is 10 per size
+PERSONAS = {
+    "admin": "admin@example.org",
+    "qait": "qait@example.org",
+    "service_manager": "servicemanager@example.org",
+    "team_manager": "manager@example.org",
+    "worker": "worker@example.org",
+    "new_starter": "newstarter@example.org",
+}
+SIGNED_OUT = None
+
+
+@dataclass(frozen=True)
+class Objects:
+    """Ids of the rows the pages are opened with, in one database (they differ between the two sizes)."""
+
+    worker: int  # worker@example.org, in the demo team manager's team
+    team: int
+    service: int
+    case: int  # the worker's case with a scaling trend, discussed in every record added
+    open_cases: tuple[int, ...]  # the worker's open cases: more of them with more data
+    record: int  # a signed-off group record about those and colleagues' cases, with actions, reviews, versions
+    discussion: int  # one of its case discussions
+    personal_record: int  # a signed-off personal supervision, with actions and reviews
+    booking: int  # a future group session, still booked
+    escalation: int  # a disagreement waiting for the service manager
+    password_token: str
+    today: date
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Who opens the page, and the ``url_for`` values (path and query) built from the objects."""
+
+    persona: str | None
+    values: Callable[[Objects], dict[str, Any]] = lambda objects: {}
+    label: str = ""  # tells apart several visits of one endpoint
+    limit: int = LIMIT
+
+
+def _visits(*personas: str) -> tuple[Visit, ...]:
+    return tuple(Visit(persona, label=persona) for persona in personas)
+
+
+def _case_session(objects: Objects) -> dict[str, Any]:
+    return {"worker": objects.worker, "kind": "case", "held_on": objects.today.isoformat(),
+            "case": list(objects.open_cases)}
+
+
+BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
+    "home.health": Visit(SIGNED_OUT),
+    "home.index": _visits(*PERSONAS),
+    "auth.sign_in": Visit(SIGNED_OUT),
+    "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),
+    "auth.change_password": Visit("worker"),
+    "api.teams": Visit("qait"),
+    "api.staff": Visit("qait"),
+    "api.cases": Visit("qait"),
+    "api.openapi": Visit("qait"),
+    "audit.index": Visit("admin"),
+    "bookings.index": Visit("team_manager"),
+    "bookings.mine": Visit("worker"),
+    "bookings.new": Visit("team_manager", lambda o: {"worker_id": o.worker}),
+    "bookings.case_picker": Visit("team_manager", lambda o: {
+        "worker_id": o.worker, "kind": "case", "session_date": (o.today + timedelta(days=7)).isoformat()}),
+    "bookings.detail": Visit("team_manager", lambda o: {"booking_id": o.booking}),
+    "bookings.reschedule": Visit("team_manager", lambda o: {"booking_id": o.booking}),
+    "bookings.cancel": Visit("team_manager", lambda o: {"booking_id": o.booking}),
+    "cases.index": Visit("team_manager"),
+    "cases.new": Visit("team_manager"),
+    "cases.show": Visit("team_manager", lambda o: {"case_id": o.case}),
+    "dashboards.me": Visit("worker"),
+    "dashboards.team": Visit("team_manager"),
+    "dashboards.team_worker": Visit("team_manager", lambda o: {"staff_id": o.worker}),
+    "dashboards.service": Visit("service_manager"),
+    "dashboards.qait": Visit("qait"),
+    "dashboards.scaling": Visit("team_manager", lambda o: {"case_id": o.case}),
+    "imports.upload": Visit("admin"),
+    "org.services": Visit("admin"),
+    "org.service_form": (Visit("admin", label="new"),
+                         Visit("admin", lambda o: {"service_id": o.service}, label="edit")),
+    "org.teams": Visit("admin"),
+    "org.team": Visit("team_manager", lambda o: {"team_id": o.team}),
+    "org.team_form": (Visit("admin", label="new"), Visit("admin", lambda o: {"team_id": o.team}, label="edit")),
+    "org.staff": Visit("admin"),
+    "org.staff_member": Visit("team_manager", lambda o: {"staff_id": o.worker}),
+    "org.staff_form": (Visit("admin", label="new"), Visit("admin", lambda o: {"staff_id": o.worker}, label="edit")),
+    "policy.index": Visit("worker"),
+    "policy.case_type": Visit("admin", lambda o: {"code": "CP"}),
+    "policy.settings": Visit("admin"),
+    "records.index": Visit("team_manager"),
+    "records.actions": Visit("team_manager"),
+    "records.escalations": Visit("service_manager"),
+    "records.resolve": Visit("service_manager", lambda o: {"discussion_id": o.escalation}),
+    "records.new_record": Visit("team_manager"),
+    "records.write": Visit("team_manager", _case_session),
+    "records.show": (Visit("team_manager", lambda o: {"record_id": o.record}, label="group"),
+                     Visit("team_manager", lambda o: {"record_id": o.personal_record}, label="personal")),
+    "records.edit": (Visit("team_manager", lambda o: {"record_id": o.record}, label="group"),
+                     Visit("team_manager", lambda o: {"record_id": o.personal_record}, label="personal")),
+    "records.versions": Visit("team_manager", lambda o: {"record_id": o.record}),
+    "records.version": Visit("team_manager", lambda o: {"record_id": o.record, "version": 1}),
+    "records.copy": (Visit("team_manager", lambda o: {"record_id": o.personal_record}, label="personal"),
+                     Visit("team_manager", lambda o: {"record_id": o.record, "discussion_id": o.discussion},
+                           label="case")),
+    "records.copy_text": (Visit("team_manager", lambda o: {"record_id": o.personal_record}, label="personal"),
+                          Visit("team_manager", lambda o: {"record_id": o.record, "discussion_id": o.discussion},
+                                label="case")),
+}
+
+
+def _all_visits() -> dict[str, tuple[str, Visit]]:
+    """Every visit by its test id: the endpoint, with the label when the endpoint has several."""
+    found = {}
+    for endpoint, entry in BUDGET.items():
+        visits = entry if isinstance(entry, tuple) else (entry,)
+        for visit in visits:
+            found[f"{endpoint}[{visit.label}]" if len(visits) > 1 else endpoint] = (endpoint, visit)
+    return found
+
+
+VISITS = _all_visits()
+
+
+def _get_endpoints(app: Flask) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules()
+            if "GET" in (rule.methods or ()) and rule.endpoint != "static"}
+
+
+def test_budget_lists_every_page() -> None:
+    """Every GET endpoint has a budget, and every budget a GET endpoint: a new page must be measured."""
+    app = make_app("sqlite://")
+    endpoints = _get_endpoints(app)
+    missing, stale = sorted(endpoints - BUDGET.keys()), sorted(BUDGET.keys() - endpoints)
+    assert not missing and not stale, f"GET endpoints without a budget: {missing}; budgets for no GET endpoint: {stale}"
+
+
+# The data ------------------------------------------------------------------------------------------------
+
+def _person(email: str) -> Staff:
+    person = db.session.scalar(select(Staff).where(Staff.email == email))
+    assert person is not None, email
+    return person
+
+
+def _add_work(size: int) -> Objects:
+    """What the demo lacks, ``size`` times over, around the demo worker in the demo team manager's team."""
+    manager, worker = _person(PERSONAS["team_manager"]), _person(PERSONAS["worker"])
+    service_manager = _person(PERSONAS["service_manager"])
+    on = dates.today()
+    trend = db.session.scalar(select(Case).where(Case.case_ref == "4300001"))
+    assert trend is not None
+    colleagues = list(db.session.scalars(
+        select(Staff).where(Staff.team_id == worker.team_id, Staff.role == "worker", Staff.id != worker.id,
+                            Staff.email != PERSONAS["new_starter"]).order_by(Staff.id).limit(size + 1)))
+    earlier_actions, personal_actions, escalations, colleague_cases = [], [], [], []
+    for n in range(size):
+        extra = factories.case(None, "CIN", n % 3 == 0, worker, on - timedelta(days=60 + n))
+        factories.record("case", on - timedelta(days=3 + n), worker, manager, [trend, extra], status="signed_off",
+                         scaling=n % 11)
+        earlier_actions.append(factories.action(worker, manager, on + timedelta(days=n - 3), case_=extra))
+        personal_actions.append(
+            factories.action(worker, manager, on + timedelta(days=n), description="Read the research"))
+        factories.booking(worker, manager, factories.uk_time(on + timedelta(days=1 + n), 10), kind="case",
+                          cases_=[trend, extra])
+        factories.booking(colleagues[n], manager, factories.uk_time(on + timedelta(days=2 + n), 14))
+        escalations.append(factories.escalation(extra, manager, on - timedelta(days=2 + n)))
+        settled = factories.escalation(trend, manager, on - timedelta(days=30 + n))
+        escalation_services.resolve(settled, service_manager, "Agreed at the service manager meeting")
+        case_services.add_oversight(trend, manager, "plan_change", on - timedelta(days=n), "Keep the plan", "Safe")
+        colleague_cases.append(factories.case(None, "CP", False, colleagues[n], on - timedelta(days=90)))
+    db.session.commit()
+    open_cases = sorted(db.session.scalars(
+        select(Case).where(Case.worker_id == worker.id, Case.closed_on.is_(None))), key=lambda c: c.case_ref)
+    discussed = open_cases + colleague_cases  # a group supervision: several workers' cases
+    record = factories.record("group", on - timedelta(days=1), worker, manager, discussed, status="signed_off",
+                              scaling=5, attendees=colleagues)
+    for case in discussed:
+        db.session.add(SupervisionAction(record=record, case=case, owner=case.worker, description="Update the plan",
+                                         due_on=on + timedelta(days=14)))
+    for action in earlier_actions:  # this supervision reviewed the actions agreed earlier
+        db.session.add(ActionReview(record_id=record.id, action_id=action.id, outcome="carried_forward"))
+    personal = factories.record("personal", on - timedelta(days=2), worker, manager, status="signed_off",
+                                wellbeing="Managing well", workload="Full")
+    for action in personal_actions:
+        db.session.add(ActionReview(record_id=personal.id, action_id=action.id, outcome="carried_forward"))
+        db.session.add(SupervisionAction(record=personal, owner=worker, description="Book the training",
+                                         due_on=on + timedelta(days=28)))
+    db.session.commit()
+    for n in range(size):  # each change after sign-off keeps the version before it
+        records.update_record(record, records.RecordContent(
+            [records.SectionInput(None, {"wellbeing": f"Change {n}"})], reason=f"Correction {n}"), manager)
+        db.session.commit()
+    booking = factories.booking(worker, manager, factories.uk_time(on + timedelta(days=3), 11), kind="group",
+                                cases_=discussed, attendees=colleagues)
+    token = issue_password_link(_person(PERSONAS["new_starter"]))
+    db.session.commit()
+    team = worker.team
+    return Objects(worker=worker.id, team=team.id, service=team.service_id, case=trend.id,
+                   open_cases=tuple(c.id for c in open_cases), record=record.id,
+                   discussion=record.discussions[0].id, personal_record=personal.id, booking=booking.id,
+                   escalation=escalations[0].id, password_token=token, today=on)
+
+
+# Measuring -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Measure:
+    url: str
+    status: int
+    statements: int
+
+
+def _url(app: Flask, endpoint: str, **values: Any) -> str:
+    with app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def _sign_in(app: Flask, client: Client, email: str) -> None:
+    response = client.post_form(_url(app, "auth.sign_in"), {"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 303, f"{email} could not sign in"
+
+
+def _measure_all(app: Flask, size: int) -> dict[str, Measure]:
+    seed_demo(staff_per_team=10 * size)
+    db.session.commit()
+    objects = _add_work(size)
+    clients: dict[str | None, Client] = {}
+    for persona in [SIGNED_OUT, *PERSONAS]:
+        clients[persona] = app.test_client()  # type: ignore[assignment]
+        if persona is not None:
+            _sign_in(app, clients[persona], PERSONAS[persona])
+    measured: dict[str, Measure] = {}
+    for test_id, (endpoint, visit) in VISITS.items():
+        url = _url(app, endpoint, **visit.values(objects))
+        client = clients[visit.persona]
+        client.get(url)  # warm-up: session bookkeeping and first-request caches
+        with counting_queries() as counter:
+            response = client.get(url)
+        measured[test_id] = Measure(url, response.status_code, counter.count)
+    return measured
+
+
+@pytest.fixture(scope="module")
+def measurements(database_template: str,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, dict[str, Measure]]]:
+    """``{size: {test id: Measure}}``: every page measured once at each size, each size in a fresh database."""
+    found: dict[int, dict[str, Measure]] = {}
+    for size in SIZES:
+        with fresh_database(database_template, tmp_path_factory.mktemp(f"budget{size}")) as url:
+            app = make_app(url)
+            app.test_client_class = Client
+            with app.app_context():
+                try:
+                    found[size] = _measure_all(app, size)
+                finally:
+                    db.session.remove()
+                    db.engine.dispose()
+    yield found
+
+
+@pytest.mark.parametrize("test_id", list(VISITS))
+def test_page_keeps_to_its_query_budget(measurements: dict[int, dict[str, Measure]], test_id: str) -> None:
+    visit = VISITS[test_id][1]
+    small, large = (measurements[size][test_id] for size in SIZES)
+    summary = (f"{test_id} as {visit.persona or 'signed out'}: {small.statements} statements at 1x "
+               f"({small.url} → {small.status}), {large.statements} at 10x ({large.url} → {large.status})")
+    assert small.status == large.status == 200, f"not a page: {summary}"
+    assert small.statements == large.statements, f"grows with the data: {summary}"
+    assert large.statements <= visit.limit, f"over the budget of {visit.limit}: {summary}"
+
+
+def test_every_get_route_is_measured(measurements: dict[int, dict[str, Measure]]) -> None:
+    """Endpoints with several URL rules (``/services/new`` and ``/services/<id>/edit``) are measured on each."""
+    app = make_app("sqlite://")
+    adapter = app.url_map.bind("localhost")
+    visited = {adapter.match(urlsplit(m.url).path, method="GET", return_rule=True)[0].rule
+               for m in measurements[SIZES[0]].values()}
+    routes = {rule.rule for rule in app.url_map.iter_rules()
+              if "GET" in (rule.methods or ()) and rule.endpoint != "static"}
+    assert not routes - visited, f"GET routes no visit opens: {sorted(routes - visited)}"
