@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, request, url_for
+from flask import flash, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from teamops.access import authorize, can, requires
@@ -19,22 +18,19 @@ from teamops.extensions import db
 from teamops.forms import whole_number
 from teamops.org.models import Staff
 from teamops.scheduling import DUE_STATE_LABELS
-from teamops.web import changed, form_status, page_number, paginate, render, see_other
+from teamops.web import changed, form_status, get_or_404, page_number, paginate, render, see_other
 
 
 def _me() -> Staff:
     return current_user._get_current_object()
 
 
+BOOKING_PAGE = (selectinload(Booking.cases), selectinload(Booking.attendees),
+                selectinload(Booking.worker).selectinload(Staff.team))
+
+
 def _booking_or_404(booking_id: int) -> Booking:
-    booking = db.session.scalar(
-        select(Booking).where(Booking.id == booking_id)
-        .options(selectinload(Booking.cases), selectinload(Booking.attendees),
-                 selectinload(Booking.worker).selectinload(Staff.team))
-    )
-    if booking is None:
-        abort(404)
-    return booking
+    return get_or_404(Booking, booking_id, BOOKING_PAGE)
 
 
 def _list(query: Any, template: str) -> Any:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort
-
 from teamops.access import authorize
-from teamops.records import queries
 from teamops.records.models import SupervisionRecord
-from teamops.web import MAX_ID
+from teamops.records.queries import RECORD_PAGE
+from teamops.web import get_or_404
 
 
 def load(record_id: int, action: str = "view_record") -> SupervisionRecord:
-    record = queries.load_record(record_id) if 0 < record_id <= MAX_ID else None
-    if record is None:
-        abort(404)
+    record = get_or_404(SupervisionRecord, record_id, RECORD_PAGE)
     authorize(action, record)
     return record

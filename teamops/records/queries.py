@@ -105,18 +105,16 @@ def open_personal_actions(worker: Staff) -> list[SupervisionAction]:
         .options(selectinload(SupervisionAction.owner)).order_by(SupervisionAction.due_on, SupervisionAction.id)))
 
 
-def load_record(record_id: int) -> SupervisionRecord | None:
-    """A record with everything its page, its text and its snapshot read, loaded up front: the rows it points
-    to (worker, supervisor, booking) joined to it, and each list in one more query, joined to the rows its
-    items point to (a discussion's case with its worker and type, an action's owner)."""
-    return db.session.scalar(
-        select(SupervisionRecord).where(SupervisionRecord.id == record_id).options(
-            joinedload(SupervisionRecord.worker).joinedload(Staff.team),
-            joinedload(SupervisionRecord.supervisor),
-            joinedload(SupervisionRecord.booking),
-            selectinload(SupervisionRecord.attendees),
-            selectinload(SupervisionRecord.discussions).joinedload(CaseDiscussion.case).options(
-                joinedload(Case.worker), joinedload(Case.case_type)),
-            selectinload(SupervisionRecord.discussions).joinedload(CaseDiscussion.resolved_by),
-            selectinload(SupervisionRecord.actions).joinedload(SupervisionAction.owner),
-        ))
+# What a record's pages, its text and its snapshot read, loaded with it: the rows it points to (worker,
+# supervisor, booking) joined to it, and each list in one more query, joined to the rows its items point to
+# (a discussion's case with its worker and type, an action's owner).
+RECORD_PAGE = (
+    joinedload(SupervisionRecord.worker).joinedload(Staff.team),
+    joinedload(SupervisionRecord.supervisor),
+    joinedload(SupervisionRecord.booking),
+    selectinload(SupervisionRecord.attendees),
+    selectinload(SupervisionRecord.discussions).joinedload(CaseDiscussion.case).options(
+        joinedload(Case.worker), joinedload(Case.case_type)),
+    selectinload(SupervisionRecord.discussions).joinedload(CaseDiscussion.resolved_by),
+    selectinload(SupervisionRecord.actions).joinedload(SupervisionAction.owner),
+)
