@@ -44,8 +44,8 @@ def index() -> Any:
     form.validate()
     rows = services.case_rows(cases_in_reach(current_user), form.q.data or "", form.show.data or "open", today())
     page = paginate_list(rows, page_number(request.args.get("page")), services.PER_PAGE)
-    return render("cases/index.html", "cases/_results.html", page=page, rows=page.items, total=page.total,
-                  search=form, definition=IN_TIMESCALE_DEFINITION)
+    return render("cases/index.html", "cases/_results.html", page=page, search=form,
+                  definition=IN_TIMESCALE_DEFINITION)
 
 
 @bp.route("/new", methods=["GET", "POST"])
