@@ -33,13 +33,16 @@ lint: install
 	$(BIN)/mypy
 
 # The suite runs twice: on SQLite (with the browser tests) and on a PostgreSQL server the tests start.
+# pytest-xdist spreads each run over the machine's cores (each worker has its own databases and browser).
+PYTEST := $(BIN)/pytest -q -p no:benchmark -n auto
+
 test: lint test-sqlite test-postgresql
 
 test-sqlite: install
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 test-postgresql: install
-	TEAMOPS_TEST_DATABASE=postgresql $(BIN)/pytest -q -m "not browser"
+	TEAMOPS_TEST_DATABASE=postgresql $(PYTEST) -m "not browser"
 
 bench: install
 	$(BIN)/pytest -q benchmarks --benchmark-only
