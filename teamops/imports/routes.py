@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, flash, url_for
 from flask_login import current_user
-from sqlalchemy import delete, or_
 
 from teamops.access import requires
-from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.imports import bp
 from teamops.imports.forms import ConfirmForm, UploadForm, content_digest
 from teamops.imports.models import PendingImport
-from teamops.imports.services import KINDS, kinds_for, run_import, scope_for
+from teamops.imports.services import KINDS, forget_pending, hold_for_confirmation, kinds_for, run_import, scope_for
 from teamops.web import changed, form_status, get_or_404, render, see_other
 
 PREVIEW_ROWS = 200
-PENDING_KEPT_FOR = timedelta(days=1)
 
 
 def _kinds() -> list[str]:
@@ -53,13 +49,7 @@ def upload() -> Any:
         if report.problems:
             return render("imports/preview.html", report=report, kind=form.kind.data,
                                    filename=filename, pending=None, limit=PREVIEW_ROWS, status=400)
-        # One waiting file per person; files nobody confirmed within a day go (they hold personal data).
-        db.session.execute(delete(PendingImport).where(or_(
-            PendingImport.uploaded_by_id == current_user.id,
-            PendingImport.uploaded_at < utcnow() - PENDING_KEPT_FOR)))
-        pending = PendingImport(kind=form.kind.data, filename=filename, content=content,
-                                uploaded_by_id=current_user.id, uploaded_at=utcnow())
-        db.session.add(pending)
+        pending = hold_for_confirmation(current_user._get_current_object(), form.kind.data, filename, content)
         db.session.commit()
         confirm_form = ConfirmForm(formdata=None, digest=content_digest(content))
         return render("imports/preview.html", report=report, kind=form.kind.data, filename=filename,
@@ -85,7 +75,7 @@ def confirm(pending_id: int) -> Any:
     if report.problems:  # the organisation changed since the preview: nothing was written
         return render("imports/preview.html", report=report, kind=kind, filename=filename,
                                pending=None, limit=PREVIEW_ROWS, status=400)
-    db.session.execute(delete(PendingImport).where(PendingImport.id == pending_id))
+    forget_pending(pending)
     db.session.commit()
     flash(f"Imported {filename}: {report.created} created, {report.updated} updated, "
           f"{report.unchanged} unchanged.", "success")

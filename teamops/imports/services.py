@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, or_
 
 from teamops.access import can, reach_team_ids
+from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.imports.core import EVERYONE, Change, Checker, Report, Scope, is_email
 from teamops.imports.csvfile import Row, read_rows
@@ -18,6 +22,7 @@ from teamops.imports.kinds.cases import CASE_COLUMNS, CASE_OPTIONAL, plan_cases
 from teamops.imports.kinds.staff import STAFF_COLUMNS, STAFF_OPTIONAL, plan_staff
 from teamops.imports.kinds.supervisions import SUPERVISION_COLUMNS, SUPERVISION_OPTIONAL, plan_supervisions
 from teamops.imports.kinds.teams import TEAM_COLUMNS, plan_teams
+from teamops.imports.models import PendingImport
 from teamops.org.models import Staff
 
 __all__ = ["KINDS", "Change", "Checker", "Kind", "Report", "Scope", "is_email", "kinds_for", "run_import",
@@ -32,6 +37,8 @@ class Kind:
     label: str
     notes: str
 
+
+PENDING_KEPT_FOR = timedelta(days=1)
 
 KINDS: dict[str, Kind] = {
     "teams": Kind(TEAM_COLUMNS, (), plan_teams, "Teams",
@@ -91,3 +98,21 @@ def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVE
         db.session.rollback()
         raise
     return report
+
+
+def hold_for_confirmation(uploader: Staff, kind: str, filename: str, content: bytes) -> PendingImport:
+    """Keeps a checked file until its uploader confirms it. One waiting file per person; files nobody
+    confirmed within a day go (they hold personal data)."""
+    db.session.execute(delete(PendingImport).where(or_(
+        PendingImport.uploaded_by_id == uploader.id, PendingImport.uploaded_at < utcnow() - PENDING_KEPT_FOR)))
+    pending = PendingImport(kind=kind, filename=filename, content=content, uploaded_by_id=uploader.id,
+                            uploaded_at=utcnow())
+    db.session.add(pending)
+    db.session.flush()
+    return pending
+
+
+def forget_pending(pending: PendingImport) -> None:
+    """The file has been imported (or abandoned): its content is not kept."""
+    db.session.delete(pending)
+    db.session.flush()
