@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from teamops.access import reach_team_ids
+from teamops.access import can, reach_team_ids
 from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.org.models import Staff
@@ -18,7 +18,7 @@ RECENTLY_RESOLVED = 10
 def _escalations(user: Staff) -> Select[tuple[CaseDiscussion]]:
     query = (select(CaseDiscussion).join(SupervisionRecord, SupervisionRecord.id == CaseDiscussion.record_id)
              .join(Staff, Staff.id == SupervisionRecord.worker_id).where(CaseDiscussion.disagreement.is_(True)))
-    if user.role != "service_manager":
+    if not can("resolve_escalations", user=user):
         return query.where(false())
     ids = reach_team_ids(user)
     query = query if ids is None else query.where(Staff.team_id.in_(ids))
