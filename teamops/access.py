@@ -14,12 +14,12 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case
 from teamops.org.models import Service, Staff, Team
-from teamops.records.models import SupervisionAction, SupervisionRecord
+from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
 POLICY_ATTRIBUTE = "_teamops_policy"
@@ -72,9 +72,12 @@ def cases_in_reach(user: Staff) -> Select[tuple[Case]]:
 
 
 def records_in_reach(user: Staff) -> Select[tuple[SupervisionRecord]]:
-    """Records whose worker is in reach: the same people as ``cases_in_reach``."""
+    """Records whose worker is in reach (the same people as ``cases_in_reach``), and records that discuss a
+    case in reach: a colleague at a group supervision reads the part about their own case."""
+    cases_seen = cases_in_reach(user).with_only_columns(Case.id)
+    discussing = select(CaseDiscussion.record_id).where(CaseDiscussion.case_id.in_(cases_seen))
     return (select(SupervisionRecord).join(Staff, Staff.id == SupervisionRecord.worker_id)
-            .where(_reads_work_of(user)))
+            .where(or_(_reads_work_of(user), SupervisionRecord.id.in_(discussing))))
 
 
 # Object rules ------------------------------------------------------------------------------------------
@@ -115,9 +118,21 @@ def _reads_records(user: Staff, obj: Any) -> bool:
     return obj is None or _oversees(user, obj)
 
 
+def _reads_record(user: Staff, record: Any) -> bool:
+    """A record's reader: whoever reads its worker's records, or may see one of the cases it discusses (who
+    then reads only the parts about the cases they may see: ``can("view_case", discussion.case)``)."""
+    if _reads_records(user, record):
+        return True
+    return user.role != "admin" and any(_reads_records(user, d.case) for d in record.discussions)
+
+
 def _changes_record(user: Staff, record: Any) -> bool:
-    """A manager signs off, changes and files the records of people they oversee, never their own."""
-    return _manages(user, record) and (record is None or record.worker_id != user.id)
+    """A manager signs off, changes and files the records of people they oversee, never their own, and only
+    when they may see every case the record discusses (the form shows them all)."""
+    if not _manages(user, record):
+        return False
+    return record is None or (record.worker_id != user.id
+                              and all(_reads_records(user, d.case) for d in record.discussions))
 
 
 def _acknowledges(user: Staff, record: Any) -> bool:
@@ -159,7 +174,8 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_team": lambda user, obj: obj is None or _oversees(user, obj),
     "view_staff": lambda user, obj: obj is None or _oversees(user, obj),
     "view_case": _reads_records,
-    "view_record": _reads_records,
+    "view_record": lambda user, obj: _reads_record(user, obj) if isinstance(obj, SupervisionRecord)
+    else _reads_records(user, obj),
     "view_booking": _sees_booking,
     "manage_cases": _manages,
     "supervise": _manages,

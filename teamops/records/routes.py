@@ -17,9 +17,9 @@ from teamops.forms import ActionForm
 from teamops.org.models import Staff
 from teamops.records import action_routes, bp, escalation_routes, labels, queries, services, write_routes
 from teamops.records.forms import RecordFilterForm
-from teamops.records.loading import load
+from teamops.records.loading import load, visible_cases
 from teamops.records.models import CaseDiscussion, SupervisionRecord
-from teamops.records.text import hydrate, readable, record_text, text_for
+from teamops.records.text import hydrate, only_cases, readable, record_text, text_for
 from teamops.web import changed, page_number, paginate, render, see_other
 
 __all__ = ["action_routes", "escalation_routes", "write_routes"]
@@ -34,11 +34,13 @@ def index() -> Any:
     filters.validate()
     query = queries.record_list(records_in_reach(user), filters.worker.data or None, filters.show.data or "all")
     page = paginate(query, page_number(request.args.get("page")))
-    return render("records/index.html", "records/_results.html", page=page, filters=filters, kinds=KIND_LABELS)
+    visible = queries.reachable_case_ids(user, (d.case_id for record in page.items for d in record.discussions))
+    return render("records/index.html", "records/_results.html", page=page, filters=filters, kinds=KIND_LABELS,
+                  visible_cases=visible)
 
 
 def render_record(record: SupervisionRecord, status: int = 200, problem: str | None = None) -> Any:
-    return render("records/show.html", record=record, snap=readable(record), problem=problem,
+    return render("records/show.html", record=record, snap=readable(record, visible_cases(record)), problem=problem,
                   can_change=can("change_record", record), action_form=ActionForm(), kinds=KIND_LABELS,
                   labels=labels, status=status)
 
@@ -97,7 +99,7 @@ def version(record_id: int, version: int) -> Any:
     kept = next((v for v in record.versions if v.version == version), None)
     if kept is None:
         abort(404)
-    snap = hydrate(kept.snapshot)
+    snap = only_cases(hydrate(kept.snapshot), visible_cases(record))
     return render("records/version.html", record=record, kept=kept, snap=snap, text=record_text(snap),
                   editor=_editors(record).get(kept.created_by_id or 0), kinds=KIND_LABELS, labels=labels)
 
@@ -112,7 +114,7 @@ def _editors(record: SupervisionRecord) -> dict[int, str]:
 
 def _copy(record_id: int, discussion_id: int | None) -> tuple[SupervisionRecord, CaseDiscussion | None, str]:
     record = load(record_id)
-    text = text_for(readable(record), discussion_id)
+    text = text_for(readable(record, visible_cases(record)), discussion_id)
     if text is None:
         abort(404)
     discussion = next((d for d in record.discussions if d.id == discussion_id), None)

@@ -183,6 +183,13 @@ def text_for(snap: dict[str, Any], discussion_id: int | None) -> str | None:
     return discussion_text(snap, found) if found else None
 
 
-def readable(record: SupervisionRecord) -> dict[str, Any]:
-    """The record's current content, ready for the templates and the text functions above."""
-    return dict(hydrate(snapshot(record)))
+def readable(record: SupervisionRecord, case_ids: set[int]) -> dict[str, Any]:
+    """The record's current content, ready for the templates and the text functions above, with only the
+    discussions of ``case_ids`` (the cases the reader may see)."""
+    return only_cases(hydrate(snapshot(record)), case_ids)
+
+
+def only_cases(snap: dict[str, Any], case_ids: set[int]) -> dict[str, Any]:
+    """A snapshot with the discussions of other cases left out: a group record discusses several workers'
+    cases, and each reader sees only the parts about cases they may see."""
+    return {**snap, "discussions": [d for d in snap["discussions"] if d["case_id"] in case_ids]}
