@@ -60,9 +60,11 @@ class Report:
 @dataclass(frozen=True)
 class Scope:
     """Whose import this is. ``team_ids`` None: anyone (the command line, an admin); otherwise the ids of
-    the teams the manager runs, and every row must stay inside them."""
+    the teams the manager runs, and every row must stay inside them. ``importer_id``: the person importing on
+    the upload page (None on the command line), who may not import their own supervision."""
 
     team_ids: frozenset[int] | None = None
+    importer_id: int | None = None
 
     def reaches(self, team_id: int) -> bool:
         return self.team_ids is None or team_id in self.team_ids

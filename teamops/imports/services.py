@@ -66,10 +66,8 @@ def kinds_for(user: Staff) -> list[str]:
 
 def scope_for(user: Staff) -> Scope:
     """Admins import for the whole organisation; a manager only for the teams they run."""
-    if can("manage_organisation", user=user):
-        return EVERYONE
-    ids = reach_team_ids(user)
-    return EVERYONE if ids is None else Scope(frozenset(db.session.scalars(ids)))
+    ids = None if can("manage_organisation", user=user) else reach_team_ids(user)
+    return Scope(None if ids is None else frozenset(db.session.scalars(ids)), importer_id=user.id)
 
 
 def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVERYONE) -> Report:

@@ -160,3 +160,52 @@ def test_a_header_only_file_previews_as_nothing_to_import(as_role):
     page = response.get_data(as_text=True)
     assert "0 to create" in page and "no data rows" in page
     assert 'action="/admin/import/' not in page
+
+
+def test_a_manager_cannot_import_their_own_supervision(as_role, org):
+    """Issue 7 item 7: the record form never lets a manager record their own supervision; nor does the import
+    (their status would show "ok" with nothing held)."""
+    manager = as_role("team_manager")
+    before = supervision_state()
+    response = upload(manager, supervisions_csv(supervision_row("personal", worker_email="tm@example.org",
+                                                                supervisor_email="sm@example.org")),
+                      kind="supervisions")
+    assert response.status_code == 400
+    [(line, column, message)] = problems(response.get_data(as_text=True))
+    assert (line, column) == (2, "worker_email") and "your own supervision" in message
+    assert supervision_state() == before
+
+
+def test_a_manager_cannot_name_anyone_in_the_organisation_as_supervisor(as_role, org):
+    manager = as_role("team_manager")
+    before = supervision_state()
+    text = supervisions_csv(supervision_row("personal", supervisor_email="south.tm@example.org"),
+                            supervision_row("personal", held_on="2026-05-11", supervisor_email="yj.worker@example.org"))
+    response = upload(manager, text, kind="supervisions")
+    assert response.status_code == 400
+    assert problems(response.get_data(as_text=True)) == [
+        (2, "supervisor_email", "south.tm@example.org is not in a team you manage"),
+        (3, "supervisor_email", "yj.worker@example.org is not in a team you manage"),
+    ]
+    assert supervision_state() == before
+    # Themselves, or someone in the team they run, is what the record form would record.
+    page = upload(manager, supervisions_csv(supervision_row("personal")), kind="supervisions")
+    assert page.status_code == 200 and "1 to create" in page.get_data(as_text=True)
+
+
+def test_a_case_supervision_is_of_a_case_the_worker_held_that_day(as_role, import_cli, make, org):
+    colleague = make.staff("worker", org["teams"]["north"], email="colleague@example.org")
+    assert import_cli("cases", cases_csv(case_row("1234567"), case_row(
+        "7654321", worker_email="colleague@example.org"))).exit_code == 0
+    manager = as_role("team_manager")
+    before = supervision_state()
+    response = upload(manager, supervisions_csv(supervision_row("case", case_ref="7654321")), kind="supervisions")
+    assert response.status_code == 400
+    [(line, column, message)] = problems(response.get_data(as_text=True))
+    assert (line, column) == (2, "case_ref")
+    assert message.startswith("Case 7654321 was not allocated to worker@example.org on 2026-04-06")
+    assert supervision_state() == before
+    # A group supervision may discuss a colleague's case, as the record form allows.
+    page = upload(manager, supervisions_csv(supervision_row("group", case_ref="7654321")), kind="supervisions")
+    assert page.status_code == 200, problems(page.get_data(as_text=True))
+    assert colleague.email == "colleague@example.org"

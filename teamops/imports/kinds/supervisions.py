@@ -66,7 +66,10 @@ def _worker(check: Checker, people: dict[str, Staff], scope: Scope) -> Staff | N
     if found is None:
         return None
     email, worker = found
-    if not scope.reaches(worker.team_id):
+    if worker.id == scope.importer_id:
+        check.fail("worker_email", "You cannot import your own supervision: the person who supervises you "
+                                   "records it, as on the record form")
+    elif not scope.reaches(worker.team_id):
         check.fail("worker_email", f"{email} {NOT_YOURS}")
     else:
         return worker
@@ -74,8 +77,10 @@ def _worker(check: Checker, people: dict[str, Staff], scope: Scope) -> Staff | N
 
 
 def _supervisor(check: Checker, worker: Staff | None, people: dict[str, Staff],
-                by_id: dict[int, Staff]) -> Staff | None:
-    """The given supervisor (who may since have left, like the worker), else the worker's line manager."""
+                by_id: dict[int, Staff], scope: Scope) -> Staff | None:
+    """The given supervisor (who may since have left, like the worker), else the worker's line manager. A
+    manager importing names themselves or someone in the teams they run, as the record form records the
+    manager who writes it: never anyone in the organisation."""
     email = check.email("supervisor_email", required=False)
     if email is not None:
         supervisor = people.get(email)
@@ -92,10 +97,14 @@ def _supervisor(check: Checker, worker: Staff | None, people: dict[str, Staff],
     if supervisor is not None and worker is not None and supervisor.id == worker.id:
         check.fail("supervisor_email", "Someone cannot supervise themselves")
         return None
+    if (supervisor is not None and supervisor.id != scope.importer_id
+            and not scope.reaches(supervisor.team_id)):
+        check.fail("supervisor_email", f"{supervisor.email} {NOT_YOURS}")
+        return None
     return supervisor
 
 
-def _case(check: Checker, kind: str | None, held_on: date | None, cases: dict[str, Case],
+def _case(check: Checker, kind: str | None, held_on: date | None, worker: Staff | None, cases: dict[str, Case],
           by_id: dict[int, Staff], scope: Scope) -> Case | None:
     ref = case_ref(check, required=False)
     given = bool(check.row.cells.get("case_ref"))
@@ -116,9 +125,20 @@ def _case(check: Checker, kind: str | None, held_on: date | None, cases: dict[st
     elif held_on is not None and held_on < case.allocated_on:
         check.fail("held_on", f"'{held_on.isoformat()}' is before case {case.case_ref} was allocated "
                               f"({case.allocated_on.isoformat()})")
+    elif (kind == "case" and held_on is not None and worker is not None
+          and not _held_by(case, worker.id, held_on)):
+        check.fail("case_ref", f"Case {case.case_ref} was not allocated to {worker.email} on "
+                               f"{held_on.isoformat()}: a case supervision is of the worker's own case")
     else:
         return case
     return None
+
+
+def _held_by(case: Case, worker_id: int, on: date) -> bool:
+    """Whether ``worker_id`` held the case on ``on``, by its allocation history (the record form offers a
+    case supervision only the worker's own cases)."""
+    return any(a.worker_id == worker_id and a.from_date <= on and (a.to_date is None or on < a.to_date)
+               for a in case.allocations)
 
 
 @dataclass
@@ -134,7 +154,8 @@ def plan_supervisions(rows: list[Row], report: Report, scope: Scope) -> None:
     on = dates.today()
     people = staff_by_email()
     by_id = {person.id: person for person in people.values()}
-    cases = load_cases({row.cells.get("case_ref", "").lower() for row in rows if row.cells.get("case_ref")})
+    cases = load_cases({row.cells.get("case_ref", "").lower() for row in rows if row.cells.get("case_ref")},
+                       with_allocations=True)
     seen: dict[Key, int] = {}
     planned: list[_Planned] = []
     for row in rows:
@@ -143,8 +164,8 @@ def plan_supervisions(rows: list[Row], report: Report, scope: Scope) -> None:
         kind = check.choice("kind", SUPERVISION_KINDS)
         held_on = check.past_date("held_on", on)
         worker = _worker(check, people, scope)
-        case = _case(check, kind, held_on, cases, by_id, scope)
-        supervisor = _supervisor(check, worker, people, by_id)
+        case = _case(check, kind, held_on, worker, cases, by_id, scope)
+        supervisor = _supervisor(check, worker, people, by_id, scope)
         if len(report.problems) > before or not (kind and held_on and worker and supervisor):
             continue
         key: Key = (kind, held_on, worker.id, supervisor.id, case.id if case is not None else None)
