@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, flash, redirect, request, url_for
+from flask import Flask, Response, abort, current_app, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -90,8 +90,16 @@ def _error_page(error: HTTPException) -> Any:
             db.session.commit()
     title = ERROR_TITLES.get(code, error.name)
     if request.path.startswith("/api/"):
-        return {"error": title}, code
-    return render("errors/error.html", "errors/_error.html", code=code, title=title, status=code)
+        return {"error": title}, code, allow_header(error)
+    response = make_response(render("errors/error.html", "errors/_error.html", code=code, title=title,
+                                    status=code))
+    response.headers.update(allow_header(error))
+    return response
+
+
+def allow_header(error: HTTPException) -> dict[str, str]:
+    """A 405 names the methods the address does allow (RFC 9110), whatever the body looks like."""
+    return {key: value for key, value in error.get_headers() if key == "Allow"}
 
 
 def _server_error(error: Exception) -> Any:

@@ -9,7 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from teamops.api.fields import CASE_FIELDS, STAFF_FIELDS, TEAM_FIELDS, Field
-from teamops.api.params import DEFAULT_PER_PAGE, EARLIEST_YEAR, FORMATS, LATEST_YEAR, MAX_PAGE, MAX_PER_PAGE
+from teamops.api.params import (
+    AS_OF_PATTERN,
+    DEFAULT_PER_PAGE,
+    EARLIEST_YEAR,
+    EMAIL_MAX,
+    EMAIL_PATTERN,
+    FORMATS,
+    LATEST_YEAR,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_TEAM_ID,
+)
 
 JSON = "application/json"
 Schema = dict[str, Any]
@@ -81,11 +92,13 @@ PARAMETERS = {
     "format": _parameter("format", "json, or csv for the same page's rows as CSV.",
                          {"type": "string", "enum": list(FORMATS), "default": "json"}),
     "team": _parameter("team", "Only this team (an `id` from /teams). Unknown id: 404; a team out of reach: 403.",
-                       {"type": "integer", "minimum": 1}),
+                       {"type": "integer", "minimum": 1, "maximum": MAX_TEAM_ID}),
     "as_of": _parameter("as_of", f"The date the figures describe (YYYY-MM-DD, years {EARLIEST_YEAR} to "
-                        f"{LATEST_YEAR}). Default: today in England.", {"type": "string", "format": "date"}),
+                        f"{LATEST_YEAR}). Default: today in England.",
+                        {"type": "string", "format": "date", "pattern": AS_OF_PATTERN}),
     "worker": _parameter("worker", "Only cases allocated to the member of staff with this e-mail address. "
-                         "Unknown address: 404; someone out of reach: 403.", {"type": "string", "format": "email"}),
+                         "Unknown address: 404; someone out of reach: 403.",
+                         {"type": "string", "format": "email", "maxLength": EMAIL_MAX, "pattern": EMAIL_PATTERN}),
     "include_closed": _parameter("include_closed", "false (default): only cases open at `as_of`; true: closed "
                                  "cases too.", {"type": "boolean", "default": False}),
 }

@@ -19,7 +19,12 @@ MAX_PER_PAGE = 1000
 MAX_PAGE = 1_000_000  # keeps the row offset well inside a 32-bit integer on every database
 FORMATS = ("json", "csv")
 EARLIEST_YEAR, LATEST_YEAR = 1901, 2199
-_DIGITS = re.compile(r"[0-9]{1,9}")
+# The same limits as patterns, for the OpenAPI document: a request the document calls valid is accepted.
+AS_OF_PATTERN = r"^(190[1-9]|19[1-9][0-9]|20[0-9]{2}|21[0-9]{2})-[0-9]{2}-[0-9]{2}$"
+EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+\.[^\s@]+$"
+EMAIL_MAX = 254
+MAX_TEAM_ID = 2**31 - 1  # team ids are 32-bit integers on every database
+_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 class ApiError(Exception):
@@ -92,7 +97,7 @@ def team_id(args: MultiDict[str, str]) -> int | None:
     text = args.get("team")
     if text is None:
         return None
-    if not _DIGITS.fullmatch(text) or int(text) < 1:
+    if not _DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_TEAM_ID:
         raise bad("team", "team must be a team id (a whole number, as /teams lists)")
     return int(text)
 
@@ -102,7 +107,6 @@ def worker_email(args: MultiDict[str, str]) -> str | None:
     if text is None:
         return None
     value = text.strip().lower()
-    local, at, domain = value.partition("@")
-    if not at or not local or "." not in domain or len(value) > 254 or " " in value:
+    if len(value) > EMAIL_MAX or not re.fullmatch(EMAIL_PATTERN, value):
         raise bad("worker", "worker must be a member of staff's e-mail address")
     return value

@@ -39,6 +39,7 @@ from teamops.api.services import CaseFilter, cases_page, staff_page, team_in_rea
 from teamops.audit.services import record_event
 from teamops.extensions import db
 from teamops.org.models import Staff
+from teamops.security import allow_header
 
 UNAUTHENTICATED = "Sign in, or send Authorization: Bearer <token> with a valid token"
 REFUSED_BEARER = "The bearer token is not valid, or its account is no longer active"
@@ -67,7 +68,9 @@ def _http_error(error: HTTPException) -> Response:
     if code == 403:
         _audit_refusal()
         return error_response(403, "This account may not use that")
-    return error_response(code, error.name)
+    response = error_response(code, error.name)
+    response.headers.update(allow_header(error))
+    return response
 
 
 @bp.errorhandler(Exception)

@@ -132,3 +132,14 @@ def test_api_errors_are_json_even_before_a_route_matches(client, org):
     response = client.get("/api/v1/no-such-endpoint")
     assert response.status_code == 404
     assert response.get_json() == {"error": "Page not found"}
+
+
+def test_405_names_the_allowed_methods_on_pages_and_the_api(as_role):
+    """RFC 9110: a 405 carries ``Allow`` (issue 7 item 9), as a page, a fragment and JSON alike."""
+    client = as_role("admin")
+    for path in ("/admin/staff", "/api/v1/teams"):
+        response = client.open(path, method="TRACE")
+        assert response.status_code == 405
+        assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD", "OPTIONS"}
+    response = client.open("/admin/staff", method="PUT", headers={"HX-Request": "true"})
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
