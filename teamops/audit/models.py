@@ -13,6 +13,12 @@ from teamops.extensions import Model
 from teamops.types import UTCDateTime
 
 ACTIONS = ("create", "update", "delete", "sign_in", "sign_out", "sign_in_failed", "access_denied")
+# Stored in place of a value the trail must not keep. A secret (a password hash, a token hash) and record
+# content (what a supervision record, oversight entry or action says) are both withheld: admins read the
+# trail, and may read neither. Content is read only through the record and its versions.
+HIDDEN = "(changed)"
+CONTENT = "(content)"
+WITHHELD = frozenset({HIDDEN, CONTENT})
 
 
 class AuditEvent(Model):
@@ -28,3 +34,9 @@ class AuditEvent(Model):
     summary: Mapped[str] = mapped_column(String(300))
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     ip_address: Mapped[str | None] = mapped_column(String(45))
+
+    @property
+    def withheld_fields(self) -> frozenset[str]:
+        """The fields whose values the trail withholds: the page says only that they changed."""
+        return frozenset(field for field, values in (self.changes or {}).items()
+                         if any(isinstance(value, str) and value in WITHHELD for value in values))

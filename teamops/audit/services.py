@@ -1,8 +1,13 @@
 """Writes audit events. Creates, updates and deletes of audited models are captured automatically at flush,
-so nothing made through the app or the CLI escapes the trail; sign-ins and refusals are recorded explicitly."""
+so nothing made through the app or the CLI escapes the trail; sign-ins and refusals are recorded explicitly.
+
+Admins read the trail and may not read children's records, so a model's content fields (``__audit_content__``)
+reach it only as the fact that they changed: who, when, which field and the record's version. The text stays in
+the record and its versions (``RecordVersion``), for the people who may read the record."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -12,25 +17,37 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
-from teamops.audit.models import AuditEvent
+from teamops.audit.models import CONTENT, HIDDEN, AuditEvent
 from teamops.dates import utcnow
 from teamops.extensions import db
-
-_HIDDEN = "(changed)"
 
 
 def init_app(app: Flask) -> None:
     """Captures every create, update and delete of an audited model at flush. A model opts in by naming its
-    entity in ``__audited__``; ``__audit_hidden__`` names fields whose values never reach the trail."""
+    entity in ``__audited__``; ``__audit_hidden__`` names secrets whose values never reach the trail,
+    ``__audit_content__`` the record content of which the trail keeps only that it changed, and
+    ``__audit_version__`` the path to the record's version number (``"version"``, ``"record.version"``)."""
     if not event.contains(FlaskSession, "after_flush", _audit_flush):
         event.listen(FlaskSession, "after_flush", _audit_flush)
 
 
-def _audit_spec(obj: Any) -> tuple[str, frozenset[str]] | None:
-    entity = getattr(type(obj), "__audited__", None)
+@dataclass(frozen=True)
+class AuditSpec:
+    """What a model declares about its audit: its entity name and the fields whose values are withheld."""
+
+    entity: str
+    hidden: frozenset[str]
+    content: frozenset[str]
+    version: str | None
+
+
+def _audit_spec(obj: Any) -> AuditSpec | None:
+    model = type(obj)
+    entity = getattr(model, "__audited__", None)
     if entity is None:
         return None
-    return entity, frozenset(getattr(type(obj), "__audit_hidden__", ()))
+    return AuditSpec(entity, frozenset(getattr(model, "__audit_hidden__", ())),
+                     frozenset(getattr(model, "__audit_content__", ())), getattr(model, "__audit_version__", None))
 
 
 def _plain(value: Any) -> Any:
@@ -64,32 +81,74 @@ def _row(action: str, entity: str, entity_id: int | None, summary: str,
     }
 
 
-def _changes(obj: Any, hidden: frozenset[str], creating: bool) -> dict[str, list[Any]]:
+def _withheld(value: Any) -> str | None:
+    """A content value as the trail keeps it: only whether there was any."""
+    return None if value is None or value == "" else CONTENT
+
+
+def _kept(key: str, value: Any, spec: AuditSpec) -> Any:
+    """A value as the trail keeps it: a secret as a mark, content as a mark (or None when empty)."""
+    if value is None:
+        return None
+    if key in spec.content:
+        return _withheld(value)
+    return HIDDEN if key in spec.hidden else _plain(value)
+
+
+def _change(key: str, before: Any, after: Any, spec: AuditSpec) -> list[Any] | None:
+    """A field's before and after, or None when nothing the trail keeps changed."""
+    if before == after:
+        return None
+    if key in spec.hidden:
+        return [HIDDEN, HIDDEN]
+    kept = [_kept(key, before, spec), _kept(key, after, spec)]
+    return None if key in spec.content and kept == [None, None] else kept
+
+
+def _changes(obj: Any, spec: AuditSpec, action: str) -> dict[str, list[Any]]:
     state = inspect(obj)
     changes: dict[str, list[Any]] = {}
     for attr in state.mapper.column_attrs:
-        if creating:
-            value = getattr(obj, attr.key)
-            if value is not None and attr.key != "id":
-                changes[attr.key] = [None, _HIDDEN if attr.key in hidden else _plain(value)]
-            continue
-        history = state.attrs[attr.key].history
-        if history.has_changes():
-            before = history.deleted[0] if history.deleted else None
-            after = history.added[0] if history.added else None
-            if before != after:
-                changes[attr.key] = (
-                    [_HIDDEN, _HIDDEN] if attr.key in hidden else [_plain(before), _plain(after)]
-                )
+        key = attr.key
+        if action == "delete":
+            if key not in spec.hidden:
+                changes[key] = [_kept(key, getattr(obj, key), spec), None]
+        elif action == "create":
+            kept = _kept(key, getattr(obj, key), spec)
+            if kept is not None and key != "id":
+                changes[key] = [None, kept]
+        else:
+            history = state.attrs[key].history
+            if history.has_changes():
+                change = _change(key, history.deleted[0] if history.deleted else None,
+                                 history.added[0] if history.added else None, spec)
+                if change is not None:
+                    changes[key] = change
     return changes
 
 
-def _describe(obj: Any) -> str:
-    for name in ("email", "name", "label"):
-        value = getattr(obj, name, None)
-        if isinstance(value, str):
-            return value
-    return f"#{getattr(obj, 'id', '?')}"
+def _record_version(obj: Any, spec: AuditSpec) -> int | None:
+    """The version of the record the object belongs to, read along ``__audit_version__``; None when the
+    object has left its record (an action removed from it)."""
+    value: Any = obj
+    for name in (spec.version or "").split("."):
+        if value is None or not name:
+            return None
+        value = getattr(value, name, None)
+    return value if isinstance(value, int) else None
+
+
+def _describe(obj: Any, spec: AuditSpec) -> str:
+    """How the summary names the object. A model that holds content is named only by its id and its record's
+    version: its label may quote the content (an action's label is its description)."""
+    if not spec.content:
+        for name in ("email", "name", "label"):
+            value = getattr(obj, name, None)
+            if isinstance(value, str):
+                return value
+    described = f"#{getattr(obj, 'id', '?')}"
+    version = _record_version(obj, spec)
+    return described if version is None else f"{described} (record version {version})"
 
 
 def _audit_flush(session: Session, flush_context: UOWTransaction) -> None:
@@ -99,17 +158,12 @@ def _audit_flush(session: Session, flush_context: UOWTransaction) -> None:
             spec = _audit_spec(obj)
             if spec is None:
                 continue
-            entity, hidden = spec
-            if action == "delete":
-                changes = {attr.key: [_plain(getattr(obj, attr.key)), None]
-                           for attr in inspect(obj).mapper.column_attrs if attr.key not in hidden}
-            else:
-                changes = _changes(obj, hidden, creating=action == "create")
-                if action == "update" and not changes:
-                    continue
+            changes = _changes(obj, spec, action)
+            if action == "update" and not changes:
+                continue
             entity_id = getattr(obj, "id", None)
-            rows.append(_row(action, entity, entity_id if isinstance(entity_id, int) else None,
-                             f"{action} {entity} {_describe(obj)}", changes))
+            rows.append(_row(action, spec.entity, entity_id if isinstance(entity_id, int) else None,
+                             f"{action} {spec.entity} {_describe(obj, spec)}", changes))
     if rows:
         session.connection().execute(insert(AuditEvent), rows)
 

@@ -34,6 +34,7 @@ class Booking(Model):
     """A planned supervision session. ``starts_at`` is stored in UTC and shown in UK time."""
 
     __audited__ = "booking"
+    __audit_content__ = ("change_reason",)  # why a session moved or was cancelled: often a family's or a worker's news
     __tablename__ = "bookings"
     __table_args__ = (
         CheckConstraint(f"kind IN {KINDS!r}", name="kind"),

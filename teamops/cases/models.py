@@ -64,6 +64,7 @@ class OversightEntry(Model):
     """Management oversight recorded on a case (R-SUP-10)."""
 
     __audited__ = "oversight"
+    __audit_content__ = ("decision", "rationale")
     __tablename__ = "oversight_entries"
     __table_args__ = (CheckConstraint(f"kind IN {OVERSIGHT_KINDS!r}", name="kind"),)
 

@@ -45,6 +45,8 @@ class SupervisionRecord(Model):
     after sign-off is a new version (``RecordVersion`` keeps every earlier one readable)."""
 
     __audited__ = "supervision_record"
+    __audit_content__ = ("wellbeing", "workload", "learning")
+    __audit_version__ = "version"
     __tablename__ = "supervision_records"
     __table_args__ = (
         CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
@@ -93,6 +95,10 @@ class CaseDiscussion(Model):
     """One case discussed in a case or group supervision: the R-SUP-4 fields and Signs of Safety mapping."""
 
     __audited__ = "case_discussion"
+    __audit_content__ = ("actions_review", "significant_events", "decisions_and_plan", "reflective_analysis",
+                         "childs_voice", "worries", "working_well", "needs_to_happen", "scaling",
+                         "disagreement_note", "resolution")
+    __audit_version__ = "record.version"
     __tablename__ = "case_discussions"
     __table_args__ = (
         UniqueConstraint("record_id", "case_id", name="uq_case_discussions_record_id_case_id"),
@@ -128,6 +134,8 @@ class SupervisionAction(Model):
     """An action agreed in supervision: always an owner and a due date (R-SUP-6)."""
 
     __audited__ = "action"
+    __audit_content__ = ("description", "drop_reason")
+    __audit_version__ = "record.version"
     __tablename__ = "supervision_actions"
     __table_args__ = (CheckConstraint(f"status IN {ACTION_STATUSES!r}", name="status"),)
 
@@ -154,6 +162,8 @@ class ActionReview(Model):
     """How a later supervision reviewed an open action: done, carried forward or dropped (with a reason)."""
 
     __audited__ = "action_review"
+    __audit_content__ = ("reason",)
+    __audit_version__ = "record.version"
     __tablename__ = "action_reviews"
     __table_args__ = (CheckConstraint(f"outcome IN {REVIEW_OUTCOMES!r}", name="outcome"),)
 
@@ -163,6 +173,7 @@ class ActionReview(Model):
     outcome: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(500), default="")
 
+    record: Mapped[SupervisionRecord] = relationship()  # the later record that reviewed the action
     action: Mapped[SupervisionAction] = relationship()
 
 

@@ -26,6 +26,7 @@ from teamops.records.setup import Setup, recorded_booking
 from teamops.records.text import snapshot
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
+VERSION_MARKS = ("version", "acknowledged_at", "filed_at")  # what keeping a version changes on the record
 
 
 @dataclass
@@ -128,19 +129,25 @@ def update_record(record: SupervisionRecord, content: RecordContent, editor: Sta
     place; after sign-off the previous content is kept as a version with the reason, and the worker
     acknowledges the new version again."""
     before = snapshot(record) if record.status == "signed_off" else None
+    if before is not None:
+        # The new version is numbered before its content is written, so the audit trail names the version
+        # that holds the change; an unchanged save is rolled back below, version and all.
+        keep_version(record, before, content.reason, editor)
     if content.held_on is not None and content.held_on != record.held_on:
         record.held_on = content.held_on
         for discussion in record.discussions:
             discussion.held_on = content.held_on  # due dates read the discussion's own date
     apply_content(record, content)
-    if before is not None:
-        db.session.flush()
-        if snapshot(record) == before:
-            db.session.rollback()
-            return False
-        keep_version(record, before, content.reason, editor)
     db.session.flush()
+    if before is not None and _without_marks(snapshot(record)) == _without_marks(before):
+        db.session.rollback()
+        return False
     return True
+
+
+def _without_marks(content: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot without what ``keep_version`` itself changes, to tell whether the content changed."""
+    return {key: value for key, value in content.items() if key not in VERSION_MARKS}
 
 
 def apply_content(record: SupervisionRecord, content: RecordContent) -> None:
@@ -161,7 +168,7 @@ def apply_content(record: SupervisionRecord, content: RecordContent) -> None:
 def _review(record: SupervisionRecord, review: ActionReview | None, given: ReviewInput) -> None:
     """Stores the review and applies it to the action: done, still open (carried forward), or dropped."""
     if review is None:
-        review = ActionReview(record_id=record.id, action_id=given.action_id)
+        review = ActionReview(record=record, action_id=given.action_id)
         db.session.add(review)
     review.outcome, review.reason = given.outcome, given.reason
     action = db.session.get(SupervisionAction, given.action_id)
