@@ -12,7 +12,9 @@ from teamops.dates import utcnow
 from teamops.extensions import Model
 from teamops.types import UTCDateTime
 
-ACTIONS = ("create", "update", "delete", "sign_in", "sign_out", "sign_in_failed", "access_denied")
+ACTIONS = ("create", "update", "delete", "sign_in", "sign_out", "sign_in_failed", "password_failed", "throttled",
+           "access_denied")
+IP_ADDRESS_MAX = 45
 
 
 class AuditEvent(Model):
@@ -27,4 +29,4 @@ class AuditEvent(Model):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(String(300))
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    ip_address: Mapped[str | None] = mapped_column(String(45))
+    ip_address: Mapped[str | None] = mapped_column(String(IP_ADDRESS_MAX))
