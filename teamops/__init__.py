@@ -11,6 +11,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from teamops import (
     api,
@@ -54,6 +55,15 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Behind ``hops`` reverse proxies, the client's address and scheme are what the nearest ``hops`` of them
+    put in X-Forwarded-For/-Proto: without that, everyone shares the proxy's address, so the sign-in
+    throttle and the audit trail cannot tell people apart. With none (the default) the headers are ignored,
+    as anyone can send them. Host is not taken from X-Forwarded-Host: the proxies forward Host itself."""
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Builds the app. Never migrates: run ``flask --app wsgi db upgrade`` (``make run`` does)."""
     app = Flask(
@@ -65,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings = load_config(Path(app.instance_path), config)
     app.config.from_mapping(settings.flask_settings())
     app.config["TEAMOPS"] = settings
+    _trust_proxies(app, settings.trusted_proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)

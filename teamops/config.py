@@ -53,13 +53,16 @@ class Config:
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
-    ratelimit_storage_url: str = "memory://"
+    # None: the sign-in throttle counts failures in the database, which every worker and app server shares.
+    # A `limits` storage URL (redis://, memcached://, memory:// for one process) moves them there instead.
+    ratelimit_storage_url: str | None = None
     idle_timeout_minutes: int = field(default=30, metadata=POSITIVE)
     absolute_timeout_hours: int = field(default=10, metadata=POSITIVE)
     max_upload_bytes: int = field(default=5 * 1024 * 1024, metadata=POSITIVE)
-    # Named by CONTRACT.md and read and checked here, but not acted on yet: no proxy handling and no single
-    # sign-on exist, so local passwords stay on whatever these say.
+    # How many reverse proxies in front set X-Forwarded-For/-Proto; create_app trusts exactly that many hops.
     trusted_proxies: int = field(default=0, metadata={"at_least": 0})
+    # Named by CONTRACT.md and read and checked here, but not acted on yet: no single sign-on exists, so local
+    # passwords stay on whatever these say.
     local_passwords: bool = True
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None

@@ -2,7 +2,7 @@
 
 from teamops.api.models import ApiToken
 from teamops.audit.models import AuditEvent
-from teamops.auth.models import PasswordToken, UserSession
+from teamops.auth.models import PasswordToken, SignInFailure, UserSession
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.imports.models import PendingImport
@@ -12,6 +12,6 @@ from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, 
 
 __all__ = [
     "ActionReview", "ApiToken", "AuditEvent", "Booking", "Case", "CaseAllocation", "CaseDiscussion", "CaseType",
-    "OversightEntry", "PasswordToken", "PendingImport", "RecordVersion", "Service", "Staff", "SupervisionAction",
-    "SupervisionRecord", "SupervisionSettings", "Team", "UserSession",
+    "OversightEntry", "PasswordToken", "PendingImport", "RecordVersion", "Service", "SignInFailure", "Staff",
+    "SupervisionAction", "SupervisionRecord", "SupervisionSettings", "Team", "UserSession",
 ]

@@ -30,8 +30,7 @@ CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-C
 
 
 def make_app(url: str, **extra: Any) -> Flask:
-    settings = {"database_url": url, "environment": "testing", "secret_key": "test-secret-key",
-                "ratelimit_storage_url": "memory://", **extra}
+    settings = {"database_url": url, "environment": "testing", "secret_key": "test-secret-key", **extra}
     return create_app(settings)
 
 

@@ -40,6 +40,7 @@ def test_defaults(tmp_path):
     assert config.database_url == f"sqlite:///{tmp_path / 'teamops.sqlite'}"
     assert (config.idle_timeout_minutes, config.smtp_port, config.smtp_starttls) == (30, 25, False)
     assert (config.trusted_proxies, config.local_passwords, config.oidc_issuer) == (0, True, None)
+    assert config.ratelimit_storage_url is None  # the sign-in throttle counts in the database
 
 
 def test_a_whole_number_from_the_file_arrives_as_a_number(tmp_path):

@@ -12,7 +12,9 @@ from teamops.dates import utcnow
 from teamops.extensions import Model
 from teamops.types import UTCDateTime
 
-ACTIONS = ("create", "update", "delete", "sign_in", "sign_out", "sign_in_failed", "access_denied")
+ACTIONS = ("create", "update", "delete", "sign_in", "sign_out", "sign_in_failed", "password_failed", "throttled",
+           "access_denied")
+IP_ADDRESS_MAX = 45
 # Stored in place of a value the trail must not keep. A secret (a password hash, a token hash) and record
 # content (what a supervision record, oversight entry or action says) are both withheld: admins read the
 # trail, and may read neither. Content is read only through the record and its versions.
@@ -33,7 +35,7 @@ class AuditEvent(Model):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(String(300))
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    ip_address: Mapped[str | None] = mapped_column(String(45))
+    ip_address: Mapped[str | None] = mapped_column(String(IP_ADDRESS_MAX))
 
     @property
     def withheld_fields(self) -> frozenset[str]:

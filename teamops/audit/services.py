@@ -17,7 +17,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
-from teamops.audit.models import CONTENT, HIDDEN, AuditEvent
+from teamops.audit.models import CONTENT, HIDDEN, IP_ADDRESS_MAX, AuditEvent
 from teamops.dates import utcnow
 from teamops.extensions import db
 
@@ -68,7 +68,10 @@ def current_actor() -> tuple[int | None, str]:
 
 
 def _client_address() -> str | None:
-    return request.remote_addr if has_request_context() else None
+    """Capped to the column (the longest IPv6 text): with more trusted proxies configured than there are, the
+    address is whatever the client put in X-Forwarded-For, and a long one must not fail the request."""
+    address = request.remote_addr if has_request_context() else None
+    return address[:IP_ADDRESS_MAX] if address else address
 
 
 def _row(action: str, entity: str, entity_id: int | None, summary: str,

@@ -1,10 +1,10 @@
-"""Server-side sign-in sessions and one-time set-password links."""
+"""Server-side sign-in sessions, one-time set-password links and the failed-password counts."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamops.dates import utcnow
@@ -42,3 +42,19 @@ class PasswordToken(Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     staff: Mapped[Staff] = relationship()
+
+
+class SignInFailure(Model):
+    """One wrong password (or one audited refusal) under a throttle key, kept for the 15-minute window.
+
+    In the database so that every worker and every app server counts the same failures with no extra service.
+    The key is stored hashed: a fixed width for the index, whatever length was typed. Not audited: each failure
+    already has its own audit event, and rows older than the window are pruned.
+    """
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_key_hash_at", "key_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -11,13 +11,15 @@ from flask_login import current_user
 from teamops.access import requires
 from teamops.auth import bp, services
 from teamops.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
-from teamops.auth.passwords import password_problem, verify_password
+from teamops.auth.passwords import password_problem
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.web import form_status, render, see_other
 
 BAD_CREDENTIALS = "Enter a correct e-mail address and password"
 THROTTLED = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
+WRONG_CURRENT = "Your current password is not right"
+THROTTLED_CURRENT = "Too many wrong passwords for this account. Wait 15 minutes, then try again."
 
 
 def _safe_next(target: str | None) -> str:
@@ -61,20 +63,24 @@ def sign_out() -> Any:
 @requires("signed_in")
 def change_password() -> Any:
     form = ChangePasswordForm()
+    status = form_status()
     if form.validate_on_submit():
         staff = current_user._get_current_object()
         problem = password_problem(form.new_password.data or "", staff.email)
-        if not verify_password(staff.password_hash, form.current_password.data or ""):
-            form.current_password.errors = ["Your current password is not right"]
-        elif problem:
-            form.new_password.errors = [problem]
-        else:
+        check = services.check_current_password(staff, form.current_password.data or "")
+        if check == "right" and not problem:
             services.change_password(staff, form.new_password.data or "")
             services.start_session(staff)
             db.session.commit()
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
             return see_other(url_for("home.index"))
-    return render("auth/change_password.html", form=form, status=form_status())
+        db.session.commit()  # a wrong current password counts and is audited; the right one cleared the count
+        if check != "right":
+            form.current_password.errors = [THROTTLED_CURRENT if check == "throttled" else WRONG_CURRENT]
+            status = 429 if check == "throttled" else 400
+        elif problem:
+            form.new_password.errors = [problem]
+    return render("auth/change_password.html", form=form, status=status)
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])

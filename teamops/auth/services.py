@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
@@ -19,11 +20,13 @@ from teamops.auth.models import PasswordToken, UserSession
 from teamops.auth.passwords import hash_password, needs_rehash, verify_password
 from teamops.dates import utcnow
 from teamops.extensions import db
-from teamops.org.models import Staff, Team
+from teamops.org.models import EMAIL_MAX, Staff, Team
 
 SESSION_KEY = "sid"
 PASSWORD_LINK_HOURS = 72
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+TYPED = "typed: "
+ACTOR_LABEL_MAX = 254  # audit_events.actor_label
 
 
 def _digest(token: str) -> str:
@@ -36,23 +39,70 @@ class SignInResult:
     throttled: bool = False
 
 
+def typed_address(email: str) -> str:
+    """The address typed at sign-in as accounts store theirs (trimmed, lower-case), and no longer than an
+    address can be, so the same account is counted however it was typed and a huge paste never reaches
+    the throttle or the trail."""
+    return email.strip().lower()[:EMAIL_MAX]
+
+
+def typed_label(email: str) -> str:
+    """The "who" of a failed sign-in: only what was typed, marked so, since nobody proved who they are."""
+    return f"{TYPED}{typed_address(email)}"[:ACTOR_LABEL_MAX]
+
+
+def _record_refusals(keys: list[throttle.Key], where: str, *, actor_id: int | None, actor_label: str) -> None:
+    """One audit entry per locked key and window: the first refusal is worth recording, the next hundred from
+    the same script are not."""
+    for key in keys:
+        if throttle.first_refusal(key):
+            record_event("throttled", f"{where} refused: {key.limit} failures for {key.scope} within "
+                         f"{throttle.WINDOW_MINUTES} minutes (recorded once per window)",
+                         actor_id=actor_id, actor_label=actor_label)
+
+
 def authenticate(email: str, password: str, address: str | None) -> SignInResult:
-    """Checks credentials under throttling. Never says which of e-mail and password was wrong."""
-    email = email.strip().lower()
-    if throttle.is_throttled(email, address):
-        record_event("sign_in_failed", f"sign-in refused while throttled for {email}", actor_label=email)
+    """Checks credentials under throttling. Never says which of e-mail and password was wrong.
+
+    A failure is audited against the typed address, never the account it names: typing someone's e-mail is
+    not being them. The account, when there is one, is the event's subject. The password is never recorded.
+    """
+    typed = typed_address(email)
+    keys = [throttle.account_key(typed), throttle.address_key(address)]
+    locked = throttle.locked(keys)
+    if locked:
+        _record_refusals(locked, "sign-in", actor_id=None, actor_label=typed_label(typed))
         return SignInResult(None, throttled=True)
-    staff = db.session.scalar(select(Staff).where(Staff.email == email))
+    staff = db.session.scalar(select(Staff).where(Staff.email == typed))
     password_hash = staff.password_hash if staff is not None else None
     if not verify_password(password_hash, password) or staff is None or not staff.active:
-        throttle.record_failure(email, address)
-        record_event("sign_in_failed", f"failed sign-in for {email}", actor_label=email,
-                     actor_id=staff.id if staff is not None else None)
+        throttle.record_failure(keys)
+        record_event("sign_in_failed", f"failed sign-in for {typed}", actor_label=typed_label(typed),
+                     entity="staff" if staff is not None else None,
+                     entity_id=staff.id if staff is not None else None)
         return SignInResult(None)
     if password_hash is not None and needs_rehash(password_hash):
         staff.password_hash = hash_password(password)
-    throttle.clear_account(email)
+    throttle.clear(keys[0])
     return SignInResult(staff)
+
+
+def check_current_password(staff: Staff, password: str) -> Literal["right", "wrong", "throttled"]:
+    """The current password, asked again before a change, under the sign-in throttle for the account: a
+    session left open must not let whoever sits down at it guess the password without limit. The route
+    commits, so a wrong guess counts and is audited."""
+    key = throttle.account_key(staff.email)
+    locked = throttle.locked([key])
+    if locked:
+        _record_refusals(locked, "password change", actor_id=staff.id, actor_label=staff.email)
+        return "throttled"
+    if not verify_password(staff.password_hash, password):
+        throttle.record_failure([key])
+        record_event("password_failed", f"wrong current password when changing the password of {staff.email}",
+                     actor_id=staff.id, actor_label=staff.email, entity="staff", entity_id=staff.id)
+        return "wrong"
+    throttle.clear(key)
+    return "right"
 
 
 def start_session(staff: Staff) -> None:
