@@ -6,14 +6,17 @@ from typing import Any
 
 from flask import Flask, Response, abort, current_app, flash, make_response, redirect, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from teamops.access import POLICY_ATTRIBUTE
 from teamops.api.tokens import sends_credentials
 from teamops.audit.services import record_event
+from teamops.auth.forms import SignInForm
+from teamops.auth.keeping import kept_fields
 from teamops.auth.services import check_session, end_session
 from teamops.extensions import db
-from teamops.web import render
+from teamops.web import BACKGROUND_HEADER, render, wants_fragment
 
 # Endpoints anyone may open without signing in. Everything else needs a signed-in, active account.
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.sign_in", "auth.set_password", "home.health"})
@@ -40,7 +43,7 @@ def _gate() -> Any:
     if sends_credentials(request):
         return None  # the API signs in by its own header and answers 401 itself
     if current_user.is_authenticated:
-        state = check_session(current_user)
+        state = check_session(current_user, activity=request.headers.get(BACKGROUND_HEADER) != "true")
         if state == "ended":
             end_session(None)
             if not api:
@@ -50,12 +53,30 @@ def _gate() -> Any:
     if not current_user.is_authenticated:
         if api:
             return None  # the API answers 401 itself; it also accepts bearer tokens
-        target = request.full_path if request.method == "GET" else None
-        return redirect(url_for("auth.sign_in", next=target), 303)
+        if request.method == "GET":
+            return redirect(url_for("auth.sign_in", next=request.full_path), 303)
+        return _sign_in_keeping_the_form()
     view = current_app.view_functions.get(endpoint)
     if view is not None and not hasattr(view, POLICY_ATTRIBUTE):
         abort(403)
     return None
+
+
+def _sign_in_keeping_the_form() -> Any:
+    """A form sent after the session ended: the sign-in page, carrying what was typed to send it again."""
+    form = SignInForm(formdata=None)
+    return render("auth/sign_in.html", form=form, kept=kept_fields(request.form), kept_url=request.full_path,
+                  status=401)
+
+
+def _csrf_failure(error: CSRFError) -> Any:
+    """The form's security token was missing or no longer valid (the page was open across a sign-out or a
+    restart): say so on a whole page, and keep what was typed so it can be sent again."""
+    db.session.rollback()
+    if wants_fragment():
+        return render("errors/_error.html", code=400, title="Your form could not be sent", status=400)
+    return render("auth/resend.html", action=request.full_path, kept=kept_fields(request.form), reason="csrf",
+                  status=400)
 
 
 def _headers(response: Response) -> Response:
@@ -111,5 +132,6 @@ def _server_error(error: Exception) -> Any:
 def init_app(app: Flask) -> None:
     app.before_request(_gate)
     app.after_request(_headers)
+    app.register_error_handler(CSRFError, _csrf_failure)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(Exception, _server_error)

@@ -31,6 +31,9 @@ PER_PAGE = 25
 MAX_ID = 2**63 - 1  # PostgreSQL's bigint; larger ids cannot exist
 # The HX-Trigger event after which the dashboards' tables refresh themselves (they also poll every minute).
 SUPERVISION_CHANGED = "supervision-changed"
+# Sent by requests the page makes by itself (a dashboard refreshing): not someone's activity, so they do not
+# keep an unattended screen signed in.
+BACKGROUND_HEADER = "X-TeamOps-Background"
 
 
 def wants_fragment() -> bool:
@@ -166,5 +169,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["field_attributes"] = field_attributes
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["idle_timeout_seconds"] = lambda: app.config["TEAMOPS"].idle_timeout_minutes * 60
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

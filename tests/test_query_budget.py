@@ -95,6 +95,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "auth.sign_in": Visit(SIGNED_OUT),
     "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),
     "auth.change_password": Visit("worker"),
+    "auth.session_status": Visit("worker"),
     "api.teams": Visit("qait"),
     "api.staff": Visit("qait"),
     "api.cases": Visit("qait"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
@@ -11,6 +10,7 @@ from flask_login import current_user
 from teamops.access import requires
 from teamops.auth import bp, services
 from teamops.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
+from teamops.auth.keeping import KEPT_URL, carried_fields, safe_path
 from teamops.auth.passwords import password_problem
 from teamops.extensions import db
 from teamops.forms import ActionForm
@@ -24,9 +24,7 @@ THROTTLED_CURRENT = "Too many wrong passwords for this account. Wait 15 minutes,
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("home.index")
+    return safe_path(target) or url_for("home.index")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -40,13 +38,33 @@ def sign_in() -> Any:
         if result.staff is not None:
             services.start_session(result.staff)
             db.session.commit()
+            kept_url = safe_path(request.form.get(KEPT_URL))
+            if kept_url is not None:  # a form sent after the session ended: offer it again, as typed
+                return render("auth/resend.html", action=kept_url, kept=carried_fields(request.form),
+                              reason="signed_in")
             return see_other(_safe_next(request.args.get("next")))
         db.session.commit()  # the failure counts and is audited
         form.email.errors = [THROTTLED if result.throttled else BAD_CREDENTIALS]
         status = 429 if result.throttled else 400
     elif request.method == "POST":
         status = 400
-    return render("auth/sign_in.html", form=form, status=status)
+    return render("auth/sign_in.html", form=form, status=status, kept=carried_fields(request.form),
+                  kept_url=safe_path(request.form.get(KEPT_URL)))
+
+
+@bp.route("/session/heartbeat", methods=["POST"])
+@requires("signed_in")
+def heartbeat() -> Any:
+    """Typing in a form, or "Stay signed in", keeps the session alive: the gate has just seen this request."""
+    return "", 204
+
+
+@bp.route("/session/status")
+@requires("signed_in")
+def session_status() -> Any:
+    """How long until the idle time-out, for the warning. Asked in the background: it does not count as
+    activity."""
+    return {"seconds_left": services.seconds_left()}
 
 
 @bp.route("/sign-out", methods=["POST"])

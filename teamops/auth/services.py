@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
@@ -106,8 +106,10 @@ def check_current_password(staff: Staff, password: str) -> Literal["right", "wro
 
 
 def start_session(staff: Staff) -> None:
-    """A fresh session for this sign-in: nothing from before it survives (no session fixation)."""
+    """A fresh session for this sign-in: nothing from before it survives (no session fixation), not even the
+    form token this request cached (a page this response shows gets one of the new session's)."""
     session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token_hash=_digest(token), staff_id=staff.id))
     session[SESSION_KEY] = token
@@ -116,28 +118,44 @@ def start_session(staff: Staff) -> None:
     record_event("sign_in", f"{staff.email} signed in", actor_id=staff.id, actor_label=staff.email)
 
 
-def check_session(staff: Staff) -> str:
-    """``"ended"`` when the session was ended elsewhere, or is idle or older than the limits allow (its row
-    is deleted); ``"refreshed"`` when its last-seen time was moved on (at most once a minute); else
-    ``"valid"``. The request commits whatever changed."""
+def _current_row() -> UserSession | None:
     token = session.get(SESSION_KEY)
     if not token:
-        return "ended"
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+        return None
+    return db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+
+
+def _ends_at(row: UserSession) -> datetime:
+    """When the session ends if nothing more happens: idle time-out or absolute limit, whichever is first."""
+    config = current_app.config["TEAMOPS"]
+    return min(row.last_seen_at + timedelta(minutes=config.idle_timeout_minutes),
+               row.created_at + timedelta(hours=config.absolute_timeout_hours))
+
+
+def check_session(staff: Staff, activity: bool = True) -> str:
+    """``"ended"`` when the session was ended elsewhere, or is idle or older than the limits allow (its row
+    is deleted); ``"refreshed"`` when its last-seen time was moved on (at most once a minute); else
+    ``"valid"``. A request that is not someone's activity (a dashboard polling in the background) checks
+    the session without keeping it alive. The request commits whatever changed."""
+    row = _current_row()
     if row is None or row.staff_id != staff.id:
         return "ended"
-    config = current_app.config["TEAMOPS"]
     now = utcnow()
-    if (now - row.last_seen_at > timedelta(minutes=config.idle_timeout_minutes)
-            or now - row.created_at > timedelta(hours=config.absolute_timeout_hours)):
+    if now > _ends_at(row):
         db.session.delete(row)
         db.session.flush()
         return "ended"
-    if now - row.last_seen_at >= LAST_SEEN_GRANULARITY:
+    if activity and now - row.last_seen_at >= LAST_SEEN_GRANULARITY:
         row.last_seen_at = now
         db.session.flush()
         return "refreshed"
     return "valid"
+
+
+def seconds_left() -> int:
+    """Whole seconds until this session ends if nothing more happens (0 when it has ended)."""
+    row = _current_row()
+    return 0 if row is None else max(0, int((_ends_at(row) - utcnow()).total_seconds()))
 
 
 def end_session(staff: Staff | None) -> None:

@@ -1,0 +1,35 @@
+"""Never losing what someone typed (issue 7 item 6): a form sent after the session ended, or with a security
+token that is no longer valid, comes back as hidden fields, first on the sign-in page and then on a page
+that sends it again. Nothing is stored on the server; passwords, tokens and files are never kept."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from werkzeug.datastructures import MultiDict
+
+KEPT_PREFIX = "kept__"
+KEPT_URL = "kept_url"
+NEVER_KEPT = frozenset({"csrf_token", "password", "current_password", "new_password", "confirm_password"})
+MAX_KEPT_VALUES = 500
+
+
+def kept_fields(form: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """The fields of a form as sent, in order, without secrets; each value as typed."""
+    fields = [(name, value) for name, values in form.lists() if name not in NEVER_KEPT
+              and not name.startswith(KEPT_PREFIX) and name != KEPT_URL for value in values]
+    return fields[:MAX_KEPT_VALUES]
+
+
+def carried_fields(form: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """The kept fields carried through the sign-in form, with their own names back."""
+    return [(name.removeprefix(KEPT_PREFIX), value) for name, values in form.lists()
+            if name.startswith(KEPT_PREFIX) for value in values][:MAX_KEPT_VALUES]
+
+
+def safe_path(target: str | None) -> str | None:
+    """Only a path on this site, with no line breaks: never an open redirect or a header injection."""
+    if (target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc
+            and not any(char in target for char in "\r\n\\")):
+        return target
+    return None
