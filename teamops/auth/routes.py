@@ -21,8 +21,12 @@ THROTTLED = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only a path on this site: never an open redirect, and never a broken one. Browsers read a backslash as a
+    slash and drop tabs and line breaks, so ``/\\evil.example`` and ``/<tab>/evil.example`` lead off the site;
+    a line break cannot go in a Location header at all (it failed the sign-in with a 500). Any such character
+    means the home page."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable() and not urlsplit(target).netloc):
         return target
     return url_for("home.index")
 
