@@ -82,7 +82,7 @@ def import_command(kind: str, file: Path, dry_run: bool) -> None:
     for problem in report.problems:
         click.echo(f"line {problem.line}: {problem.column}: {problem.message}", err=True)
     if report.problems:
-        click.echo(f"{len(report.problems)} problem(s) found: nothing was imported.", err=True)
+        click.echo(f"{report.problems.found} problem(s) found: nothing was imported.", err=True)
         sys.exit(1)
     prefix = "Dry run, nothing written: would have " if dry_run else ""
     click.echo(f"{prefix}created {report.created}, updated {report.updated}, unchanged {report.unchanged}")

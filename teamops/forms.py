@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField
+from wtforms import Field, IntegerField, StringField
 from wtforms.validators import ValidationError
 
 from teamops.dates import parse_iso_date, today
+from teamops.types import MAX_ID
 
 LONG_TEXT = 5000  # characters in a record's or an oversight entry's free text
 
@@ -60,10 +61,35 @@ def not_in_future(message: str = "The date cannot be in the future") -> Any:
     return check
 
 
+NO_ROW = -1  # an id no row has: what a number too large for an id column becomes, so it is "not found"
+
+
 def whole_number(value: Any) -> int:
-    """Select values as ids: blank is 0 ("none chosen"); anything else that is not a whole number becomes -1,
-    which no row has, so it is refused with a message instead of a crash."""
+    """Select values as ids: blank is 0 ("none chosen"); anything else that is not a whole number an id column
+    can hold becomes ``NO_ROW``, so it is refused with a message instead of a crash (``isdigit`` alone would
+    pass ``²``, which ``int`` refuses)."""
     text = "" if value is None else str(value).strip()
     if not text:
         return 0
-    return int(text) if text.isdigit() and len(text) < 10 else -1
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
+        return NO_ROW
+    return id_number(text)
+
+
+def id_number(value: Any) -> int:
+    """``coerce`` for a select field of ids: ``int``, except that a number no id column can hold becomes
+    ``NO_ROW``. Left as it was, PostgreSQL failed the whole query with it ("integer out of range"); as an id
+    no row has, the form's own check refuses it with its message ("Choose an active worker…")."""
+    number = int(value)
+    return number if -MAX_ID - 1 <= number <= MAX_ID else NO_ROW
+
+
+class IdField(IntegerField):
+    """An id in a hidden field or the address (a booking's, say), as ``id_number`` reads it."""
+
+    data: int | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = id_number(self.data)

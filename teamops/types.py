@@ -9,6 +9,10 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+# Every id column is an SQL INTEGER: PostgreSQL refuses a larger number in a query ("integer out of range") and
+# fails the whole request, so ids from URLs and forms are checked against this before they reach the database.
+MAX_ID = 2**31 - 1
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC and always returns an aware UTC datetime, on SQLite as on PostgreSQL."""

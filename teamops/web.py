@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, make_response, redirect, render_template, request
+from flask import Flask, Response, abort, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from htmx_flask.requests import HtmxHeaders
 from sqlalchemy import func, select
 from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.sql import Select
+from werkzeug.routing import IntegerConverter, Map
 from wtforms import Field
 from wtforms.validators import Length
 
@@ -24,11 +25,11 @@ from teamops.access import can
 from teamops.dates import LONDON
 from teamops.extensions import db
 from teamops.navigation import navigation
+from teamops.types import MAX_ID
 
 T = TypeVar("T")
 
 PER_PAGE = 25
-MAX_ID = 2**63 - 1  # PostgreSQL's bigint; larger ids cannot exist
 # The HX-Trigger event after which the dashboards' tables refresh themselves (they also poll every minute).
 SUPERVISION_CHANGED = "supervision-changed"
 # Sent by requests the page makes by itself (a dashboard refreshing): not someone's activity, so they do not
@@ -95,19 +96,22 @@ def get_or_404(model: type[T], key: int | str | None, options: Sequence[ORMOptio
 
 
 def page_number(raw: str | None) -> int:
-    """The ``?page=`` argument as a page number: anything but a plain, sane positive number means page 1."""
+    """The ``?page=`` argument as a page number: anything but a plain, sane positive number means page 1
+    (``isdigit`` alone would let ``²`` through to ``int``, which refuses it)."""
     value = raw or "1"
-    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
+    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) < 7 else 1
 
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a list, with what the results summary and the pagination links need."""
+    """One page of a list, with what the results summary and the pagination links need. ``keys`` are the query
+    arguments the list reads (its filter form's fields): the links to other pages carry those and no others."""
 
     items: list[Any]
     page: int
     per_page: int
     total: int
+    keys: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -122,21 +126,51 @@ class Page:
         return min(self.total, self.page * self.per_page)
 
 
-def paginate(query: Select[Any], number: int, per_page: int = PER_PAGE) -> Page:
-    """A page of ``query`` (which must have a stable order); a page past the end shows the last one."""
+def paginate(query: Select[Any], number: int, per_page: int = PER_PAGE, keys: Sequence[str] = ()) -> Page:
+    """A page of ``query`` (which must have a stable order); a page past the end shows the last one. ``keys``:
+    the query arguments the list reads besides ``page`` (see ``filter_keys``)."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     pages = max(1, -(-total // per_page))
     number = min(max(1, number), pages)
     items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
-    return Page(items=items, page=number, per_page=per_page, total=total)
+    return Page(items=items, page=number, per_page=per_page, total=total, keys=tuple(keys))
 
 
-def paginate_list(rows: list[Any], number: int, per_page: int = PER_PAGE) -> Page:
+def paginate_list(rows: list[Any], number: int, per_page: int = PER_PAGE, keys: Sequence[str] = ()) -> Page:
     """A page of rows already in memory (lists sorted by a derived value, such as cases by due date)."""
     pages = max(1, -(-len(rows) // per_page))
     number = min(max(1, number), pages)
     return Page(items=rows[(number - 1) * per_page: number * per_page], page=number, per_page=per_page,
-                total=len(rows))
+                total=len(rows), keys=tuple(keys))
+
+
+def filter_keys(form: Any) -> tuple[str, ...]:
+    """The query arguments a list's filter form reads: what its page links carry over."""
+    return tuple(field.name for field in form)
+
+
+def page_url(page: Page, number: int) -> str:
+    """The address of page ``number`` of the list on screen: its own endpoint, with the list's own query
+    arguments (``page.keys``) as they are now.
+
+    Only declared keys are copied: ``url_for`` reads ``_external``, ``_scheme``, ``_anchor`` and ``_method`` as
+    its own arguments, so copying the whole query string let ``?_method=x`` fail the page (500) and
+    ``?_external=1&_scheme=javascript`` build links to another scheme and host."""
+    values: dict[str, Any] = {key: request.args.getlist(key) for key in page.keys
+                              if key in request.args and not key.startswith("_") and key != "page"}
+    values.update(request.view_args or {})
+    values["page"] = number
+    return url_for(str(request.endpoint), **values)
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a whole number an id column can hold, else the address matches no route and
+    the answer is 404. Without the bound, a number beyond ``MAX_ID`` reached the query and PostgreSQL failed it
+    ("integer out of range": 500)."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def format_date(value: date | None) -> str:
@@ -163,7 +197,10 @@ def field_attributes(field: Field, extra: dict[str, Any] | None = None) -> dict[
 
 
 def init_app(app: Flask) -> None:
-    """What every template can use: date formats, the policy check and the main menu."""
+    """What every template can use: date formats, the policy check, the main menu and page links. Also the
+    bounded ``int`` URL converter, which must be in place before any blueprint adds its routes."""
+    app.url_map.converters["int"] = IdConverter
+    app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.globals["can"] = can

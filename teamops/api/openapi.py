@@ -32,7 +32,9 @@ DESCRIPTION = (
     "manager their team, a service manager their service's teams, QAIT everything; an administrator sees teams "
     "and staff but no cases. Due dates and due states follow the scheduling rules of the TeamOps contract. "
     "Lists are paged; `format=csv` returns the same page's rows as CSV, with a header row in the order of the "
-    "item's fields, dates as YYYY-MM-DD, booleans as true/false and null as an empty cell."
+    "item's fields, dates as YYYY-MM-DD, booleans as true/false and null as an empty cell. A text cell that "
+    "starts with =, +, -, @, a tab or a carriage return is written with a single quote in front (so a "
+    "spreadsheet shows it and does not run it as a formula); the JSON has the text as it is."
 )
 
 

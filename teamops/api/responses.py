@@ -2,13 +2,12 @@
 
 Values are written the same way in both: dates as ISO ``YYYY-MM-DD``, booleans as ``true``/``false``, null as
 JSON null or an empty CSV cell. Flask's own JSON provider would write dates as HTTP dates and sort the keys,
-so the JSON is encoded here, keeping CONTRACT.md's field order.
+so the JSON is encoded here, keeping CONTRACT.md's field order. The CSV is written by teamops.spreadsheets, which
+puts a quote before any text cell a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from typing import Any
@@ -17,6 +16,7 @@ from flask import Response
 
 from teamops.api.fields import Field
 from teamops.api.services import Page
+from teamops.spreadsheets import Cell, csv_text
 
 
 def plain(value: Any) -> Any:
@@ -34,27 +34,25 @@ def error_response(status: int, message: str, field: str | None = None) -> Respo
     return json_response(body, status, headers)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> Cell:
+    """A CSV cell: text for what people typed (made formula-safe by the writer), a number for a number."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float):
+        return value
     return str(plain(value))
 
 
-def csv_text(fields: tuple[Field, ...], items: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f.name for f in fields])
-    for item in items:
-        writer.writerow([_cell(item[f.name]) for f in fields])
-    return out.getvalue()
+def page_csv(fields: tuple[Field, ...], items: list[dict[str, Any]]) -> str:
+    return csv_text([[f.name for f in fields], *([_cell(item[f.name]) for f in fields] for item in items)])
 
 
 def page_response(page: Page, fields: tuple[Field, ...], output: str, name: str) -> Response:
     """The list answer: JSON with paging figures, or the same page's rows as CSV (the figures in headers)."""
     if output == "csv":
-        response = Response(csv_text(fields, page.items), mimetype="text/csv")
+        response = Response(page_csv(fields, page.items), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}-page-{page.page}.csv"'
         response.headers["X-Total-Count"] = str(page.total)
         return response

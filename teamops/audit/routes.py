@@ -13,7 +13,7 @@ from teamops.audit import bp
 from teamops.audit.forms import AuditFilterForm
 from teamops.audit.models import AuditEvent
 from teamops.dates import LONDON
-from teamops.web import page_number, paginate, render
+from teamops.web import filter_keys, page_number, paginate, render
 
 
 def _local_midnight(day: Any) -> datetime:
@@ -38,5 +38,5 @@ def index() -> Any:
             query = query.where(AuditEvent.at >= _local_midnight(form.date_from.data))
         if form.date_to.data:
             query = query.where(AuditEvent.at < _local_midnight(form.date_to.data + timedelta(days=1)))
-    page = paginate(query, page_number(request.args.get("page")), per_page=50)
+    page = paginate(query, page_number(request.args.get("page")), per_page=50, keys=filter_keys(form))
     return render("audit/index.html", "audit/_results.html", form=form, page=page)

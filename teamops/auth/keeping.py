@@ -28,8 +28,10 @@ def carried_fields(form: MultiDict[str, str]) -> list[tuple[str, str]]:
 
 
 def safe_path(target: str | None) -> str | None:
-    """Only a path on this site, with no line breaks: never an open redirect or a header injection."""
-    if (target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc
-            and not any(char in target for char in "\r\n\\")):
+    """Only a path on this site: never an open redirect, and never a broken one. Browsers read a backslash as a
+    slash and drop tabs and line breaks, so ``/\\evil.example`` and ``/<tab>/evil.example`` lead off the site;
+    a line break cannot go in a Location header at all. Any such character means no path."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable() and not urlsplit(target).netloc):
         return target
     return None

@@ -23,7 +23,7 @@ THROTTLED_CURRENT = "Too many wrong passwords for this account. Wait 15 minutes,
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
+    """Only a path on this site: never an open redirect, and never a broken one (teamops.auth.keeping)."""
     return safe_path(target) or url_for("home.index")
 
 

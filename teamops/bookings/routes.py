@@ -18,7 +18,7 @@ from teamops.extensions import db
 from teamops.forms import whole_number
 from teamops.org.models import Staff
 from teamops.scheduling import DUE_STATE_LABELS
-from teamops.web import changed, form_status, get_or_404, page_number, paginate, render, see_other
+from teamops.web import changed, filter_keys, form_status, get_or_404, page_number, paginate, render, see_other
 
 
 def _me() -> Staff:
@@ -37,7 +37,8 @@ def _list(query: Any, template: str) -> Any:
     form = BookingFilterForm(request.args)
     show = form.show.data if form.validate() and form.show.data in services.SHOWS else "upcoming"
     form.show.data = show
-    page = paginate(services.filter_bookings(query, show), page_number(request.args.get("page")))
+    page = paginate(services.filter_bookings(query, show), page_number(request.args.get("page")),
+                    keys=filter_keys(form))
     return render(template, "bookings/_results.html", page=page, filter_form=form, show=show, kinds=KIND_LABELS,
                   started_before=utcnow(), records=services.records_of(page.items))
 

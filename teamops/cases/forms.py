@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp, Vali
 from teamops.cases.models import CASE_REF_PATTERN, OVERSIGHT_LABELS, Case
 from teamops.dates import EVENT_YEARS
 from teamops.extensions import db
-from teamops.forms import LONG_TEXT, IsoDateField, not_in_future, year_between
+from teamops.forms import LONG_TEXT, IsoDateField, id_number, not_in_future, year_between
 from teamops.org.models import Staff
 from teamops.policy.models import CaseType
 
@@ -46,7 +46,7 @@ class CaseForm(WorkerChoiceMixin, FlaskForm):
                                          "never a name")])
     case_type_code = SelectField("Case type", validators=[DataRequired("Select the case type")])
     high_risk = BooleanField("High risk (supervised at least monthly)")
-    worker_id = SelectField("Allocated worker", coerce=int, validate_choice=False)
+    worker_id = SelectField("Allocated worker", coerce=id_number, validate_choice=False)
     allocated_on = IsoDateField("Allocation date", validators=[
         InputRequired("Enter the allocation date"), year_between(EVENT_YEARS), not_in_future()])
 
@@ -72,7 +72,7 @@ class CaseDetailsForm(FlaskForm):
 
 
 class ReallocateForm(WorkerChoiceMixin, FlaskForm):
-    worker_id = SelectField("New worker", coerce=int, validate_choice=False)
+    worker_id = SelectField("New worker", coerce=id_number, validate_choice=False)
     from_date = IsoDateField("Allocated to them from", validators=[
         InputRequired("Enter the date the new worker takes the case"), year_between(EVENT_YEARS), not_in_future()])
 

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from teamops.dashboards.services import FILTERS, SORTS
+from teamops.forms import id_number
 from teamops.org.models import Service, Team
 
 ORDERS = {"asc": "Ascending", "desc": "Descending"}
@@ -36,7 +37,7 @@ class TeamPickForm(FlaskForm):
     class Meta:
         csrf = False
 
-    team = SelectField("Team", coerce=int)
+    team = SelectField("Team", coerce=id_number)
 
     def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,7 +48,7 @@ class ServicePickForm(FlaskForm):
     class Meta:
         csrf = False
 
-    service = SelectField("Service", coerce=int)
+    service = SelectField("Service", coerce=id_number)
 
     def __init__(self, *args: Any, services: list[Service], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,7 +19,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from teamops.dates import EVENT_YEARS, parse_iso_date
 from teamops.extensions import db
-from teamops.imports.csvfile import Problem, Row
+from teamops.imports.csvfile import Problem, Problems, Row
 from teamops.org.models import EMAIL_MAX, Staff
 
 # Dates before or after these years are typing mistakes (1900, 2206…), not history or plans.
@@ -39,7 +39,7 @@ class Change:
 @dataclass
 class Report:
     changes: list[Change] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
@@ -77,7 +77,7 @@ NOT_YOURS = "is not in a team you manage"
 class Checker:
     """Collects problems for one row; each check returns the clean value or None."""
 
-    def __init__(self, row: Row, problems: list[Problem]) -> None:
+    def __init__(self, row: Row, problems: Problems) -> None:
         self.row, self.problems = row, problems
 
     def fail(self, column: str, message: str) -> None:

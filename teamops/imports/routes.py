@@ -16,6 +16,11 @@ from teamops.imports.services import KINDS, forget_pending, hold_for_confirmatio
 from teamops.web import changed, form_status, get_or_404, render, see_other
 
 PREVIEW_ROWS = 200
+# The problems the page lists; the rest are counted ("and N more"). A 5 MB file can hold 870,000 bad rows.
+PREVIEW_PROBLEMS = 200
+# The rows an upload may have: far more than any team's or organisation's file (10,000 staff import in seconds),
+# few enough that a file of tiny bad rows is checked in seconds and megabytes. The command line has no limit.
+UPLOAD_ROWS = 50_000
 
 
 def _kinds() -> list[str]:
@@ -45,7 +50,8 @@ def upload() -> Any:
     if form.validate_on_submit():
         content = form.file.data.read()
         filename = (form.file.data.filename or "upload.csv")[:255]
-        report = run_import(form.kind.data, content, dry_run=True, scope=scope_for(current_user))
+        report = run_import(form.kind.data, content, dry_run=True, scope=scope_for(current_user),
+                            problem_limit=PREVIEW_PROBLEMS, row_limit=UPLOAD_ROWS)
         if report.problems:
             return render("imports/preview.html", report=report, kind=form.kind.data,
                                    filename=filename, pending=None, limit=PREVIEW_ROWS, status=400)
@@ -71,7 +77,8 @@ def confirm(pending_id: int) -> Any:
         flash("That preview is out of date: nothing was imported. Check the file again.", "info")
         return see_other(url_for("imports.upload"))
     kind, content, filename = pending.kind, pending.content, pending.filename
-    report = run_import(kind, content, scope=scope_for(current_user))
+    report = run_import(kind, content, scope=scope_for(current_user), problem_limit=PREVIEW_PROBLEMS,
+                        row_limit=UPLOAD_ROWS)
     if report.problems:  # the organisation changed since the preview: nothing was written
         return render("imports/preview.html", report=report, kind=kind, filename=filename,
                                pending=None, limit=PREVIEW_ROWS, status=400)

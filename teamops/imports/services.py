@@ -17,7 +17,7 @@ from teamops.access import can, reach_team_ids
 from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.imports.core import EVERYONE, Change, Checker, Report, Scope, is_email
-from teamops.imports.csvfile import Row, read_rows
+from teamops.imports.csvfile import Problems, Row, read_rows
 from teamops.imports.kinds.cases import CASE_COLUMNS, CASE_OPTIONAL, plan_cases
 from teamops.imports.kinds.staff import STAFF_COLUMNS, STAFF_OPTIONAL, plan_staff
 from teamops.imports.kinds.supervisions import SUPERVISION_COLUMNS, SUPERVISION_OPTIONAL, plan_supervisions
@@ -70,11 +70,17 @@ def scope_for(user: Staff) -> Scope:
     return Scope(None if ids is None else frozenset(db.session.scalars(ids)), importer_id=user.id)
 
 
-def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVERYONE) -> Report:
-    """Checks every row; writes everything (flushed; the caller commits) only if there is no problem at all."""
+def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVERYONE,
+               problem_limit: int | None = None, row_limit: int | None = None) -> Report:
+    """Checks every row; writes everything (flushed; the caller commits) only if there is no problem at all.
+
+    The upload page sets the limits, so that a file of a million tiny bad rows costs neither gigabytes nor
+    minutes: ``problem_limit`` keeps only the first problems (the page shows no more) and counts the rest, and
+    a file of more than ``row_limit`` rows is one problem. The command line has no limit: it prints every
+    problem (CONTRACT.md) and reads files of any size."""
     spec = KINDS[kind]
-    report = Report()
-    rows, report.problems = read_rows(data, spec.required, spec.optional)
+    report = Report(problems=Problems(problem_limit))
+    rows = read_rows(data, spec.required, spec.optional, report.problems, row_limit)
     if report.problems:
         return report
     with db.session.no_autoflush:

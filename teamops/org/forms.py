@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from teamops.dates import START_YEARS
 from teamops.extensions import db
-from teamops.forms import IsoDateField, year_between
+from teamops.forms import IsoDateField, id_number, year_between
 from teamops.org.models import (
     EMAIL_MAX,
     EMPLOYMENT_TYPES,
@@ -53,7 +53,7 @@ class ServiceForm(FlaskForm):
 
 
 class TeamForm(FlaskForm):
-    service_id = SelectField("Service", coerce=int, validators=[DataRequired("Select the service")])
+    service_id = SelectField("Service", coerce=id_number, validators=[DataRequired("Select the service")])
     name = StringField("Team name", validators=[DataRequired("Enter the team name"), Length(max=TEXT_MAX)])
     office_base = StringField("Office base", validators=[DataRequired("Enter the office base"),
                                                          Length(max=TEXT_MAX)])
@@ -87,7 +87,7 @@ class StaffForm(FlaskForm):
         DataRequired("Enter the work e-mail address"), Email("Enter an e-mail address like name@example.org"),
         Length(max=EMAIL_MAX)])
     job_role = StringField("Job role", validators=[DataRequired("Enter the job role"), Length(max=TEXT_MAX)])
-    team_id = SelectField("Team", coerce=int, validators=[DataRequired("Select a team")])
+    team_id = SelectField("Team", coerce=id_number, validators=[DataRequired("Select a team")])
     line_manager_email = EmailField("Line manager's work e-mail", validators=[
         Optional(), Email("Enter an e-mail address like name@example.org"), Length(max=EMAIL_MAX)])
     employment_type = SelectField("Employment type", choices=[("permanent", "Permanent"), ("agency", "Agency")],

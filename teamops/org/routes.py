@@ -17,7 +17,7 @@ from teamops.forms import ActionForm
 from teamops.org import bp, services
 from teamops.org.forms import SearchForm, ServiceForm, StaffForm, TeamForm
 from teamops.org.models import Service, Staff, Team
-from teamops.web import form_status, get_or_404, page_number, paginate, render, see_other
+from teamops.web import filter_keys, form_status, get_or_404, page_number, paginate, render, see_other
 
 
 def _list(name: str, search: Callable[[Any, str, str], Any], in_reach: Any) -> Any:
@@ -25,7 +25,7 @@ def _list(name: str, search: Callable[[Any, str, str], Any], in_reach: Any) -> A
     form = SearchForm(request.args)
     form.validate()
     query = search(in_reach, form.q.data or "", form.show.data or "active")
-    results = paginate(query, page_number(request.args.get("page")))
+    results = paginate(query, page_number(request.args.get("page")), keys=filter_keys(form))
     return render(f"org/{name}.html", f"org/_{name}_results.html", page=results, search=form)
 
 

@@ -17,7 +17,7 @@ from teamops.records import actions as services
 from teamops.records import bp
 from teamops.records.forms import ActionFilterForm
 from teamops.records.models import SupervisionAction
-from teamops.web import announce, changed, get_or_404, page_number, paginate, render, wants_fragment
+from teamops.web import announce, changed, filter_keys, get_or_404, page_number, paginate, render, wants_fragment
 
 PER_PAGE = 50
 
@@ -48,7 +48,8 @@ def actions() -> Any:
         owner = me
     people = services.owners_in_reach(me) if choose else []
     form.worker.choices = [(0, "Everyone in your teams")] + [(p.id, p.name) for p in people]
-    page = paginate(services.open_actions(me, owner), page_number(request.args.get("page")), per_page=PER_PAGE)
+    page = paginate(services.open_actions(me, owner), page_number(request.args.get("page")), per_page=PER_PAGE,
+                    keys=filter_keys(form))
     return render("records/actions.html", "records/_actions_results.html", page=page, owner=owner,
                   filter_form=form, show_owner=owner is None, own_only=not choose,
                   worker_param=str(owner.id) if owner else "", **_row_context(me))

@@ -12,7 +12,7 @@ from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from teamops.dates import DUE_YEARS
-from teamops.forms import LONG_TEXT, IsoDateField, whole_number, year_between
+from teamops.forms import LONG_TEXT, IsoDateField, id_number, whole_number, year_between
 from teamops.records.labels import (
     ACTION_MAX,
     ACTION_MESSAGE,
@@ -187,7 +187,7 @@ def _section_fields(section: Section, attrs: dict[str, Any]) -> list[str]:
     for row in section.rows:
         attrs[f"{row.prefix}_description"] = _short(f"Action {row.number}")
         attrs[f"{row.prefix}_owner"] = SelectField(
-            f"Owner of action {row.number}", coerce=int, default=section.worker.id,
+            f"Owner of action {row.number}", coerce=id_number, default=section.worker.id,
             choices=section.owners(row.action.owner if row.action else None))
         attrs[f"{row.prefix}_due_on"] = IsoDateField(f"Due date of action {row.number}",
                                                      validators=[year_between(DUE_YEARS)])
@@ -207,7 +207,7 @@ class RecordFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    worker = SelectField("Worker", coerce=int, validate_choice=False, default=0)
+    worker = SelectField("Worker", coerce=id_number, validate_choice=False, default=0)
     show = SelectField("Show", default="all", choices=[
         ("all", "All records"), ("draft", "Not signed off"), ("unacknowledged", "Awaiting acknowledgement"),
         ("unfiled", "Signed off, not yet filed on the case")])

@@ -20,7 +20,7 @@ from teamops.records.forms import RecordFilterForm
 from teamops.records.loading import load, visible_cases
 from teamops.records.models import CaseDiscussion, SupervisionRecord
 from teamops.records.text import hydrate, only_cases, readable, record_text, text_for
-from teamops.web import changed, page_number, paginate, render, see_other
+from teamops.web import changed, filter_keys, page_number, paginate, render, see_other
 
 __all__ = ["action_routes", "escalation_routes", "write_routes"]
 
@@ -33,7 +33,7 @@ def index() -> Any:
     filters.set_workers(queries.staff_for_filter(user))
     filters.validate()
     query = queries.record_list(records_in_reach(user), filters.worker.data or None, filters.show.data or "all")
-    page = paginate(query, page_number(request.args.get("page")))
+    page = paginate(query, page_number(request.args.get("page")), keys=filter_keys(filters))
     visible = queries.reachable_case_ids(user, (d.case_id for record in page.items for d in record.discussions))
     return render("records/index.html", "records/_results.html", page=page, filters=filters, kinds=KIND_LABELS,
                   visible_cases=visible)

@@ -13,7 +13,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField
+from wtforms import HiddenField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from teamops.access import can
@@ -21,7 +21,7 @@ from teamops.bookings.models import KIND_LABELS, Booking
 from teamops.cases.models import Case
 from teamops.dates import EVENT_YEARS, LONDON, today
 from teamops.extensions import db
-from teamops.forms import IsoDateField, not_in_future
+from teamops.forms import IdField, IsoDateField, id_number, not_in_future
 from teamops.org.models import Staff
 from teamops.records import queries
 from teamops.records.models import SupervisionRecord
@@ -84,15 +84,15 @@ class SetupForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it only chooses what the record form shows
 
-    worker = SelectField("Worker supervised", coerce=int, validate_choice=False,
+    worker = SelectField("Worker supervised", coerce=id_number, validate_choice=False,
                          validators=[InputRequired("Select the worker supervised")])
     kind = SelectField("Kind of supervision", validate_choice=False,
                        choices=[("", "Select the kind"), *KIND_LABELS.items()])
     held_on = IsoDateField("Date held", validators=[InputRequired("Enter the date the session was held"),
                                                     session_date_rules])
-    case = SelectMultipleField("Cases discussed", coerce=int, validate_choice=False)
-    attendee = SelectMultipleField("Who else attended", coerce=int, validate_choice=False)
-    booking = IntegerField("Booking", validators=[Optional()])
+    case = SelectMultipleField("Cases discussed", coerce=id_number, validate_choice=False)
+    attendee = SelectMultipleField("Who else attended", coerce=id_number, validate_choice=False)
+    booking = IdField("Booking", validators=[Optional()])
     step = HiddenField()
 
     def __init__(self, *args: Any, user: Staff, **kwargs: Any) -> None:

@@ -15,6 +15,7 @@ from teamops.records.forms import RecordForm, record_form
 from teamops.records.loading import load
 from teamops.records.models import SupervisionRecord
 from teamops.records.setup import SetupForm, booking_args, recorded_booking
+from teamops.types import MAX_ID
 from teamops.web import changed, form_status, go_to, render, see_other, wants_fragment
 
 ALREADY_RECORDED = ("This supervision had already been recorded, so it was not saved a second time. "
@@ -34,7 +35,7 @@ def new_record() -> Any:
     user = current_user._get_current_object()
     args = request.args
     booking_id = args.get("booking", type=int) or 0
-    booking = db.session.get(Booking, booking_id) if 0 < booking_id < 2**31 else None
+    booking = db.session.get(Booking, booking_id) if 0 < booking_id <= MAX_ID else None
     if booking is not None and can("record_booking", booking):
         recorded = recorded_booking(booking.id)
         if recorded is not None:

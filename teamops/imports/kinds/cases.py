@@ -123,7 +123,7 @@ def plan_cases(rows: list[Row], report: Report, scope: Scope) -> None:
     planned: list[_Planned] = []
     for row in rows:
         check = Checker(row, report.problems)
-        before = len(report.problems)
+        before = report.problems.found
         ref = case_ref(check)
         code = _case_type(check, codes)
         high_risk = check.choice("high_risk", YES_NO)
@@ -141,7 +141,7 @@ def plan_cases(rows: list[Row], report: Report, scope: Scope) -> None:
             check.fail("case_ref", f"Case {existing.case_ref} {NOT_YOURS}")  # whose it is stays unsaid
         if allocated_on is not None:
             _dates_agree(check, existing, allocated_on, closed_on)
-        if len(report.problems) > before or code is None or high_risk is None or worker is None:
+        if report.problems.found > before or code is None or high_risk is None or worker is None:
             continue
         values: dict[str, Any] = {"case_type_code": code, "high_risk": high_risk == "yes",
                                   "allocated_on": allocated_on}

@@ -100,7 +100,7 @@ def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
     seen: dict[str, int] = {}
     for row in rows:
         check = Checker(row, report.problems)
-        before = len(report.problems)
+        before = report.problems.found
         email = check.email("email")
         existing = people.get(email) if email is not None else None
         values: dict[str, Any] = {
@@ -128,7 +128,7 @@ def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
                 check.fail("line_manager_email", f"Nobody with e-mail {manager_email} in TeamOps or in this file")
             elif manager is not None and not manager.active:
                 check.fail("line_manager_email", f"{manager_email} has left")
-        if len(report.problems) == before and email is not None:
+        if report.problems.found == before and email is not None:
             planned.append(_PlannedPerson(row, email, existing, values, manager_email))
     if report.problems:
         return

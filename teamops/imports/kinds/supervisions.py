@@ -160,13 +160,13 @@ def plan_supervisions(rows: list[Row], report: Report, scope: Scope) -> None:
     planned: list[_Planned] = []
     for row in rows:
         check = Checker(row, report.problems)
-        before = len(report.problems)
+        before = report.problems.found
         kind = check.choice("kind", SUPERVISION_KINDS)
         held_on = check.past_date("held_on", on)
         worker = _worker(check, people, scope)
         case = _case(check, kind, held_on, worker, cases, by_id, scope)
         supervisor = _supervisor(check, worker, people, by_id, scope)
-        if len(report.problems) > before or not (kind and held_on and worker and supervisor):
+        if report.problems.found > before or not (kind and held_on and worker and supervisor):
             continue
         key: Key = (kind, held_on, worker.id, supervisor.id, case.id if case is not None else None)
         if key in seen:
