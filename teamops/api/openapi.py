@@ -16,12 +16,14 @@ Schema = dict[str, Any]
 
 DESCRIPTION = (
     "Read-only figures for reporting tools (Tableau, Power BI, Excel). Authenticate with the TeamOps sign-in "
-    "session or with `Authorization: Bearer <token>` (an administrator runs `flask --app wsgi teamops "
-    "create-token EMAIL`). Every answer is limited to what that account may see: a worker themselves, a team "
-    "manager their team, a service manager their service's teams, QAIT everything; an administrator sees teams "
-    "and staff but no cases. Due dates and due states follow the scheduling rules of the TeamOps contract. "
-    "Lists are paged; `format=csv` returns the same page's rows as CSV, with a header row in the order of the "
-    "item's fields, dates as YYYY-MM-DD, booleans as true/false and null as an empty cell."
+    "session or with `Authorization: Bearer <token>` (make one on the API tokens page, linked from the header of "
+    "every page, or an administrator runs `flask --app wsgi teamops create-token EMAIL`). A token expires (by "
+    "default a year after it was made) and can be revoked; deactivating its account revokes it. Every answer "
+    "is limited to what that account may see: a worker themselves, a team manager their team, a service "
+    "manager their service's teams, QAIT everything; an administrator sees teams and staff but no cases. Due "
+    "dates and due states follow the scheduling rules of the TeamOps contract. Lists are paged; `format=csv` "
+    "returns the same page's rows as CSV, with a header row in the order of the item's fields, dates as "
+    "YYYY-MM-DD, booleans as true/false and null as an empty cell."
 )
 
 
@@ -107,7 +109,8 @@ def _error(description: str) -> Schema:
 RESPONSES = {
     "BadRequest": _error("A parameter is not valid; `field` names it."),
     "Unauthorized": {
-        **_error("No sign-in session and no valid bearer token (or the token's account is deactivated)."),
+        **_error("No sign-in session and no valid bearer token: unknown, expired or revoked, or its account is "
+                 "deactivated (all answer alike)."),
         "headers": {"WWW-Authenticate": {"description": "Always `Bearer`.", "schema": {"type": "string"}}},
     },
     "Forbidden": _error("The team or member of staff asked for is outside what this account may see."),
@@ -166,7 +169,8 @@ def document(server_url: str, session_cookie: str) -> Schema:
         "components": {
             "securitySchemes": {
                 "bearerToken": {"type": "http", "scheme": "bearer",
-                                "description": "A token made by `create-token`, sent as `Authorization: Bearer`."},
+                                "description": "A token made on the API tokens page or by `create-token`, sent as "
+                                               "`Authorization: Bearer`."},
                 "signInSession": {"type": "apiKey", "in": "cookie", "name": session_cookie,
                                   "description": "The session cookie of a signed-in browser."},
             },

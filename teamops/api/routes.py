@@ -41,7 +41,7 @@ from teamops.extensions import db
 from teamops.org.models import Staff
 
 UNAUTHENTICATED = "Sign in, or send Authorization: Bearer <token> with a valid token"
-REFUSED_BEARER = "The bearer token is not valid, or its account is no longer active"
+REFUSED_BEARER = "The bearer token is not valid (unknown, expired or revoked), or its account is no longer active"
 
 
 @bp.before_request

@@ -112,11 +112,17 @@ def change_password(staff: Staff, new_password: str) -> None:
     db.session.flush()
 
 
+def cancel_password_links(staff: Staff) -> None:
+    """Deletes this person's unused set-password links (a new link replaces them; deactivation ends them, so
+    that reactivating the account later does not bring an old link back to life)."""
+    db.session.execute(delete(PasswordToken).where(PasswordToken.staff_id == staff.id,
+                                                   PasswordToken.used_at.is_(None)))
+
+
 def issue_password_link(staff: Staff, now: datetime | None = None) -> str:
     """A one-time set-password token, valid for 72 hours; earlier unused links stop working."""
     now = now or utcnow()
-    db.session.execute(delete(PasswordToken).where(PasswordToken.staff_id == staff.id,
-                                                   PasswordToken.used_at.is_(None)))
+    cancel_password_links(staff)
     token = secrets.token_urlsafe(32)
     db.session.add(PasswordToken(token_hash=_digest(token), staff_id=staff.id,
                                  expires_at=now + timedelta(hours=PASSWORD_LINK_HOURS)))
