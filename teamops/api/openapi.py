@@ -87,7 +87,8 @@ PARAMETERS = {
     "as_of": _parameter("as_of", f"The date the figures describe (YYYY-MM-DD, years {EARLIEST_YEAR} to "
                         f"{LATEST_YEAR}). Default: today in England.", {"type": "string", "format": "date"}),
     "worker": _parameter("worker", "Only cases allocated to the member of staff with this e-mail address. "
-                         "Unknown address: 404; someone out of reach: 403.", {"type": "string", "format": "email"}),
+                         "An address of someone out of reach, or of nobody, answers 403 (the same answer for "
+                         "both).", {"type": "string", "format": "email"}),
     "include_closed": _parameter("include_closed", "false (default): only cases open at `as_of`; true: closed "
                                  "cases too.", {"type": "boolean", "default": False}),
 }
@@ -113,8 +114,9 @@ RESPONSES = {
                  "deactivated (all answer alike)."),
         "headers": {"WWW-Authenticate": {"description": "Always `Bearer`.", "schema": {"type": "string"}}},
     },
-    "Forbidden": _error("The team or member of staff asked for is outside what this account may see."),
-    "NotFound": _error("No team has that id, or no member of staff has that e-mail address."),
+    "Forbidden": _error("The team asked for is outside what this account may see, or no member of staff within "
+                        "it has the e-mail address asked for."),
+    "NotFound": _error("No team has that id."),
 }
 
 
@@ -122,7 +124,9 @@ def _list_operation(operation_id: str, summary: str, description: str, item: str
                     parameters: tuple[str, ...]) -> Schema:
     errors = {"400": _ref("responses", "BadRequest"), "401": _ref("responses", "Unauthorized")}
     if "team" in parameters or "worker" in parameters:
-        errors |= {"403": _ref("responses", "Forbidden"), "404": _ref("responses", "NotFound")}
+        errors["403"] = _ref("responses", "Forbidden")
+    if "team" in parameters:
+        errors["404"] = _ref("responses", "NotFound")
     return {"get": {
         "operationId": operation_id,
         "summary": summary,

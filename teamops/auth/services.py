@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import joinedload
 
 from teamops.api.tokens import sends_credentials
@@ -55,8 +55,26 @@ def authenticate(email: str, password: str, address: str | None) -> SignInResult
     return SignInResult(staff)
 
 
+def prune_expired_sessions(now: datetime | None = None) -> int:
+    """Deletes every account's sessions that are idle or older than the limits allow; returns how many.
+
+    Such a row can never be used again (``check_session`` refuses it), but one whose browser simply went away
+    stays in the table until something deletes it: a copy of the database would show who was signed in when,
+    and the table would grow for ever. Called on each sign-in, so no scheduled job is needed; it is one DELETE,
+    and cheap because pruning keeps the table down to the sessions that can still be used.
+    """
+    now = now or utcnow()
+    config = current_app.config["TEAMOPS"]
+    result = db.session.execute(delete(UserSession).where(or_(
+        UserSession.last_seen_at < now - timedelta(minutes=config.idle_timeout_minutes),
+        UserSession.created_at < now - timedelta(hours=config.absolute_timeout_hours))))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def start_session(staff: Staff) -> None:
-    """A fresh session for this sign-in: nothing from before it survives (no session fixation)."""
+    """A fresh session for this sign-in: nothing from before it survives (no session fixation). Expired
+    sessions of every account are pruned first."""
+    prune_expired_sessions()
     session.clear()
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token_hash=_digest(token), staff_id=staff.id))
