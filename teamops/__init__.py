@@ -27,6 +27,7 @@ from teamops import (
     policy,
     records,
     security,
+    tokens,
     web,
 )
 from teamops.api.tokens import load_bearer
@@ -37,7 +38,7 @@ from teamops.config import load_config
 from teamops.extensions import csrf, db, htmx, login_manager, migrate
 
 # Every domain package: its ``bp`` blueprint, and a ``routes`` module whose routes join it.
-DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api)
+DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api, tokens)
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["ROOT", "create_app", "models"]

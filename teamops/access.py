@@ -193,6 +193,11 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "pick_service": lambda user, obj: user.role == "qait",
     "view_all_teams": lambda user, obj: user.role == "qait",
     "use_api": lambda user, obj: True,
+    # Anyone signed in makes, lists and revokes their own API tokens (a token sees only what its account sees);
+    # admins list and revoke everyone's, for leavers and leaks, but never see a token itself (only its hash is
+    # kept).
+    "manage_own_tokens": lambda user, obj: obj is None or getattr(obj, "staff_id", None) == user.id,
+    "manage_all_tokens": lambda user, obj: user.role == "admin",
     "manage_policy": lambda user, obj: user.role == "admin",
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "service_manager" and user.team.service_id == obj.id),

@@ -7,26 +7,36 @@ import sys
 from pathlib import Path
 
 import click
-from flask import g
+from flask import current_app, g
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from teamops.api.tokens import LABEL_MAX, create_token
+from teamops.api.tokens import LABEL_MAX, expiry_problem, issue_token, revoke_tokens
 from teamops.auth.passwords import hash_password, password_problem
-from teamops.dates import today
+from teamops.dates import parse_iso_date, today
 from teamops.demo import DEMO_PASSWORD, seed_demo
 from teamops.extensions import db
 from teamops.imports.services import KINDS, is_email, run_import
 from teamops.org.models import NAME_MAX, Service, Staff, Team
 from teamops.org.services import normalise_email
+from teamops.web import format_datetime
 
 cli = AppGroup("teamops", help="TeamOps administration commands.")
 
 
 @cli.command("seed-demo")
 @click.option("--only-if-empty", is_flag=True, help="Do nothing when the database already has any staff.")
-def seed_demo_command(only_if_empty: bool) -> None:
-    """Create the fictional demo organisation (safe to run again)."""
+@click.option("--force", is_flag=True, help="Run even when TEAMOPS_ENVIRONMENT is production.")
+def seed_demo_command(only_if_empty: bool, force: bool) -> None:
+    """Create the fictional demo organisation (safe to run again).
+
+    Refused in production without --force: the demo accounts share a published password, so seeding a live
+    database by mistake (a copied ``make run`` line) would open it to anyone who has read the README.
+    """
+    if current_app.config["TEAMOPS"].environment == "production" and not force:
+        raise click.ClickException(
+            "TEAMOPS_ENVIRONMENT is production: seed-demo would add demo accounts whose password is published. "
+            "Set TEAMOPS_ENVIRONMENT=development for a demo, or add --force if you really mean this database.")
     if only_if_empty and db.session.scalar(select(Staff.id).limit(1)) is not None:
         click.echo("The database already has staff: no demo data added.")
         return
@@ -88,22 +98,57 @@ def import_command(kind: str, file: Path, dry_run: bool) -> None:
     click.echo(f"{prefix}created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
 
 
+def _account(email: str) -> Staff:
+    person = db.session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
+    if person is None:
+        raise click.ClickException(f"No account has the e-mail address {normalise_email(email)}")
+    return person
+
+
 @cli.command("create-token")
 @click.argument("email")
 @click.option("--label", default="", help="What the token is for, e.g. 'Power BI team dashboard'.")
-def create_token_command(email: str, label: str) -> None:
+@click.option("--expires", "expires", metavar="YYYY-MM-DD",
+              help="The day the token stops working (at the start of it, UK time); at most a year ahead. "
+                   "Default: a year from now.")
+def create_token_command(email: str, label: str, expires: str | None) -> None:
     """Print a new reporting-API token for an account: shown once, alone on the last line."""
     g.audit_actor = "cli:create-token"
-    email, label = normalise_email(email), label.strip()
+    label = label.strip()
     if len(label) > LABEL_MAX:
         raise click.ClickException(f"Give a label of at most {LABEL_MAX} characters")
-    person = db.session.scalar(select(Staff).where(Staff.email == email))
-    if person is None:
-        raise click.ClickException(f"No account has the e-mail address {email}")
+    expires_on = None
+    if expires is not None:
+        try:
+            expires_on = parse_iso_date(expires)
+        except ValueError as error:
+            raise click.ClickException(f"--expires: {error}") from None
+        problem = expiry_problem(expires_on)
+        if problem:
+            raise click.ClickException(f"--expires: {problem}")
+    person = _account(email)
     if not person.active:
-        raise click.ClickException(f"{email} is deactivated: a token for it would not work")
-    token = create_token(person, label)
+        raise click.ClickException(f"{person.email} is deactivated: a token for it would not work")
+    token, row = issue_token(person, label, expires_on)
     db.session.commit()
-    click.echo(f"API token for {email} ({person.role_label}; it sees what this account sees). "
-               "Store it now: it cannot be shown again.")
+    click.echo(f"API token for {person.email} ({person.role_label}; it sees what this account sees), "
+               f"working until {format_datetime(row.expires_at)} UK time. Store it now: it cannot be shown again.")
     click.echo(token)
+
+
+@cli.command("revoke-token")
+@click.argument("email")
+@click.option("--label", default=None, help="Only the token(s) with this label. Default: all of them.")
+def revoke_token_command(email: str, label: str | None) -> None:
+    """Revoke an account's API tokens (all, or those with one label); prints each one revoked."""
+    g.audit_actor = "cli:revoke-token"
+    person = _account(email)
+    revoked = revoke_tokens(person, label.strip() if label is not None else None)
+    if not revoked:
+        which = f"labelled '{label.strip()}'" if label is not None else "at all"
+        raise click.ClickException(f"{person.email} has no token {which} that is not already revoked: "
+                                   "nothing revoked")
+    db.session.commit()
+    for token in revoked:
+        click.echo(f"Revoked the token '{token.label or '(no label)'}' of {person.email}, made "
+                   f"{format_datetime(token.created_at)}.")

@@ -18,6 +18,7 @@ from typing import Any, get_type_hints
 DEV_ENVIRONMENTS = {"development", "testing"}
 ENVIRONMENTS = ("production", "development", "testing")
 ENV_PREFIX = "TEAMOPS_"
+SESSION_COOKIE = "teamops_session"
 
 # TEAMOPS_* variables that are not settings, so they are not refused: the create-admin command's password,
 # and the test suite's and CI's switches. Anything else with the prefix must name a Config field.
@@ -69,9 +70,21 @@ class Config:
     oidc_client_secret: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def https(self) -> bool:
+        """Whether TeamOps is served over HTTPS (its public URL says so): then the session cookie is
+        ``Secure`` and ``__Host-`` prefixed and every response sends HSTS. Over plain http (development on
+        127.0.0.1) a Secure cookie would never come back, so both depend on this and not on the environment."""
+        return self.base_url.lower().startswith("https://")
+
     def flask_settings(self) -> dict[str, Any]:
-        """The subset Flask and its extensions read from ``app.config``."""
-        secure = self.base_url.startswith("https://")
+        """The subset Flask and its extensions read from ``app.config``.
+
+        Over HTTPS the session cookie is named ``__Host-teamops_session``: browsers accept a ``__Host-`` cookie
+        only when it is Secure, for path ``/`` and without a Domain, so no sibling subdomain (or a plain-http
+        page on this one) can plant or overwrite it. The prefix needs Secure, so plain http keeps the bare name.
+        """
+        secure = self.https
         return {
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.database_url,
@@ -79,7 +92,9 @@ class Config:
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": secure,
-            "SESSION_COOKIE_NAME": "teamops_session",
+            "SESSION_COOKIE_NAME": ("__Host-" if secure else "") + SESSION_COOKIE,
+            "SESSION_COOKIE_PATH": "/",
+            "SESSION_COOKIE_DOMAIN": None,
             "MAX_CONTENT_LENGTH": self.max_upload_bytes,
             "WTF_CSRF_TIME_LIMIT": None,
             "WTF_CSRF_SSL_STRICT": secure,

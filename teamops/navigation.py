@@ -38,6 +38,8 @@ MENU: tuple[NavItem, ...] = (
     NavItem("Services", "org.services", "manage_organisation"),
     NavItem("Policy", "policy.index", "manage_policy"),
     NavItem("Import", "imports.upload", "import_data"),
+    # Everyone reaches their own tokens from the header's account links; admins also see every account's here.
+    NavItem("All API tokens", "tokens.everyone", "manage_all_tokens"),
     NavItem("Audit trail", "audit.index", "view_audit"),
 )
 

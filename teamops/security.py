@@ -33,6 +33,9 @@ CSP = "; ".join([
     "base-uri 'none'",
     "frame-ancestors 'none'",
 ])
+# A year, and subdomains too: once a browser has seen TeamOps over HTTPS it never tries plain http again, so a
+# network attacker cannot strip TLS from the next visit. Sent only when the public URL is https.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def _gate() -> Any:
@@ -86,6 +89,8 @@ def _headers(response: Response) -> Response:
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if current_app.config["TEAMOPS"].https:
+        response.headers["Strict-Transport-Security"] = HSTS
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("HX-Request")

@@ -12,6 +12,7 @@ from teamops.audit.models import AuditEvent
 from teamops.dates import in_induction_window, today
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
+from tests.conftest import Client, make_app
 
 DEMO_PASSWORD = "TeamOps-demo-1"
 DEMO_ACCOUNTS = {
@@ -117,6 +118,33 @@ def test_seed_demo_is_idempotent(runner, seeded):
 def test_seed_demo_is_in_the_audit_trail_as_the_command(seeded):
     labels = set(db.session.scalars(select(AuditEvent.actor_label).where(AuditEvent.action == "create")))
     assert labels == {"cli:seed-demo"}
+
+
+@pytest.fixture
+def production(database_url: str) -> Any:
+    """The app as production runs it (TEAMOPS_ENVIRONMENT=production)."""
+    app = make_app(database_url, environment="production")
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_seed_demo_refuses_production_without_force(production):
+    """Issue 7 item 12: the demo accounts' password is published, so a live database is never seeded by accident."""
+    result = production.test_cli_runner().invoke(args=["teamops", "seed-demo"])
+    assert result.exit_code == 1
+    assert "TEAMOPS_ENVIRONMENT is production" in result.output and "--force" in result.output
+    assert count(Staff) == 0
+    result = production.test_cli_runner().invoke(args=["teamops", "seed-demo", "--only-if-empty"])
+    assert result.exit_code == 1 and count(Staff) == 0
+
+
+def test_seed_demo_runs_in_production_with_force(production):
+    result = production.test_cli_runner().invoke(args=["teamops", "seed-demo", "--force"])
+    assert result.exit_code == 0, result.output
+    assert staff("manager@example.org") is not None
 
 
 def test_seed_demo_works_alongside_imported_teams(app, runner, tmp_path):

@@ -27,6 +27,7 @@ from flask import Flask, url_for
 from sqlalchemy import select
 
 from teamops import dates
+from teamops.api.tokens import issue_token, revoke_token
 from teamops.auth.services import issue_password_link
 from teamops.cases import services as case_services
 from teamops.cases.models import Case
@@ -100,6 +101,8 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "api.staff": Visit("qait"),
     "api.cases": Visit("qait"),
     "api.openapi": Visit("qait"),
+    "tokens.mine": Visit("worker"),
+    "tokens.everyone": (Visit("admin", label="working"), Visit("admin", lambda o: {"show": "all"}, label="all")),
     "audit.index": Visit("admin"),
     "bookings.index": Visit("team_manager"),
     "bookings.mine": Visit("worker"),
@@ -212,6 +215,10 @@ def _add_work(size: int) -> Objects:
         escalation_services.resolve(settled, service_manager, "Agreed at the service manager meeting")
         case_services.add_oversight(trend, manager, "plan_change", on - timedelta(days=n), "Keep the plan", "Safe")
         colleague_cases.append(factories.case(None, "CP", False, colleagues[n], on - timedelta(days=90)))
+        for owner in (worker, colleagues[n], manager):  # API tokens: working, revoked and expired ones
+            issue_token(owner, f"Working {n}")
+            revoke_token(issue_token(owner, f"Revoked {n}")[1])
+            issue_token(owner, f"Expired {n}", on - timedelta(days=1))
     db.session.commit()
     open_cases = sorted(db.session.scalars(
         select(Case).where(Case.worker_id == worker.id, Case.closed_on.is_(None))), key=lambda c: c.case_ref)

@@ -1,4 +1,8 @@
-"""API tokens: only a hash is stored; the token itself is shown once by ``create-token``."""
+"""API tokens: only a hash is stored; the token itself is shown once, by ``create-token`` or the API tokens page.
+
+A token is never deleted: revoking it stamps ``revoked_at``, so the owner's and the admins' lists keep saying when
+it stopped working and the audit trail keeps the row it refers to.
+"""
 
 from __future__ import annotations
 
@@ -24,5 +28,14 @@ class ApiToken(Model):
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     staff: Mapped[Staff] = relationship()
+
+    def state(self, now: datetime) -> str:
+        """``revoked``, ``expired`` or ``active`` at ``now``: what the lists show, and whether revoking it still
+        changes anything."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= now else "active"

@@ -27,14 +27,16 @@ Schema = dict[str, Any]
 
 DESCRIPTION = (
     "Read-only figures for reporting tools (Tableau, Power BI, Excel). Authenticate with the TeamOps sign-in "
-    "session or with `Authorization: Bearer <token>` (an administrator runs `flask --app wsgi teamops "
-    "create-token EMAIL`). Every answer is limited to what that account may see: a worker themselves, a team "
-    "manager their team, a service manager their service's teams, QAIT everything; an administrator sees teams "
-    "and staff but no cases. Due dates and due states follow the scheduling rules of the TeamOps contract. "
-    "Lists are paged; `format=csv` returns the same page's rows as CSV, with a header row in the order of the "
-    "item's fields, dates as YYYY-MM-DD, booleans as true/false and null as an empty cell. A text cell that "
-    "starts with =, +, -, @, a tab or a carriage return is written with a single quote in front (so a "
-    "spreadsheet shows it and does not run it as a formula); the JSON has the text as it is."
+    "session or with `Authorization: Bearer <token>` (make one on the API tokens page, linked from the header of "
+    "every page, or an administrator runs `flask --app wsgi teamops create-token EMAIL`). A token expires (by "
+    "default a year after it was made) and can be revoked; deactivating its account revokes it. Every answer "
+    "is limited to what that account may see: a worker themselves, a team manager their team, a service "
+    "manager their service's teams, QAIT everything; an administrator sees teams and staff but no cases. Due "
+    "dates and due states follow the scheduling rules of the TeamOps contract. Lists are paged; `format=csv` "
+    "returns the same page's rows as CSV, with a header row in the order of the item's fields, dates as "
+    "YYYY-MM-DD, booleans as true/false and null as an empty cell. "
+    "A text cell that starts with =, +, -, @, a tab or a carriage return is written with a single quote in "
+    "front (so a spreadsheet shows it and does not run it as a formula); the JSON has the text as it is."
 )
 
 
@@ -99,7 +101,8 @@ PARAMETERS = {
                         f"{LATEST_YEAR}). Default: today in England.",
                         {"type": "string", "format": "date", "pattern": AS_OF_PATTERN}),
     "worker": _parameter("worker", "Only cases allocated to the member of staff with this e-mail address. "
-                         "Unknown address: 404; someone out of reach: 403.",
+                         "An address of someone out of reach, or of nobody, answers 403 (the same answer for "
+                         "both).",
                          {"type": "string", "format": "email", "maxLength": EMAIL_MAX, "pattern": EMAIL_PATTERN}),
     "include_closed": _parameter("include_closed", "false (default): only cases open at `as_of`; true: closed "
                                  "cases too.", {"type": "boolean", "default": False}),
@@ -122,11 +125,13 @@ def _error(description: str) -> Schema:
 RESPONSES = {
     "BadRequest": _error("A parameter is not valid; `field` names it."),
     "Unauthorized": {
-        **_error("No sign-in session and no valid bearer token (or the token's account is deactivated)."),
+        **_error("No sign-in session and no valid bearer token: unknown, expired or revoked, or its account is "
+                 "deactivated (all answer alike)."),
         "headers": {"WWW-Authenticate": {"description": "Always `Bearer`.", "schema": {"type": "string"}}},
     },
-    "Forbidden": _error("The team or member of staff asked for is outside what this account may see."),
-    "NotFound": _error("No team has that id, or no member of staff has that e-mail address."),
+    "Forbidden": _error("The team asked for is outside what this account may see, or no member of staff within "
+                        "it has the e-mail address asked for."),
+    "NotFound": _error("No team has that id."),
 }
 
 
@@ -134,7 +139,9 @@ def _list_operation(operation_id: str, summary: str, description: str, item: str
                     parameters: tuple[str, ...]) -> Schema:
     errors = {"400": _ref("responses", "BadRequest"), "401": _ref("responses", "Unauthorized")}
     if "team" in parameters or "worker" in parameters:
-        errors |= {"403": _ref("responses", "Forbidden"), "404": _ref("responses", "NotFound")}
+        errors["403"] = _ref("responses", "Forbidden")
+    if "team" in parameters:
+        errors["404"] = _ref("responses", "NotFound")
     return {"get": {
         "operationId": operation_id,
         "summary": summary,
@@ -181,7 +188,8 @@ def document(server_url: str, session_cookie: str) -> Schema:
         "components": {
             "securitySchemes": {
                 "bearerToken": {"type": "http", "scheme": "bearer",
-                                "description": "A token made by `create-token`, sent as `Authorization: Bearer`."},
+                                "description": "A token made on the API tokens page or by `create-token`, sent as "
+                                               "`Authorization: Bearer`."},
                 "signInSession": {"type": "apiKey", "in": "cookie", "name": session_cookie,
                                   "description": "The session cookie of a signed-in browser."},
             },

@@ -12,8 +12,9 @@ How it fits together:
   CSRF does not arise: every endpoint is a GET.
 - **Authorisation.** Each view declares ``@requires("use_api")`` like every other route (the gate refuses
   undeclared ones); the rows come from the ``*_in_reach`` queries of teamops.access, so the API never shows
-  more than the pages do. The ``team`` and ``worker`` parameters are checked the same way: 404 when they name
-  nothing, 403 when they name something out of reach.
+  more than the pages do. The ``team`` and ``worker`` parameters are checked the same way: a team out of reach
+  is 403 and an unknown team 404 (CONTRACT.md); a worker out of reach and an e-mail address nobody has both
+  answer the same 403, so the API does not tell who has an account.
 - **One source for each rule.** Due dates and states come from teamops.scheduling, induction from
   teamops.dates; ``fields.py`` declares the item fields once for the JSON, the CSV header and the OpenAPI
   document; ``params.py`` parses the parameters strictly (a bad one is a 400 naming it).
@@ -42,7 +43,7 @@ from teamops.org.models import Staff
 from teamops.security import allow_header
 
 UNAUTHENTICATED = "Sign in, or send Authorization: Bearer <token> with a valid token"
-REFUSED_BEARER = "The bearer token is not valid, or its account is no longer active"
+REFUSED_BEARER = "The bearer token is not valid (unknown, expired or revoked), or its account is no longer active"
 
 
 @bp.before_request

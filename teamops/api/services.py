@@ -50,13 +50,17 @@ def team_in_reach(user: Staff, team_id: int) -> int:
     return team_id
 
 
+WORKER_NOT_IN_REACH = "No member of staff with that e-mail address is within what this account may see"
+
+
 def worker_in_reach(user: Staff, email: str) -> int:
-    """The ``worker`` parameter checked: 404 for an unknown e-mail, 403 for someone out of reach."""
-    worker_id = db.session.scalar(select(Staff.id).where(func.lower(Staff.email) == email))
+    """The ``worker`` parameter checked, in one query: an e-mail address of someone out of reach answers
+    exactly as one nobody has (403, same message), so the API cannot be used to find out who works here.
+    A team's id (404 when unknown) reveals nothing: ids are sequential and the teams list shows names."""
+    worker_id = db.session.scalar(
+        staff_in_reach(user).where(func.lower(Staff.email) == email).with_only_columns(Staff.id))
     if worker_id is None:
-        raise ApiError(404, "No member of staff has that e-mail address")
-    if db.session.scalar(staff_in_reach(user).where(Staff.id == worker_id).with_only_columns(Staff.id)) is None:
-        raise ApiError(403, "That member of staff is outside what this account may see")
+        raise ApiError(403, WORKER_NOT_IN_REACH)
     return worker_id
 
 

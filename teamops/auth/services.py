@@ -10,7 +10,7 @@ from typing import Literal
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import joinedload
 
 from teamops.api.tokens import sends_credentials
@@ -105,9 +105,27 @@ def check_current_password(staff: Staff, password: str) -> Literal["right", "wro
     return "right"
 
 
+def prune_expired_sessions(now: datetime | None = None) -> int:
+    """Deletes every account's sessions that are idle or older than the limits allow; returns how many.
+
+    Such a row can never be used again (``check_session`` refuses it), but one whose browser simply went away
+    stays in the table until something deletes it: a copy of the database would show who was signed in when,
+    and the table would grow for ever. Called on each sign-in, so no scheduled job is needed; it is one DELETE,
+    and cheap because pruning keeps the table down to the sessions that can still be used.
+    """
+    now = now or utcnow()
+    config = current_app.config["TEAMOPS"]
+    result = db.session.execute(delete(UserSession).where(or_(
+        UserSession.last_seen_at < now - timedelta(minutes=config.idle_timeout_minutes),
+        UserSession.created_at < now - timedelta(hours=config.absolute_timeout_hours))))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def start_session(staff: Staff) -> None:
     """A fresh session for this sign-in: nothing from before it survives (no session fixation), not even the
-    form token this request cached (a page this response shows gets one of the new session's)."""
+    form token this request cached (a page this response shows gets one of the new session's). Expired
+    sessions of every account are pruned first."""
+    prune_expired_sessions()
     session.clear()
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     token = secrets.token_urlsafe(32)
@@ -180,11 +198,17 @@ def change_password(staff: Staff, new_password: str) -> None:
     db.session.flush()
 
 
+def cancel_password_links(staff: Staff) -> None:
+    """Deletes this person's unused set-password links (a new link replaces them; deactivation ends them, so
+    that reactivating the account later does not bring an old link back to life)."""
+    db.session.execute(delete(PasswordToken).where(PasswordToken.staff_id == staff.id,
+                                                   PasswordToken.used_at.is_(None)))
+
+
 def issue_password_link(staff: Staff, now: datetime | None = None) -> str:
     """A one-time set-password token, valid for 72 hours; earlier unused links stop working."""
     now = now or utcnow()
-    db.session.execute(delete(PasswordToken).where(PasswordToken.staff_id == staff.id,
-                                                   PasswordToken.used_at.is_(None)))
+    cancel_password_links(staff)
     token = secrets.token_urlsafe(32)
     db.session.add(PasswordToken(token_hash=_digest(token), staff_id=staff.id,
                                  expires_at=now + timedelta(hours=PASSWORD_LINK_HOURS)))

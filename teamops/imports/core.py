@@ -61,7 +61,13 @@ class Report:
 class Scope:
     """Whose import this is. ``team_ids`` None: anyone (the command line, an admin); otherwise the ids of
     the teams the manager runs, and every row must stay inside them. ``importer_id``: the person importing on
-    the upload page (None on the command line), who may not import their own supervision."""
+    the upload page (None on the command line), who may not import their own supervision.
+
+    In a manager's import, a person or case outside their teams reads exactly like one that does not exist
+    (issue 7 item 12): the messages must not let a manager find out who works elsewhere or which case
+    references another team holds. The one exception is a new case whose reference is taken: references are
+    unique, so that row has to fail, but its message says nothing about whose the case is.
+    """
 
     team_ids: frozenset[int] | None = None
     importer_id: int | None = None
@@ -69,9 +75,24 @@ class Scope:
     def reaches(self, team_id: int) -> bool:
         return self.team_ids is None or team_id in self.team_ids
 
+    @property
+    def where(self) -> str:
+        return "in TeamOps" if self.team_ids is None else "in the teams you manage"
+
+    def nobody(self, email: str) -> str:
+        """The message for an e-mail address nobody in reach has."""
+        advice = ": import the staff first" if self.team_ids is None else ""
+        return f"Nobody with e-mail {email} {self.where}{advice}"
+
+    def no_case(self, ref: str) -> str:
+        """The message for a case reference no case in reach has (the reference as the file gives it)."""
+        advice = ": import the cases first" if self.team_ids is None else ""
+        return f"No case {ref} {self.where}{advice}"
+
 
 EVERYONE = Scope()
-NOT_YOURS = "is not in a team you manage"
+# A new case whose reference another team's case has: uniqueness forces a refusal, but not whose it is.
+REFERENCE_TAKEN = "is already in TeamOps, in a team you do not manage"
 
 
 class Checker:
@@ -184,13 +205,16 @@ def chunks(values: list[Any], size: int = 1000) -> list[list[Any]]:
     return [values[i:i + size] for i in range(0, len(values), size)]
 
 
-def known_person(check: Checker, people: dict[str, Staff], column: str) -> tuple[str, Staff] | None:
-    """The e-mail in ``column`` and the person it names, or None after saying which problem the row has."""
+def known_person(check: Checker, people: dict[str, Staff], column: str,
+                 scope: Scope = EVERYONE) -> tuple[str, Staff] | None:
+    """The e-mail in ``column`` and the person in ``scope`` it names, or None after saying which problem the row
+    has. Someone outside the scope gets the message of nobody at all, and no check that would tell them apart
+    (such as "has left") runs before this one."""
     email = check.email(column)
     if email is None:
         return None
     person = people.get(email)
-    if person is None:
-        check.fail(column, f"Nobody with e-mail {email} in TeamOps: import the staff first")
+    if person is None or not scope.reaches(person.team_id):
+        check.fail(column, scope.nobody(email))
         return None
     return email, person

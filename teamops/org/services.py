@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from teamops.auth.services import end_all_sessions
+from teamops.api.tokens import revoke_tokens
+from teamops.auth.services import cancel_password_links, end_all_sessions
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
@@ -66,11 +67,17 @@ def save_staff(staff: Staff | None, values: dict[str, Any]) -> Staff:
 
 
 def set_staff_active(staff: Staff, active: bool, on: date | None = None) -> None:
-    """A leaver keeps all their history but can no longer sign in; their sessions end at once."""
+    """A leaver keeps all their history but can no longer sign in: their sessions end at once, and their API
+    tokens and unused set-password links stop working for good. Those are revoked and deleted rather than
+    merely refused while the account is inactive, so reactivating the account (a returner, a mistaken
+    deactivation) gives back the account but not a token or link handed out before: the returner asks for
+    new ones."""
     staff.active = active
     staff.left_on = None if active else (on or today())
     if not active:
         end_all_sessions(staff)
+        revoke_tokens(staff)
+        cancel_password_links(staff)
     db.session.flush()
 
 

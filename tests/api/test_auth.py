@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from teamops.api.models import ApiToken
-from teamops.api.tokens import digest
+from teamops.api.tokens import digest, revoke_tokens
 from teamops.audit.models import AuditEvent
+from teamops.dates import add_months, freeze, today, utcnow
 from teamops.extensions import db
 from teamops.org import services as org_services
 
@@ -111,3 +112,40 @@ def test_only_a_hash_of_the_token_is_stored(bearer):
     stored = db.session.scalars(select(ApiToken.token_hash)).all()
     assert stored == [digest(client.token)]
     assert client.token not in stored
+
+
+# Expiry and revocation (issue 7 item 11) -------------------------------------------------------------------
+
+def _row(client) -> ApiToken:
+    return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(client.token)))
+
+
+def test_an_expired_token_answers_401_exactly_like_a_bad_one(app, bearer):
+    client = bearer("qait")
+    assert client.get("/api/v1/teams").status_code == 200
+    _row(client).expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    expired = client.get("/api/v1/teams")
+    bad = app.test_client().get("/api/v1/teams", headers={"Authorization": "Bearer teamops_not-a-token"})
+    assert expired.status_code == bad.status_code == 401
+    assert expired.get_json() == bad.get_json()
+    assert expired.headers["WWW-Authenticate"] == bad.headers["WWW-Authenticate"]
+
+
+def test_a_revoked_token_answers_401(bearer, org):
+    client = bearer("qait")
+    assert client.get("/api/v1/teams").status_code == 200
+    revoke_tokens(org["qait"])
+    db.session.commit()
+    assert client.get("/api/v1/teams").status_code == 401
+
+
+def test_a_new_token_works_for_a_year_by_default(bearer):
+    client = bearer("qait")
+    row = _row(client)
+    assert row.expires_at.date() == add_months(row.created_at.date(), 12)
+    assert row.expires_at.time() == row.created_at.time() and row.revoked_at is None
+    with freeze(add_months(today(), 12) - timedelta(days=1)):
+        assert client.get("/api/v1/teams").status_code == 200
+    with freeze(add_months(today(), 12) + timedelta(days=1)):
+        assert client.get("/api/v1/teams").status_code == 401

@@ -108,12 +108,21 @@ def test_team_out_of_reach_is_403_and_unknown_is_404(bearer, org, cases):
     assert missing.status_code == 404 and missing.get_json()["error"]
 
 
-def test_worker_out_of_reach_is_403_and_unknown_is_404(bearer, cases):
-    assert bearer("team_manager").get("/api/v1/cases?worker=south.worker@example.org").status_code == 403
-    assert bearer("worker").get("/api/v1/cases?worker=tm@example.org").status_code == 403
-    assert bearer("worker").get("/api/v1/cases?worker=worker@example.org").status_code == 200
-    missing = bearer("qait").get("/api/v1/cases?worker=nobody@example.org")
-    assert missing.status_code == 404 and missing.mimetype == "application/json"
+def test_a_worker_out_of_reach_looks_exactly_like_one_who_does_not_exist(bearer, cases):
+    """Issue 7 item 12: the ``worker`` parameter must not tell who has an account. Someone out of reach and an
+    address nobody has get the same status and the same body, for JSON and CSV alike."""
+    manager = bearer("team_manager")
+    for output in ("", "&format=csv"):
+        out_of_reach = manager.get(f"/api/v1/cases?worker=south.worker@example.org{output}")
+        unknown = manager.get(f"/api/v1/cases?worker=nobody@example.org{output}")
+        assert out_of_reach.status_code == unknown.status_code == 403
+        assert out_of_reach.mimetype == unknown.mimetype == "application/json"
+        assert out_of_reach.get_data() == unknown.get_data()
+    worker = bearer("worker")
+    assert worker.get("/api/v1/cases?worker=tm@example.org").get_data() == worker.get(
+        "/api/v1/cases?worker=no.one@example.org").get_data()
+    assert worker.get("/api/v1/cases?worker=worker@example.org").status_code == 200
+    assert bearer("qait").get("/api/v1/cases?worker=nobody@example.org").status_code == 403
 
 
 def test_admin_may_name_a_team_but_reads_no_cases(bearer, org, cases):

@@ -138,3 +138,20 @@ def test_deactivating_someone_ends_their_sessions(client, org, as_role):
     assert client.get("/").status_code == 303
     response = client.post_form("/sign-in", {"email": "worker@example.org", "password": PASSWORD})
     assert response.status_code == 400
+
+
+# Expired sessions are pruned on sign-in (issue 7 item 12) -------------------------------------------------
+
+def test_each_sign_in_deletes_every_accounts_expired_sessions(app, org):
+    clients = {role: app.test_client() for role in ("worker", "team_manager", "qait", "admin")}
+    for role, client in clients.items():
+        sign_in(client, org[role])
+    rows = {row.staff_id: row for row in db.session.scalars(select(UserSession))}
+    rows[org["worker"].id].last_seen_at -= timedelta(minutes=31)  # idle too long
+    rows[org["team_manager"].id].created_at -= timedelta(hours=10, minutes=1)  # signed in too long
+    rows[org["qait"].id].last_seen_at -= timedelta(minutes=29)  # still usable
+    db.session.commit()
+    sign_in(app.test_client(), org["service_manager"])
+    left = set(db.session.scalars(select(UserSession.staff_id)))
+    assert left == {org["qait"].id, org["admin"].id, org["service_manager"].id}
+    assert clients["qait"].get("/").status_code == 200

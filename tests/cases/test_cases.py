@@ -74,6 +74,21 @@ def test_duplicate_reference_is_refused(as_role, org):
     assert response.status_code == 400 and "already in TeamOps" in response.get_data(as_text=True)
 
 
+def test_a_taken_reference_reads_the_same_whoever_holds_the_case(as_role, org):
+    """Issue 7 item 12: references are unique, so a duplicate must be refused, but the answer must not say
+    whose case it is or which team holds it: one held by another team reads exactly like one in your own."""
+    factories.case("MOS-1001", "CIN", False, org["worker"], date(2026, 1, 1))
+    factories.case("MOS-2002", "CP", True, org["south_worker"], date(2026, 1, 1))
+    manager = as_role("team_manager")
+    own = manager.post_form("/cases/new", new_case(org, case_ref="mos-1001")).get_data(as_text=True)
+    other = manager.post_form("/cases/new", new_case(org, case_ref="mos-2002")).get_data(as_text=True)
+    assert "A case with this reference is already in TeamOps" in other
+    assert other.replace("mos-2002", "mos-1001") == own
+    for secret in ("MOS-2002", "Sid South", "south.worker", "Family Safeguarding South"):
+        assert secret not in other
+    assert count_cases() == 2
+
+
 def test_reallocate_keeps_history(as_role, org, make):
     other = make.staff(team=org["teams"]["north"], name="Ola Other")
     case = factories.case("MOS-7", "CP", False, org["worker"], today() - timedelta(days=20))

@@ -76,8 +76,8 @@ def test_a_team_manager_cannot_import_cases_for_another_team(as_role, org):
 
     assert response.status_code == 400
     assert problems(response.get_data(as_text=True)) == [
-        (3, "worker_email", "south.worker@example.org is not in a team you manage"),
-        (4, "worker_email", "yj.worker@example.org is not in a team you manage"),
+        (3, "worker_email", "Nobody with e-mail south.worker@example.org in the teams you manage"),
+        (4, "worker_email", "Nobody with e-mail yj.worker@example.org in the teams you manage"),
     ]
     assert supervision_state() == before
 
@@ -89,7 +89,7 @@ def test_a_manager_cannot_take_another_teams_case_by_reallocating_it(as_role, im
     response = upload(manager, cases_csv(case_row("7654321")), kind="cases")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert problems(page) == [(2, "case_ref", "Case 7654321 is not in a team you manage")]
+    assert problems(page) == [(2, "case_ref", "Case 7654321 is already in TeamOps, in a team you do not manage")]
     assert "south.worker@example.org" not in page  # who holds another team's case is not said
     assert supervision_state() == before
 
@@ -104,7 +104,7 @@ def test_a_service_manager_imports_for_every_team_of_their_service(as_role, org)
     response = upload(manager, cases_csv(case_row("7777777", worker_email="yj.worker@example.org")), kind="cases")
     assert response.status_code == 400
     assert problems(response.get_data(as_text=True)) == [
-        (2, "worker_email", "yj.worker@example.org is not in a team you manage")]
+        (2, "worker_email", "Nobody with e-mail yj.worker@example.org in the teams you manage")]
 
 
 def test_a_team_manager_imports_supervisions_of_their_team_only(as_role, import_cli, org):
@@ -119,8 +119,8 @@ def test_a_team_manager_imports_supervisions_of_their_team_only(as_role, import_
 
     assert response.status_code == 400
     assert problems(response.get_data(as_text=True)) == [
-        (3, "worker_email", "south.worker@example.org is not in a team you manage"),
-        (4, "case_ref", "Case 7654321 is not in a team you manage"),
+        (3, "worker_email", "Nobody with e-mail south.worker@example.org in the teams you manage"),
+        (4, "case_ref", "No case 7654321 in the teams you manage"),
     ]
     assert supervision_state() == before
 
@@ -184,8 +184,8 @@ def test_a_manager_cannot_name_anyone_in_the_organisation_as_supervisor(as_role,
     response = upload(manager, text, kind="supervisions")
     assert response.status_code == 400
     assert problems(response.get_data(as_text=True)) == [
-        (2, "supervisor_email", "south.tm@example.org is not in a team you manage"),
-        (3, "supervisor_email", "yj.worker@example.org is not in a team you manage"),
+        (2, "supervisor_email", "Nobody with e-mail south.tm@example.org in the teams you manage"),
+        (3, "supervisor_email", "Nobody with e-mail yj.worker@example.org in the teams you manage"),
     ]
     assert supervision_state() == before
     # Themselves, or someone in the team they run, is what the record form would record.
@@ -209,3 +209,59 @@ def test_a_case_supervision_is_of_a_case_the_worker_held_that_day(as_role, impor
     page = upload(manager, supervisions_csv(supervision_row("group", case_ref="7654321")), kind="supervisions")
     assert page.status_code == 200, problems(page.get_data(as_text=True))
     assert colleague.email == "colleague@example.org"
+
+
+# Out of reach reads as not there (issue 7 item 12) ---------------------------------------------------------
+
+def _same_answer(out_of_reach: list[tuple[int, str, str]], unknown: list[tuple[int, str, str]],
+                 replace: tuple[str, str]) -> None:
+    """Two uploads' problems are the same once the one thing that differs in the file is swapped."""
+    assert [(line, column, message.replace(*replace)) for line, column, message in out_of_reach] == unknown
+
+
+def test_a_worker_outside_the_managers_teams_reads_like_nobody_in_a_cases_import(as_role, make, org):
+    make.staff(team=org["teams"]["south"], email="south.leaver@example.org", active=False)
+    manager = as_role("team_manager")
+    found = []
+    for email in ("south.worker@example.org", "south.leaver@example.org", "nobody@example.org"):
+        page = upload(manager, cases_csv(case_row("1234567", worker_email=email)), kind="cases")
+        assert page.status_code == 400
+        found.append(problems(page.get_data(as_text=True)))
+    _same_answer(found[0], found[2], ("south.worker@", "nobody@"))
+    _same_answer(found[1], found[2], ("south.leaver@", "nobody@"))  # not "has left": that would say who exists
+    assert found[2] == [(2, "worker_email", "Nobody with e-mail nobody@example.org in the teams you manage")]
+
+
+def test_a_worker_outside_the_managers_teams_reads_like_nobody_in_a_supervisions_import(as_role, org):
+    manager = as_role("team_manager")
+    out_of_reach = upload(manager, supervisions_csv(supervision_row(
+        "personal", worker_email="south.worker@example.org")), kind="supervisions")
+    unknown = upload(manager, supervisions_csv(supervision_row(
+        "personal", worker_email="nobody@example.org")), kind="supervisions")
+    _same_answer(problems(out_of_reach.get_data(as_text=True)), problems(unknown.get_data(as_text=True)),
+                 ("south.worker@", "nobody@"))
+
+
+def test_another_teams_case_reads_like_no_case_in_a_supervisions_import(as_role, import_cli, org):
+    assert import_cli("cases", cases_csv(case_row("MOS-77", worker_email="south.worker@example.org"))).exit_code == 0
+    manager = as_role("team_manager")
+    out_of_reach = upload(manager, supervisions_csv(supervision_row("case", case_ref="mos-77")), kind="supervisions")
+    unknown = upload(manager, supervisions_csv(supervision_row("case", case_ref="mos-78")), kind="supervisions")
+    assert problems(out_of_reach.get_data(as_text=True)) == [
+        (2, "case_ref", "No case mos-77 in the teams you manage")]  # as the file spells it, not as TeamOps does
+    _same_answer(problems(out_of_reach.get_data(as_text=True)), problems(unknown.get_data(as_text=True)),
+                 ("mos-77", "mos-78"))
+
+
+def test_a_taken_reference_says_nothing_about_the_other_teams_case(as_role, import_cli, org):
+    """References are unique, so a manager's new case with another team's reference must fail; but neither
+    whose the case is, nor its dates, nor how TeamOps spells the reference may show in the answer."""
+    assert import_cli("cases", cases_csv(case_row("MOS-77", worker_email="south.worker@example.org",
+                                                  allocated_on="2026-01-05", closed_on="2026-02-02"))).exit_code == 0
+    manager = as_role("team_manager")
+    page = upload(manager, cases_csv(case_row("mos-77", allocated_on="2026-03-02")), kind="cases")
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert problems(text) == [(2, "case_ref", "Case mos-77 is already in TeamOps, in a team you do not manage")]
+    for secret in ("2026-01-05", "2026-02-02", "MOS-77", "south.worker", "Family Safeguarding South"):
+        assert secret not in text

@@ -3,7 +3,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from teamops.api.models import ApiToken
+from teamops.api.tokens import create_token
 from teamops.audit.models import AuditEvent
+from teamops.auth.models import PasswordToken
+from teamops.auth.services import issue_password_link
 from teamops.extensions import db
 from teamops.org.models import Staff
 
@@ -162,3 +166,35 @@ def test_staff_list_query_count_does_not_grow_with_rows(as_role, make, org, coun
     with count_queries() as many:
         admin.get("/admin/staff")
     assert many.count == few.count
+
+
+# Deactivation ends what was handed out (issue 7 item 11) --------------------------------------------------
+
+def test_deactivation_revokes_api_tokens_and_reactivation_does_not_bring_them_back(app, as_role, org):
+    worker = org["worker"]
+    token = create_token(worker, "Power BI")
+    db.session.commit()
+
+    def works() -> bool:
+        response = app.test_client().get("/api/v1/teams", headers={"Authorization": f"Bearer {token}"})
+        return response.status_code == 200
+
+    assert works()
+    admin = as_role("admin")
+    admin.post_form(f"/admin/staff/{worker.id}/active?to=inactive")
+    assert db.session.scalar(select(ApiToken.revoked_at)) is not None
+    admin.post_form(f"/admin/staff/{worker.id}/active?to=active")
+    assert db.session.get(Staff, worker.id).active is True
+    assert not works()
+
+
+def test_deactivation_ends_outstanding_set_password_links_for_good(app, as_role, org):
+    worker = org["worker"]
+    link = issue_password_link(worker)
+    db.session.commit()
+    assert app.test_client().get(f"/set-password/{link}").status_code == 200
+    admin = as_role("admin")
+    admin.post_form(f"/admin/staff/{worker.id}/active?to=inactive")
+    admin.post_form(f"/admin/staff/{worker.id}/active?to=active")
+    assert db.session.scalar(select(func.count(PasswordToken.id)).where(PasswordToken.used_at.is_(None))) == 0
+    assert app.test_client().get(f"/set-password/{link}").status_code == 404

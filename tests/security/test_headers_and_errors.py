@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import sign_in
+from teamops.extensions import db
+from tests.conftest import PASSWORD, Client, make_app, sign_in
 
 
 def test_security_headers_on_every_response(client, org):
@@ -143,3 +144,69 @@ def test_405_names_the_allowed_methods_on_pages_and_the_api(as_role):
         assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD", "OPTIONS"}
     response = client.open("/admin/staff", method="PUT", headers={"HX-Request": "true"})
     assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+# Production defaults over HTTPS (issue 7 item 12) ---------------------------------------------------------
+
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+@pytest.fixture
+def https_app(database_url):
+    app = make_app(database_url, base_url="https://teamops.example.org")
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _https(app):
+    """A browser on https://teamops.example.org: the scheme and host, and a same-site Referer (CSRF checks
+    it over HTTPS)."""
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_HOST": "teamops.example.org",
+                                "HTTP_REFERER": "https://teamops.example.org/"})
+    return client
+
+
+def _cookie_attributes(response, name):
+    [header] = [value for value in response.headers.getlist("Set-Cookie") if value.startswith(f"{name}=")]
+    return [part.strip() for part in header.split(";")[1:]]
+
+
+def test_over_https_the_session_cookie_is_secure_and_host_prefixed(https_app, org):
+    client = _https(https_app)
+    attributes = _cookie_attributes(client.get("/sign-in"), "__Host-teamops_session")
+    assert "Secure" in attributes and "HttpOnly" in attributes and "Path=/" in attributes
+    assert "SameSite=Lax" in attributes and not any(part.lower().startswith("domain") for part in attributes)
+    response = client.post_form("/sign-in", {"email": org["worker"].email, "password": PASSWORD})
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    assert client.get("/").status_code == 200
+    schemes = client.get("/api/v1/openapi.json").get_json()["components"]["securitySchemes"]
+    assert schemes["signInSession"]["name"] == "__Host-teamops_session"
+
+
+def test_over_plain_http_the_cookie_keeps_working_without_the_prefix(client, org):
+    attributes = _cookie_attributes(client.get("/sign-in"), "teamops_session")
+    assert "Secure" not in attributes and "Path=/" in attributes
+    assert not any(value.startswith("__Host-") for value in client.get("/sign-in").headers.getlist("Set-Cookie"))
+    sign_in(client, org["worker"])
+    assert client.get("/").status_code == 200
+
+
+def test_over_https_every_response_sends_hsts(https_app, org):
+    client = _https(https_app)
+    for path in ("/sign-in", "/nope", "/static/dist/app.css", "/health", "/api/v1/teams"):
+        with client.get(path) as response:
+            assert response.headers["Strict-Transport-Security"] == HSTS, path
+    client.post_form("/sign-in", {"email": org["worker"].email, "password": PASSWORD})
+    for path in ("/", "/account/tokens", "/admin/audit"):
+        with client.get(path) as response:
+            assert response.headers["Strict-Transport-Security"] == HSTS, path
+
+
+def test_over_plain_http_no_hsts_is_sent(client):
+    for path in ("/sign-in", "/nope", "/static/dist/app.css"):
+        with client.get(path) as response:
+            assert "Strict-Transport-Security" not in response.headers

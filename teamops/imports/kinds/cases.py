@@ -20,7 +20,7 @@ from teamops import dates
 from teamops.cases.models import CASE_REF_PATTERN, Case, CaseAllocation
 from teamops.cases.services import current_allocation, reallocate
 from teamops.extensions import db
-from teamops.imports.core import NOT_YOURS, Change, Checker, Report, Scope, chunks, known_person
+from teamops.imports.core import REFERENCE_TAKEN, Change, Checker, Report, Scope, chunks, known_person
 from teamops.imports.csvfile import Row
 from teamops.org.models import Staff
 from teamops.policy.models import CASE_TYPE_CODES, CaseType
@@ -71,17 +71,14 @@ class _Planned:
 
 
 def _worker(check: Checker, people: dict[str, Staff], scope: Scope) -> Staff | None:
-    found = known_person(check, people, "worker_email")
+    found = known_person(check, people, "worker_email", scope)
     if found is None:
         return None
     email, worker = found
     if not worker.active:
         check.fail("worker_email", f"{email} has left: a case's worker must be an active member of staff")
-    elif not scope.reaches(worker.team_id):
-        check.fail("worker_email", f"{email} {NOT_YOURS}")
-    else:
-        return worker
-    return None
+        return None
+    return worker
 
 
 def _case_type(check: Checker, codes: list[str]) -> str | None:
@@ -138,8 +135,9 @@ def plan_cases(rows: list[Row], report: Report, scope: Scope) -> None:
         seen[ref.lower()] = row.line
         existing = cases.get(ref.lower())
         if existing is not None and not scope.reaches(by_id[existing.worker_id].team_id):
-            check.fail("case_ref", f"Case {existing.case_ref} {NOT_YOURS}")  # whose it is stays unsaid
-        if allocated_on is not None:
+            # Nothing about another team's case is said (nor checked against it): not whose, nor its dates.
+            check.fail("case_ref", f"Case {ref} {REFERENCE_TAKEN}")
+        elif allocated_on is not None:
             _dates_agree(check, existing, allocated_on, closed_on)
         if report.problems.found > before or code is None or high_risk is None or worker is None:
             continue

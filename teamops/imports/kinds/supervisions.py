@@ -18,7 +18,7 @@ from sqlalchemy import select
 from teamops import dates
 from teamops.cases.models import Case
 from teamops.extensions import db
-from teamops.imports.core import NOT_YOURS, Change, Checker, Report, Scope, chunks, known_person
+from teamops.imports.core import Change, Checker, Report, Scope, chunks, known_person
 from teamops.imports.csvfile import Row
 from teamops.imports.kinds.cases import case_ref, load_cases, staff_by_email
 from teamops.org.models import Staff
@@ -62,18 +62,14 @@ def _held(worker_ids: set[int], first: date, last: date) -> _Held:
 
 def _worker(check: Checker, people: dict[str, Staff], scope: Scope) -> Staff | None:
     """Someone who has since left is fine: their supervisions are history, and still count for their cases."""
-    found = known_person(check, people, "worker_email")
+    found = known_person(check, people, "worker_email", scope)
     if found is None:
         return None
-    email, worker = found
-    if worker.id == scope.importer_id:
+    if found[1].id == scope.importer_id:
         check.fail("worker_email", "You cannot import your own supervision: the person who supervises you "
                                    "records it, as on the record form")
-    elif not scope.reaches(worker.team_id):
-        check.fail("worker_email", f"{email} {NOT_YOURS}")
-    else:
-        return worker
-    return None
+        return None
+    return found[1]
 
 
 def _supervisor(check: Checker, worker: Staff | None, people: dict[str, Staff],
@@ -99,7 +95,7 @@ def _supervisor(check: Checker, worker: Staff | None, people: dict[str, Staff],
         return None
     if (supervisor is not None and supervisor.id != scope.importer_id
             and not scope.reaches(supervisor.team_id)):
-        check.fail("supervisor_email", f"{supervisor.email} {NOT_YOURS}")
+        check.fail("supervisor_email", scope.nobody(supervisor.email))
         return None
     return supervisor
 
@@ -118,10 +114,8 @@ def _case(check: Checker, kind: str | None, held_on: date | None, worker: Staff 
     if ref is None:
         return None
     case = cases.get(ref.lower())
-    if case is None:
-        check.fail("case_ref", f"No case {ref} in TeamOps: import the cases first")
-    elif not scope.reaches(by_id[case.worker_id].team_id):
-        check.fail("case_ref", f"Case {case.case_ref} {NOT_YOURS}")  # whose it is stays unsaid
+    if case is None or not scope.reaches(by_id[case.worker_id].team_id):
+        check.fail("case_ref", scope.no_case(ref))  # another team's case reads as no case at all
     elif held_on is not None and held_on < case.allocated_on:
         check.fail("held_on", f"'{held_on.isoformat()}' is before case {case.case_ref} was allocated "
                               f"({case.allocated_on.isoformat()})")
