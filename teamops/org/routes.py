@@ -156,6 +156,11 @@ def staff_password_link(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     if not person.active or not ActionForm().validate_on_submit():
         abort(400)
+    if person.password_hash is not None:
+        # A link for an account that has a password would let whoever holds it take the account over.
+        flash(f"{person.name} already has a password, so no set-password link was made. "
+              "Use Reset password if they have lost it.", "info")
+        return see_other(url_for("org.staff_member", staff_id=person.id))
     token = issue_password_link(person)
     db.session.commit()
     base = current_app.config["TEAMOPS"].base_url.rstrip("/")
