@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from teamops.access import authorize, requires, staff_in_reach, teams_in_reach
-from teamops.auth.services import issue_password_link
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.org import bp, services
@@ -115,7 +114,7 @@ def staff() -> Any:
 def staff_member(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     authorize("view_staff", person)
-    return render("org/staff_member.html", person=person, action_form=ActionForm(), password_link=None)
+    return render("org/staff_member.html", person=person, action_form=ActionForm())
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
@@ -161,8 +160,24 @@ def staff_password_link(staff_id: int) -> Any:
         flash(f"{person.name} already has a password, so no set-password link was made. "
               "Use Reset password if they have lost it.", "info")
         return see_other(url_for("org.staff_member", staff_id=person.id))
-    token = issue_password_link(person)
+    services.send_password_link(person)
     db.session.commit()
-    base = current_app.config["TEAMOPS"].base_url.rstrip("/")
-    link = base + url_for("auth.set_password", token=token)
-    return render("org/staff_member.html", person=person, action_form=ActionForm(), password_link=link)
+    flash(f"A set-password link was sent to {person.name} at {person.email}. It works once, for 72 hours.",
+          "success")
+    return see_other(url_for("org.staff_member", staff_id=person.id))
+
+
+@bp.route("/staff/<int:staff_id>/reset-password", methods=["POST"])
+@requires("manage_organisation")
+def staff_reset_password(staff_id: int) -> Any:
+    person = get_or_404(Staff, staff_id)
+    if not person.active or not ActionForm().validate_on_submit():
+        abort(400)
+    if person.id == current_user.id:
+        flash("Change your own password from your account page.", "info")
+        return see_other(url_for("org.staff_member", staff_id=person.id))
+    services.send_password_link(person, reset=True)
+    db.session.commit()
+    flash(f"{person.name}'s password was reset and they were signed out. A set-password link was sent to them "
+          f"at {person.email}; it is not shown here.", "success")
+    return see_other(url_for("org.staff_member", staff_id=person.id))
