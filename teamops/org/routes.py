@@ -122,7 +122,7 @@ def staff_member(staff_id: int) -> Any:
 @requires("manage_organisation")
 def staff_form(staff_id: int | None = None) -> Any:
     person = get_or_404(Staff, staff_id) if staff_id else None
-    form = StaffForm(obj=person, staff=person)
+    form = StaffForm(obj=person, staff=person, editor=current_user._get_current_object())
     if request.method == "GET" and person is not None and person.line_manager is not None:
         form.line_manager_email.data = person.line_manager.email
     if form.validate_on_submit():

@@ -3,6 +3,7 @@ resets go to the person, nobody raises their own role, and the QAIT and admin ro
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 
@@ -12,6 +13,7 @@ from teamops.audit.models import AuditEvent
 from teamops.auth.models import PasswordToken
 from teamops.extensions import db
 from teamops.org.models import Staff
+from tests.imports.conftest import staff_csv, staff_row
 
 
 def test_no_set_password_link_for_an_account_that_has_a_password(as_role, org):
@@ -70,3 +72,33 @@ def test_only_admins_reset_and_never_their_own(as_role, org):
     admin = as_role("admin")
     admin.post_form(f"/admin/staff/{org['admin'].id}/reset-password")
     assert db.session.get(Staff, org["admin"].id).password_hash is not None
+
+
+def _staff_values(person, **overrides):
+    values = {"name": person.name, "email": person.email, "job_role": person.job_role,
+              "team_id": str(person.team_id), "line_manager_email": "", "employment_type": person.employment_type,
+              "start_date": person.start_date.isoformat(), "role": person.role}
+    values.update(overrides)
+    return values
+
+
+def test_an_admin_cannot_change_their_own_role_on_the_form(as_role, org):
+    admin = as_role("admin")
+    me = org["admin"]
+    response = admin.post_form(f"/admin/staff/{me.id}/edit", _staff_values(me, role="qait"))
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert 'id="role-error"' in text and "You cannot change your own role" in text
+    assert db.session.get(Staff, me.id).role == "admin"
+    # Other changes to their own record are fine.
+    assert admin.post_form(f"/admin/staff/{me.id}/edit", _staff_values(me, name="Ada Renamed")).status_code == 303
+
+
+def test_an_admin_cannot_change_their_own_role_by_import(as_role, org):
+    admin = as_role("admin")
+    text = staff_csv(staff_row("admin@example.org", name="Ada Admin", role="qait"))
+    response = admin.post_form("/admin/import", {"kind": "staff", "file": (io.BytesIO(text.encode()), "s.csv")},
+                               content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "You cannot change your own role" in response.get_data(as_text=True)
+    assert db.session.get(Staff, org["admin"].id).role == "admin"

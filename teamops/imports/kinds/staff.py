@@ -112,6 +112,8 @@ def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
         role = check.choice("role", ROLES, required=False)
         if role is not None or existing is None:
             values["role"] = role or "worker"
+        if existing is not None and existing.id == scope.importer_id and role not in (None, existing.role):
+            check.fail("role", "You cannot change your own role: ask another admin")
         team = _team_for(check, teams_by_name)
         if team is not None:
             values["team_id"] = team.id
