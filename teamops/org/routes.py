@@ -13,10 +13,12 @@ from sqlalchemy.orm import selectinload
 from teamops.access import authorize, requires, staff_in_reach, teams_in_reach
 from teamops.extensions import db
 from teamops.forms import ActionForm
-from teamops.org import bp, services
+from teamops.org import access_routes, bp, services
 from teamops.org.forms import SearchForm, ServiceForm, StaffForm, TeamForm
 from teamops.org.models import Service, Staff, Team
 from teamops.web import filter_keys, form_status, get_or_404, page_number, paginate, render, see_other
+
+__all__ = ["access_routes"]  # imported for its routes, on this blueprint
 
 
 def _list(name: str, search: Callable[[Any, str, str], Any], in_reach: Any) -> Any:
@@ -114,7 +116,8 @@ def staff() -> Any:
 def staff_member(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     authorize("view_staff", person)
-    return render("org/staff_member.html", person=person, action_form=ActionForm())
+    return render("org/staff_member.html", person=person, action_form=ActionForm(),
+                  pending_grant=services.grants.pending_grant(person))
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
@@ -126,9 +129,11 @@ def staff_form(staff_id: int | None = None) -> Any:
     if request.method == "GET" and person is not None and person.line_manager is not None:
         form.line_manager_email.data = person.line_manager.email
     if form.validate_on_submit():
-        saved = services.save_staff(person, form.values())
+        saved = services.save_staff(person, form.values(), requested_by=current_user._get_current_object())
+        waiting = services.grants.pending_grant(saved)
         db.session.commit()
-        flash(f"{saved.name} saved.", "success")
+        flash(f"{saved.name} saved." + (f" The {waiting.role_label} role takes effect when a second person "
+                                        "approves it." if waiting is not None else ""), "success")
         return see_other(url_for("org.staff_member", staff_id=saved.id))
     return render("org/staff_form.html", form=form, person=person, status=form_status())
 

@@ -15,6 +15,7 @@ from teamops.auth.services import cancel_password_links, end_all_sessions, issue
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.notify import notify
+from teamops.org import grants
 from teamops.org.models import Service, Staff, Team
 
 
@@ -54,17 +55,25 @@ def set_team_active(team: Team, active: bool) -> None:
     db.session.flush()
 
 
-def save_staff(staff: Staff | None, values: dict[str, Any]) -> Staff:
-    """Creates or edits a person. Role and team changes land in the audit trail with before/after."""
+def save_staff(staff: Staff | None, values: dict[str, Any], requested_by: Staff | None = None) -> Staff:
+    """Creates or edits a person. Role and team changes land in the audit trail with before/after. The QAIT
+    or admin role is only asked for (``grants.request_role``): the person keeps their role, or is a worker,
+    until a second person approves it."""
     staff = staff or Staff()
-    for field in ("name", "job_role", "employment_type", "role", "team_id", "line_manager_id",
+    for field in ("name", "job_role", "employment_type", "team_id", "line_manager_id",
                   "start_date", "newly_qualified"):
         setattr(staff, field, values[field])
+    role = values["role"]
+    wanted = role if grants.needs_approval(role, staff.role) else None
+    staff.role = (staff.role or "worker") if wanted else role
     staff.name = staff.name.strip()
     staff.job_role = staff.job_role.strip()
     staff.email = normalise_email(values["email"])
     db.session.add(staff)
     db.session.flush()
+    if wanted:
+        grants.request_role(staff, wanted, requested_by)
+        db.session.flush()
     return staff
 
 
