@@ -12,13 +12,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case
-from teamops.org.models import Service, Staff, Team
+from teamops.extensions import db
+from teamops.org.models import RoleGrant, Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -167,6 +168,27 @@ def _imports(user: Staff, kind: str | None) -> bool:
     return user.role in MANAGERS and (kind is None or kind in MANAGER_IMPORT_KINDS)
 
 
+def _active_qait_exists() -> bool:
+    """Whether anyone active holds the QAIT role: asked once per request, however many grants a page shows."""
+    if "teamops_qait_exists" not in g:
+        g.teamops_qait_exists = db.session.scalar(
+            select(Staff.id).where(Staff.role == "qait", Staff.active.is_(True)).limit(1)) is not None
+    return bool(g.teamops_qait_exists)
+
+
+def _approves_grant(user: Staff, grant: RoleGrant | None) -> bool:
+    """A second person approves a QAIT or admin role: never whoever asked for it, nor the person it is for.
+    The admin role is approved by another admin; the QAIT role by a QAIT member, or by another admin when
+    nobody active is QAIT. Admins and QAIT see the Access changes page."""
+    if grant is None:
+        return user.role in EVERYONE_READS
+    if grant.outcome is not None or user.id in (grant.requested_by_id, grant.staff_id):
+        return False
+    if grant.role == "qait" and _active_qait_exists():
+        return user.role == "qait"
+    return user.role == "admin"
+
+
 POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "signed_in": lambda user, obj: True,
     "manage_organisation": lambda user, obj: user.role == "admin",
@@ -199,6 +221,7 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "manage_own_tokens": lambda user, obj: obj is None or getattr(obj, "staff_id", None) == user.id,
     "manage_all_tokens": lambda user, obj: user.role == "admin",
     "manage_policy": lambda user, obj: user.role == "admin",
+    "approve_role_grant": _approves_grant,
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "service_manager" and user.team.service_id == obj.id),
 }

@@ -6,12 +6,12 @@ from teamops.auth.models import PasswordToken, SignInFailure, UserSession
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.imports.models import PendingImport
-from teamops.org.models import Service, Staff, Team
+from teamops.org.models import RoleGrant, Service, Staff, Team
 from teamops.policy.models import CaseType, SupervisionSettings
 from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
 
 __all__ = [
     "ActionReview", "ApiToken", "AuditEvent", "Booking", "Case", "CaseAllocation", "CaseDiscussion", "CaseType",
-    "OversightEntry", "PasswordToken", "PendingImport", "RecordVersion", "Service", "SignInFailure", "Staff",
-    "SupervisionAction", "SupervisionRecord", "SupervisionSettings", "Team", "UserSession",
+    "OversightEntry", "PasswordToken", "PendingImport", "RecordVersion", "RoleGrant", "Service", "SignInFailure",
+    "Staff", "SupervisionAction", "SupervisionRecord", "SupervisionSettings", "Team", "UserSession",
 ]

@@ -40,6 +40,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("Import", "imports.upload", "import_data"),
     # Everyone reaches their own tokens from the header's account links; admins also see every account's here.
     NavItem("All API tokens", "tokens.everyone", "manage_all_tokens"),
+    NavItem("Access changes", "org.access_changes", "approve_role_grant", ("admin", "qait")),
     NavItem("Audit trail", "audit.index", "view_audit"),
 )
 

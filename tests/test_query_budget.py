@@ -33,6 +33,7 @@ from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.demo import DEMO_PASSWORD, seed_demo
 from teamops.extensions import db
+from teamops.org import grants
 from teamops.org.models import Staff
 from teamops.records import escalations as escalation_services
 from teamops.records import services as records
@@ -129,6 +130,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "org.team": Visit("team_manager", lambda o: {"team_id": o.team}),
     "org.team_form": (Visit("admin", label="new"), Visit("admin", lambda o: {"team_id": o.team}, label="edit")),
     "org.staff": Visit("admin"),
+    "org.access_changes": (Visit("admin", label="admin"), Visit("qait", label="qait")),
     "org.staff_member": Visit("team_manager", lambda o: {"staff_id": o.worker}),
     "org.staff_form": (Visit("admin", label="new"), Visit("admin", lambda o: {"staff_id": o.worker}, label="edit")),
     "policy.index": Visit("worker"),
@@ -243,6 +245,13 @@ def _add_work(size: int) -> Objects:
         db.session.commit()
     booking = factories.booking(worker, manager, factories.uk_time(on + timedelta(days=3), 11), kind="group",
                                 cases_=discussed, attendees=colleagues)
+    admin, qait = _person(PERSONAS["admin"]), _person(PERSONAS["qait"])
+    for n in range(size):  # role grants: some waiting, some decided
+        grants.request_role(colleagues[n], "qait" if n % 2 else "admin", admin)
+        db.session.flush()
+        grants.decide(grants.request_role(colleagues[n], "qait", manager), qait, approve=n % 3 == 0)
+        grants.request_role(colleagues[n], "admin", admin)
+    db.session.commit()
     token = issue_password_link(_person(PERSONAS["new_starter"]))
     db.session.commit()
     team = worker.team

@@ -7,7 +7,7 @@ from wtforms.validators import Length, Optional
 from teamops.audit.models import ACTIONS
 from teamops.forms import IsoDateField
 
-ENTITIES = ("service", "team", "staff", "password_link")
+ENTITIES = ("service", "team", "staff", "password_link", "role_grant")
 
 
 class AuditFilterForm(FlaskForm):

@@ -216,6 +216,17 @@ def issue_password_link(staff: Staff, now: datetime | None = None) -> str:
     return token
 
 
+def reset_password(staff: Staff) -> str:
+    """For someone who lost their password: it stops working, they are signed out everywhere, and they get a
+    fresh set-password link (returned, for sending to them and to nobody else)."""
+    staff.password_hash = None
+    end_all_sessions(staff)
+    token = issue_password_link(staff)
+    record_event("password_reset", f"password of {staff.email} reset; a set-password link was sent to them",
+                 entity="staff", entity_id=staff.id)
+    return token
+
+
 def find_password_link(token: str) -> PasswordToken | None:
     row = db.session.scalar(select(PasswordToken).where(PasswordToken.token_hash == _digest(token)))
     if row is None or row.used_at is not None or row.expires_at < utcnow() or not row.staff.active:

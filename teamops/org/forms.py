@@ -98,9 +98,10 @@ class StaffForm(FlaskForm):
     role = SelectField("TeamOps role", choices=list(ROLE_LABELS.items()),
                        validators=[DataRequired("Select a role")])
 
-    def __init__(self, *args: Any, staff: Staff | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: Staff | None = None, editor: Staff | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._staff = staff
+        self._editor = editor
         self.team_id.choices = [(0, "Select a team")] + [(t.id, t.label) for t in active_teams()]
         self.line_manager: Staff | None = None
 
@@ -111,6 +112,12 @@ class StaffForm(FlaskForm):
     def validate_employment_type(self, field: SelectField) -> None:
         if field.data not in EMPLOYMENT_TYPES:
             raise ValidationError("Select permanent or agency")
+
+    def validate_role(self, field: SelectField) -> None:
+        """Nobody raises (or changes) their own role: another admin does it."""
+        if (self._staff is not None and self._editor is not None and self._staff.id == self._editor.id
+                and field.data != self._staff.role):
+            raise ValidationError("You cannot change your own role: ask another admin")
 
     def validate_line_manager_email(self, field: EmailField) -> None:
         if not field.data:

@@ -20,6 +20,9 @@ ROLE_LABELS = {
     "qait": "QAIT",
     "admin": "Admin",
 }
+# Roles that read everything or change everything: granting one takes a second person's approval.
+APPROVED_ROLES = ("qait", "admin")
+GRANT_OUTCOMES = ("approved", "refused")
 EMPLOYMENT_TYPES = ("permanent", "agency")
 NAME_MAX = 120
 EMAIL_MAX = 254
@@ -105,3 +108,36 @@ class Staff(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<Staff {self.email}>"
+
+
+class RoleGrant(Model):
+    """A request to give someone the QAIT or admin role. It takes effect only when a second person approves
+    it (``teamops.access`` "approve_role_grant"); until then the person keeps the role they have.
+    ``requested_by_id`` is None for a staff import from the command line."""
+
+    __audited__ = "role_grant"
+    __tablename__ = "role_grants"
+    __table_args__ = (
+        CheckConstraint(f"role IN {APPROVED_ROLES!r}", name="role"),
+        CheckConstraint(f"outcome IN {GRANT_OUTCOMES!r}", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+    requested_by: Mapped[Staff | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[Staff | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    def __repr__(self) -> str:
+        return f"<RoleGrant {self.role} for {self.staff_id}>"

@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from teamops.access import authorize, requires, staff_in_reach, teams_in_reach
-from teamops.auth.services import issue_password_link
 from teamops.extensions import db
 from teamops.forms import ActionForm
-from teamops.org import bp, services
+from teamops.org import access_routes, bp, services
 from teamops.org.forms import SearchForm, ServiceForm, StaffForm, TeamForm
 from teamops.org.models import Service, Staff, Team
 from teamops.web import filter_keys, form_status, get_or_404, page_number, paginate, render, see_other
+
+__all__ = ["access_routes"]  # imported for its routes, on this blueprint
 
 
 def _list(name: str, search: Callable[[Any, str, str], Any], in_reach: Any) -> Any:
@@ -115,7 +116,8 @@ def staff() -> Any:
 def staff_member(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     authorize("view_staff", person)
-    return render("org/staff_member.html", person=person, action_form=ActionForm(), password_link=None)
+    return render("org/staff_member.html", person=person, action_form=ActionForm(),
+                  pending_grant=services.grants.pending_grant(person))
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
@@ -123,13 +125,15 @@ def staff_member(staff_id: int) -> Any:
 @requires("manage_organisation")
 def staff_form(staff_id: int | None = None) -> Any:
     person = get_or_404(Staff, staff_id) if staff_id else None
-    form = StaffForm(obj=person, staff=person)
+    form = StaffForm(obj=person, staff=person, editor=current_user._get_current_object())
     if request.method == "GET" and person is not None and person.line_manager is not None:
         form.line_manager_email.data = person.line_manager.email
     if form.validate_on_submit():
-        saved = services.save_staff(person, form.values())
+        saved = services.save_staff(person, form.values(), requested_by=current_user._get_current_object())
+        waiting = services.grants.pending_grant(saved)
         db.session.commit()
-        flash(f"{saved.name} saved.", "success")
+        flash(f"{saved.name} saved." + (f" The {waiting.role_label} role takes effect when a second person "
+                                        "approves it." if waiting is not None else ""), "success")
         return see_other(url_for("org.staff_member", staff_id=saved.id))
     return render("org/staff_form.html", form=form, person=person, status=form_status())
 
@@ -156,8 +160,29 @@ def staff_password_link(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     if not person.active or not ActionForm().validate_on_submit():
         abort(400)
-    token = issue_password_link(person)
+    if person.password_hash is not None:
+        # A link for an account that has a password would let whoever holds it take the account over.
+        flash(f"{person.name} already has a password, so no set-password link was made. "
+              "Use Reset password if they have lost it.", "info")
+        return see_other(url_for("org.staff_member", staff_id=person.id))
+    services.send_password_link(person)
     db.session.commit()
-    base = current_app.config["TEAMOPS"].base_url.rstrip("/")
-    link = base + url_for("auth.set_password", token=token)
-    return render("org/staff_member.html", person=person, action_form=ActionForm(), password_link=link)
+    flash(f"A set-password link was sent to {person.name} at {person.email}. It works once, for 72 hours.",
+          "success")
+    return see_other(url_for("org.staff_member", staff_id=person.id))
+
+
+@bp.route("/staff/<int:staff_id>/reset-password", methods=["POST"])
+@requires("manage_organisation")
+def staff_reset_password(staff_id: int) -> Any:
+    person = get_or_404(Staff, staff_id)
+    if not person.active or not ActionForm().validate_on_submit():
+        abort(400)
+    if person.id == current_user.id:
+        flash("Change your own password from your account page.", "info")
+        return see_other(url_for("org.staff_member", staff_id=person.id))
+    services.send_password_link(person, reset=True)
+    db.session.commit()
+    flash(f"{person.name}'s password was reset and they were signed out. A set-password link was sent to them "
+          f"at {person.email}; it is not shown here.", "success")
+    return see_other(url_for("org.staff_member", staff_id=person.id))

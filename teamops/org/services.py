@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from teamops.api.tokens import revoke_tokens
-from teamops.auth.services import cancel_password_links, end_all_sessions
+from teamops.auth.services import cancel_password_links, end_all_sessions, issue_password_link, reset_password
 from teamops.dates import today
 from teamops.extensions import db
+from teamops.notify import notify
+from teamops.org import grants
 from teamops.org.models import Service, Staff, Team
 
 
@@ -52,17 +55,25 @@ def set_team_active(team: Team, active: bool) -> None:
     db.session.flush()
 
 
-def save_staff(staff: Staff | None, values: dict[str, Any]) -> Staff:
-    """Creates or edits a person. Role and team changes land in the audit trail with before/after."""
+def save_staff(staff: Staff | None, values: dict[str, Any], requested_by: Staff | None = None) -> Staff:
+    """Creates or edits a person. Role and team changes land in the audit trail with before/after. The QAIT
+    or admin role is only asked for (``grants.request_role``): the person keeps their role, or is a worker,
+    until a second person approves it."""
     staff = staff or Staff()
-    for field in ("name", "job_role", "employment_type", "role", "team_id", "line_manager_id",
+    for field in ("name", "job_role", "employment_type", "team_id", "line_manager_id",
                   "start_date", "newly_qualified"):
         setattr(staff, field, values[field])
+    role = values["role"]
+    wanted = role if grants.needs_approval(role, staff.role) else None
+    staff.role = (staff.role or "worker") if wanted else role
     staff.name = staff.name.strip()
     staff.job_role = staff.job_role.strip()
     staff.email = normalise_email(values["email"])
     db.session.add(staff)
     db.session.flush()
+    if wanted:
+        grants.request_role(staff, wanted, requested_by)
+        db.session.flush()
     return staff
 
 
@@ -79,6 +90,18 @@ def set_staff_active(staff: Staff, active: bool, on: date | None = None) -> None
         revoke_tokens(staff)
         cancel_password_links(staff)
     db.session.flush()
+
+
+def send_password_link(staff: Staff, *, reset: bool = False) -> None:
+    """Sends the person a set-password link: to them, never to the screen of the admin who asked for it, so
+    an admin cannot sign in as anyone. ``reset`` first takes away the password they have and signs them out
+    everywhere (``reset_password``)."""
+    token = reset_password(staff) if reset else issue_password_link(staff)
+    link = current_app.config["TEAMOPS"].base_url.rstrip("/") + url_for("auth.set_password", token=token)
+    why = "Your TeamOps password was reset, and you were signed out." if reset else "You have a TeamOps account."
+    notify(staff, "Set your TeamOps password",
+           f"{why} Set your password with this link. It works once, for 72 hours:\n\n{link}\n\n"
+           "If you did not expect this, tell your TeamOps administrator.")
 
 
 def _search(query: Any, text: str, show: str, columns: tuple[Any, ...], active: Any) -> Any:

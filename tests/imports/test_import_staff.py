@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from teamops.audit.models import AuditEvent
 from teamops.extensions import db
+from teamops.org.models import RoleGrant
 from tests.imports.conftest import (
     csv_text,
     database_state,
@@ -309,10 +310,11 @@ def test_names_of_exactly_120_characters_are_accepted(import_cli):
 
 
 def test_codes_are_accepted_in_any_case(import_cli):
-    result = import_cli("staff", staff_csv(staff_row("new@example.org", employment_type="Agency", role="QAIT")))
+    result = import_cli("staff", staff_csv(staff_row("new@example.org", employment_type="Agency",
+                                                                   role="Team_Manager")))
     assert result.exit_code == 0, result.output
     new = person("new@example.org")
-    assert new is not None and (new.employment_type, new.role) == ("agency", "qait")
+    assert new is not None and (new.employment_type, new.role) == ("agency", "team_manager")
 
 
 def test_the_same_email_twice_in_one_file_is_refused(import_cli):
@@ -406,3 +408,14 @@ def test_a_thousand_rows_take_a_fixed_number_of_queries(import_cli, count_querie
         assert import_cli("staff", file(1000, "large"), "--dry-run").exit_code == 0
     assert large.count == small.count
 
+
+
+def test_the_qait_role_from_the_command_line_waits_for_approval(import_cli, org):
+    """Issue 7 item 2: a QAIT or admin role is asked for, never given, by an import; from the command line
+    nobody in TeamOps asked, so any eligible approver decides."""
+    result = import_cli("staff", staff_csv(staff_row("new@example.org", role="qait")))
+    assert result.exit_code == 0, result.output
+    new = person("new@example.org")
+    assert new is not None and new.role == "worker"
+    grant = db.session.scalar(select(RoleGrant))
+    assert (grant.staff_id, grant.role, grant.requested_by_id, grant.outcome) == (new.id, "qait", None, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from teamops.extensions import db
 from teamops.imports.core import Change, Checker, Report, Scope, changed_fields, setter
 from teamops.imports.csvfile import Problem, Row
+from teamops.org import grants
 from teamops.org.models import EMPLOYMENT_TYPES, NAME_MAX, ROLES, TEXT_MAX, Staff, Team
 
 STAFF_COLUMNS = ("email", "name", "team", "job_role", "employment_type", "start_date")
@@ -24,6 +26,20 @@ class _PlannedPerson:
     existing: Staff | None
     values: dict[str, Any]
     manager_email: str | None
+    wanted_role: str | None = None  # QAIT or admin: asked for, applied only when a second person approves
+
+
+def _applying(person: Staff, values: dict[str, Any], wanted_role: str | None,
+              requested_by: Staff | None) -> Callable[[], None]:
+    """Writes the row; a QAIT or admin role is asked for rather than given (``grants.request_role``)."""
+    write = setter(person, values)
+
+    def apply() -> None:
+        write()
+        if wanted_role is not None:
+            grants.request_role(person, wanted_role, requested_by)
+
+    return apply
 
 
 def _team_for(check: Checker, teams_by_name: dict[str, list[Team]]) -> Team | None:
@@ -112,6 +128,12 @@ def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
         role = check.choice("role", ROLES, required=False)
         if role is not None or existing is None:
             values["role"] = role or "worker"
+        if existing is not None and existing.id == scope.importer_id and role not in (None, existing.role):
+            check.fail("role", "You cannot change your own role: ask another admin")
+        wanted_role = None
+        if role is not None and grants.needs_approval(role, existing.role if existing else None):
+            wanted_role = role
+            values["role"] = existing.role if existing is not None else "worker"
         team = _team_for(check, teams_by_name)
         if team is not None:
             values["team_id"] = team.id
@@ -129,7 +151,7 @@ def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
             elif manager is not None and not manager.active:
                 check.fail("line_manager_email", f"{manager_email} has left")
         if report.problems.found == before and email is not None:
-            planned.append(_PlannedPerson(row, email, existing, values, manager_email))
+            planned.append(_PlannedPerson(row, email, existing, values, manager_email, wanted_role))
     if report.problems:
         return
     _circles(planned, people, report)
@@ -137,18 +159,26 @@ def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
         return
 
     created = {plan.email: Staff(email=plan.email, active=True) for plan in planned if plan.existing is None}
+    importer = next((p for p in people.values() if p.id == scope.importer_id), None)
     for plan in planned:
         values = plan.values
         if plan.manager_email is not None:
             values["line_manager"] = people.get(plan.manager_email) or created[plan.manager_email]
         if plan.existing is None:
             person = created[plan.email]
-            shown = {k: (None, v) for k, v in _shown(values, team_labels).items()}
-            report.changes.append(Change(plan.row.line, "create", plan.email, shown, setter(person, values)))
+            shown: dict[str, tuple[Any, Any]] = {k: (None, v) for k, v in _shown(values, team_labels).items()}
+            if plan.wanted_role is not None:
+                shown["role"] = (None, f"{values['role']} ({plan.wanted_role} once approved)")
+            report.changes.append(Change(plan.row.line, "create", plan.email, shown,
+                                         _applying(person, values, plan.wanted_role, importer)))
             continue
         diff = changed_fields(plan.existing, values)
         before_values = _shown({k: old for k, (old, _) in diff.items()}, team_labels)
         after_values = _shown({k: new for k, (_, new) in diff.items()}, team_labels)
         shown = {k: (before_values[k], after_values[k]) for k in after_values}
-        report.changes.append(Change(plan.row.line, "update" if diff else "unchanged", plan.email, shown,
-                                     setter(plan.existing, values) if diff else None))
+        if plan.wanted_role is not None:
+            shown["role"] = (plan.existing.role, f"{plan.wanted_role} once approved")
+        changes = bool(diff) or plan.wanted_role is not None
+        report.changes.append(Change(plan.row.line, "update" if changes else "unchanged", plan.email, shown,
+                                     _applying(plan.existing, values, plan.wanted_role, importer)
+                                     if changes else None))
