@@ -40,7 +40,8 @@ def _list(query: Any, template: str) -> Any:
     page = paginate(services.filter_bookings(query, show), page_number(request.args.get("page")),
                     keys=filter_keys(form))
     return render(template, "bookings/_results.html", page=page, filter_form=form, show=show, kinds=KIND_LABELS,
-                  started_before=utcnow(), records=services.records_of(page.items))
+                  started_before=utcnow(), records=services.records_of(page.items),
+                  visible_cases=services.visible_case_ids(_me(), page.items))
 
 
 @bp.route("/bookings", endpoint="index")
@@ -128,7 +129,7 @@ def detail(booking_id: int) -> Any:
                   and booking.starts_at.astimezone(LONDON).date() <= today())
     return render("bookings/detail.html", booking=booking, ends_at=services.ends_at(booking), kinds=KIND_LABELS,
                   manages=can("supervise", booking), write_link=write_link, read_link=record_id is not None,
-                  record_id=record_id, now_utc=utcnow())
+                  record_id=record_id, now_utc=utcnow(), visible_cases=services.visible_case_ids(_me(), [booking]))
 
 
 # Changes -------------------------------------------------------------------------------------------
@@ -169,7 +170,7 @@ def reschedule(booking_id: int) -> Any:
             flash(f"Session moved to {_when(booking)}.", "success")
             return changed(url_for("bookings.detail", booking_id=booking.id))
     return render("bookings/reschedule.html", form=form, booking=booking, clashes=clashes, kinds=KIND_LABELS,
-                  status=409 if clashes else form_status())
+                  visible_cases=services.visible_case_ids(_me(), [booking]), status=409 if clashes else form_status())
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
@@ -184,4 +185,5 @@ def cancel(booking_id: int) -> Any:
         db.session.commit()
         flash(f"Session on {_when(booking)} cancelled.", "success")
         return changed(url_for("bookings.detail", booking_id=booking.id))
-    return render("bookings/cancel.html", form=form, booking=booking, kinds=KIND_LABELS, status=form_status())
+    return render("bookings/cancel.html", form=form, booking=booking, kinds=KIND_LABELS,
+                  visible_cases=services.visible_case_ids(_me(), [booking]), status=form_status())

@@ -8,13 +8,14 @@ errors: a manager may knowingly double-book, so the check returns what overlaps 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from teamops.access import can, reach_team_ids
+from teamops.access import can, cases_in_reach, reach_team_ids
 from teamops.bookings.models import Booking, booking_attendees
 from teamops.cases.models import Case
 from teamops.dates import EVENT_YEARS, LONDON, today, utcnow
@@ -86,6 +87,15 @@ def records_of(bookings: list[Booking]) -> dict[int, int]:
     rows = db.session.execute(select(SupervisionRecord.booking_id, SupervisionRecord.id)
                               .where(SupervisionRecord.booking_id.in_(ids)))
     return {booking_id: record_id for booking_id, record_id in rows if booking_id is not None}
+
+
+def visible_case_ids(user: Staff, bookings: Iterable[Booking]) -> set[int]:
+    """Ids of the cases these sessions will discuss that ``user`` may see (one query). A group session
+    discusses several workers' cases: like its record, it shows each person only the cases in their reach."""
+    ids = {case.id for booking in bookings for case in booking.cases}
+    if not ids:
+        return set()
+    return set(db.session.scalars(cases_in_reach(user).where(Case.id.in_(ids)).with_only_columns(Case.id)))
 
 
 # Cases and attendees -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from teamops import dates, scheduling
+from teamops.bookings import services as bookings
 from teamops.bookings.models import KIND_LABELS
 from teamops.dashboards import figures, services
 from teamops.dashboards.forms import TeamTableForm
@@ -44,9 +45,12 @@ def worker_cases(person: Staff) -> dict[str, Any]:
 
 
 def worker_dashboard(person: Staff) -> dict[str, Any]:
-    """The worker's own view: next session, their cases, actions and records to acknowledge."""
+    """The worker's own view (``person`` is the one looking): next session, with the cases it will discuss that
+    they may see, their cases, actions and records to acknowledge."""
     context = worker_cases(person)
-    return {**context, "booking": services.next_booking(person, dates.utcnow()),
+    booking = services.next_booking(person, dates.utcnow())
+    return {**context, "booking": booking,
+            "visible_cases": bookings.visible_case_ids(person, [booking] if booking is not None else []),
             "actions": services.open_actions(person), "to_acknowledge": services.records_to_acknowledge(person)}
 
 

@@ -83,6 +83,27 @@ def test_group_attendee_sees_the_session(app, org, make):
     assert client.get(f"/bookings/{booking.id}").status_code == 200
 
 
+def test_a_group_session_shows_each_person_only_the_cases_they_may_see(app, as_role, org):
+    """The service manager books a group session of a North worker and a South worker about both their cases:
+    like the session's record (tests/records/test_group_access.py), each sees only the cases in their reach."""
+    north_case = factories.case("NORTH-CASE-1", "CP", False, org["worker"], in_days(-30))
+    south_case = factories.case("SOUTH-CASE-1", "CP", False, org["south_worker"], in_days(-30))
+    booking = new_booking(org["worker"], org["service_manager"], utc(in_days(1), 10), kind="group",
+                          cases=[north_case, south_case], attendees=[org["south_worker"]])
+    north, south = ("NORTH-CASE-1", "SOUTH-CASE-1"), ("SOUTH-CASE-1", "NORTH-CASE-1")  # (seen, not seen)
+    pages = {"worker": (north, ["/", "/dashboard/me", "/bookings/mine", f"/bookings/{booking.id}"]),
+             "team_manager": (north, ["/bookings", f"/bookings/{booking.id}", f"/bookings/{booking.id}/reschedule",
+                                      f"/bookings/{booking.id}/cancel"]),
+             "south_worker": (south, ["/bookings/mine", f"/bookings/{booking.id}"])}
+    for role, ((seen, hidden), paths) in pages.items():
+        client = as_role(role)
+        for path in paths:
+            page = client.get(path).get_data(as_text=True)
+            assert seen in page and hidden not in page, (role, path)
+    page = as_role("service_manager").get(f"/bookings/{booking.id}").get_data(as_text=True)
+    assert "NORTH-CASE-1, SOUTH-CASE-1" in page
+
+
 @pytest.mark.parametrize("role", ["south_manager", "south_worker", "yj_worker", "admin"])
 def test_another_teams_booking_by_id_is_refused(as_role, bookings, role):
     client = as_role(role)
