@@ -39,12 +39,14 @@ def today() -> date:
 
 @contextmanager
 def freeze(day: date) -> Iterator[None]:
-    """Makes ``day`` today for the whole app (every module reads this clock); the time of day still runs,
-    so "within the last minute" and the order of timestamps behave as they do in real use."""
+    """Makes ``day`` today for the whole app (every module reads this clock), from noon in England: the clock
+    still runs, so "within the last minute" and the order of timestamps behave as they do in real use, and
+    no test run reaches midnight. The offset is taken in UTC, so a summer day frozen on a winter evening (or
+    the other way round) is still that day in England."""
     global _offset
     before = _offset
-    real = datetime.now(LONDON)
-    _offset = datetime.combine(day, real.time(), tzinfo=LONDON) - real
+    noon = datetime.combine(day, time(12, 0), tzinfo=LONDON)
+    _offset = noon.astimezone(UTC) - datetime.now(UTC)
     try:
         yield
     finally:

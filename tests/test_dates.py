@@ -59,3 +59,14 @@ def test_bank_holidays_come_from_the_library():
 def test_parse_iso_date_refuses(text):
     with pytest.raises(ValueError):
         dates.parse_iso_date(text)
+
+
+def test_a_frozen_day_is_today_whatever_the_season_and_the_hour():
+    """dates.freeze sets the day in England: a summer day frozen on a winter evening is not the next day (the
+    offset is UTC, not wall-clock arithmetic across a clock change)."""
+    from teamops import dates
+
+    for day in (date(2026, 6, 15), date(2026, 12, 31), date(2027, 3, 28), date(2026, 10, 25)):
+        with dates.freeze(day):
+            assert dates.today() == day
+            assert dates.utcnow().astimezone(dates.LONDON).hour == 12
