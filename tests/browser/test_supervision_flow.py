@@ -5,11 +5,13 @@ console check run on every page on the way (the Tab fixture)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from teamops import dates
 from teamops.dates import LONDON, today
 from teamops.demo import DEMO_PASSWORD
 from teamops.extensions import db
@@ -44,7 +46,15 @@ def team_row(tab: Tab):  # type: ignore[no-untyped-def]
     return tab.page.locator(".teamops-dashboard tr", has_text="Flo Tester")
 
 
-def test_book_record_sign_off_acknowledge_and_the_dashboards_follow(tab: Tab, flow_worker: str,
+@pytest.fixture
+def noon_today() -> Iterator[None]:
+    """The whole app (the live server runs in this process) at noon today: the session is booked 10 minutes
+    ahead and recorded the same day, which at 23:55 would have been tomorrow."""
+    with dates.freeze(today()):
+        yield
+
+
+def test_book_record_sign_off_acknowledge_and_the_dashboards_follow(noon_today: None, tab: Tab, flow_worker: str,
                                                                    browser, live_server: LiveServer) -> None:
     tab.sign_in(ACCOUNTS["team_manager"])
     tab.goto("/dashboard/team")
@@ -53,7 +63,7 @@ def test_book_record_sign_off_acknowledge_and_the_dashboards_follow(tab: Tab, fl
 
     # Book a case supervision later today, with the overdue case pre-selected by the picker.
     tab.goto("/bookings/new")
-    starts = datetime.now(LONDON) + timedelta(minutes=10)
+    starts = dates.utcnow().astimezone(LONDON) + timedelta(minutes=10)
     tab.page.get_by_label("Kind of supervision").select_option("case")
     tab.page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-added')")
     with tab.page.expect_response(lambda r: "/bookings/case-picker" in r.url and "worker_id=0" not in r.url):
