@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from teamops import dates
+from teamops.auth.models import UserSession
 from teamops.auth.passwords import hash_password
 from teamops.bookings.models import Booking
 from teamops.cases import services as cases
@@ -169,3 +170,11 @@ class Factory:
     action = staticmethod(action)
     booking = staticmethod(booking)
     escalation = staticmethod(escalation)
+
+
+def age_sessions(minutes: int) -> None:
+    """Moves every signed-in session's last activity ``minutes`` into the past, as if nobody had done anything."""
+    db.session.rollback()
+    for row in db.session.scalars(db.select(UserSession)):
+        row.last_seen_at -= timedelta(minutes=minutes)
+    db.session.commit()

@@ -4,17 +4,15 @@ unknown or malformed stops start-up with a message naming the key."""
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 import teamops
-from teamops.auth.models import UserSession
 from teamops.config import FIELDS, NOT_SETTINGS, SETTINGS, Config, ConfigError, load_config
 from teamops.extensions import db
+from tests import factories
 from tests.conftest import Client, make_app, sign_in
 
 TESTING = {"environment": "testing", "secret_key": "test-secret-key"}
@@ -50,13 +48,6 @@ def test_a_whole_number_from_the_file_arrives_as_a_number(tmp_path):
     assert config.smtp_port == 2525
 
 
-def _age_session(minutes: int) -> None:
-    row = db.session.scalar(select(UserSession))
-    assert row is not None
-    row.last_seen_at -= timedelta(minutes=minutes)
-    db.session.commit()
-
-
 def test_signed_in_requests_work_with_a_timeout_from_the_file(monkeypatch, tmp_path, database_url, org):
     """The issue's case end to end: the file's '20' used to reach the idle check as text and fail there."""
     instance = tmp_path / "instance"
@@ -68,7 +59,7 @@ def test_signed_in_requests_work_with_a_timeout_from_the_file(monkeypatch, tmp_p
     try:
         sign_in(client, org["worker"])  # type: ignore[arg-type]
         assert client.get("/").status_code == 200
-        _age_session(21)  # past the file's 20 minutes, within the default 30
+        factories.age_sessions(21)  # past the file's 20 minutes, within the default 30
         assert client.get("/").status_code == 303
     finally:
         with app.app_context():

@@ -13,6 +13,7 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from teamops.dates import parse_iso_date, today
+from teamops.types import MAX_ID
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
@@ -23,7 +24,7 @@ EARLIEST_YEAR, LATEST_YEAR = 1901, 2199
 AS_OF_PATTERN = r"^(190[1-9]|19[1-9][0-9]|20[0-9]{2}|21[0-9]{2})-[0-9]{2}-[0-9]{2}$"
 EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+\.[^\s@]+$"
 EMAIL_MAX = 254
-MAX_TEAM_ID = 2**31 - 1  # team ids are 32-bit integers on every database
+MAX_TEAM_ID = MAX_ID  # team ids are 32-bit integers on every database
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
 

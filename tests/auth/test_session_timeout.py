@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from teamops.auth.models import UserSession
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.records.models import SupervisionRecord
@@ -20,38 +19,30 @@ BACKGROUND = {"HX-Request": "true", "X-TeamOps-Background": "true"}
 MARKER = "Typed for forty minutes without saving"
 
 
-def _age(minutes: int) -> None:
-    """Moves the signed-in session's last activity ``minutes`` into the past."""
-    db.session.rollback()
-    for row in db.session.scalars(select(UserSession)):
-        row.last_seen_at -= timedelta(minutes=minutes)
-    db.session.commit()
-
-
 def test_dashboard_polls_do_not_keep_an_unattended_screen_signed_in(as_role):
     manager = as_role("team_manager")
-    _age(20)
+    factories.age_sessions(20)
     assert manager.get("/dashboard/team", headers=BACKGROUND).status_code == 200  # still signed in
-    _age(11)  # 31 minutes since the manager last did anything: the polls did not count
+    factories.age_sessions(11)  # 31 minutes since the manager last did anything: the polls did not count
     response = manager.get("/dashboard/team", headers=BACKGROUND)
     assert response.status_code == 303 and "/sign-in" in response.headers["Location"]
 
 
 def test_a_foreground_request_and_the_typing_heartbeat_keep_the_session(as_role):
     manager = as_role("team_manager")
-    _age(25)
+    factories.age_sessions(25)
     assert manager.post_form("/session/heartbeat").status_code == 204  # typing in a form
-    _age(25)  # 25 minutes after the heartbeat, 50 after the page was opened
+    factories.age_sessions(25)  # 25 minutes after the heartbeat, 50 after the page was opened
     assert manager.get("/dashboard/team").status_code == 200
 
 
 def test_the_warning_asks_how_long_is_left_without_counting_as_activity(as_role):
     manager = as_role("team_manager")
-    _age(28)
+    factories.age_sessions(28)
     left = manager.get("/session/status", headers={"X-TeamOps-Background": "true"}).get_json()["seconds_left"]
     assert 60 < left <= 120
     assert manager.get("/session/status", headers={"X-TeamOps-Background": "true"}).get_json()["seconds_left"] <= 120
-    _age(3)
+    factories.age_sessions(3)
     assert manager.get("/session/status", headers={"X-TeamOps-Background": "true"}).status_code == 303
 
 
@@ -60,7 +51,7 @@ def test_a_record_sent_after_the_session_ended_is_kept_and_sent_after_signing_in
     manager = as_role("team_manager")
     url = write_url(org["worker"], "case", None, [case])
     data = {**case_data(case, childs_voice=MARKER), "csrf_token": manager.csrf_token()}  # the form, opened
-    _age(45)  # ... and sent 45 minutes later
+    factories.age_sessions(45)  # ... and sent 45 minutes later
     response = manager.post(url, data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 401 and "Sign in to TeamOps" in page
