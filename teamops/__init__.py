@@ -35,6 +35,7 @@ from teamops.audit import services as audit_trail
 from teamops.auth.services import load_staff
 from teamops.cli import cli
 from teamops.config import load_config
+from teamops.dashboards import versions as figures_versions
 from teamops.extensions import csrf, db, htmx, login_manager, migrate
 
 # Every domain package: its ``bp`` blueprint, and a ``routes`` module whose routes join it.
@@ -86,6 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     audit_trail.init_app(app)
+    figures_versions.init_app(app)
     web.init_app(app)
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),

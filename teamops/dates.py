@@ -93,6 +93,7 @@ def working_days_between(first: date, last: date) -> int:
     return count
 
 
+@lru_cache(maxsize=8192)
 def add_months(day: date, months: int) -> date:
     """Same day ``months`` calendar months on, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
     month_index = day.month - 1 + months
@@ -111,6 +112,7 @@ def add_weeks(day: date, weeks: int) -> date:
     return day + timedelta(days=7 * weeks)
 
 
+@lru_cache(maxsize=8192)
 def induction_ends_on(start: date, employment_type: str) -> date:
     """Last day of formal induction: working day 10 (permanent) or 5 (agency). R-IND-1."""
     return working_day_number(start, 5 if employment_type == "agency" else 10)

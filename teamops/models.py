@@ -5,6 +5,7 @@ from teamops.audit.models import AuditEvent
 from teamops.auth.models import PasswordToken, SignInFailure, UserSession
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
+from teamops.dashboards.models import FiguresVersion
 from teamops.imports.models import PendingImport
 from teamops.org.models import RoleGrant, Service, Staff, Team
 from teamops.policy.models import CaseType, SupervisionSettings
@@ -12,6 +13,6 @@ from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, 
 
 __all__ = [
     "ActionReview", "ApiToken", "AuditEvent", "Booking", "Case", "CaseAllocation", "CaseDiscussion", "CaseType",
-    "OversightEntry", "PasswordToken", "PendingImport", "RecordVersion", "RoleGrant", "Service", "SignInFailure",
-    "Staff", "SupervisionAction", "SupervisionRecord", "SupervisionSettings", "Team", "UserSession",
+    "FiguresVersion", "OversightEntry", "PasswordToken", "PendingImport", "RecordVersion", "RoleGrant", "Service",
+    "SignInFailure", "Staff", "SupervisionAction", "SupervisionRecord", "SupervisionSettings", "Team", "UserSession",
 ]

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy import case as sql_case
+from sqlalchemy import ScalarSelect, Select, and_, func, or_, select
 
 from teamops.cases.models import Case, CaseAllocation
 from teamops.dates import add_months, add_weeks, month_end
@@ -54,6 +53,9 @@ class Policy:
     high_risk_cap_months: int = DEFAULT_HIGH_RISK_CAP_MONTHS
     personal_interval_months: int = DEFAULT_PERSONAL_INTERVAL_MONTHS
     labels: dict[str, str] = field(default_factory=dict)  # case type code to its name, for pages
+    # Next due dates already worked out with this policy: a county's cases share far fewer (type, risk, date)
+    # combinations than there are cases.
+    memo: dict[tuple[str, bool, bool, date], date] = field(default_factory=dict, repr=False, compare=False)
 
 
 def load_policy() -> Policy:
@@ -73,6 +75,15 @@ def case_next_due_on(policy: Policy, case_type: str, high_risk: bool, allocated_
                      last_supervised_on: date | None) -> date:
     """The earliest of: the type's interval, the 2-month cap and (high risk) the 1-month cap, counted from
     the last case or group supervision, or from allocation when there has been none."""
+    key = (case_type, high_risk, last_supervised_on is None, last_supervised_on or allocated_on)
+    found = policy.memo.get(key)
+    if found is None:
+        found = policy.memo[key] = _next_due_on(policy, case_type, high_risk, allocated_on, last_supervised_on)
+    return found
+
+
+def _next_due_on(policy: Policy, case_type: str, high_risk: bool, allocated_on: date,
+                 last_supervised_on: date | None) -> date:
     interval = policy.intervals.get(case_type, Interval(policy.case_cap_months, "months"))
     if last_supervised_on is None and interval.first_due_on_allocation:
         return allocated_on
@@ -125,27 +136,17 @@ class PersonDue:
 
 
 def last_case_supervisions(case_ids: Iterable[int], on: date) -> dict[int, date]:
-    """Last case or group supervision held on or before ``on``, per case, whoever the worker was (one query)."""
-    return last_case_supervisions_on(case_ids, [on])[on]
-
-
-def last_case_supervisions_on(case_ids: Iterable[int], days: Sequence[date]) -> dict[date, dict[int, date]]:
-    """``last_case_supervisions`` for several days at once, in one query (a column per day)."""
-    ids, days = list(case_ids), sorted(set(days))
-    found: dict[date, dict[int, date]] = {day: {} for day in days}
-    if not ids or not days:
-        return found
+    """Last case or group supervision held on or before ``on``, per case, whoever the worker was (one query).
+    For the cases of a page or a form; a team's or a county's cases use ``last_case_supervision_on``."""
+    ids = list(case_ids)
+    if not ids:
+        return {}
     rows = db.session.execute(
-        select(CaseDiscussion.case_id,
-               *(func.max(sql_case((CaseDiscussion.held_on <= day, CaseDiscussion.held_on))) for day in days))
-        .where(CaseDiscussion.held_on <= days[-1], CaseDiscussion.case_id.in_(ids))
+        select(CaseDiscussion.case_id, func.max(CaseDiscussion.held_on))
+        .where(CaseDiscussion.held_on <= on, CaseDiscussion.case_id.in_(ids))
         .group_by(CaseDiscussion.case_id)
     )
-    for case_id, *last in rows:
-        for day, held_on in zip(days, last, strict=True):
-            if held_on is not None:
-                found[day][case_id] = held_on
-    return found
+    return {case_id: held_on for case_id, held_on in rows}
 
 
 def last_personal_supervisions(staff_ids: Iterable[int], on: date) -> dict[int, date]:
@@ -161,22 +162,30 @@ def last_personal_supervisions(staff_ids: Iterable[int], on: date) -> dict[int, 
     return {staff_id: held_on for staff_id, held_on in rows}
 
 
-def case_dues(cases: Iterable[Case], on: date, policy: Policy | None = None,
+def last_personal_supervision_on(day: date) -> ScalarSelect[date]:
+    """The outer query's person's last personal supervision on or before ``day`` (one index seek each)."""
+    return (select(func.max(SupervisionRecord.held_on))
+            .where(SupervisionRecord.worker_id == Staff.id, SupervisionRecord.kind == "personal",
+                   SupervisionRecord.held_on <= day)
+            .correlate(Staff).scalar_subquery())
+
+
+def case_dues(cases: Iterable[Case | CaseFacts], on: date, policy: Policy | None = None,
               last: dict[int, date] | None = None) -> dict[int, CaseDue]:
     """Due date and state at ``on`` for each case; ``last`` is ``last_case_supervisions`` when already known."""
     cases = list(cases)
     policy = policy or load_policy()
     if last is None:
         last = last_case_supervisions((c.id for c in cases), on)
-    result = {}
-    for case in cases:
-        last_on = last.get(case.id)
-        if case.closed_on is not None and case.closed_on <= on:
-            result[case.id] = CaseDue(case.id, last_on, None, None, 0)
-            continue
-        next_due = case_next_due_on(policy, case.case_type_code, case.high_risk, case.allocated_on, last_on)
-        result[case.id] = CaseDue(case.id, last_on, next_due, due_state(next_due, on), days_overdue(next_due, on))
-    return result
+    return {case.id: case_due(policy, case, on, last.get(case.id)) for case in cases}
+
+
+def case_due(policy: Policy, case: Case | CaseFacts, on: date, last_on: date | None) -> CaseDue:
+    """The case's due date and state at ``on``, given its last case or group supervision by then."""
+    if case.closed_on is not None and case.closed_on <= on:
+        return CaseDue(case.id, last_on, None, None, 0)
+    next_due = case_next_due_on(policy, case.case_type_code, case.high_risk, case.allocated_on, last_on)
+    return CaseDue(case.id, last_on, next_due, due_state(next_due, on), days_overdue(next_due, on))
 
 
 def person_dues(people: Iterable[Staff], on: date, policy: Policy | None = None) -> dict[int, PersonDue]:
@@ -184,18 +193,30 @@ def person_dues(people: Iterable[Staff], on: date, policy: Policy | None = None)
     people = list(people)
     policy = policy or load_policy()
     last = last_personal_supervisions((p.id for p in people), on)
-    result = {}
-    for person in people:
-        last_on = last.get(person.id)
-        next_due = personal_next_due_on(policy, person.start_date, last_on)
-        result[person.id] = PersonDue(person.id, last_on, next_due, due_state(next_due, on),
-                                      days_overdue(next_due, on))
-    return result
+    return {person.id: person_due(policy, person, on, last.get(person.id)) for person in people}
+
+
+def person_due(policy: Policy, person: Staff, on: date, last_on: date | None) -> PersonDue:
+    next_due = personal_next_due_on(policy, person.start_date, last_on)
+    return PersonDue(person.id, last_on, next_due, due_state(next_due, on), days_overdue(next_due, on))
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the rules need of a case and what a dashboard shows of it: read as columns, not as a Case, so a
+    county's 25,000 open cases cost tuples rather than ORM objects."""
+
+    id: int
+    case_ref: str
+    case_type_code: str
+    high_risk: bool
+    allocated_on: date
+    closed_on: date | None
 
 
 @dataclass(frozen=True)
 class OpenCaseAt:
-    case: Case
+    case: CaseFacts
     worker_id: int
     due: CaseDue  # as of the day asked about
 
@@ -204,21 +225,33 @@ class OpenCaseAt:
         return self.due.due_state != OVERDUE
 
 
-def open_cases_at(end: date, worker_ids: Iterable[int] | None = None,
-                  policy: Policy | None = None) -> list[OpenCaseAt]:
+# Whose cases: a query of staff ids (a team's members, everyone in a service), so the SQL sent has the same
+# few parameters however many people and cases there are; or a short list (one worker's drill-down).
+Workers = Select[tuple[int]] | Sequence[int]
+
+
+def open_cases_at(end: date, workers: Workers | None = None, policy: Policy | None = None) -> list[OpenCaseAt]:
     """Cases open at ``end`` (allocated on or before it, not closed on or before it), each with the worker
     it was allocated to that day and its due date and state then (in timescale: not overdue)."""
-    return open_cases_on([end], worker_ids, policy)[end]
+    return open_cases_on([end], workers, policy)[end]
 
 
 def _open_on(day: date, allocated_on: date, closed_on: date | None) -> bool:
     return allocated_on <= day and (closed_on is None or closed_on > day)
 
 
-def open_cases_on(days: Sequence[date], worker_ids: Iterable[int] | None = None,
+def last_case_supervision_on(day: date) -> ScalarSelect[date]:
+    """The last case or group supervision of the outer query's case held on or before ``day``: one index seek
+    per case (case_discussions' case id and date index), so the cost follows the cases asked about."""
+    return (select(func.max(CaseDiscussion.held_on))
+            .where(CaseDiscussion.case_id == Case.id, CaseDiscussion.held_on <= day)
+            .correlate(Case).scalar_subquery())
+
+
+def open_cases_on(days: Sequence[date], workers: Workers | None = None,
                   policy: Policy | None = None) -> dict[date, list[OpenCaseAt]]:
-    """``open_cases_at`` for several days (a dashboard's today and last month's end) in two queries: the
-    cases with the allocations that held them on any of the days, and their last supervisions by each day."""
+    """``open_cases_at`` for several days (a dashboard's today and last month's end) in one query: the cases
+    with the allocations that held them on any of the days, and their last supervisions by each day."""
     days = sorted(set(days))
     if not days:
         return {}
@@ -228,22 +261,23 @@ def open_cases_on(days: Sequence[date], worker_ids: Iterable[int] | None = None,
     open_on_a_day = or_(*(and_(Case.allocated_on <= day, or_(Case.closed_on.is_(None), Case.closed_on > day))
                           for day in days))
     query = (
-        select(Case, CaseAllocation.worker_id, CaseAllocation.from_date, CaseAllocation.to_date)
+        select(Case.id, Case.case_ref, Case.case_type_code, Case.high_risk, Case.allocated_on, Case.closed_on,
+               CaseAllocation.worker_id, CaseAllocation.from_date, CaseAllocation.to_date,
+               *(last_case_supervision_on(day) for day in days))
         .join(CaseAllocation, CaseAllocation.case_id == Case.id)
         .where(allocation_on_a_day, open_on_a_day)
         .order_by(CaseAllocation.id)
     )
-    if worker_ids is not None:
-        query = query.where(CaseAllocation.worker_id.in_(list(worker_ids)))
-    rows = db.session.execute(query).all()
+    if workers is not None:
+        query = query.where(CaseAllocation.worker_id.in_(workers if isinstance(workers, Select) else list(workers)))
     policy = policy or load_policy()
-    last = last_case_supervisions_on({row.Case.id for row in rows}, days)
-    found: dict[date, list[OpenCaseAt]] = {}
-    for day in days:
-        held = [(case, worker_id) for case, worker_id, from_date, to_date in rows
-                if _open_on(day, case.allocated_on, case.closed_on) and _open_on(day, from_date, to_date)]
-        dues = case_dues([case for case, _ in held], day, policy, last[day])
-        found[day] = [OpenCaseAt(case, worker_id, dues[case.id]) for case, worker_id in held]
+    found: dict[date, list[OpenCaseAt]] = {day: [] for day in days}
+    for row in db.session.execute(query).tuples():
+        facts = CaseFacts(*row[:6])
+        worker_id, from_date, to_date = row[6:9]
+        for day, last_on in zip(days, row[9:], strict=True):
+            if _open_on(day, facts.allocated_on, facts.closed_on) and _open_on(day, from_date, to_date):
+                found[day].append(OpenCaseAt(facts, worker_id, case_due(policy, facts, day, last_on)))
     return found
 
 

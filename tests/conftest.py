@@ -20,6 +20,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
 from teamops import ROOT, create_app
+from teamops.dashboards.figures import forget_figures
 from teamops.extensions import db
 from teamops.org.models import Staff
 from tests.databases import postgresql_server
@@ -186,16 +187,24 @@ def as_role(app: Flask, org: dict[str, Any]) -> Any:
 
 
 class QueryCounter:
+    """How many SQL statements were sent, and the most bound parameters any one of them had."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.most_parameters = 0
 
-    def __call__(self, *args: Any) -> None:
+    def __call__(self, connection: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                 executemany: bool) -> None:
         self.count += 1
+        if parameters and not executemany:
+            self.most_parameters = max(self.most_parameters, len(parameters))
 
 
 @contextmanager
 def counting_queries() -> Iterator[QueryCounter]:
-    """Counts the SQL statements sent on the current app's engine inside the ``with`` block."""
+    """Counts the SQL statements sent on the current app's engine inside the ``with`` block. The dashboards'
+    figures cache starts empty, so what is counted is a page's full cost, not a cache hit."""
+    forget_figures()
     counter = QueryCounter()
     engine = db.engine
     sqlalchemy.event.listen(engine, "before_cursor_execute", counter)

@@ -42,6 +42,7 @@ from tests import factories
 from tests.conftest import Client, counting_queries, fresh_database, make_app
 
 LIMIT = 12
+MOST_PARAMETERS = 100  # bound to one statement: more than a page of rows, far less than any county's data
 SIZES = (1, 10)  # times the demo data: seed_demo's staff per team is 10 per size
 PERSONAS = {
     "admin": "admin@example.org",
@@ -268,6 +269,7 @@ class Measure:
     url: str
     status: int
     statements: int
+    most_parameters: int  # bound to any one statement
 
 
 def _url(app: Flask, endpoint: str, **values: Any) -> str:
@@ -296,7 +298,7 @@ def _measure_all(app: Flask, size: int) -> dict[str, Measure]:
         client.get(url)  # warm-up: session bookkeeping and first-request caches
         with counting_queries() as counter:
             response = client.get(url)
-        measured[test_id] = Measure(url, response.status_code, counter.count)
+        measured[test_id] = Measure(url, response.status_code, counter.count, counter.most_parameters)
     return measured
 
 
@@ -327,6 +329,19 @@ def test_page_keeps_to_its_query_budget(measurements: dict[int, dict[str, Measur
     assert small.status == large.status == 200, f"not a page: {summary}"
     assert small.statements == large.statements, f"grows with the data: {summary}"
     assert large.statements <= visit.limit, f"over the budget of {visit.limit}: {summary}"
+
+
+@pytest.mark.parametrize("test_id", list(VISITS))
+def test_no_statement_carries_the_data_as_parameters(measurements: dict[int, dict[str, Measure]],
+                                                     test_id: str) -> None:
+    """Issue 8: a list of ids as long as the data in ``IN (...)`` fails outright at three counties' size
+    (SQLite allows 32,766 parameters, psycopg 65,535). Pages join or sub-select what is in reach; the only
+    lists they send are of what one page shows (its 50 rows, one group session's cases), so at ten times the
+    data no statement has more than ``MOST_PARAMETERS``."""
+    small, large = (measurements[size][test_id] for size in SIZES)
+    assert large.most_parameters <= MOST_PARAMETERS, (
+        f"{test_id}: a statement with {large.most_parameters} parameters at 10x ({large.url}; "
+        f"{small.most_parameters} at 1x): join or sub-select instead of sending ids")
 
 
 def test_every_get_route_is_measured(measurements: dict[int, dict[str, Measure]]) -> None:

@@ -20,7 +20,13 @@ from teamops.cases.models import Case
 from teamops.dates import in_induction
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
-from teamops.scheduling import case_dues, load_policy, person_dues
+from teamops.scheduling import (
+    case_due,
+    last_case_supervision_on,
+    last_personal_supervision_on,
+    load_policy,
+    person_due,
+)
 
 Item = dict[str, Any]
 
@@ -86,16 +92,16 @@ def staff_page(user: Staff, paging: Paging, on: date, team_id: int | None = None
         staff_in_reach(user)
         .join(Team, Team.id == Staff.team_id)
         .where(or_(Staff.active.is_(True), Staff.left_on > on))
-        .add_columns(Team.name)
         .order_by(Staff.name, Staff.email)
     )
     if team_id is not None:
         query = query.where(Staff.team_id == team_id)
-    rows = _rows(query, paging)
-    dues = person_dues([person for person, _ in rows], on, load_policy()) if rows else {}
+    # Each person's last personal supervision in the same query: no list of the page's ids.
+    rows = _rows(query.add_columns(Team.name, last_personal_supervision_on(on)), paging)
+    policy = load_policy()
     items = []
-    for person, team_name in rows:
-        due = dues[person.id]
+    for person, team_name, last_on in rows:
+        due = person_due(policy, person, on, last_on)
         items.append({
             "email": person.email, "name": person.name, "team": team_name, "job_role": person.job_role,
             "employment_type": person.employment_type, "start_date": person.start_date, "role": person.role,
@@ -120,7 +126,6 @@ def cases_page(user: Staff, paging: Paging, wanted: CaseFilter) -> Page:
         cases_in_reach(user)
         .join(Team, Team.id == Staff.team_id)
         .where(Case.allocated_on <= wanted.on)
-        .add_columns(Staff.email, Team.name)
         .order_by(Case.case_ref)
     )
     if not wanted.include_closed:
@@ -129,11 +134,11 @@ def cases_page(user: Staff, paging: Paging, wanted: CaseFilter) -> Page:
         query = query.where(Staff.team_id == wanted.team_id)
     if wanted.worker_id is not None:
         query = query.where(Case.worker_id == wanted.worker_id)
-    rows = _rows(query, paging)
-    dues = case_dues([case for case, _, _ in rows], wanted.on, load_policy()) if rows else {}
+    rows = _rows(query.add_columns(Staff.email, Team.name, last_case_supervision_on(wanted.on)), paging)
+    policy = load_policy()
     items = []
-    for case, worker_email, team_name in rows:
-        due = dues[case.id]
+    for case, worker_email, team_name, last_on in rows:
+        due = case_due(policy, case, wanted.on, last_on)
         items.append({
             "case_ref": case.case_ref, "case_type": case.case_type_code, "high_risk": case.high_risk,
             "worker_email": worker_email, "team": team_name, "allocated_on": case.allocated_on,

@@ -35,7 +35,7 @@ class Case(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case_type: Mapped[CaseType] = relationship()
-    worker: Mapped[Staff] = relationship()
+    worker: Mapped[Staff] = relationship(active_history=True)
     allocations: Mapped[list[CaseAllocation]] = relationship(
         back_populates="case", order_by="CaseAllocation.from_date", cascade="all, delete-orphan")
 

@@ -24,7 +24,7 @@ from teamops.dates import today
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.scheduling import IN_TIMESCALE_DEFINITION, case_dues
-from teamops.web import changed, filter_keys, form_status, get_or_404, page_number, paginate_list, render
+from teamops.web import changed, filter_keys, form_status, get_or_404, page_number, render
 
 
 def _case(case_id: int, action: str = "view_case") -> Case:
@@ -42,8 +42,8 @@ def _manager_workers() -> list[Any]:
 def index() -> Any:
     form = CaseSearchForm(request.args)
     form.validate()
-    rows = services.case_rows(cases_in_reach(current_user), form.q.data or "", form.show.data or "open", today())
-    page = paginate_list(rows, page_number(request.args.get("page")), services.PER_PAGE, keys=filter_keys(form))
+    page = services.case_page(cases_in_reach(current_user), form.q.data or "", form.show.data or "open", today(),
+                              page_number(request.args.get("page")), filter_keys(form))
     return render("cases/index.html", "cases/_results.html", page=page, search=form,
                   definition=IN_TIMESCALE_DEFINITION)
 

@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from teamops import scheduling
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.extensions import db
 from teamops.org.models import Staff
 from teamops.records.models import CaseDiscussion, SupervisionRecord
-from teamops.scheduling import CaseDue, case_dues
+from teamops.scheduling import CaseDue
+from teamops.web import Page, paginate_list
 
 PER_PAGE = 50
 # What a case's page and its checks read with the case: the worker and their team (reach), and the case type.
@@ -27,22 +29,33 @@ class CaseRow:
     due: CaseDue
 
 
-def case_rows(query: Any, text: str, show: str, on: date) -> list[CaseRow]:
-    """Cases in reach matching the search, with due dates at ``on``, most urgent first."""
+def case_page(query: Select[tuple[Case]], text: str, show: str, on: date, number: int,
+              keys: tuple[str, ...]) -> Page:
+    """One page of the cases in reach matching the search, with due dates at ``on``, most urgent first.
+
+    Due dates are worked out for every matching case from its columns and its last supervision (read in the
+    same query, one index seek a case), so the order is right over thousands of cases; only the page's cases
+    are then loaded whole, with their workers and teams."""
     if text:
         query = query.where(func.lower(Case.case_ref).like(f"%{text.strip().lower()}%"))
     if show == "closed":
         query = query.where(Case.closed_on.is_not(None), Case.closed_on <= on)
     elif show != "all":
         query = query.where((Case.closed_on.is_(None)) | (Case.closed_on > on))
-    cases = list(db.session.scalars(
-        query.options(selectinload(Case.worker).selectinload(Staff.team), selectinload(Case.case_type))))
-    dues = case_dues(cases, on)
-    rows = [CaseRow(case, dues[case.id]) for case in cases]
+    facts = query.with_only_columns(Case.id, Case.case_ref, Case.case_type_code, Case.high_risk, Case.allocated_on,
+                                    Case.closed_on, scheduling.last_case_supervision_on(on))
+    policy = scheduling.load_policy()
+    rows = [(scheduling.case_due(policy, scheduling.CaseFacts(*row[:6]), on, row[6]), row[1])
+            for row in db.session.execute(facts).tuples()]
     if show in ("overdue", "due_soon"):
-        rows = [row for row in rows if row.due.due_state == show]
-    far = date.max
-    return sorted(rows, key=lambda r: (r.due.next_due_on or far, r.case.case_ref))
+        rows = [(due, ref) for due, ref in rows if due.due_state == show]
+    rows.sort(key=lambda row: (row[0].next_due_on or date.max, row[1]))
+    page = paginate_list([due for due, _ in rows], number, PER_PAGE, keys)
+    wanted = {due.case_id: due for due in page.items}
+    cases = db.session.scalars(select(Case).where(Case.id.in_(list(wanted))).options(
+        selectinload(Case.worker).selectinload(Staff.team), selectinload(Case.case_type)))
+    by_id = {case.id: case for case in cases}
+    return replace(page, items=[CaseRow(by_id[case_id], due) for case_id, due in wanted.items()])
 
 
 def history(case: Case) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Select
 from werkzeug.datastructures import MultiDict
 
 from teamops import dates, scheduling
@@ -54,24 +55,24 @@ def worker_dashboard(person: Staff) -> dict[str, Any]:
             "actions": services.open_actions(person), "to_acknowledge": services.records_to_acknowledge(person)}
 
 
-def teams_side_by_side(teams: list[Team]) -> dict[str, Any]:
+def teams_side_by_side(teams: list[Team], team_ids: Select[tuple[int]]) -> dict[str, Any]:
     context = common()
-    by_team = figures.figures_for_teams(teams, context["today"])
+    by_team = figures.figures_for_teams(teams, context["today"], team_ids=team_ids)
     return {**context, "team_figures": [by_team[team.id] for team in teams],
             "totals": figures.add_up(by_team.values())}
 
 
 def service_dashboard(service_id: int) -> dict[str, Any]:
-    teams = services.active_teams(service_id)
-    context = teams_side_by_side(teams)
-    return {**context, "escalations": services.open_escalations([t.id for t in teams], context["today"])}
+    team_ids = services.active_team_ids(service_id)
+    context = teams_side_by_side(services.active_teams(service_id), team_ids)
+    return {**context, "escalations": services.open_escalations(team_ids, context["today"])}
 
 
 def qait_dashboard() -> dict[str, Any]:
     """Every active team, grouped by service, each group with its totals."""
     teams = services.active_teams()
     context = common()
-    by_team = figures.figures_for_teams(teams, context["today"])
+    by_team = figures.figures_for_teams(teams, context["today"], team_ids=services.active_team_ids())
     groups: dict[int, dict[str, Any]] = {}
     for team in teams:
         group = groups.setdefault(team.service_id, {"service": team.service, "team_figures": []})

@@ -7,26 +7,39 @@ people, the policy, the open cases now and at last month's end, personal supervi
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from teamops import dates, scheduling
+from teamops.dashboards import versions
+from teamops.dashboards.models import EVERY_TEAM
 from teamops.extensions import db
 from teamops.org.models import Staff, Team
 from teamops.records.models import SupervisionAction
-from teamops.scheduling import Compliance, PersonDue, Policy
+from teamops.scheduling import Compliance, PersonDue
 
 NONE_OPEN = Compliance(0, 0)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A row's person as the table shows them: plain values, so cached figures hold no database objects."""
+
+    id: int
+    name: str
+    email: str
 
 
 @dataclass(frozen=True)
 class WorkerRow:
     """What a manager needs to know about one worker, as of one day."""
 
-    staff: Staff
+    staff: Member
     personal: PersonDue
     open_cases: int
     overdue: int
@@ -65,12 +78,10 @@ def last_month_end(on: date) -> date:
     return dates.month_end(previous.year, previous.month)
 
 
-def _open_actions_by_owner(owner_ids: list[int]) -> dict[int, int]:
-    if not owner_ids:
-        return {}
+def _open_actions_by_owner(members: Select[tuple[int]]) -> dict[int, int]:
     rows = db.session.execute(
         select(SupervisionAction.owner_id, func.count(SupervisionAction.id))
-        .where(SupervisionAction.status == "open", SupervisionAction.owner_id.in_(owner_ids))
+        .where(SupervisionAction.status == "open", SupervisionAction.owner_id.in_(members))
         .group_by(SupervisionAction.owner_id)
     )
     return {owner_id: count for owner_id, count in rows}
@@ -82,19 +93,85 @@ def _shows_as_row(person: Staff, holds_cases: bool) -> bool:
     return person.active and (person.role == "worker" or holds_cases)
 
 
-def figures_for_teams(teams: Iterable[Team], on: date, policy: Policy | None = None) -> dict[int, TeamFigures]:
+@dataclass
+class _Built:
+    """One team's figures for one day, without the team: what the cache keeps (never changed once built)."""
+
+    rows: list[WorkerRow] = field(default_factory=list)
+    open_cases: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    now: Compliance = NONE_OPEN
+    last_month: Compliance = NONE_OPEN
+
+
+# Figures built, by (team id, team version, version of everything, day). Only versions read from the database
+# that request make a key, so every worker and app server sees a write the moment it is committed. Bounded:
+# the least recently used go first.
+_CACHE: OrderedDict[tuple[int, int, int, date], _Built] = OrderedDict()
+_CACHE_SIZE = 5000
+_LOCK = threading.Lock()
+# Fewer stale teams than this are rebuilt by their ids; more, through the query of all the teams asked about.
+_FEW = 20
+
+
+def figures_for_teams(teams: Iterable[Team], on: date,
+                      team_ids: Select[tuple[int]] | None = None) -> dict[int, TeamFigures]:
     """Rows and totals for each team as of ``on``. A case counts for the team of the worker it is allocated
-    to on the day of the snapshot (CONTRACT.md), by that worker's current team."""
-    figures = {team.id: TeamFigures(team) for team in teams}
-    if not figures:
+    to on the day of the snapshot (CONTRACT.md), by that worker's current team. ``team_ids`` is the teams as
+    a query (every active team, a service's), so the SQL has the same few parameters however many there are;
+    without it the teams' ids are sent (one team, a handful).
+
+    A team whose version has not moved since its figures were built today is not built again; the rest are
+    built together in a fixed number of queries."""
+    teams = list(teams)
+    if not teams:
         return {}
-    members = list(db.session.scalars(
-        select(Staff).where(Staff.team_id.in_(list(figures))).order_by(Staff.name, Staff.id)))
-    member_ids = [person.id for person in members]
-    policy = policy or scheduling.load_policy()
+    ids_query = team_ids if team_ids is not None else [team.id for team in teams]
+    known = versions.versions(ids_query)
+    everything = known.get(EVERY_TEAM)
+    # No row 0 yet: nothing has been written since the database was made, and nothing is kept.
+    keys = {team.id: (team.id, known.get(team.id, 0), everything, on) for team in teams
+            if everything is not None}
+    with _LOCK:
+        built = {team_id: _CACHE[key] for team_id, key in keys.items() if key in _CACHE}
+        for key in (keys[team_id] for team_id in built):
+            _CACHE.move_to_end(key)
+    stale = [team.id for team in teams if team.id not in built]
+    if stale:
+        fresh = _build(stale if len(stale) < _FEW or team_ids is None else team_ids, on)
+        built.update((team_id, fresh.get(team_id, _EMPTY)) for team_id in stale)
+        with _LOCK:
+            for team_id in stale:
+                if team_id in keys:
+                    _CACHE[keys[team_id]] = built[team_id]
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return {team.id: TeamFigures(team, list(b.rows), b.open_cases, b.overdue, b.due_soon, b.now, b.last_month)
+            for team in teams for b in (built[team.id],)}
+
+
+_EMPTY = _Built()
+
+
+def forget_figures() -> None:
+    """Empties this process's cache (tests that count a page's queries, benchmarks of a cold dashboard)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, _Built]:
+    """The figures of these teams, in a fixed number of queries: the people with their last personal
+    supervision, the policy, the open cases now and at last month's end, and open actions."""
+    in_teams = Staff.team_id.in_(team_ids)
+    members = select(Staff.id).where(in_teams)
+    people = db.session.execute(
+        select(Staff, scheduling.last_personal_supervision_on(on)).where(in_teams).order_by(Staff.name, Staff.id)
+    ).tuples().all()
+    policy = scheduling.load_policy()
 
     month_end = last_month_end(on)
-    open_on = scheduling.open_cases_on([on, month_end], member_ids, policy)
+    open_on = scheduling.open_cases_on([on, month_end], members, policy)
     open_now, open_at_end = open_on[on], open_on[month_end]
     now_by_worker = scheduling.compliance_by_worker(open_now)
     end_by_worker = scheduling.compliance_by_worker(open_at_end)
@@ -102,29 +179,30 @@ def figures_for_teams(teams: Iterable[Team], on: date, policy: Policy | None = N
     states: dict[int, list[str | None]] = {}
     for row in open_now:
         states.setdefault(row.worker_id, []).append(row.due.due_state)
-    shown = [person for person in members if _shows_as_row(person, person.id in states)]
-    personal = scheduling.person_dues(shown, on, policy)
-    actions = _open_actions_by_owner([person.id for person in shown])
+    actions = _open_actions_by_owner(members)
 
-    for person in members:
-        team = figures[person.team_id]
+    teams: dict[int, _Built] = {}
+    for person, last_personal_on in people:
+        team = teams.setdefault(person.team_id, _Built())
         team.now = scheduling.total([team.now, now_by_worker.get(person.id, NONE_OPEN)])
         team.last_month = scheduling.total([team.last_month, end_by_worker.get(person.id, NONE_OPEN)])
         worker_states = states.get(person.id, [])
         team.open_cases += len(worker_states)
         team.overdue += worker_states.count(scheduling.OVERDUE)
         team.due_soon += worker_states.count(scheduling.DUE_SOON)
-        if person.id not in personal:
+        if not _shows_as_row(person, person.id in states):
             continue
         team.rows.append(WorkerRow(
-            staff=person, personal=personal[person.id], open_cases=len(worker_states),
+            staff=Member(person.id, person.name, person.email),
+            personal=scheduling.person_due(policy, person, on, last_personal_on),
+            open_cases=len(worker_states),
             overdue=worker_states.count(scheduling.OVERDUE), due_soon=worker_states.count(scheduling.DUE_SOON),
             open_actions=actions.get(person.id, 0),
             in_induction=dates.in_induction(person.start_date, person.employment_type, on),
             induction_ends_on=dates.induction_ends_on(person.start_date, person.employment_type),
             now=now_by_worker.get(person.id, NONE_OPEN), last_month=end_by_worker.get(person.id, NONE_OPEN),
         ))
-    return figures
+    return teams
 
 
 def team_figures(team: Team, on: date) -> TeamFigures:

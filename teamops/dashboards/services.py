@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from teamops import scheduling
@@ -23,7 +23,7 @@ from teamops.records.models import CaseDiscussion, SupervisionAction, Supervisio
 
 @dataclass(frozen=True)
 class CaseRow:
-    case: Case
+    case: scheduling.CaseFacts
     type_label: str
     last_supervised_on: date | None
     next_due_on: date | None
@@ -85,11 +85,9 @@ class Escalation:
     days_waiting: int
 
 
-def open_escalations(team_ids: list[int], on: date) -> list[Escalation]:
+def open_escalations(team_ids: Select[tuple[int]], on: date) -> list[Escalation]:
     """Unresolved disagreements (R-SUP-7) from supervision of workers in these teams, the longest waiting
     first. Scoped by the record's worker, as the service manager's escalations queue is."""
-    if not team_ids:
-        return []
     rows = db.session.execute(
         select(CaseDiscussion.id, CaseDiscussion.record_id, Case.id, Case.case_ref, Team.name,
                CaseDiscussion.held_on)
@@ -105,14 +103,17 @@ def open_escalations(team_ids: list[int], on: date) -> list[Escalation]:
             for discussion_id, record_id, case_id, case_ref, team, held_on in rows]
 
 
+def active_team_ids(service_id: int | None = None) -> Select[tuple[int]]:
+    """Active teams of active services (one service, or all), as a query of their ids."""
+    query = (select(Team.id).join(Service, Service.id == Team.service_id)
+             .where(Team.active.is_(True), Service.active.is_(True)))
+    return query if service_id is None else query.where(Team.service_id == service_id)
+
+
 def active_teams(service_id: int | None = None) -> list[Team]:
-    """Active teams of active services (one service, or all), by service then team name."""
-    query = (select(Team).join(Service, Service.id == Team.service_id)
-             .where(Team.active.is_(True), Service.active.is_(True))
-             .options(contains_eager(Team.service), joinedload(Team.manager))
-             .order_by(Service.name, Team.name))
-    if service_id is not None:
-        query = query.where(Team.service_id == service_id)
+    """Those teams, by service then team name."""
+    query = (select(Team).where(Team.id.in_(active_team_ids(service_id))).join(Team.service)
+             .options(contains_eager(Team.service), joinedload(Team.manager)).order_by(Service.name, Team.name))
     return list(db.session.scalars(query))
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import delete, or_
 
 from teamops.access import can, reach_team_ids
+from teamops.dashboards import versions
 from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.imports.core import EVERYONE, Change, Checker, Report, Scope, is_email
@@ -98,6 +99,7 @@ def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVE
                 if change.apply is not None:
                     change.apply()
         db.session.flush()
+        versions.changed_everything()  # rows written in bulk reach no flush hook: every team's figures may move
     except Exception:
         db.session.rollback()
         raise

@@ -95,7 +95,7 @@ class Staff(UserMixin, Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    team: Mapped[Team] = relationship(back_populates="members", foreign_keys=[team_id])
+    team: Mapped[Team] = relationship(back_populates="members", foreign_keys=[team_id], active_history=True)
     line_manager: Mapped[Staff | None] = relationship(remote_side=[id])
 
     @property

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -51,12 +52,14 @@ class SupervisionRecord(Model):
     __table_args__ = (
         CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
         CheckConstraint(f"status IN {RECORD_STATUSES!r}", name="status"),
+        # A person's last personal supervision by a date: one index seek (teamops.scheduling).
+        Index("ix_supervision_records_worker_id_kind_held_on", "worker_id", "kind", "held_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
     held_on: Mapped[date] = mapped_column(Date, index=True)
-    worker_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="draft")
@@ -103,11 +106,13 @@ class CaseDiscussion(Model):
     __table_args__ = (
         UniqueConstraint("record_id", "case_id", name="uq_case_discussions_record_id_case_id"),
         CheckConstraint("scaling IS NULL OR (scaling BETWEEN 0 AND 10)", name="scaling"),
+        # A case's last supervision by a date: one seek in an index that holds the answer (teamops.scheduling).
+        Index("ix_case_discussions_case_id_held_on", "case_id", "held_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("supervision_records.id", ondelete="CASCADE"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     held_on: Mapped[date] = mapped_column(Date, index=True)  # the record's date, kept here for due dates
     actions_review: Mapped[str] = mapped_column(Text, default="")
     significant_events: Mapped[str] = mapped_column(Text, default="")
@@ -137,12 +142,15 @@ class SupervisionAction(Model):
     __audit_content__ = ("description", "drop_reason")
     __audit_version__ = "record.version"
     __tablename__ = "supervision_actions"
-    __table_args__ = (CheckConstraint(f"status IN {ACTION_STATUSES!r}", name="status"),)
+    __table_args__ = (
+        CheckConstraint(f"status IN {ACTION_STATUSES!r}", name="status"),
+        Index("ix_supervision_actions_owner_id_status", "owner_id", "status"),  # open actions by owner
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("supervision_records.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     description: Mapped[str] = mapped_column(String(500))
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="open")
@@ -151,7 +159,7 @@ class SupervisionAction(Model):
 
     record: Mapped[SupervisionRecord] = relationship(back_populates="actions", foreign_keys=[record_id])
     case: Mapped[Case | None] = relationship()
-    owner: Mapped[Staff] = relationship()
+    owner: Mapped[Staff] = relationship(active_history=True)
 
     @property
     def label(self) -> str:

@@ -1,0 +1,125 @@
+"""Which teams' figures a transaction changed, and their versions (issue 8: "a per-team data version, so an
+unchanged dashboard is not rebuilt, invalidated by every write that changes it").
+
+Every flush notes whose figures its objects touch: a case, an allocation, a supervision record or discussion,
+an action, a member of staff (by their team, before and after a move). Just before the commit those become
+team ids and each team's version goes up by one, in one statement, in the same transaction: the new figures
+and the new version are committed together or not at all, and the version rows are locked last, for the
+shortest time. Changes to what every team depends on (the policy, services, teams) and writes that bypass the
+ORM (bulk imports: ``changed_everything``) move row 0, which every cache key includes.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import Select, event, inspect, or_, select, union
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, UOWTransaction
+
+from teamops.cases.models import Case, CaseAllocation
+from teamops.dashboards.models import EVERY_TEAM, FiguresVersion
+from teamops.extensions import db
+from teamops.org.models import Service, Staff, Team
+from teamops.policy.models import CaseType, SupervisionSettings
+from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
+
+# Past this many people or cases in one transaction (an import), every team's version moves instead.
+MOST_IDS = 500
+_STAFF, _CASES, _ALL = "figures_staff", "figures_cases", "figures_all"
+# The attribute of each model that names whose figures it changes, or None for "every team". The
+# relationships that can move to someone else (a case's worker, an action's owner, a person's team) keep
+# their old value on change (``active_history``), so both sides of a move are seen.
+_WHOSE: dict[type, tuple[str, str] | None] = {
+    Staff: (_STAFF, "id"), Case: (_STAFF, "worker"), CaseAllocation: (_STAFF, "worker_id"),
+    SupervisionRecord: (_STAFF, "worker_id"), SupervisionAction: (_STAFF, "owner"),
+    CaseDiscussion: (_CASES, "case_id"),
+    Team: None, Service: None, CaseType: None, SupervisionSettings: None,
+}
+
+
+def init_app(app: Flask) -> None:
+    for name, listener in (("after_flush", _note_flush), ("before_commit", _bump_before_commit),
+                           ("after_rollback", _forget), ("after_commit", _forget)):
+        if not event.contains(FlaskSession, name, listener):
+            event.listen(FlaskSession, name, listener)
+
+
+def changed_everything(session: Session | None = None) -> None:
+    """For writes made without ORM objects (a bulk import): every team's figures may have changed."""
+    (session or db.session).info[_ALL] = True
+
+
+def _values(obj: Any, key: str) -> list[Any]:
+    """The attribute's value now and, when this flush changes it, before (a case moved to another worker); the
+    ids of the people or teams a relationship names."""
+    history = inspect(obj).attrs[key].history
+    values = [v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None]
+    return [v.id if isinstance(v, Staff | Team) else v for v in values]
+
+
+def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
+    # A team whose members list changed (someone moved) is "dirty" without a column changing: not counted.
+    dirty = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    for obj in (*session.new, *dirty, *session.deleted):
+        model = type(obj)
+        if model not in _WHOSE:
+            continue
+        whose = _WHOSE[model]
+        if whose is None:
+            session.info[_ALL] = True
+            continue
+        bucket, key = whose
+        session.info.setdefault(bucket, set()).update(_values(obj, key))
+        if model is Staff:  # a person's row changes their team's figures, and both teams' on a move
+            session.info.setdefault("figures_teams", set()).update(_values(obj, "team") + _values(obj, "team_id"))
+
+
+def _forget(session: Session) -> None:
+    for key in (_STAFF, _CASES, _ALL, "figures_teams"):
+        session.info.pop(key, None)
+
+
+def _bump_before_commit(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the commit's own flush comes after this hook: note its objects first
+    info = session.info
+    staff, cases, teams = info.get(_STAFF, set()), info.get(_CASES, set()), info.get("figures_teams", set())
+    if not (staff or cases or teams or info.get(_ALL)):
+        return
+    everything = info.get(_ALL) or len(staff) + len(cases) + len(teams) > MOST_IDS
+    if everything:
+        wanted = {EVERY_TEAM}
+    else:
+        queries: list[Select[Any]] = [select(Staff.team_id).where(Staff.id.in_(sorted(staff)))]
+        if cases:  # every team that held the case: a month-end figure counts it where it was then
+            queries.append(select(Staff.team_id).join(CaseAllocation, CaseAllocation.worker_id == Staff.id)
+                           .where(CaseAllocation.case_id.in_(sorted(cases))))
+        wanted = set(session.scalars(union(*queries) if len(queries) > 1 else queries[0])) | teams
+    _bump(session, sorted(wanted))
+    _forget(session)
+
+
+def _bump(session: Session, team_ids: list[int]) -> None:
+    """One statement: a row per team, moved on by one, or created at a random version: a database emptied and
+    filled again (a restore, a test) never repeats a version a cache may already hold."""
+    if not team_ids:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    start = secrets.randbelow(2**30) + 1
+    statement = dialect.insert(FiguresVersion).values([{"team_id": i, "version": start} for i in team_ids])
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[FiguresVersion.team_id], set_={"version": FiguresVersion.version + 1}))
+
+
+def versions(team_ids: Select[tuple[int]] | list[int]) -> dict[int, int]:
+    """The versions of these teams and of everything (key 0); a row never written is missing."""
+    rows = db.session.execute(select(FiguresVersion.team_id, FiguresVersion.version).where(
+        or_(FiguresVersion.team_id == EVERY_TEAM, FiguresVersion.team_id.in_(team_ids))))
+    return {team_id: version for team_id, version in rows}
+
+
+__all__ = ["changed_everything", "init_app", "versions"]
