@@ -29,7 +29,7 @@ run: install
 	TEAMOPS_ENVIRONMENT=$${TEAMOPS_ENVIRONMENT:-development} $(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: install
-	$(BIN)/ruff check teamops tests migrations wsgi.py
+	$(BIN)/ruff check teamops tests migrations benchmarks wsgi.py
 	$(BIN)/mypy
 
 # The suite runs twice: on SQLite (with the browser tests) and on a PostgreSQL server the tests start.
