@@ -553,7 +553,8 @@ def bench(backend: str, scale: float, options: Options, given_url: str | None, l
             result.pct_wsgi_hello = 100 * rate / hello["wsgi_hello"].requests_per_second
             result.pct_flask_hello = 100 * rate / hello["flask_hello"].requests_per_second
     settings = {"duration_seconds": options.duration, "connections": options.connections,
-                "gunicorn_workers": options.workers, "load_generator": LOAD_GENERATOR}
+                "gunicorn_workers": options.workers, "load_generator": LOAD_GENERATOR,
+                "times_judged": options.reference}
     run = Run(backend, scale, accounts.database, county.counts, settings, steps, hello, results)
     run.checks = checks(run, options.reference)
     run.seconds = time.perf_counter() - started
