@@ -586,7 +586,7 @@ def checks(run: Run, reference: bool) -> list[Check]:
             continue
         bad = result.load.unexpected(result.expected_status)
         p95 = result.load.p95_ms
-        measured = f"p95 {p95:.1f} ms" if p95 is not None else "no latency"
+        measured = f"p95 {number(p95)} ms" if p95 is not None else "no latency"
         measured += f", {bad} other answers" if bad else ""
         if bad or p95 is None:
             found.append(Check(result.name, wanted, measured, "FAIL"))
@@ -698,7 +698,7 @@ def markdown(runs: list[Run], about: dict[str, Any], skipped: list[str]) -> str:
                      "here they are shown but not judged (n/a)."), ""]
     for run in runs:
         lines += run_table(run)
-    lines += [f"Not run: {reason}" for reason in skipped]
+    lines += [f"- Not run: {reason}" for reason in skipped]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -735,7 +735,8 @@ def main(argv: list[str] | None = None) -> int:
                       about["cores"] == REFERENCE_CORES)
     arguments.out.mkdir(parents=True, exist_ok=True)
     runs: list[Run] = []
-    skipped: list[str] = []
+    skipped: list[str] = []  # a backend not installed
+    broken: list[str] = []  # a run that failed before its targets
     for backend in backends:
         for scale in scales:
             try:
@@ -744,18 +745,24 @@ def main(argv: list[str] | None = None) -> int:
                 skipped.append(f"{backend}: {missing}")
                 print(f"{backend} not run: {missing}", file=sys.stderr)
                 break
+            except BenchError as error:  # a step before the targets failed: nothing to measure in this run
+                broken.append(f"{backend} at {scale:g}x county: {str(error).splitlines()[0]}")
+                print(f"{backend} at {scale:g}x county failed: {error}", file=sys.stderr)
+                continue
             smaller = next((r for r in runs if r.backend == backend and r.scale == 1), None)
             if smaller is not None and scale > 1:
                 compared = scale_check(smaller, run)
                 run.checks += [compared] if compared else []
             runs.append(run)
             print(f"  wrote {write_json(run, about, arguments.out)}", file=sys.stderr)
-    table = markdown(runs, about, skipped)
+    table = markdown(runs, about, skipped + [f"failed: {reason}" for reason in broken])
     (arguments.out / "latest.md").write_text(table, encoding="utf-8")
     print(table)
     failed = [check for run in runs for check in run.checks if check.status == "FAIL"]
-    print(f"{len(failed)} target(s) failed." if failed else "Every judged target passed.")
-    return 1 if arguments.strict and (failed or skipped) else 0
+    print(f"{len(failed)} target(s) failed." if failed else "Every judged target passed." if runs else "Nothing ran.")
+    if broken:
+        print(f"{len(broken)} run(s) failed before their targets: {'; '.join(broken)}")
+    return 1 if broken or (arguments.strict and (failed or skipped)) else 0
 
 
 if __name__ == "__main__":
