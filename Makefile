@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTHON ?= python3
 
-.PHONY: install run test test-sqlite test-postgresql lint bench clean
+.PHONY: install run test test-sqlite test-postgresql lint bench bench-smoke bench-imports clean
 
 install: $(VENV)/.installed static/dist/.built
 
@@ -29,7 +29,7 @@ run: install
 	TEAMOPS_ENVIRONMENT=$${TEAMOPS_ENVIRONMENT:-development} $(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: install
-	$(BIN)/ruff check teamops tests migrations wsgi.py
+	$(BIN)/ruff check teamops tests migrations benchmarks wsgi.py
 	$(BIN)/mypy
 
 # The suite runs twice: on SQLite (with the browser tests) and on a PostgreSQL server the tests start.
@@ -44,7 +44,23 @@ test-sqlite: install
 test-postgresql: install
 	TEAMOPS_TEST_DATABASE=postgresql $(PYTEST) -m "not browser"
 
+# `make bench`: the county at 1x and 3x on SQLite and PostgreSQL, served by gunicorn and loaded by hey
+# (benchmarks/load.py); results in benchmarks/results/. BENCH_ARGS adds options, e.g. BENCH_ARGS=--strict.
+# `make bench-smoke`: the same at a tiny scale, a second a target, in a few tens of seconds.
+# `make bench-imports`: the import benchmarks (pytest-benchmark, benchmarks/bench_*.py).
+BENCH := $(BIN)/python -m benchmarks.load
+NEED_HEY = @command -v hey >/dev/null || { echo "The benchmark needs the load generator hey: apt-get install hey" >&2; exit 2; }
+
 bench: install
+	$(NEED_HEY)
+	$(BENCH) --backend both --scale 1 3 $(BENCH_ARGS)
+
+bench-smoke: install
+	$(NEED_HEY)
+	$(BENCH) --backend sqlite --scale 0.01 --duration 1 --workers 2 --connections 4 \
+		--out $${TMPDIR:-/tmp}/teamops-bench-smoke $(BENCH_ARGS)
+
+bench-imports: install
 	$(BIN)/pytest -q benchmarks --benchmark-only
 
 clean:
