@@ -126,9 +126,18 @@ def in_induction(start: date, employment_type: str, on: date) -> bool:
 
 def in_induction_window(start: date, on: date) -> bool:
     """Whether a start date is today or later, or within the last 10 working days (CONTRACT.md)."""
-    if start >= on:
-        return True
-    return working_days_between(start, on - timedelta(days=1)) < 10
+    return start >= induction_window_opens(on)
+
+
+@lru_cache(maxsize=64)
+def induction_window_opens(on: date) -> date:
+    """The earliest start date inside ``on``'s induction window: the day after the 10th working day before
+    ``on`` (a start then or later has fewer than 10 working days before ``on``). Lists filter on it in SQL."""
+    day, counted = on, 0
+    while counted < 10:
+        day -= timedelta(days=1)
+        counted += is_working_day(day)
+    return day + timedelta(days=1)
 
 
 def first_friday(year: int, month: int) -> date:

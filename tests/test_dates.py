@@ -70,3 +70,20 @@ def test_a_frozen_day_is_today_whatever_the_season_and_the_hour():
         with dates.freeze(day):
             assert dates.today() == day
             assert dates.utcnow().astimezone(dates.LONDON).hour == 12
+
+
+def test_the_induction_window_is_ten_working_days_back_across_bank_holidays():
+    """CONTRACT.md "Induction dates": a start date today or later, or within the last 10 working days, opens an
+    induction. Checked against counting the working days one by one, around Christmas and New Year 2026."""
+    from datetime import timedelta
+
+    from teamops.dates import in_induction_window, working_days_between
+
+    for on in (date(2026, 12, 24) + timedelta(days=n) for n in range(20)):
+        for start in (on - timedelta(days=n) for n in range(-3, 30)):
+            counted = start >= on or working_days_between(start, on - timedelta(days=1)) < 10
+            assert in_induction_window(start, on) == counted, (start, on)
+    # 4 January 2027 (a Monday): the 10 working days before it reach back over three bank holidays (25 and
+    # 28 December, 1 January) to 16 December, so a start on the 17th is still inside and the 16th is not.
+    assert in_induction_window(date(2026, 12, 17), date(2027, 1, 4))
+    assert not in_induction_window(date(2026, 12, 16), date(2027, 1, 4))

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import Select, func, select
 
 from teamops import dates, scheduling
@@ -62,6 +64,9 @@ class TeamFigures:
     due_soon: int = 0
     now: Compliance = NONE_OPEN
     last_month: Compliance = NONE_OPEN
+    # What the figures were kept under (team, versions, day); None when they cannot be kept. Pages built only
+    # from the figures may be kept under it too (the team table's HTML).
+    key: tuple[int, int, int, date] | None = None
 
     @property
     def workers(self) -> int:
@@ -147,7 +152,8 @@ def figures_for_teams(teams: Iterable[Team], on: date,
                     _CACHE[keys[team_id]] = built[team_id]
             while len(_CACHE) > _CACHE_SIZE:
                 _CACHE.popitem(last=False)
-    return {team.id: TeamFigures(team, list(b.rows), b.open_cases, b.overdue, b.due_soon, b.now, b.last_month)
+    return {team.id: TeamFigures(team, list(b.rows), b.open_cases, b.overdue, b.due_soon, b.now, b.last_month,
+                                 keys.get(team.id))
             for team in teams for b in (built[team.id],)}
 
 
@@ -158,6 +164,30 @@ def forget_figures() -> None:
     """Empties this process's cache (tests that count a page's queries, benchmarks of a cold dashboard)."""
     with _LOCK:
         _CACHE.clear()
+        _HTML.clear()
+
+
+# HTML made from one team's figures alone (the manager's table, as sorted and filtered), by the figures' key and
+# what else the HTML depends on: kept and dropped with the figures.
+_HTML: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
+
+
+def kept_html(figures: TeamFigures, extra: tuple[Any, ...], make: Callable[[], Markup]) -> Markup:
+    """``make()``, or what it gave before for the same figures and ``extra`` (sorting, filtering)."""
+    if figures.key is None:
+        return make()
+    key = (*figures.key, *extra)
+    with _LOCK:
+        found = _HTML.get(key)
+        if found is not None:
+            _HTML.move_to_end(key)
+            return found
+    made = make()
+    with _LOCK:
+        _HTML[key] = made
+        while len(_HTML) > _CACHE_SIZE:
+            _HTML.popitem(last=False)
+    return made
 
 
 def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, _Built]:

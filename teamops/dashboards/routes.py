@@ -43,7 +43,7 @@ def team() -> Any:
         picker = TeamPickForm(teams=list(teams))
         picker.team.data = team.id
     values = context.team_dashboard(team, request.args)
-    return render("dashboards/team.html", "dashboards/_team_table.html", picker=picker, **values)
+    return render("dashboards/team.html", "dashboards/_team_table_kept.html", picker=picker, **values)
 
 
 @bp.route("/dashboard/team/worker/<int:staff_id>")

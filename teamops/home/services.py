@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from teamops.access import staff_in_reach, teams_in_reach
 from teamops.dashboards import context as dashboards
-from teamops.dates import in_induction_window, induction_ends_on
+from teamops.dates import induction_ends_on, induction_window_opens
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
 
@@ -18,13 +18,11 @@ from teamops.org.models import Service, Staff, Team
 def new_starters(user: Staff, today: date) -> list[dict[str, Any]]:
     """Active staff in reach whose induction window is open (CONTRACT.md "Induction dates")."""
     recent = db.session.scalars(
-        staff_in_reach(user).where(Staff.active.is_(True), Staff.start_date >= date(today.year - 1, 1, 1))
+        staff_in_reach(user).where(Staff.active.is_(True), Staff.start_date >= induction_window_opens(today))
         .options(joinedload(Staff.team)).order_by(Staff.start_date.desc())
     ).all()
-    return [
-        {"staff": person, "ends_on": induction_ends_on(person.start_date, person.employment_type)}
-        for person in recent if in_induction_window(person.start_date, today)
-    ]
+    return [{"staff": person, "ends_on": induction_ends_on(person.start_date, person.employment_type)}
+            for person in recent]
 
 
 def team_summaries(user: Staff) -> list[dict[str, Any]]:
