@@ -12,9 +12,11 @@ from flask import Flask
 from sqlalchemy import select
 
 from teamops.cases import services as case_services
+from teamops.cases.models import Case
 from teamops.dashboards.models import EVERY_TEAM, FiguresVersion
 from teamops.extensions import db
 from teamops.imports.services import run_import
+from teamops.org.models import Staff
 from tests import factories
 from tests.conftest import make_app
 from tests.dashboards.conftest import row_for
@@ -108,17 +110,19 @@ def test_a_rolled_back_write_moves_nothing(org):
     assert moved.get(org["teams"]["north"].id) == before.get(org["teams"]["north"].id)
 
 
-def test_another_app_server_sees_a_write_at_once(app, as_role, org, supervision, database_url):
+def test_another_app_server_sees_a_write_at_once(as_role, org, supervision, database_url):
     """Two apps on one database, as two app servers behind a proxy: the first keeps the figures it built, the
     second writes, and the first's next answer has the write: the version is read from the database."""
     case = supervision.case(org["worker"], "CP", date(2026, 1, 5))
+    ids = org["worker"].id, org["team_manager"].id, case.id
     manager = as_role("team_manager")
     assert row_for(manager.get("/dashboard/team").get_data(as_text=True), "Wren Worker")[3] == "1"
     other = make_app(database_url)
-    with other.app_context():
-        worker = db.session.get(type(org["worker"]), org["worker"].id)
-        supervisor = db.session.get(type(org["team_manager"]), org["team_manager"].id)
-        same_case = db.session.get(type(case), case.id)
-        factories.record("case", date(2026, 3, 16), worker, supervisor, [same_case])
-        db.engine.dispose()
-    assert row_for(manager.get("/dashboard/team").get_data(as_text=True), "Wren Worker")[3] == "0"
+    try:
+        with other.app_context():
+            worker, supervisor = db.session.get(Staff, ids[0]), db.session.get(Staff, ids[1])
+            factories.record("case", date(2026, 3, 16), worker, supervisor, [db.session.get(Case, ids[2])])
+        assert row_for(manager.get("/dashboard/team").get_data(as_text=True), "Wren Worker")[3] == "0"
+    finally:
+        with other.app_context():
+            db.engine.dispose()
