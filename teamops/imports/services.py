@@ -86,7 +86,7 @@ def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVE
     with db.session.no_autoflush:
         spec.plan(rows, report, scope)
     if report.problems:
-        report.changes = []
+        report.changes, report.writes = [], []
         db.session.rollback()
         return report
     if dry_run:
@@ -97,6 +97,8 @@ def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVE
             for change in report.changes:
                 if change.apply is not None:
                     change.apply()
+            for write in report.writes:
+                write()
         db.session.flush()
     except Exception:
         db.session.rollback()
