@@ -38,8 +38,12 @@ class Change:
 
 @dataclass
 class Report:
+    """The planned changes and the problems found. A change's own ``apply`` writes it alone (an update, through
+    the same service as the web page); ``writes`` write many planned changes at once (new rows, in bulk)."""
+
     changes: list[Change] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
+    writes: list[Callable[[], None]] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)

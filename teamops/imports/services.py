@@ -7,7 +7,9 @@ Admins import every kind; team and service managers import cases and supervision
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -71,6 +73,21 @@ def scope_for(user: Staff) -> Scope:
     return Scope(None if ids is None else frozenset(db.session.scalars(ids)), importer_id=user.id)
 
 
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Every row, planned change and row to write lives until the import ends: the cyclic garbage collector
+    would walk them all again each time they grew by a quarter (a third of a 100,000-row import) and free
+    nothing. Reference counting still frees everything else; the collector resumes (if it ran) afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_cycle_collection_paused()
 def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVERYONE,
                problem_limit: int | None = None, row_limit: int | None = None) -> Report:
     """Checks every row; writes everything (flushed; the caller commits) only if there is no problem at all.
@@ -87,7 +104,7 @@ def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVE
     with db.session.no_autoflush:
         spec.plan(rows, report, scope)
     if report.problems:
-        report.changes = []
+        report.changes, report.writes = [], []
         db.session.rollback()
         return report
     if dry_run:
@@ -98,6 +115,8 @@ def run_import(kind: str, data: bytes, dry_run: bool = False, scope: Scope = EVE
             for change in report.changes:
                 if change.apply is not None:
                     change.apply()
+            for write in report.writes:
+                write()
         db.session.flush()
         versions.changed_everything()  # rows written in bulk reach no flush hook: every team's figures may move
     except Exception:

@@ -179,6 +179,14 @@ def supervision_state() -> dict[str, Any]:
     }
 
 
+def audit_trail(actor_label: str) -> dict[tuple[str | None, int | None], tuple[Any, ...]]:
+    """Every event the actor wrote, by (entity, id): (action, summary, changes, actor id, address)."""
+    db.session.rollback()
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_label == actor_label))
+    return {(event.entity_type, event.entity_id): (event.action, event.summary, event.changes, event.actor_id,
+                                                   event.ip_address) for event in events}
+
+
 def records() -> list[SupervisionRecord]:
     db.session.rollback()
     return list(db.session.scalars(select(SupervisionRecord).order_by(SupervisionRecord.id)))

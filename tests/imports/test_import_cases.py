@@ -14,6 +14,7 @@ from tests import factories
 from tests.imports.conftest import (
     TODAY,
     allocations,
+    audit_trail,
     case,
     case_row,
     cases_csv,
@@ -263,6 +264,27 @@ def test_imported_cases_are_in_the_audit_trail(import_cli):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "case",
                                                        AuditEvent.entity_id == imported.id))
     assert event is not None and (event.action, event.actor_label) == ("create", "cli:import cases")
+
+
+def test_imported_cases_and_allocations_are_audited_with_every_field(import_cli, org):
+    """The trail of an import is the one the case page's writes leave: an event per case and allocation."""
+    assert import_cli("cases", cases_csv(case_row("1234567", high_risk="yes", closed_on="2026-05-01"),
+                                         case_row("7654321", worker_email="south.worker@example.org"))).exit_code == 0
+    first, second = case("1234567"), case("7654321")
+    assert first is not None and second is not None
+    expected = {}
+    for made, worker, closed in ((first, org["worker"], {"closed_on": [None, "2026-05-01"]}),
+                                 (second, org["south_worker"], {})):
+        [allocation] = made.allocations
+        expected[("case", made.id)] = ("create", f"create case {made.case_ref}", {
+            "case_ref": [None, made.case_ref], "case_type_code": [None, "CIN"],
+            "high_risk": [None, made.high_risk], "worker_id": [None, worker.id],
+            "allocated_on": [None, "2026-03-02"], **closed, "created_at": [None, made.created_at.isoformat()]},
+            None, None)
+        expected[("case_allocation", allocation.id)] = ("create", f"create case_allocation #{allocation.id}", {
+            "case_id": [None, made.id], "worker_id": [None, worker.id], "from_date": [None, "2026-03-02"]},
+            None, None)
+    assert audit_trail("cli:import cases") == expected
 
 
 def test_many_rows_take_a_fixed_number_of_queries(import_cli, count_queries):

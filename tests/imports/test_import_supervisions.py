@@ -15,6 +15,7 @@ from teamops.scheduling import case_dues, person_dues
 from tests import factories
 from tests.imports.conftest import (
     TODAY,
+    audit_trail,
     case,
     case_row,
     cases_csv,
@@ -141,6 +142,34 @@ def test_rows_of_one_session_make_one_record_and_a_later_file_joins_it(import_cl
     assert result.stdout.strip().endswith("created 1, updated 0, unchanged 1")
     [record] = records()
     assert sorted(d.case.case_ref for d in record.discussions) == ["1111111", "2222222", "3333333"]
+
+
+def test_imported_records_and_discussions_are_audited_with_every_field(import_cli, cases, org):
+    """The trail of an import is the one the record form's writes leave, content withheld: an event per record
+    and per discussion, whether the discussion's record is new or was imported by an earlier file (then, as
+    ever, the discussion is named without the record's version)."""
+    first = supervisions_csv(supervision_row("group", case_ref="1111111"), supervision_row("personal"),
+                             supervision_row("group", case_ref="2222222"))
+    assert import_cli("supervisions", first).exit_code == 0
+    assert import_cli("supervisions", supervisions_csv(supervision_row("group", case_ref="3333333"))).exit_code == 0
+    joined = case("3333333")
+    assert joined is not None
+    expected = {}
+    for record in records():
+        expected[("supervision_record", record.id)] = (
+            "create", f"create supervision_record #{record.id} (record version 1)", {
+                "kind": [None, record.kind], "held_on": [None, "2026-04-06"], "worker_id": [None, org["worker"].id],
+                "supervisor_id": [None, org["team_manager"].id], "status": [None, "signed_off"], "version": [None, 1],
+                "imported": [None, True], "recorded_at": [None, record.recorded_at.isoformat()]}, None, None)
+        for discussion in record.discussions:
+            version = "" if discussion.case_id == joined.id else " (record version 1)"
+            expected[("case_discussion", discussion.id)] = (
+                "create", f"create case_discussion #{discussion.id}{version}", {
+                    "record_id": [None, record.id], "case_id": [None, discussion.case_id],
+                    "held_on": [None, "2026-04-06"], "no_further_action": [None, False],
+                    "disagreement": [None, False]}, None, None)
+    assert len(expected) == 5
+    assert audit_trail("cli:import supervisions") == expected
 
 
 def test_a_worker_who_has_left_may_have_supervisions_imported(import_cli, cases, make, org):
