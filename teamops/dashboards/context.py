@@ -38,12 +38,14 @@ def team_dashboard(team: Team, args: MultiDict[str, str] | None = None) -> dict[
               "sort": sort, "descending": descending, "show": show, "show_label": services.FILTERS[show][0],
               "sorts": services.SORTS, "descending_first": DESCENDING_FIRST}
 
-    def table() -> Markup:
-        return Markup(render_template("dashboards/_team_table.html", **values))  # noqa: S704 - Jinja escaped it
-
     # The table is made from the team's figures and the query string alone: its HTML is kept with the figures.
-    values["team_table"] = figures.kept_html(team_figures, ("team_table", sort, descending, show), table)
+    key = None if team_figures.key is None else ("team_table", team_figures.key, sort, descending, show)
+    values["team_table"] = figures.kept_html(key, lambda: _html("dashboards/_team_table.html", values))
     return values
+
+
+def _html(template: str, values: dict[str, Any]) -> Markup:
+    return Markup(render_template(template, **values))  # noqa: S704 - Jinja has escaped what it rendered
 
 
 def worker_cases(person: Staff) -> dict[str, Any]:
@@ -78,7 +80,8 @@ def service_dashboard(service_id: int) -> dict[str, Any]:
 
 
 def qait_dashboard() -> dict[str, Any]:
-    """Every active team, grouped by service, each group with its totals."""
+    """Every active team, grouped by service, each group with its totals. The body is made from the teams'
+    figures alone, so its HTML is kept under all their keys: any team's write makes it again."""
     teams = services.active_teams()
     context = common()
     by_team = figures.figures_for_teams(teams, context["today"], team_ids=services.active_team_ids())
@@ -88,4 +91,8 @@ def qait_dashboard() -> dict[str, Any]:
         group["team_figures"].append(by_team[team.id])
     for group in groups.values():
         group["totals"] = figures.add_up(group["team_figures"])
-    return {**context, "groups": list(groups.values()), "totals": figures.add_up(by_team.values())}
+    values = {**context, "groups": list(groups.values()), "totals": figures.add_up(by_team.values())}
+    keys = [f.key for f in by_team.values()]
+    key = None if None in keys else ("qait_body", tuple(keys))
+    values["qait_body"] = figures.kept_html(key, lambda: _html("dashboards/_qait_body.html", values))
+    return values

@@ -172,11 +172,11 @@ def forget_figures() -> None:
 _HTML: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
 
 
-def kept_html(figures: TeamFigures, extra: tuple[Any, ...], make: Callable[[], Markup]) -> Markup:
-    """``make()``, or what it gave before for the same figures and ``extra`` (sorting, filtering)."""
-    if figures.key is None:
+def kept_html(key: tuple[Any, ...] | None, make: Callable[[], Markup]) -> Markup:
+    """``make()``, or what it gave before under ``key``: the keys of the figures the HTML is made from and
+    whatever else it depends on (sorting, filtering); None (figures that cannot be kept) always makes it."""
+    if key is None:
         return make()
-    key = (*figures.key, *extra)
     with _LOCK:
         found = _HTML.get(key)
         if found is not None:

@@ -83,7 +83,7 @@ def service() -> Any:
 @bp.route("/dashboard/qait")
 @requires("view_all_teams")
 def qait() -> Any:
-    return render("dashboards/qait.html", "dashboards/_qait_body.html", **context.qait_dashboard())
+    return render("dashboards/qait.html", "dashboards/_qait_body_kept.html", **context.qait_dashboard())
 
 
 @bp.route("/dashboard/case/<int:case_id>/scaling")

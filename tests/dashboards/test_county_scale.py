@@ -59,9 +59,10 @@ def _three_counties(manager_of_all: Staff) -> None:
     db.session.commit()
 
 
-def test_the_qait_dashboard_answers_at_three_counties(as_role, org):
+def test_the_qait_dashboard_answers_at_three_counties(app, as_role, org):
     _three_counties(org["team_manager"])
-    figures = qait_dashboard()
+    with app.test_request_context():
+        figures = qait_dashboard()
     county = [f for group in figures["groups"] for f in group["team_figures"]
               if f.team.name.startswith("County team")]
     assert len(county) == TEAMS
