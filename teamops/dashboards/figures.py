@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -54,16 +54,23 @@ class WorkerRow:
 
 
 @dataclass
-class TeamFigures:
-    """A team's rows and totals. ``now`` is the month-to-date snapshot; ``last_month`` last month's end."""
+class Figures:
+    """One team's rows and totals for one day. ``now`` is the month-to-date snapshot; ``last_month`` last
+    month's end. What the cache keeps, never changed once built."""
 
-    team: Team
     rows: list[WorkerRow] = field(default_factory=list)
     open_cases: int = 0
     overdue: int = 0
     due_soon: int = 0
     now: Compliance = NONE_OPEN
     last_month: Compliance = NONE_OPEN
+
+
+@dataclass(kw_only=True)
+class TeamFigures(Figures):
+    """A team's figures with the team, for pages."""
+
+    team: Team
     # What the figures were kept under (team, versions, day); None when they cannot be kept. Pages built only
     # from the figures may be kept under it too (the team table's HTML).
     key: tuple[int, int, int, date] | None = None
@@ -98,22 +105,10 @@ def _shows_as_row(person: Staff, holds_cases: bool) -> bool:
     return person.active and (person.role == "worker" or holds_cases)
 
 
-@dataclass
-class _Built:
-    """One team's figures for one day, without the team: what the cache keeps (never changed once built)."""
-
-    rows: list[WorkerRow] = field(default_factory=list)
-    open_cases: int = 0
-    overdue: int = 0
-    due_soon: int = 0
-    now: Compliance = NONE_OPEN
-    last_month: Compliance = NONE_OPEN
-
-
 # Figures built, by (team id, team version, version of everything, day). Only versions read from the database
 # that request make a key, so every worker and app server sees a write the moment it is committed. Bounded:
 # the least recently used go first.
-_CACHE: OrderedDict[tuple[int, int, int, date], _Built] = OrderedDict()
+_CACHE: OrderedDict[tuple[int, int, int, date], Figures] = OrderedDict()
 _CACHE_SIZE = 5000
 _LOCK = threading.Lock()
 # Fewer stale teams than this are rebuilt by their ids; more, through the query of all the teams asked about.
@@ -152,12 +147,12 @@ def figures_for_teams(teams: Iterable[Team], on: date,
                     _CACHE[keys[team_id]] = built[team_id]
             while len(_CACHE) > _CACHE_SIZE:
                 _CACHE.popitem(last=False)
-    return {team.id: TeamFigures(team, list(b.rows), b.open_cases, b.overdue, b.due_soon, b.now, b.last_month,
-                                 keys.get(team.id))
-            for team in teams for b in (built[team.id],)}
+    return {team.id: TeamFigures(team=team, key=keys.get(team.id),
+                                 **{name.name: getattr(built[team.id], name.name) for name in fields(Figures)})
+            for team in teams}
 
 
-_EMPTY = _Built()
+_EMPTY = Figures()
 
 
 def forget_figures() -> None:
@@ -190,7 +185,7 @@ def kept_html(key: tuple[Any, ...] | None, make: Callable[[], Markup]) -> Markup
     return made
 
 
-def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, _Built]:
+def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figures]:
     """The figures of these teams, in a fixed number of queries: the people with their last personal
     supervision, the policy, the open cases now and at last month's end, and open actions."""
     in_teams = Staff.team_id.in_(team_ids)
@@ -211,9 +206,9 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, _Bui
         states.setdefault(row.worker_id, []).append(row.due.due_state)
     actions = _open_actions_by_owner(members)
 
-    teams: dict[int, _Built] = {}
+    teams: dict[int, Figures] = {}
     for person, last_personal_on in people:
-        team = teams.setdefault(person.team_id, _Built())
+        team = teams.setdefault(person.team_id, Figures())
         team.now = scheduling.total([team.now, now_by_worker.get(person.id, NONE_OPEN)])
         team.last_month = scheduling.total([team.last_month, end_by_worker.get(person.id, NONE_OPEN)])
         worker_states = states.get(person.id, [])
