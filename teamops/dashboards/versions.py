@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import Select, event, inspect, or_, select, union
+from sqlalchemy import Select, case, event, func, inspect, or_, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -113,6 +113,16 @@ def _bump(session: Session, team_ids: list[int]) -> None:
     statement = dialect.insert(FiguresVersion).values([{"team_id": i, "version": start} for i in team_ids])
     session.execute(statement.on_conflict_do_update(
         index_elements=[FiguresVersion.team_id], set_={"version": FiguresVersion.version + 1}))
+
+
+def fingerprint() -> tuple[int, int, int] | None:
+    """Every team's figures at once, in one aggregate: (rows, sum of versions, version of everything). Versions
+    only ever go up by one or start afresh at random, so any write anywhere changes the sum; None before the
+    first write, when nothing may be kept."""
+    rows, total, everything = db.session.execute(select(
+        func.count(), func.coalesce(func.sum(FiguresVersion.version), 0),
+        func.max(case((FiguresVersion.team_id == EVERY_TEAM, FiguresVersion.version))))).one()
+    return None if everything is None else (int(rows), int(total), int(everything))
 
 
 def versions(team_ids: Select[tuple[int]] | list[int]) -> dict[int, int]:

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import insert
 
 from teamops.cases.models import Case, CaseAllocation
-from teamops.dashboards.context import qait_dashboard
+from teamops.dashboards.figures import figures_for_teams
+from teamops.dashboards.services import active_team_ids, active_teams
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionRecord
@@ -59,12 +60,10 @@ def _three_counties(manager_of_all: Staff) -> None:
     db.session.commit()
 
 
-def test_the_qait_dashboard_answers_at_three_counties(app, as_role, org):
+def test_the_qait_dashboard_answers_at_three_counties(as_role, org):
     _three_counties(org["team_manager"])
-    with app.test_request_context():
-        figures = qait_dashboard()
-    county = [f for group in figures["groups"] for f in group["team_figures"]
-              if f.team.name.startswith("County team")]
+    by_team = figures_for_teams(active_teams(), TODAY, team_ids=active_team_ids())
+    county = [f for f in by_team.values() if f.team.name.startswith("County team")]
     assert len(county) == TEAMS
     assert sum(f.open_cases for f in county) == CASES
     assert sum(f.now.cases_in_timescale for f in county) == CASES * 2 // 3
