@@ -104,9 +104,10 @@ def current_allocation(case: Case) -> CaseAllocation | None:
     return next((a for a in case.allocations if a.to_date is None), None)
 
 
-def reallocate(case: Case, worker: Staff, on: date) -> None:
+def reallocate(case: Case, worker: Staff, on: date, *, flush: bool = True) -> None:
     """Hands the case to another worker from ``on``. The case keeps its supervision clock and history; a
-    change on the day the current allocation started corrects it rather than adding a new one."""
+    change on the day the current allocation started corrects it rather than adding a new one. The case
+    import reallocates thousands of cases and flushes them once (``flush=False``): a flush each cost seconds."""
     allocation = current_allocation(case)
     if allocation is not None and allocation.from_date == on:
         allocation.worker = worker
@@ -115,7 +116,8 @@ def reallocate(case: Case, worker: Staff, on: date) -> None:
             allocation.to_date = on
         case.allocations.append(CaseAllocation(worker=worker, from_date=on))
     case.worker = worker
-    db.session.flush()
+    if flush:
+        db.session.flush()
 
 
 def close_case(case: Case, on: date) -> None:

@@ -213,6 +213,6 @@ def _update(plan: _Planned, case: Case, by_id: dict[int, Staff], on: date) -> Ch
         for key, (_, value) in changed.items():
             setattr(case, key, value)
         if when is not None:
-            reallocate(case, worker, when)
+            reallocate(case, worker, when, flush=False)  # run_import flushes every change at once
 
     return Change(plan.row.line, "update", case.case_ref, shown, apply)
