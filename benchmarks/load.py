@@ -69,6 +69,10 @@ LOAD_GENERATOR = "hey"
 REFERENCE_CORES = 2  # the machine the millisecond and second targets are set for
 ADMIN_EMAIL = "bench.admin@county.example.org"
 PASSWORD = "county bench lantern orchard"  # noqa: S105 - fictional accounts in a throwaway database
+# What hey sends as User-Agent, whatever -H says. The accounts sign in as the same client, as a browser signs in
+# and then browses: Flask-Login ties the session to the client, and a session used by another marks itself not
+# fresh and sets its cookie again on every answer.
+USER_AGENT = "hey/0.0.1"
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 START_TIMEOUT_SECONDS = 60.0
 
@@ -157,7 +161,7 @@ def fetch(base: str, path: str, *, method: str = "GET", headers: tuple[str, ...]
     """One request, redirects not followed, with the headers as hey sends them ("Name: value")."""
     address = urlsplit(base)
     connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=120)
-    sent = dict(header.split(": ", 1) for header in headers)
+    sent = {"User-Agent": USER_AGENT} | dict(header.split(": ", 1) for header in headers)
     if body is not None:
         sent["Content-Type"] = "application/x-www-form-urlencoded"
     try:

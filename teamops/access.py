@@ -9,8 +9,9 @@ which filter in SQL rather than after loading (CONTRACT.md "Reach").
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import abort, g
 from flask_login import current_user
@@ -31,7 +32,30 @@ MANAGER_IMPORT_KINDS = frozenset({"cases", "supervisions"})  # admins import eve
 
 # Reach: which rows a person may list -------------------------------------------------------------------
 
-def reach_team_ids(user: Staff) -> Select[tuple[int]] | None:
+class Person(Protocol):
+    """What the reach rules read of a person: an account (``Staff``) or a ``Holder``."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def team_id(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a valid session or token, with what the reach rules read: enough to find a kept page
+    (teamops.kept) without loading the account."""
+
+    id: int
+    role: str
+    team_id: int
+
+
+def reach_team_ids(user: Person) -> Select[tuple[int]] | None:
     """Ids of the teams this person oversees, as a subquery; None means every team."""
     if user.role in EVERYONE_READS:
         return None

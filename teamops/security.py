@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, flash, make_response, redirect, request, url_for
+from flask import Flask, Response, abort, current_app, flash, g, make_response, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -16,6 +16,7 @@ from teamops.auth.forms import SignInForm
 from teamops.auth.keeping import kept_fields
 from teamops.auth.services import check_session, end_session
 from teamops.extensions import db
+from teamops.kept import answer_from_copy
 from teamops.web import BACKGROUND_HEADER, render, wants_fragment
 
 # Endpoints anyone may open without signing in. Everything else needs a signed-in, active account.
@@ -42,11 +43,15 @@ def _gate() -> Any:
     endpoint = request.endpoint
     if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
         return None
+    if (copy := answer_from_copy()) is not None:
+        return copy
     api = request.path.startswith("/api/")
     if sends_credentials(request):
         return None  # the API signs in by its own header and answers 401 itself
     if current_user.is_authenticated:
-        state = check_session(current_user, activity=request.headers.get(BACKGROUND_HEADER) != "true")
+        # The kept-page check found this session valid, with nothing to write, a moment ago: not read again.
+        state = "valid" if g.pop("session_valid", False) else check_session(
+            current_user, activity=request.headers.get(BACKGROUND_HEADER) != "true")
         if state == "ended":
             end_session(None)
             if not api:

@@ -22,6 +22,7 @@ from flask_migrate import upgrade
 from teamops import ROOT, create_app
 from teamops.dashboards.figures import forget_figures
 from teamops.extensions import db
+from teamops.kept import forget_pages
 from teamops.org.models import Staff
 from tests.databases import postgresql_server
 from tests.factories import PASSWORD, Factory
@@ -203,8 +204,9 @@ class QueryCounter:
 @contextmanager
 def counting_queries() -> Iterator[QueryCounter]:
     """Counts the SQL statements sent on the current app's engine inside the ``with`` block. The dashboards'
-    figures cache starts empty, so what is counted is a page's full cost, not a cache hit."""
+    figures cache and the kept pages start empty, so what is counted is a page's full cost, not a copy."""
     forget_figures()
+    forget_pages()
     counter = QueryCounter()
     engine = db.engine
     sqlalchemy.event.listen(engine, "before_cursor_execute", counter)

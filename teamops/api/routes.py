@@ -39,6 +39,7 @@ from teamops.api.responses import error_response, json_response, page_response
 from teamops.api.services import CaseFilter, cases_page, staff_page, team_in_reach, teams_page, worker_in_reach
 from teamops.audit.services import record_event
 from teamops.extensions import db
+from teamops.kept import kept
 from teamops.org.models import Staff
 from teamops.security import allow_header
 
@@ -95,6 +96,7 @@ def _user() -> Staff:
 
 @bp.get("/teams")
 @requires("use_api")
+@kept
 def teams() -> Response:
     output = params.output_format(request.args)
     page = teams_page(_user(), params.paging(request.args))
@@ -103,6 +105,7 @@ def teams() -> Response:
 
 @bp.get("/staff")
 @requires("use_api")
+@kept
 def staff() -> Response:
     args = request.args
     output, paging = params.output_format(args), params.paging(args)
@@ -115,6 +118,7 @@ def staff() -> Response:
 
 @bp.get("/cases")
 @requires("use_api")
+@kept
 def cases() -> Response:
     args = request.args
     output, paging = params.output_format(args), params.paging(args)

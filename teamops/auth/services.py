@@ -6,13 +6,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, or_, select
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import joinedload
 
+from teamops.access import Holder
 from teamops.api.tokens import sends_credentials
 from teamops.audit.services import record_event
 from teamops.auth import throttle
@@ -123,8 +125,9 @@ def prune_expired_sessions(now: datetime | None = None) -> int:
 
 def start_session(staff: Staff) -> None:
     """A fresh session for this sign-in: nothing from before it survives (no session fixation), not even the
-    form token this request cached (a page this response shows gets one of the new session's). Expired
-    sessions of every account are pruned first."""
+    form token this request cached. The new session's form token is made here, so the cookie set by the
+    sign-in already carries it and no page has to set the cookie again (teamops.kept keeps pages only for a
+    session that has its token). Expired sessions of every account are pruned first."""
     prune_expired_sessions()
     session.clear()
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
@@ -132,6 +135,7 @@ def start_session(staff: Staff) -> None:
     db.session.add(UserSession(token_hash=_digest(token), staff_id=staff.id))
     session[SESSION_KEY] = token
     session.permanent = False
+    generate_csrf()
     login_user(staff)
     record_event("sign_in", f"{staff.email} signed in", actor_id=staff.id, actor_label=staff.email)
 
@@ -143,7 +147,7 @@ def _current_row() -> UserSession | None:
     return db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
 
 
-def _ends_at(row: UserSession) -> datetime:
+def _ends_at(row: Any) -> datetime:
     """When the session ends if nothing more happens: idle time-out or absolute limit, whichever is first."""
     config = current_app.config["TEAMOPS"]
     return min(row.last_seen_at + timedelta(minutes=config.idle_timeout_minutes),
@@ -168,6 +172,29 @@ def check_session(staff: Staff, activity: bool = True) -> str:
         db.session.flush()
         return "refreshed"
     return "valid"
+
+
+# Sent on every request for a kept page: built once, as plain SQL (teamops.kept).
+_SESSIONS, _STAFF = UserSession.__table__, Staff.__table__
+_HOLDER = (select(_SESSIONS.c.staff_id, _SESSIONS.c.last_seen_at, _SESSIONS.c.created_at, _STAFF.c.role,
+                  _STAFF.c.team_id, _STAFF.c.active)
+           .join(_STAFF, _STAFF.c.id == _SESSIONS.c.staff_id).where(_SESSIONS.c.token_hash == bindparam("digest")))
+
+
+def session_holder(activity: bool = True) -> Holder | None:
+    """The account of this request's session, in one query, when ``check_session`` would find it valid and
+    write nothing: its last-seen time moved on under a minute ago (or the request is not activity). None when
+    the full check must run: no session, or one to end or to refresh."""
+    token, user_id = session.get(SESSION_KEY), session.get("_user_id")
+    if not token or not user_id:
+        return None
+    row = db.session.connection().execute(_HOLDER, {"digest": _digest(token)}).first()
+    if row is None or not row.active or str(row.staff_id) != user_id:
+        return None
+    now = utcnow()
+    if now > _ends_at(row) or (activity and now - row.last_seen_at >= LAST_SEEN_GRANULARITY):
+        return None
+    return Holder(row.staff_id, row.role, row.team_id)
 
 
 def seconds_left() -> int:

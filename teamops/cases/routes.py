@@ -23,6 +23,7 @@ from teamops.cases.models import OVERSIGHT_LABELS, Case
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.forms import ActionForm
+from teamops.kept import kept
 from teamops.scheduling import IN_TIMESCALE_DEFINITION, case_dues
 from teamops.web import changed, filter_keys, form_status, get_or_404, page_number, render
 
@@ -39,6 +40,7 @@ def _manager_workers() -> list[Any]:
 
 @bp.route("")
 @requires("view_case")
+@kept
 def index() -> Any:
     form = CaseSearchForm(request.args)
     form.validate()

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import Select
 from werkzeug.datastructures import MultiDict
 
-from teamops import dates, scheduling
+from teamops import dates, kept, scheduling
 from teamops.bookings import services as bookings
 from teamops.bookings.models import KIND_LABELS
 from teamops.dashboards import figures, services, versions
@@ -61,6 +61,8 @@ def worker_dashboard(person: Staff) -> dict[str, Any]:
     they may see, their cases, actions and records to acknowledge."""
     context = worker_cases(person)
     booking = services.next_booking(person, dates.utcnow())
+    if booking is not None:
+        kept.keep_until(booking.starts_at)  # once it starts, the next session is another one
     return {**context, "booking": booking,
             "visible_cases": bookings.visible_case_ids(person, [booking] if booking is not None else []),
             "actions": services.open_actions(person), "to_acknowledge": services.records_to_acknowledge(person)}

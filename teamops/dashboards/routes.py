@@ -20,6 +20,7 @@ from teamops.cases.models import Case
 from teamops.dashboards import bp, context
 from teamops.dashboards.forms import ServicePickForm, TeamPickForm
 from teamops.extensions import db
+from teamops.kept import kept
 from teamops.org.models import Service, Staff, Team
 from teamops.web import get_or_404, render
 
@@ -31,6 +32,7 @@ def scaling_svg(points: Any, label: str = "Scaling scores", id_prefix: str = "sc
 
 @bp.route("/dashboard/team")
 @requires("view_team_dashboard")
+@kept
 def team() -> Any:
     """Team managers see their team; service managers and QAIT pick any team in reach with ``?team=``."""
     team_id = request.args.get("team", type=int)
@@ -48,6 +50,7 @@ def team() -> Any:
 
 @bp.route("/dashboard/team/worker/<int:staff_id>")
 @requires("view_team_dashboard")
+@kept
 def team_worker(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     authorize("view_team_dashboard", person)
@@ -57,6 +60,7 @@ def team_worker(staff_id: int) -> Any:
 
 @bp.route("/dashboard/me")
 @requires("signed_in")
+@kept
 def me() -> Any:
     """Anyone's own supervision, except an admin's: admins configure TeamOps but do not read case content."""
     authorize("view_record", current_user._get_current_object())
@@ -66,6 +70,7 @@ def me() -> Any:
 
 @bp.route("/dashboard/service")
 @requires("view_service_dashboard")
+@kept
 def service() -> Any:
     """A service manager's own service; QAIT may pick any service with ``?service=``."""
     service_id = request.args.get("service", type=int)
@@ -82,6 +87,7 @@ def service() -> Any:
 
 @bp.route("/dashboard/qait")
 @requires("view_all_teams")
+@kept
 def qait() -> Any:
     return render("dashboards/qait.html", "dashboards/_qait_body_kept.html", **context.qait_dashboard())
 

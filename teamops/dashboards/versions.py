@@ -1,12 +1,14 @@
 """Which teams' figures a transaction changed, and their versions (issue 8: "a per-team data version, so an
 unchanged dashboard is not rebuilt, invalidated by every write that changes it").
 
-Every flush notes whose figures its objects touch: a case, an allocation, a supervision record or discussion,
-an action, a member of staff (by their team, before and after a move). Just before the commit those become
-team ids and each team's version goes up by one, in one statement, in the same transaction: the new figures
-and the new version are committed together or not at all, and the version rows are locked last, for the
-shortest time. Changes to what every team depends on (the policy, services, teams) and writes that bypass the
-ORM (bulk imports: ``changed_everything``) move row 0, which every cache key includes.
+Every flush notes whose figures and pages its objects touch: a case, an allocation, a booking, a supervision
+record or discussion, an action, an oversight entry, a grant of a role, a member of staff (by their team,
+before and after a move; by everyone's, when what other pages show of them changes: a name, a role). Just
+before the commit those become team ids and each team's version goes up by one, in one statement, in the same
+transaction: the new figures and the new version are committed together or not at all, and the version rows
+are locked last, for the shortest time. Changes to what every team depends on (the policy, services, teams)
+and writes that bypass the ORM (bulk imports: ``changed_everything``) move row 0, which every cache key
+includes. Kept pages (teamops.kept) are kept under the same versions.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from sqlalchemy import Select, case, event, func, inspect, or_, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction
 
-from teamops.cases.models import Case, CaseAllocation
+from teamops.bookings.models import Booking
+from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.dashboards.models import EVERY_TEAM, FiguresVersion
 from teamops.extensions import db
-from teamops.org.models import Service, Staff, Team
+from teamops.org.models import RoleGrant, Service, Staff, Team
 from teamops.policy.models import CaseType, SupervisionSettings
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 
@@ -33,12 +36,17 @@ _STAFF, _CASES, _ALL = "figures_staff", "figures_cases", "figures_all"
 # The attribute of each model that names whose figures it changes, or None for "every team". The
 # relationships that can move to someone else (a case's worker, an action's owner, a person's team) keep
 # their old value on change (``active_history``), so both sides of a move are seen.
-_WHOSE: dict[type, tuple[str, str] | None] = {
-    Staff: (_STAFF, "id"), Case: (_STAFF, "worker"), CaseAllocation: (_STAFF, "worker_id"),
-    SupervisionRecord: (_STAFF, "worker_id"), SupervisionAction: (_STAFF, "owner"),
-    CaseDiscussion: (_CASES, "case_id"),
+_WHOSE: dict[type, tuple[str, tuple[str, ...]] | None] = {
+    Staff: (_STAFF, ("id",)), Case: (_STAFF, ("worker",)), CaseAllocation: (_STAFF, ("worker_id",)),
+    Booking: (_STAFF, ("worker_id", "supervisor_id", "attendees")),
+    SupervisionRecord: (_STAFF, ("worker_id", "supervisor_id", "attendees")),
+    SupervisionAction: (_STAFF, ("owner",)), RoleGrant: (_STAFF, ("staff_id",)),
+    CaseDiscussion: (_CASES, ("case_id",)), OversightEntry: (_CASES, ("case_id",)),
     Team: None, Service: None, CaseType: None, SupervisionSettings: None,
 }
+# What other teams' pages show of a person (a supervisor's name on a booking, a manager's on a team list): a
+# change to one of these moves every team's version.
+_SHOWN_EVERYWHERE = ("name", "email", "job_role", "role", "active")
 
 
 def init_app(app: Flask) -> None:
@@ -62,8 +70,10 @@ def _values(obj: Any, key: str) -> list[Any]:
 
 
 def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
-    # A team whose members list changed (someone moved) is "dirty" without a column changing: not counted.
-    dirty = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    # A team whose members list changed (someone moved) is "dirty" without a column changing: not counted. A
+    # booking's or record's attendees are a collection that is counted.
+    dirty = [obj for obj in session.dirty
+             if session.is_modified(obj, include_collections=not isinstance(obj, Team | Staff))]
     for obj in (*session.new, *dirty, *session.deleted):
         model = type(obj)
         if model not in _WHOSE:
@@ -72,10 +82,13 @@ def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
         if whose is None:
             session.info[_ALL] = True
             continue
-        bucket, key = whose
-        session.info.setdefault(bucket, set()).update(_values(obj, key))
+        bucket, keys = whose
+        session.info.setdefault(bucket, set()).update(value for key in keys for value in _values(obj, key))
         if model is Staff:  # a person's row changes their team's figures, and both teams' on a move
             session.info.setdefault("figures_teams", set()).update(_values(obj, "team") + _values(obj, "team_id"))
+            if obj not in session.new and any(inspect(obj).attrs[key].history.has_changes()
+                                              for key in _SHOWN_EVERYWHERE):
+                session.info[_ALL] = True
 
 
 def _forget(session: Session) -> None:
@@ -115,21 +128,36 @@ def _bump(session: Session, team_ids: list[int]) -> None:
         index_elements=[FiguresVersion.team_id], set_={"version": FiguresVersion.version + 1}))
 
 
+# Read on every request for a kept page: built once, sent on the session's connection as plain SQL (an ORM
+# statement built per request costs more than the page's copy saves).
+_VERSIONS = FiguresVersion.__table__
+_FINGERPRINT = select(
+    func.count(), func.coalesce(func.sum(_VERSIONS.c.version), 0),
+    func.max(case((_VERSIONS.c.team_id == EVERY_TEAM, _VERSIONS.c.version))))
+
+
 def fingerprint() -> tuple[int, int, int] | None:
     """Every team's figures at once, in one aggregate: (rows, sum of versions, version of everything). Versions
     only ever go up by one or start afresh at random, so any write anywhere changes the sum; None before the
     first write, when nothing may be kept."""
-    rows, total, everything = db.session.execute(select(
-        func.count(), func.coalesce(func.sum(FiguresVersion.version), 0),
-        func.max(case((FiguresVersion.team_id == EVERY_TEAM, FiguresVersion.version))))).one()
+    rows, total, everything = db.session.connection().execute(_FINGERPRINT).one()
     return None if everything is None else (int(rows), int(total), int(everything))
+
+
+def versions_query(team_ids: Select[tuple[int]] | list[int]) -> Select[tuple[int, int]]:
+    """The statement ``versions`` sends: built once for teams asked about again and again (a person's reach)."""
+    return select(_VERSIONS.c.team_id, _VERSIONS.c.version).where(
+        or_(_VERSIONS.c.team_id == EVERY_TEAM, _VERSIONS.c.team_id.in_(team_ids)))
 
 
 def versions(team_ids: Select[tuple[int]] | list[int]) -> dict[int, int]:
     """The versions of these teams and of everything (key 0); a row never written is missing."""
-    rows = db.session.execute(select(FiguresVersion.team_id, FiguresVersion.version).where(
-        or_(FiguresVersion.team_id == EVERY_TEAM, FiguresVersion.team_id.in_(team_ids))))
-    return {team_id: version for team_id, version in rows}
+    return read(versions_query(team_ids))
 
 
-__all__ = ["changed_everything", "init_app", "versions"]
+def read(statement: Select[tuple[int, int]]) -> dict[int, int]:
+    """The versions a ``versions_query`` asks for."""
+    return {team_id: version for team_id, version in db.session.connection().execute(statement)}
+
+
+__all__ = ["changed_everything", "fingerprint", "init_app", "read", "versions", "versions_query"]

@@ -11,11 +11,13 @@ from teamops.access import requires
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.home import bp, services
+from teamops.kept import kept
 from teamops.web import render
 
 
 @bp.route("/")
 @requires("signed_in")
+@kept
 def index() -> Any:
     """Each role's home starts with the dashboard it uses most: a worker's own supervision, a team
     manager's team table, a service manager's teams side by side; QAIT and admins keep the team list."""
