@@ -88,9 +88,8 @@ class Config:
         return {
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.database_url,
-            # A server's connections can be dropped under the pool (a restart, a failover): each is tested as it
-            # is taken. A SQLite file has no connection to lose, and the test would be a query on every request.
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not self.database_url.startswith("sqlite")},
+            # Not pool_pre_ping: a connection is tested only after waiting idle (teamops.PING_AFTER_IDLE_SECONDS).
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": secure,

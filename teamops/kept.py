@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, wraps
@@ -30,14 +30,15 @@ from typing import Any, TypeVar, cast
 
 from flask import Response, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import Select
+from sqlalchemy import Row, Select, true
 
 from teamops import dates
 from teamops.access import Holder, Person, reach_team_ids
-from teamops.api.tokens import bearer_token, sends_credentials, token_holder
-from teamops.auth.services import session_holder
+from teamops.api.tokens import TOKEN_HOLDER, bearer_token, sends_credentials, token_holder, token_parameters
+from teamops.auth.services import SESSION_HOLDER, session_holder, session_parameters
 from teamops.dashboards import versions
 from teamops.dashboards.models import EVERY_TEAM
+from teamops.extensions import db
 from teamops.org.models import Staff
 from teamops.web import BACKGROUND_HEADER, wants_fragment
 
@@ -45,6 +46,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Per process, bounded by the bytes kept: the least recently used copies go first.
 MOST_BYTES = 16 * 1024 * 1024
+MOST_HOLDERS = 10_000
 # Headers a copy never repeats: the cookie is the one request's, the rest are set on every answer anyway.
 _NOT_KEPT = frozenset({"set-cookie", "content-length", "date"})
 
@@ -58,6 +60,8 @@ class Copy:
 
 
 _PAGES: OrderedDict[tuple[Any, ...], Copy] = OrderedDict()
+# Session or token digest → who held it last time (a guess of which versions to read, checked every time).
+_holders: dict[str, Holder] = {}
 _LOCK = threading.Lock()
 _kept_bytes = 0
 
@@ -72,7 +76,9 @@ def kept(view: F) -> F:
     @wraps(view)
     def answer(*args: Any, **kwargs: Any) -> Any:
         # The gate's key when it found who holds the session but no copy; else (the session was refreshed) anew.
-        key = g.pop("kept_key", None) or _key(cast(Staff, current_user._get_current_object()), _who())
+        if (key := g.pop("kept_key", None)) is None:
+            user, who = cast(Staff, current_user._get_current_object()), _who()
+            key = None if who is None else _key(user, who, _data_state(user))
         if key is not None and (copy := _find(key)) is not None:
             return _response(copy)
         g.kept_until = None
@@ -89,21 +95,44 @@ def kept(view: F) -> F:
 
 
 def answer_from_copy() -> Response | None:
-    """The sign-in gate's first step: for a kept page, its copy when one holds, found from one query of who holds
-    the session or token and one of the data versions, without loading the account or running the view. When
-    the session or token needs anything written (its last-seen time), or is not valid, None: the full check
-    runs, then the view. The policy the view declares was checked when the copy was made, for this account,
-    under these versions: a change of the account's role, team, grants or activity moves them."""
+    """The sign-in gate's first step: for a kept page, its copy when one holds, found from one statement that
+    reads who holds the session or token and the data versions of their reach, without loading the account or
+    running the view. When the session or token needs anything written (its last-seen time), or is not valid,
+    None: the full check runs, then the view. The policy the view declares was checked when the copy was made,
+    for this account, under these versions: a change of the account's role, team, grants or activity moves
+    them."""
     view = current_app.view_functions.get(request.endpoint or "")
     if request.method != "GET" or not getattr(view, KEPT_ATTRIBUTE, False):
         return None
-    if sends_credentials(request):
+    bearer = sends_credentials(request)
+    if bearer:
         token = bearer_token(request)
-        holder = token_holder(token) if token is not None else None
+        query, parameters = TOKEN_HOLDER, token_parameters(token) if token is not None else None
     else:
-        holder = session_holder(activity=request.headers.get(BACKGROUND_HEADER) != "true")
+        query, parameters = SESSION_HOLDER, session_parameters()
+    if parameters is None:
+        return None
+    # Whose session this was last time, in this process: only a guess of which versions to read with it. The
+    # statement reads who holds it now; when that is someone else (or changed role or team), the versions are
+    # read again for them.
+    guess = _holders.get(parameters["digest"])
+    # One statement needs no transaction: sent in autocommit, a database server is not asked to begin and roll
+    # back one around it (two more round trips), and no session is opened unless the view runs.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        rows = connection.execute(query if guess is None else _with_state(query, guess), parameters).all()
+    first = rows[0] if rows else None
+    if bearer:
+        holder = token_holder(first)
+    else:
+        holder = session_holder(first, activity=request.headers.get(BACKGROUND_HEADER) != "true")
         g.session_valid = holder is not None  # the gate need not read the session again
-    key = None if holder is None else _key(holder, _who())
+    if holder is None:
+        return None
+    if len(_holders) >= MOST_HOLDERS:
+        _holders.clear()
+    _holders[parameters["digest"]] = holder
+    state = _state_of(holder, rows) if holder == guess else _data_state(holder)
+    key = _key(holder, _who(), state)
     copy = None if key is None else _find(key)
     if copy is None:
         g.kept_key = key
@@ -123,6 +152,7 @@ def forget_pages() -> None:
     with _LOCK:
         _PAGES.clear()
         _kept_bytes = 0
+    _holders.clear()
 
 
 def _response(copy: Copy) -> Response:
@@ -138,11 +168,8 @@ def _who() -> str | None:
     return str(token) if token else None
 
 
-def _key(person: Person, who: str | None) -> tuple[Any, ...] | None:
-    if who is None or session.get("_flashes") or not person.id:
-        return None
-    state = _data_state(person)
-    if state is None:
+def _key(person: Person, who: str | None, state: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    if who is None or state is None or session.get("_flashes"):
         return None
     return (request.endpoint, request.full_path, wants_fragment(), person.id, who, state, dates.today())
 
@@ -152,10 +179,21 @@ def _data_state(person: Person) -> tuple[Any, ...] | None:
     statement = _versions_query(person.id, person.role, person.team_id)
     if statement is None:
         return versions.fingerprint()
-    known = versions.read(statement)
+    return _team_state(person, versions.read(statement))
+
+
+def _team_state(person: Person, known: dict[int, int]) -> tuple[Any, ...] | None:
     if EVERY_TEAM not in known:
         return None
     return (person.role, person.team_id, *sorted(known.items()))
+
+
+def _state_of(person: Holder, rows: Sequence[Row[Any]]) -> tuple[Any, ...] | None:
+    """``_data_state`` from the rows of a holder statement with the versions joined (``_with_state``)."""
+    if _versions_query(person.id, person.role, person.team_id) is None:
+        return versions.fingerprint_of(rows[0])
+    return _team_state(person, {row.version_team: row.version_number for row in rows
+                                if row.version_team is not None})
 
 
 @lru_cache(maxsize=4096)
@@ -164,6 +202,19 @@ def _versions_query(person_id: int, role: str, team_id: int) -> Select[tuple[int
     are now: a statement built for every request would cost more than the copy saves."""
     team_ids = reach_team_ids(Holder(person_id, role, team_id))
     return None if team_ids is None else versions.versions_query(team_ids)
+
+
+@lru_cache(maxsize=4096)
+def _with_state(query: Select[Any], person: Holder) -> Select[Any]:
+    """A holder statement with the versions of the person's reach joined to it: a row per version (their
+    fingerprint, one row, for those who reach every team), each with the holder's columns."""
+    reach = _versions_query(person.id, person.role, person.team_id)
+    if reach is None:
+        fingerprint = versions.FINGERPRINT.subquery()
+        return query.add_columns(*fingerprint.c).outerjoin(fingerprint, true())
+    state = reach.subquery()
+    return (query.add_columns(state.c.team_id.label("version_team"), state.c.version.label("version_number"))
+            .outerjoin(state, true()))
 
 
 def _find(key: tuple[Any, ...]) -> Copy | None:

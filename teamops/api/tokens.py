@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import Request
 from sqlalchemy import bindparam, select, update
@@ -117,20 +118,26 @@ def staff_for_token(token: str) -> Staff | None:
     return staff
 
 
-# Sent on every API request answered from a kept copy: built once, as plain SQL (teamops.kept).
+# Sent on every API request answered from a kept copy: built once, as plain SQL (teamops.kept, which may join
+# the data versions to it).
 _TOKENS, _STAFF = ApiToken.__table__, Staff.__table__
-_HOLDER = (select(_TOKENS.c.last_used_at, _STAFF.c.id, _STAFF.c.role, _STAFF.c.team_id, _STAFF.c.active)
-           .join(_STAFF, _STAFF.c.id == _TOKENS.c.staff_id)
-           .where(_TOKENS.c.token_hash == bindparam("digest"), _TOKENS.c.revoked_at.is_(None),
-                  _TOKENS.c.expires_at > bindparam("now")))
+TOKEN_HOLDER = (select(_TOKENS.c.last_used_at, _STAFF.c.id, _STAFF.c.role, _STAFF.c.team_id, _STAFF.c.active)
+                .join(_STAFF, _STAFF.c.id == _TOKENS.c.staff_id)
+                .where(_TOKENS.c.token_hash == bindparam("digest"), _TOKENS.c.revoked_at.is_(None),
+                       _TOKENS.c.expires_at > bindparam("now")))
 
 
-def token_holder(token: str) -> Holder | None:
-    """The active account a token belongs to, as ``staff_for_token`` finds it but without loading it, when using
-    the token writes nothing (it was last used under a minute ago); None when the full check must run."""
-    now = utcnow()
-    row = db.session.connection().execute(_HOLDER, {"digest": digest(token), "now": now}).first()
-    if row is None or not row.active or row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY:
+def token_parameters(token: str) -> dict[str, Any]:
+    """What ``TOKEN_HOLDER`` asks about for this token."""
+    return {"digest": digest(token), "now": utcnow()}
+
+
+def token_holder(row: Any) -> Holder | None:
+    """The active account of a token, from its ``TOKEN_HOLDER`` row, as ``staff_for_token`` finds it but without
+    loading it, when using the token writes nothing (it was last used under a minute ago); None when the full
+    check must run."""
+    if (row is None or not row.active or row.last_used_at is None
+            or utcnow() - row.last_used_at >= LAST_USED_GRANULARITY):
         return None
     return Holder(row.id, row.role, row.team_id)
 

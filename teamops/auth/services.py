@@ -174,22 +174,26 @@ def check_session(staff: Staff, activity: bool = True) -> str:
     return "valid"
 
 
-# Sent on every request for a kept page: built once, as plain SQL (teamops.kept).
+# Sent on every request for a kept page: built once, as plain SQL (teamops.kept, which may join the data
+# versions to it, so one statement answers both).
 _SESSIONS, _STAFF = UserSession.__table__, Staff.__table__
-_HOLDER = (select(_SESSIONS.c.staff_id, _SESSIONS.c.last_seen_at, _SESSIONS.c.created_at, _STAFF.c.role,
-                  _STAFF.c.team_id, _STAFF.c.active)
-           .join(_STAFF, _STAFF.c.id == _SESSIONS.c.staff_id).where(_SESSIONS.c.token_hash == bindparam("digest")))
+SESSION_HOLDER = (select(_SESSIONS.c.staff_id, _SESSIONS.c.last_seen_at, _SESSIONS.c.created_at, _STAFF.c.role,
+                         _STAFF.c.team_id, _STAFF.c.active)
+                  .join(_STAFF, _STAFF.c.id == _SESSIONS.c.staff_id)
+                  .where(_SESSIONS.c.token_hash == bindparam("digest")))
 
 
-def session_holder(activity: bool = True) -> Holder | None:
-    """The account of this request's session, in one query, when ``check_session`` would find it valid and
-    write nothing: its last-seen time moved on under a minute ago (or the request is not activity). None when
-    the full check must run: no session, or one to end or to refresh."""
-    token, user_id = session.get(SESSION_KEY), session.get("_user_id")
-    if not token or not user_id:
-        return None
-    row = db.session.connection().execute(_HOLDER, {"digest": _digest(token)}).first()
-    if row is None or not row.active or str(row.staff_id) != user_id:
+def session_parameters() -> dict[str, Any] | None:
+    """What ``SESSION_HOLDER`` asks about for this request's session; None without one."""
+    token = session.get(SESSION_KEY)
+    return {"digest": _digest(token)} if token and session.get("_user_id") else None
+
+
+def session_holder(row: Any, activity: bool = True) -> Holder | None:
+    """The account of this request's session, from its ``SESSION_HOLDER`` row, when ``check_session`` would find
+    it valid and write nothing: its last-seen time moved on under a minute ago (or the request is not activity).
+    None when the full check must run: no session, or one to end or to refresh."""
+    if row is None or not row.active or str(row.staff_id) != session.get("_user_id"):
         return None
     now = utcnow()
     if now > _ends_at(row) or (activity and now - row.last_seen_at >= LAST_SEEN_GRANULARITY):

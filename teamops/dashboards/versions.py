@@ -131,17 +131,21 @@ def _bump(session: Session, team_ids: list[int]) -> None:
 # Read on every request for a kept page: built once, sent on the session's connection as plain SQL (an ORM
 # statement built per request costs more than the page's copy saves).
 _VERSIONS = FiguresVersion.__table__
-_FINGERPRINT = select(
-    func.count(), func.coalesce(func.sum(_VERSIONS.c.version), 0),
-    func.max(case((_VERSIONS.c.team_id == EVERY_TEAM, _VERSIONS.c.version))))
+FINGERPRINT = select(
+    func.count().label("rows"), func.coalesce(func.sum(_VERSIONS.c.version), 0).label("total"),
+    func.max(case((_VERSIONS.c.team_id == EVERY_TEAM, _VERSIONS.c.version))).label("everything"))
 
 
 def fingerprint() -> tuple[int, int, int] | None:
     """Every team's figures at once, in one aggregate: (rows, sum of versions, version of everything). Versions
     only ever go up by one or start afresh at random, so any write anywhere changes the sum; None before the
     first write, when nothing may be kept."""
-    rows, total, everything = db.session.connection().execute(_FINGERPRINT).one()
-    return None if everything is None else (int(rows), int(total), int(everything))
+    return fingerprint_of(db.session.connection().execute(FINGERPRINT).one())
+
+
+def fingerprint_of(row: Any) -> tuple[int, int, int] | None:
+    """The fingerprint from a row with ``FINGERPRINT``'s columns."""
+    return None if row.everything is None else (int(row.rows), int(row.total), int(row.everything))
 
 
 def versions_query(team_ids: Select[tuple[int]] | list[int]) -> Select[tuple[int, int]]:
@@ -160,4 +164,5 @@ def read(statement: Select[tuple[int, int]]) -> dict[int, int]:
     return {team_id: version for team_id, version in db.session.connection().execute(statement)}
 
 
-__all__ = ["changed_everything", "fingerprint", "init_app", "read", "versions", "versions_query"]
+__all__ = ["FINGERPRINT", "changed_everything", "fingerprint", "fingerprint_of", "init_app", "read", "versions",
+           "versions_query"]
