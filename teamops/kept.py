@@ -59,14 +59,12 @@ class Copy:
     until: datetime | None
 
 
+KEPT_ATTRIBUTE = "_teamops_kept"
 _PAGES: OrderedDict[tuple[Any, ...], Copy] = OrderedDict()
 # Session or token digest → who held it last time (a guess of which versions to read, checked every time).
 _holders: dict[str, Holder] = {}
 _LOCK = threading.Lock()
 _kept_bytes = 0
-
-
-KEPT_ATTRIBUTE = "_teamops_kept"
 
 
 def kept(view: F) -> F:
@@ -75,12 +73,13 @@ def kept(view: F) -> F:
 
     @wraps(view)
     def answer(*args: Any, **kwargs: Any) -> Any:
-        # The gate's key when it found who holds the session but no copy; else (the session was refreshed) anew.
+        # The gate's key when it found who holds the session but no copy; else (the session needed its last-seen
+        # time written) anew, and the copy may be there.
         if (key := g.pop("kept_key", None)) is None:
             user, who = cast(Staff, current_user._get_current_object()), _who()
             key = None if who is None else _key(user, who, _data_state(user))
-        if key is not None and (copy := _find(key)) is not None:
-            return _response(copy)
+            if key is not None and (copy := _find(key)) is not None:
+                return _response(copy)
         g.kept_until = None
         response = current_app.make_response(view(*args, **kwargs))
         if (key is not None and response.status_code == 200 and not response.is_streamed

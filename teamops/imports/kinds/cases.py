@@ -48,13 +48,12 @@ def case_ref(check: Checker, required: bool = True) -> str | None:
     return value
 
 
-def load_cases(refs: set[str], with_allocations: bool = False) -> dict[str, Case]:
-    """The cases in TeamOps with these references (lower case), in a few queries whatever their number."""
+def load_cases(refs: set[str]) -> dict[str, Case]:
+    """The cases in TeamOps with these references (lower case) and their allocations, in a few queries
+    whatever their number."""
     found: dict[str, Case] = {}
     for chunk in chunks(sorted(refs)):
-        query = select(Case).where(func.lower(Case.case_ref).in_(chunk))
-        if with_allocations:
-            query = query.options(selectinload(Case.allocations))
+        query = select(Case).where(func.lower(Case.case_ref).in_(chunk)).options(selectinload(Case.allocations))
         found.update((case.case_ref.lower(), case) for case in db.session.scalars(query))
     return found
 
@@ -116,8 +115,7 @@ def plan_cases(rows: list[Row], report: Report, scope: Scope) -> None:
     codes = [code for code in CASE_TYPE_CODES if code in known] + sorted(known - set(CASE_TYPE_CODES))
     people = staff_by_email()
     by_id = {person.id: person for person in people.values()}
-    cases = load_cases({row.cells.get("case_ref", "").lower() for row in rows if row.cells.get("case_ref")},
-                       with_allocations=True)
+    cases = load_cases({row.cells.get("case_ref", "").lower() for row in rows if row.cells.get("case_ref")})
     seen: dict[str, int] = {}
     planned: list[_Planned] = []
     for row in rows:
