@@ -53,7 +53,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from flask import g
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 
 from benchmarks.county import County, write_county
 from teamops import create_app
@@ -473,6 +473,26 @@ def measure(url: str, label: str, options: Options, log: TextIO, *, headers: tup
     return result
 
 
+def settle(database_url: str, log: TextIO, timeout: float = 600.0) -> None:
+    """On PostgreSQL, what a DBA does after a bulk load (the manual's "Populating a Database": run ANALYZE
+    afterwards), then a wait until no autovacuum worker is still catching up with the million new rows, so the
+    load measures the steady state a manager's day runs in, not the minutes after an import."""
+    if not database_url.startswith("postgresql"):
+        return
+    started = time.perf_counter()
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("VACUUM (ANALYZE)"))
+            busy = text("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+            while connection.execute(busy).scalar_one() and time.perf_counter() - started < timeout:
+                time.sleep(1.0)
+    finally:
+        engine.dispose()
+    print(f"  settled (VACUUM ANALYZE, autovacuum idle) in {time.perf_counter() - started:.1f} s", file=log,
+          flush=True)
+
+
 def baselines(env: dict[str, str], options: Options, folder: Path, log: TextIO) -> dict[str, Load]:
     """The bare WSGI hello and the Flask hello, with the same gunicorn settings and load."""
     results = {}
@@ -546,6 +566,7 @@ def bench(backend: str, scale: float, options: Options, given_url: str | None, l
         flask_command(env, "teamops", "create-admin", "--email", ADMIN_EMAIL, "--name", "Bench Admin")
         steps = import_county(env, county, log)
         accounts = prepare_accounts(url, county)
+        settle(url, log)
         token = flask_command(env, "teamops", "create-token", accounts.manager, "--label", "bench")[0]
         token = token.splitlines()[-1].strip()
         hello = baselines(env, options, folder, log)
