@@ -10,7 +10,8 @@ For each database backend and county scale:
    file by file with ``flask --app wsgi teamops import KIND FILE``, each step timed.
 3. The bench accounts made ready as an admin would (``prepare_accounts``): the staff import only *asks* for the
    QAIT role, so the admin approves it through ``teamops.org.grants``; each account gets a password; the team
-   manager gets an API token from ``teamops create-token``.
+   manager gets an API token from ``teamops create-token``. On PostgreSQL, ``settle``: ``VACUUM (ANALYZE)`` and a
+   wait until autovacuum is idle.
 4. Two baselines, each served by gunicorn with the same workers and loaded the same way: a bare WSGI hello and a
    Flask hello (``benchmarks.hello``).
 5. TeamOps served by ``gunicorn --workers N wsgi:app`` with TEAMOPS_ENVIRONMENT=production; each account signs
