@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar
 from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy.orm import aliased
 
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case
@@ -26,7 +27,8 @@ from teamops.records.models import CaseDiscussion, SupervisionAction, Supervisio
 F = TypeVar("F", bound=Callable[..., Any])
 POLICY_ATTRIBUTE = "_teamops_policy"
 EVERYONE_READS = ("qait", "admin")
-MANAGERS = ("team_manager", "service_manager")
+MANAGERS = ("team_manager", "service_manager", "head_of_service")
+ABOVE_TEAMS = ("service_manager", "head_of_service")  # oversee several teams
 MANAGER_IMPORT_KINDS = frozenset({"cases", "supervisions"})  # admins import every kind
 
 
@@ -55,40 +57,71 @@ class Holder:
     team_id: int
 
 
+def line_reports(person_id: int, *, chain: bool = False) -> Select[tuple[int]]:
+    """Ids of the people this person line-manages, as a subquery; with ``chain``, also everyone below them
+    (a recursive query: R-ORG-1's "directly or through a chain"; UNION stops at a loop in bad data)."""
+    direct = select(Staff.id).where(Staff.line_manager_id == person_id)
+    if not chain:
+        return direct
+    below = direct.cte("below", recursive=True, nesting=True)
+    below = below.union(select(Staff.id).join(below, Staff.line_manager_id == below.c.id))
+    return select(below.c.id)
+
+
 def reach_team_ids(user: Person) -> Select[tuple[int]] | None:
-    """Ids of the teams this person oversees, as a subquery; None means every team."""
+    """Ids of the teams this person oversees as a whole, as a subquery; None means every team (CONTRACT.md
+    "Reach"): a head of service their service's teams; a service manager the teams whose team manager they
+    line-manage, directly or through a chain (R-ORG-1); a team manager their team; a worker none (they reach
+    people: themselves and whoever they line-manage, R-ORG-2)."""
     if user.role in EVERYONE_READS:
         return None
-    if user.role == "service_manager":
+    if user.role == "head_of_service":
         service_of_user = select(Team.service_id).where(Team.id == user.team_id).scalar_subquery()
         return select(Team.id).where(Team.service_id == service_of_user)
-    return select(Team.id).where(Team.id == user.team_id)
+    if user.role == "service_manager":
+        return select(Staff.team_id).where(Staff.role == "team_manager",
+                                           Staff.id.in_(line_reports(user.id, chain=True)))
+    if user.role == "team_manager":
+        return select(Team.id).where(Team.id == user.team_id)
+    return select(Team.id).where(false())
+
+
+def teams_shown(user: Person) -> Select[tuple[int]] | None:
+    """Ids of every team whose data this person's pages show: their own, the teams they oversee and the teams
+    of the people they line-manage; None means every team. What a kept page's versions are read for."""
+    overseen = reach_team_ids(user)
+    if overseen is None:
+        return None
+    reports = select(Staff.team_id).where(Staff.line_manager_id == user.id)
+    return select(Team.id).where(or_(Team.id == user.team_id, Team.id.in_(overseen), Team.id.in_(reports)))
 
 
 def teams_in_reach(user: Staff) -> Select[tuple[Team]]:
+    """Teams this person may list: those they oversee; a worker their own."""
     query = select(Team)
+    if user.role == "worker":
+        return query.where(Team.id == user.team_id)
     ids = reach_team_ids(user)
     return query if ids is None else query.where(Team.id.in_(ids))
 
 
-def staff_in_reach(user: Staff) -> Select[tuple[Staff]]:
-    query = select(Staff)
-    if user.role == "worker":
-        return query.where(Staff.id == user.id)
-    ids = reach_team_ids(user)
-    return query if ids is None else query.where(Staff.team_id.in_(ids))
-
-
-def _reads_work_of(user: Staff) -> ColumnElement[bool]:
-    """A condition on the joined ``Staff`` row of a case's or record's worker: whose case and record content
-    this person reads. A worker their own, a manager their teams', QAIT everyone's; admins nobody's (they
-    configure TeamOps but do not read case or record content)."""
+def _reads_work_of(user: Person) -> ColumnElement[bool]:
+    """A condition on a joined ``Staff`` row: whose people, cases and records this person reads. Themselves
+    and the people they line-manage (whatever their role, R-ORG-2), and everyone in the teams they oversee;
+    QAIT everyone; admins nobody's case or record content."""
     if user.role == "admin":
         return false()
-    if user.role == "worker":
-        return Staff.id == user.id
     ids = reach_team_ids(user)
-    return true() if ids is None else Staff.team_id.in_(ids)
+    if ids is None:
+        return true()
+    mine = or_(Staff.id == user.id, Staff.line_manager_id == user.id)
+    return mine if user.role == "worker" else or_(mine, Staff.team_id.in_(ids))
+
+
+def staff_in_reach(user: Staff) -> Select[tuple[Staff]]:
+    """People this person may list; admins list everyone (accounts are theirs to manage)."""
+    query = select(Staff)
+    return query if user.role == "admin" else query.where(_reads_work_of(user))
 
 
 def cases_in_reach(user: Staff) -> Select[tuple[Case]]:
@@ -117,24 +150,78 @@ def _team_of(obj: Any) -> Team | None:
     return worker.team if isinstance(worker, Staff) else None
 
 
-def _oversees(user: Staff, obj: Any) -> bool:
+def overseen_team_ids(user: Staff) -> frozenset[int] | None:
+    """The ids ``reach_team_ids`` gives, asked once per request for each person; None means every team."""
+    if user.role in EVERYONE_READS:
+        return None
+    if user.role == "team_manager":
+        return frozenset({user.team_id})
+    if user.role == "worker":
+        return frozenset()
+    known: dict[int, frozenset[int]] = g.setdefault("teamops_overseen", {})
+    if user.id not in known:
+        ids = reach_team_ids(user)
+        known[user.id] = frozenset(db.session.scalars(ids)) if ids is not None else frozenset()
+    return known[user.id]
+
+
+def manages_anyone(user: Staff) -> bool:
+    """Whether anyone has this person as their line manager (loaded with the signed-in account)."""
+    return bool(user.has_reports)
+
+
+def oversees_team(user: Staff, team: Team) -> bool:
+    """Whether this person oversees the team as a whole (a manager above it, or QAIT)."""
+    return user.role in (*MANAGERS, "qait") and _oversees_team(user, team)
+
+
+def _oversees_team(user: Staff, obj: Any) -> bool:
+    """Whether the object's team is one this person oversees as a whole."""
     team = _team_of(obj)
     if team is None:
         return False
-    if user.role in EVERYONE_READS:
-        return True
-    if user.role == "service_manager":
+    if user.role == "head_of_service":
         return team.service_id == user.team.service_id
-    if user.role == "team_manager":
-        return team.id == user.team_id
+    ids = overseen_team_ids(user)
+    return ids is None or team.id in ids
+
+
+def _person_of(obj: Any) -> Staff | None:
+    """The person an object is about: the person, or a case's, record's or booking's worker."""
     if isinstance(obj, Staff):
-        return obj.id == user.id
-    return getattr(obj, "worker_id", None) == user.id
+        return obj
+    worker = getattr(obj, "worker", None)
+    return worker if isinstance(worker, Staff) else None
+
+
+def _line_manages(user: Staff, obj: Any) -> bool:
+    """Whether this person is the line manager of the person the object is about (R-ORG-2)."""
+    person = _person_of(obj)
+    return person is not None and person.line_manager_id == user.id
+
+
+def _oversees(user: Staff, obj: Any) -> bool:
+    """Whether the object is in this person's reach: a team they oversee, or themselves and the people they
+    line-manage, with their cases and records (CONTRACT.md "Reach")."""
+    if _oversees_team(user, obj):
+        return True
+    person = _person_of(obj)
+    return person is not None and (person.id == user.id or person.line_manager_id == user.id)
 
 
 def _manages(user: Staff, obj: Any) -> bool:
-    """Team and service managers run supervision for the teams they oversee."""
-    return user.role in MANAGERS and (obj is None or _oversees(user, obj))
+    """Team managers, service managers and heads of service run the teams they oversee (cases, actions)."""
+    return user.role in MANAGERS and (obj is None or _oversees_team(user, obj))
+
+
+def _supervises(user: Staff, obj: Any) -> bool:
+    """Who books and records a person's supervision: the managers of their team and, whatever their role,
+    their line manager (R-ORG-2)."""
+    if user.role == "admin":
+        return False
+    if obj is None:
+        return user.role in MANAGERS or manages_anyone(user)
+    return _manages(user, obj) or _line_manages(user, obj)
 
 
 def _reads_records(user: Staff, obj: Any) -> bool:
@@ -152,9 +239,10 @@ def _reads_record(user: Staff, record: Any) -> bool:
 
 
 def _changes_record(user: Staff, record: Any) -> bool:
-    """A manager signs off, changes and files the records of people they oversee, never their own, and only
-    when they may see every case the record discusses (the form shows them all)."""
-    if not _manages(user, record):
+    """Whoever supervises the worker (a manager of their team, or their line manager) signs off, changes and
+    files their records, never their own, and only when they may see every case the record discusses (the form
+    shows them all)."""
+    if not _supervises(user, record):
         return False
     return record is None or (record.worker_id != user.id
                               and all(_reads_records(user, d.case) for d in record.discussions))
@@ -174,15 +262,59 @@ def _sees_booking(user: Staff, booking: Booking | None) -> bool:
 
 
 def _records_booking(user: Staff, booking: Booking | None) -> bool:
-    """A session's record is written by the manager who ran it."""
-    return user.role in MANAGERS and (booking is None or booking.supervisor_id == user.id)
+    """A session's record is written by whoever ran it, while they still supervise the worker."""
+    if booking is None:
+        return _supervises(user, None)
+    return booking.supervisor_id == user.id and _supervises(user, booking)
 
 
 def _closes_action(user: Staff, action: SupervisionAction | None) -> bool:
-    """An action's owner marks it done, or a manager of the owner's team."""
+    """An action's owner marks it done, or whoever supervises the owner."""
     if action is None:
         return user.role != "admin"
-    return action.owner_id == user.id or _manages(user, action.owner)
+    return action.owner_id == user.id or _supervises(user, action.owner)
+
+
+def _views_team_dashboard(user: Staff, obj: Any) -> bool:
+    """Managers and QAIT see the teams they oversee; a line manager of any role sees the rows of the people
+    they line-manage (R-ORG-2), on their own team's dashboard or a worker's drill-down."""
+    if obj is None:
+        return user.role in (*MANAGERS, "qait") or _supervises(user, None)
+    if user.role in (*MANAGERS, "qait") and _oversees_team(user, obj):
+        return True
+    if isinstance(obj, Team):
+        return obj.id == user.team_id and manages_anyone(user)
+    return _line_manages(user, obj)
+
+
+def escalated_team_ids(user: Person) -> Select[tuple[int]] | None:
+    """Ids of the teams whose escalations (R-SUP-7) come to this person, as a subquery; None means none. A
+    team's escalations go to its own service manager: the first service manager met going up the line from
+    its team manager; to the head of service of its service when there is none (R-ORG-1)."""
+    if user.role not in ABOVE_TEAMS:
+        return None
+    above = aliased(Staff)
+    up = (select(Staff.team_id.label("team_id"), Staff.line_manager_id.label("above"))
+          .where(Staff.role == "team_manager").cte("up", recursive=True, nesting=True))
+    up = up.union(select(up.c.team_id, above.line_manager_id).join(above, above.id == up.c.above)
+                  .where(above.role != "service_manager"))
+    if user.role == "service_manager":
+        return select(up.c.team_id).where(up.c.above == user.id)
+    with_one = select(up.c.team_id).join(above, above.id == up.c.above).where(above.role == "service_manager")
+    service_of_user = select(Team.service_id).where(Team.id == user.team_id).scalar_subquery()
+    return select(Team.id).where(Team.service_id == service_of_user, Team.id.not_in(with_one))
+
+
+def _resolves_escalation(user: Staff, obj: Any) -> bool:
+    """The team's own service manager resolves its escalations, or its head of service when it has none."""
+    if user.role not in ABOVE_TEAMS:
+        return False
+    team = _team_of(obj)
+    if team is None:
+        return obj is None
+    ids = escalated_team_ids(user)
+    return ids is not None and db.session.scalar(select(Team.id).where(Team.id == team.id, Team.id.in_(ids)))\
+        is not None
 
 
 def _imports(user: Staff, kind: str | None) -> bool:
@@ -224,18 +356,17 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     else _reads_records(user, obj),
     "view_booking": _sees_booking,
     "manage_cases": _manages,
-    "supervise": _manages,
+    "supervise": _supervises,
     "change_record": _changes_record,
     "acknowledge_record": _acknowledges,
     "record_booking": _records_booking,
     "close_action": _closes_action,
-    "view_team_actions": lambda user, obj: user.role in ("team_manager", "service_manager", "qait"),
+    "view_team_actions": lambda user, obj: user.role in (*MANAGERS, "qait") or _supervises(user, None),
     "import_data": _imports,
-    "resolve_escalations": lambda user, obj: user.role == "service_manager" and (obj is None or _oversees(user, obj)),
-    "view_team_dashboard": lambda user, obj: user.role in ("team_manager", "service_manager", "qait")
-    and (obj is None or _oversees(user, obj)),
-    "pick_team": lambda user, obj: user.role in ("service_manager", "qait"),
-    "view_service_dashboard": lambda user, obj: user.role in ("service_manager", "qait"),
+    "resolve_escalations": _resolves_escalation,
+    "view_team_dashboard": _views_team_dashboard,
+    "pick_team": lambda user, obj: user.role in (*ABOVE_TEAMS, "qait"),
+    "view_service_dashboard": lambda user, obj: user.role in (*ABOVE_TEAMS, "qait"),
     "pick_service": lambda user, obj: user.role == "qait",
     "view_all_teams": lambda user, obj: user.role == "qait",
     "use_api": lambda user, obj: True,
@@ -247,7 +378,7 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "manage_policy": lambda user, obj: user.role == "admin",
     "approve_role_grant": _approves_grant,
     "view_service": lambda user, obj: user.role in EVERYONE_READS
-    or (isinstance(obj, Service) and user.role == "service_manager" and user.team.service_id == obj.id),
+    or (isinstance(obj, Service) and user.role == "head_of_service" and user.team.service_id == obj.id),
 }
 
 

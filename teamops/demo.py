@@ -84,11 +84,20 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     leadership = next(t for t in teams if t.name == "Children's Social Care Leadership")
     qait_team = next(t for t in teams if t.service.name == "Quality and Performance")
     long_ago = on - timedelta(days=900)
+    # R-ORG-1: the head of service line-manages two service managers, each the line manager of some of the
+    # service's team managers (Sasha of the first three teams, Rowan of the other two).
+    head = _person("headofservice@example.org", "Harriet Okafor", leadership, "head_of_service", "Head of service",
+                   long_ago, password=demo_hash)
+    leadership.manager = head
+    service_manager = _person("servicemanager@example.org", "Sasha Whitlock", leadership, "service_manager",
+                              "Service manager", long_ago, manager=head, password=demo_hash)
+    second_service_manager = _person("rowan.pryce@example.org", "Rowan Pryce", leadership, "service_manager",
+                                     "Service manager", long_ago, manager=head)
+    above_team = {team.id: service_manager if n < 3 else second_service_manager
+                  for n, team in enumerate(t for t in teams if t.service is leadership.service and t is not leadership)}
     manager = _person("manager@example.org", "Morgan Hale", north, "team_manager", "Team manager", long_ago,
-                      password=demo_hash)
+                      manager=service_manager, password=demo_hash)
     north.manager = manager
-    leadership.manager = _person("servicemanager@example.org", "Sasha Whitlock", leadership, "service_manager",
-                                 "Service manager", long_ago, password=demo_hash)
     _person("qait@example.org", "Quinn Abbott", qait_team, "qait", "QA officer", long_ago, password=demo_hash)
     _person("admin@example.org", "Adrian Mills", qait_team, "admin", "Business support", long_ago,
             password=demo_hash)
@@ -96,14 +105,14 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
             manager=manager, password=demo_hash)
     _person("newstarter@example.org", "Nico Fraser", north, "worker", "Social worker",
             working_day_number(on - timedelta(days=5), 1), manager=manager, password=demo_hash)
-    count = 6
+    count = 8
     for team in teams:
         lead = team.manager
         if lead is None:
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             slug = name.lower().replace(" ", ".")
             lead = _person(f"{slug}.{team.id}@example.org", name, team, "team_manager", "Team manager",
-                           on - timedelta(days=rng.randint(400, 3000)))
+                           on - timedelta(days=rng.randint(400, 3000)), manager=above_team.get(team.id))
             team.manager = lead
             count += 1
         headcount = 2 if team in (leadership, qait_team) else staff_per_team

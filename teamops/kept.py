@@ -33,7 +33,7 @@ from flask_login import current_user
 from sqlalchemy import Row, Select, true
 
 from teamops import dates
-from teamops.access import Holder, Person, reach_team_ids
+from teamops.access import Holder, Person, teams_shown
 from teamops.api.tokens import TOKEN_HOLDER, bearer_token, sends_credentials, token_holder, token_parameters
 from teamops.auth.services import SESSION_HOLDER, session_holder, session_parameters
 from teamops.dashboards import versions
@@ -199,7 +199,7 @@ def _state_of(person: Holder, rows: Sequence[Row[Any]]) -> tuple[Any, ...] | Non
 def _versions_query(person_id: int, role: str, team_id: int) -> Select[tuple[int, int]] | None:
     """The statement for the versions of a person's reach (None: every team's), built once per person as they
     are now: a statement built for every request would cost more than the copy saves."""
-    team_ids = reach_team_ids(Holder(person_id, role, team_id))
+    team_ids = teams_shown(Holder(person_id, role, team_id))
     return None if team_ids is None else versions.versions_query(team_ids)
 
 

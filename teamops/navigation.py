@@ -11,7 +11,8 @@ from flask_login import current_user
 
 from teamops.access import can
 
-MANAGERS_AND_QAIT = ("team_manager", "service_manager", "qait")
+ABOVE_TEAMS = ("service_manager", "head_of_service")
+MANAGERS_AND_QAIT = ("team_manager", *ABOVE_TEAMS, "qait")
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,15 @@ class NavItem:
 MENU: tuple[NavItem, ...] = (
     NavItem("Home", "home.index", "signed_in"),
     NavItem("Dashboard", "dashboards.team", "view_team_dashboard", ("team_manager",)),
-    NavItem("Dashboard", "dashboards.service", "view_service_dashboard", ("service_manager",)),
+    NavItem("My supervisees", "dashboards.team", "view_team_dashboard", ("worker",)),
+    NavItem("Dashboard", "dashboards.service", "view_service_dashboard", ABOVE_TEAMS),
     NavItem("Dashboard", "dashboards.qait", "view_all_teams", ("qait",)),
     NavItem("Cases", "cases.index", "view_case", ("worker", *MANAGERS_AND_QAIT)),
     NavItem("Bookings", "bookings.index", "supervise"),
     NavItem("My sessions", "bookings.mine", "signed_in", ("worker",)),
     NavItem("My actions", "records.actions", "view_record", ("worker",)),
     NavItem("Records", "records.index", "view_record", ("worker", *MANAGERS_AND_QAIT)),
-    NavItem("Escalations", "records.escalations", "resolve_escalations", ("service_manager",)),
+    NavItem("Escalations", "records.escalations", "resolve_escalations", ABOVE_TEAMS),
     NavItem("Teams", "org.teams", "view_team", (*MANAGERS_AND_QAIT, "admin")),
     NavItem("Staff", "org.staff", "view_staff", (*MANAGERS_AND_QAIT, "admin")),
     NavItem("Services", "org.services", "manage_organisation"),

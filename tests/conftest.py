@@ -172,6 +172,9 @@ def org(make: Factory) -> dict[str, Any]:
         "south_worker": make.staff("worker", south, email="south.worker@example.org", name="Sid South"),
         "yj_worker": make.staff("worker", yj, email="yj.worker@example.org", name="Yas Justice"),
     }
+    # The service manager line-manages both team managers of their service, so reaches both teams (R-ORG-1).
+    people["team_manager"].line_manager = people["south_manager"].line_manager = people["service_manager"]
+    db.session.commit()
     return {"services": (csc, other_service), "teams": {"north": north, "south": south, "yj": yj}, **people}
 
 

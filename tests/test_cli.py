@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from teamops import access
 from teamops.audit.models import AuditEvent
 from teamops.dates import in_induction_window, today
 from teamops.extensions import db
@@ -18,6 +19,7 @@ DEMO_PASSWORD = "TeamOps-demo-1"
 DEMO_ACCOUNTS = {
     "admin@example.org": "admin",
     "qait@example.org": "qait",
+    "headofservice@example.org": "head_of_service",
     "servicemanager@example.org": "service_manager",
     "manager@example.org": "team_manager",
     "worker@example.org": "worker",
@@ -62,7 +64,7 @@ def seeded(app: Flask, runner: Any) -> Any:
     return result
 
 
-def test_seed_demo_creates_the_six_demo_accounts(app, seeded):
+def test_seed_demo_creates_the_seven_demo_accounts(app, seeded):
     for email, role in DEMO_ACCOUNTS.items():
         person = staff(email)
         assert person is not None, email
@@ -100,11 +102,17 @@ def test_the_demo_manager_leads_a_team_with_workers_and_a_new_starter(seeded):
     assert worker.line_manager_id == manager.id and starter.line_manager_id == manager.id
 
 
-def test_the_demo_service_manager_oversees_the_managers_service(seeded):
-    manager = staff("manager@example.org")
+def test_the_demo_service_manager_line_manages_the_manager_under_the_head_of_service(seeded):
+    """CONTRACT.md seed-demo and R-ORG-1: the service manager line-manages manager@example.org and reaches some,
+    not all, of the service's teams; the head of service line-manages the service manager and reaches them all."""
+    manager, head = staff("manager@example.org"), staff("headofservice@example.org")
     service_manager = staff("servicemanager@example.org")
-    assert manager is not None and service_manager is not None
-    assert service_manager.team.service_id == manager.team.service_id
+    assert manager is not None and service_manager is not None and head is not None
+    assert manager.line_manager_id == service_manager.id and service_manager.line_manager_id == head.id
+    reached = set(db.session.scalars(access.reach_team_ids(service_manager)))
+    service_teams = set(db.session.scalars(access.reach_team_ids(head)))
+    assert manager.team_id in reached and reached < service_teams
+    assert service_teams == {team.id for team in manager.team.service.teams}
 
 
 def test_seed_demo_is_idempotent(runner, seeded):

@@ -63,11 +63,13 @@ def before_token_expiry(app) -> str:
 
 
 def test_tokens_made_before_expiry_existed_expire_a_year_after_they_were_made(app, org):
+    worker_id = org["worker"].id
+    db.session.remove()  # no transaction of the test's may hold a lock the migrations wait for (PostgreSQL)
     downgrade(revision=before_token_expiry(app))
     made = [datetime(2025, 3, 10, 9, 30, tzinfo=UTC), datetime(2024, 2, 29, 23, 0, tzinfo=UTC)]
     with db.engine.begin() as connection:
         connection.execute(OLD_TOKENS.insert(), [
-            {"id": n, "staff_id": org["worker"].id, "token_hash": f"{n:064x}", "label": "", "created_at": when}
+            {"id": n, "staff_id": worker_id, "token_hash": f"{n:064x}", "label": "", "created_at": when}
             for n, when in enumerate(made, start=1)])
     upgrade(revision=TOKEN_EXPIRY)
     with db.engine.connect() as connection:

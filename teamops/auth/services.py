@@ -12,7 +12,7 @@ from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, delete, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
 from teamops.access import Holder
 from teamops.api.tokens import sends_credentials
@@ -278,4 +278,5 @@ def load_staff(staff_id: str) -> Staff | None:
     team and service come with them: the reach checks and most pages read them."""
     if not staff_id.isdigit() or sends_credentials(request):
         return None
-    return db.session.get(Staff, int(staff_id), options=[joinedload(Staff.team).joinedload(Team.service)])
+    return db.session.get(Staff, int(staff_id), options=[joinedload(Staff.team).joinedload(Team.service),
+                                                          undefer(Staff.has_reports)])

@@ -142,7 +142,7 @@ class BookingForm(SessionTimeForm):
         if person.id == self.supervisor.id:
             raise ValidationError("You cannot book a supervision session with yourself")
         if not can("supervise", person, user=self.supervisor):
-            raise ValidationError("You can only book sessions with people in your teams")
+            raise ValidationError("You can only book sessions with people you supervise")
         if not person.active:
             raise ValidationError(f"{person.name} has left: choose someone who is still active")
         self.worker = person

@@ -161,7 +161,7 @@ def chosen_attendees(kind: str, supervisor: Staff, worker: Staff, staff_ids: lis
         if person.id == supervisor.id:
             raise ValueError("You are already in the session as the supervisor: untick yourself")
         if not can("supervise", person, user=supervisor):
-            raise ValueError("One of the attendees is not in your teams: choose from the list")
+            raise ValueError("One of the attendees is not someone you supervise: choose from the list")
         if not person.active:
             raise ValueError(f"{person.name} has left: untick them")
     return people

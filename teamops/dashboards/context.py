@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import Select
 from werkzeug.datastructures import MultiDict
 
-from teamops import dates, kept, scheduling
+from teamops import access, dates, kept, scheduling
 from teamops.bookings import services as bookings
 from teamops.bookings.models import KIND_LABELS
 from teamops.dashboards import figures, services, versions
@@ -27,19 +27,24 @@ def common() -> dict[str, Any]:
             "definition": scheduling.IN_TIMESCALE_DEFINITION, "kind_labels": KIND_LABELS}
 
 
-def team_dashboard(team: Team, args: MultiDict[str, str] | None = None) -> dict[str, Any]:
-    """The manager's table for one team, sorted and filtered as the query string asks."""
+def team_dashboard(team: Team, viewer: Staff, args: MultiDict[str, str] | None = None) -> dict[str, Any]:
+    """The manager's table for one team, sorted and filtered as the query string asks. Someone who does not
+    oversee the team but line-manages people in it (a practice supervisor, R-ORG-2) sees only those people's
+    rows, without the team's figures."""
     context = common()
-    form = TeamTableForm(args if args is not None else MultiDict())
+    whole_team = access.oversees_team(viewer, team)
+    form = TeamTableForm(args if args is not None else MultiDict(), whole_team=whole_team)
     sort, descending, show = form.settings()
     team_figures = figures.team_figures(team, context["today"])
-    rows = services.sort_and_filter(team_figures.rows, sort, descending, show)
+    rows = services.sort_and_filter(team_figures.rows, sort, descending, show, viewer.id)
     values = {**context, "team": team, "figures": team_figures, "rows": rows, "table_form": form,
               "sort": sort, "descending": descending, "show": show, "show_label": services.FILTERS[show][0],
-              "sorts": services.SORTS, "descending_first": DESCENDING_FIRST}
+              "sorts": services.SORTS, "descending_first": DESCENDING_FIRST, "whole_team": whole_team}
 
-    # The table is made from the team's figures and the query string alone: its HTML is kept with the figures.
-    key = None if team_figures.key is None else ("team_table", team_figures.key, sort, descending, show)
+    # The table is made from the team's figures and the query string alone (and, for "my supervisees", who is
+    # looking): its HTML is kept with the figures.
+    mine = viewer.id if show == services.SUPERVISEES_ONLY else None
+    key = None if team_figures.key is None else ("team_table", team_figures.key, sort, descending, show, mine)
     values["team_table"] = figures.kept_html(key, lambda: _html("dashboards/_team_table.html", values))
     return values
 
@@ -75,10 +80,25 @@ def teams_side_by_side(teams: list[Team], team_ids: Select[tuple[int]]) -> dict[
             "totals": figures.add_up(by_team.values())}
 
 
-def service_dashboard(service_id: int) -> dict[str, Any]:
-    team_ids = services.active_team_ids(service_id)
-    context = teams_side_by_side(services.active_teams(service_id), team_ids)
-    return {**context, "escalations": services.open_escalations(team_ids, context["today"])}
+def _above_teams(team_ids: Select[tuple[int]], user: Staff) -> dict[str, Any]:
+    """Teams side by side, with the open escalations that come to this person (R-SUP-7; QAIT: all of them)."""
+    context = teams_side_by_side(services.active_teams(team_ids), team_ids)
+    escalated = access.escalated_team_ids(user)
+    shown = team_ids if escalated is None else team_ids.where(Team.id.in_(escalated))
+    return {**context, "escalations": services.open_escalations(shown, context["today"])}
+
+
+def service_dashboard(service_id: int, user: Staff) -> dict[str, Any]:
+    """A service's teams: a head of service's own, or any for QAIT."""
+    return _above_teams(services.active_team_ids(service_id), user)
+
+
+def managed_teams_dashboard(user: Staff) -> dict[str, Any]:
+    """A service manager's teams: those whose team manager they line-manage, directly or through a chain
+    (R-ORG-1)."""
+    overseen = access.reach_team_ids(user)
+    assert overseen is not None, "a service manager oversees some teams, never every team"
+    return _above_teams(services.active_team_ids(within=overseen), user)
 
 
 def qait_dashboard() -> dict[str, Any]:

@@ -35,6 +35,7 @@ class Member:
     id: int
     name: str
     email: str
+    line_manager_id: int | None  # for "only my supervisees"
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
         if not _shows_as_row(person, person.id in states):
             continue
         team.rows.append(WorkerRow(
-            staff=Member(person.id, person.name, person.email),
+            staff=Member(person.id, person.name, person.email, person.line_manager_id),
             personal=scheduling.person_due(policy, person, on, last_personal_on),
             open_cases=len(worker_states),
             overdue=worker_states.count(scheduling.OVERDUE), due_soon=worker_states.count(scheduling.DUE_SOON),

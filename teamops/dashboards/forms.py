@@ -8,7 +8,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-from teamops.dashboards.services import FILTERS, SORTS
+from teamops.dashboards.services import FILTERS, SORTS, SUPERVISEES_ONLY
 from teamops.forms import id_number
 from teamops.org.models import Service, Team
 
@@ -23,12 +23,19 @@ class TeamTableForm(FlaskForm):
     sort = SelectField("Sort by", choices=[(key, label) for key, (label, _) in SORTS.items()], default="name")
     order = SelectField("Order", choices=list(ORDERS.items()), default="asc")
 
+    def __init__(self, *args: Any, whole_team: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.whole_team = whole_team
+        if not whole_team:  # a practice supervisor sees their supervisees only (R-ORG-2)
+            self.show.choices = [(SUPERVISEES_ONLY, FILTERS[SUPERVISEES_ONLY][0])]
+
     def settings(self) -> tuple[str, bool, str]:
         """(sort, descending, show), each its default when the request gave something unknown."""
         self.validate()
         sort = self.sort.data if not self.sort.errors and self.sort.data in SORTS else "name"
         order = self.order.data if not self.order.errors and self.order.data in ORDERS else "asc"
         show = self.show.data if not self.show.errors and self.show.data in FILTERS else "all"
+        show = show if self.whole_team else SUPERVISEES_ONLY
         self.sort.data, self.order.data, self.show.data = sort, order, show
         return sort, order == "desc", show
 

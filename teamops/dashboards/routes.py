@@ -34,7 +34,8 @@ def scaling_svg(points: Any, label: str = "Scaling scores", id_prefix: str = "sc
 @requires("view_team_dashboard")
 @kept
 def team() -> Any:
-    """Team managers see their team; service managers and QAIT pick any team in reach with ``?team=``."""
+    """Team managers see their team; service managers, heads of service and QAIT pick any team in reach with
+    ``?team=``; a practice supervisor sees the rows of the people they line-manage (R-ORG-2)."""
     team_id = request.args.get("team", type=int)
     team = get_or_404(Team, team_id) if team_id is not None else current_user.team
     authorize("view_team_dashboard", team)
@@ -44,7 +45,7 @@ def team() -> Any:
                                    .where(Team.active.is_(True)).order_by(Service.name, Team.name)).all()
         picker = TeamPickForm(teams=list(teams))
         picker.team.data = team.id
-    values = context.team_dashboard(team, request.args)
+    values = context.team_dashboard(team, current_user._get_current_object(), request.args)
     return render("dashboards/team.html", "dashboards/_team_table_kept.html", picker=picker, **values)
 
 
@@ -72,9 +73,14 @@ def me() -> Any:
 @requires("view_service_dashboard")
 @kept
 def service() -> Any:
-    """A service manager's own service; QAIT may pick any service with ``?service=``."""
+    """A service manager's teams (those whose managers they line-manage, R-ORG-1); a head of service's own
+    service; QAIT's own, or any service picked with ``?service=``."""
+    user = current_user._get_current_object()
     service_id = request.args.get("service", type=int)
-    service = get_or_404(Service, service_id) if service_id is not None else current_user.team.service
+    if user.role == "service_manager" and service_id is None:
+        return render("dashboards/service.html", "dashboards/_service_body.html", service=None, picker=None,
+                      **context.managed_teams_dashboard(user))
+    service = get_or_404(Service, service_id) if service_id is not None else user.team.service
     authorize("view_service", service)
     picker = None
     if can("pick_service"):
@@ -82,7 +88,7 @@ def service() -> Any:
         picker = ServicePickForm(services=list(services))
         picker.service.data = service.id
     return render("dashboards/service.html", "dashboards/_service_body.html", service=service, picker=picker,
-                   **context.service_dashboard(service.id))
+                   **context.service_dashboard(service.id, user))
 
 
 @bp.route("/dashboard/qait")

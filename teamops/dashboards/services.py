@@ -103,16 +103,18 @@ def open_escalations(team_ids: Select[tuple[int]], on: date) -> list[Escalation]
             for discussion_id, record_id, case_id, case_ref, team, held_on in rows]
 
 
-def active_team_ids(service_id: int | None = None) -> Select[tuple[int]]:
-    """Active teams of active services (one service, or all), as a query of their ids."""
+def active_team_ids(service_id: int | None = None, within: Select[tuple[int]] | None = None) -> Select[tuple[int]]:
+    """Active teams of active services (one service, or all; only those ``within``, when given), as a query of
+    their ids."""
     query = (select(Team.id).join(Service, Service.id == Team.service_id)
              .where(Team.active.is_(True), Service.active.is_(True)))
-    return query if service_id is None else query.where(Team.service_id == service_id)
+    query = query if service_id is None else query.where(Team.service_id == service_id)
+    return query if within is None else query.where(Team.id.in_(within))
 
 
-def active_teams(service_id: int | None = None) -> list[Team]:
-    """Those teams, by service then team name."""
-    query = (select(Team).where(Team.id.in_(active_team_ids(service_id))).join(Team.service)
+def active_teams(team_ids: Select[tuple[int]] | None = None) -> list[Team]:
+    """Those teams (every active team when not given), by service then team name."""
+    query = (select(Team).where(Team.id.in_(active_team_ids() if team_ids is None else team_ids)).join(Team.service)
              .options(contains_eager(Team.service), joinedload(Team.manager)).order_by(Service.name, Team.name))
     return list(db.session.scalars(query))
 
@@ -129,22 +131,25 @@ SORTS: dict[str, tuple[str, Callable[[WorkerRow], Any]]] = {
     "induction": ("Induction", lambda r: r.in_induction),
     "timescale": ("In timescale this month", lambda r: r.now.pct_in_timescale),
 }
-FILTERS: dict[str, tuple[str, Callable[[WorkerRow], bool]]] = {
-    "all": ("Everyone", lambda r: True),
-    "overdue": ("Only workers with overdue cases", lambda r: r.overdue > 0),
-    "due_soon": ("Only workers with cases due within 7 days", lambda r: r.due_soon > 0),
+# Each filter is asked about a row and the id of the person looking.
+FILTERS: dict[str, tuple[str, Callable[[WorkerRow, int], bool]]] = {
+    "all": ("Everyone", lambda r, viewer: True),
+    "mine": ("Only my supervisees (the people I line-manage)", lambda r, viewer: r.staff.line_manager_id == viewer),
+    "overdue": ("Only workers with overdue cases", lambda r, viewer: r.overdue > 0),
+    "due_soon": ("Only workers with cases due within 7 days", lambda r, viewer: r.due_soon > 0),
     "personal_overdue": ("Only workers whose personal supervision is overdue",
-                         lambda r: r.personal.due_state == scheduling.OVERDUE),
-    "actions": ("Only workers with open actions", lambda r: r.open_actions > 0),
-    "induction": ("Only workers in induction", lambda r: r.in_induction),
+                         lambda r, viewer: r.personal.due_state == scheduling.OVERDUE),
+    "actions": ("Only workers with open actions", lambda r, viewer: r.open_actions > 0),
+    "induction": ("Only workers in induction", lambda r, viewer: r.in_induction),
 }
+SUPERVISEES_ONLY = "mine"  # all a line manager who does not oversee the team sees of it (R-ORG-2)
 
 
-def sort_and_filter(rows: list[WorkerRow], sort: str, descending: bool, show: str) -> list[WorkerRow]:
+def sort_and_filter(rows: list[WorkerRow], sort: str, descending: bool, show: str, viewer: int) -> list[WorkerRow]:
     """Rows kept by the filter, ordered by the column (ties by name); rows with no value (no open cases for
     "% in timescale") go last whichever way the column is sorted."""
     key = SORTS.get(sort, SORTS["name"])[1]
     keep = FILTERS.get(show, FILTERS["all"])[1]
-    kept = sorted((r for r in rows if keep(r)), key=lambda r: (r.staff.name.lower(), r.staff.id))
+    kept = sorted((r for r in rows if keep(r, viewer)), key=lambda r: (r.staff.name.lower(), r.staff.id))
     valued = [r for r in kept if key(r) is not None]
     return sorted(valued, key=key, reverse=descending) + [r for r in kept if key(r) is None]

@@ -64,7 +64,9 @@ def home_page(user: Staff, on: date) -> tuple[str, dict[str, Any]]:
     if user.role == "worker":
         context.update(dashboards.worker_dashboard(user))
     elif user.role == "team_manager":
-        context.update(dashboards.team_dashboard(user.team))
+        context.update(dashboards.team_dashboard(user.team, user))
     elif user.role == "service_manager":
-        context.update(dashboards.service_dashboard(user.team.service_id), service=user.team.service)
+        context.update(dashboards.managed_teams_dashboard(user), service=None)
+    elif user.role == "head_of_service":
+        context.update(dashboards.service_dashboard(user.team.service_id, user), service=user.team.service)
     return f"home/{user.role}.html", context

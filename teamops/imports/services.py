@@ -48,7 +48,7 @@ KINDS: dict[str, Kind] = {
                   "A service named for the first time is created with the team."),
     "staff": Kind(STAFF_COLUMNS, STAFF_OPTIONAL, plan_staff, "Staff",
                   "Employment type is permanent or agency; role is one of worker, team_manager, service_manager, "
-                  "qait, admin (default worker). A line manager may be another row of the file."),
+                  "head_of_service, qait, admin (default worker). A line manager may be another row of the file."),
     "cases": Kind(CASE_COLUMNS, CASE_OPTIONAL, plan_cases, "Cases",
                   "case_ref is the case system's reference (letters, numbers and hyphens), never a name. "
                   "case_type is one of CP, CIN, EH, CLA, CL, YJ, PF; high_risk is yes or no; the worker must be "

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint, exists
+from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column, relationship
 
 from teamops.dates import utcnow
 from teamops.extensions import Model
 from teamops.types import UTCDateTime
 
-ROLES = ("worker", "team_manager", "service_manager", "qait", "admin")
+ROLES = ("worker", "team_manager", "service_manager", "head_of_service", "qait", "admin")
 ROLE_LABELS = {
     "worker": "Worker",
     "team_manager": "Team manager",
     "service_manager": "Service manager",
+    "head_of_service": "Head of service",
     "qait": "QAIT",
     "admin": "Admin",
 }
@@ -97,6 +99,8 @@ class Staff(UserMixin, Model):
 
     team: Mapped[Team] = relationship(back_populates="members", foreign_keys=[team_id], active_history=True)
     line_manager: Mapped[Staff | None] = relationship(remote_side=[id])
+    if TYPE_CHECKING:
+        has_reports: Mapped[bool]  # mapped below the class
 
     @property
     def is_active(self) -> bool:  # Flask-Login: a leaver cannot sign in or stay signed in.
@@ -108,6 +112,12 @@ class Staff(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<Staff {self.email}>"
+
+
+_REPORT = aliased(Staff)
+# Whether anyone has this person as their line manager (R-ORG-2: they supervise whoever they line-manage):
+# deferred, and loaded with the signed-in account, so the menu and the rules ask no extra question.
+Staff.has_reports = column_property(exists().where(_REPORT.line_manager_id == Staff.id), deferred=True)
 
 
 class RoleGrant(Model):

@@ -10,6 +10,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from teamops.access import MANAGERS
 from teamops.api.tokens import revoke_tokens
 from teamops.auth.services import cancel_password_links, end_all_sessions, issue_password_link, reset_password
 from teamops.dates import today
@@ -138,7 +139,7 @@ def active_teams() -> list[Team]:
 def active_managers() -> list[Staff]:
     """People who can be a team's manager or someone's line manager: active, not a plain worker."""
     return list(db.session.scalars(
-        select(Staff).where(Staff.active.is_(True), Staff.role.in_(("team_manager", "service_manager")))
+        select(Staff).where(Staff.active.is_(True), Staff.role.in_(MANAGERS))
         .order_by(Staff.name)
     ))
 

@@ -1,12 +1,13 @@
-"""Disagreements about a case's next action, escalated to the service manager (R-SUP-7): the queue of those
-not yet resolved in the service manager's teams, and the resolution they record."""
+"""Disagreements about a case's next action, escalated to the team's own service manager, or to the head of
+service when the team has none (R-SUP-7, R-ORG-1): the queue of those not yet resolved that come to the person,
+and the resolution they record."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from teamops.access import can, reach_team_ids
+from teamops.access import can, escalated_team_ids
 from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.org.models import Staff
@@ -20,8 +21,8 @@ def _escalations(user: Staff) -> Select[tuple[CaseDiscussion]]:
              .join(Staff, Staff.id == SupervisionRecord.worker_id).where(CaseDiscussion.disagreement.is_(True)))
     if not can("resolve_escalations", user=user):
         return query.where(false())
-    ids = reach_team_ids(user)
-    query = query if ids is None else query.where(Staff.team_id.in_(ids))
+    ids = escalated_team_ids(user)
+    query = query.where(false()) if ids is None else query.where(Staff.team_id.in_(ids))
     record = contains_eager(CaseDiscussion.record)  # joined above, as is its worker
     return query.options(  # each row's case, record, people and team: all many-to-one, in the one query
         joinedload(CaseDiscussion.case),
@@ -32,7 +33,7 @@ def _escalations(user: Staff) -> Select[tuple[CaseDiscussion]]:
 
 
 def open_escalations(user: Staff) -> list[CaseDiscussion]:
-    """Unresolved disagreements in the service manager's teams, oldest session first."""
+    """Unresolved disagreements that come to this person, oldest session first."""
     return list(db.session.scalars(_escalations(user).where(CaseDiscussion.resolved_at.is_(None))
                                    .order_by(CaseDiscussion.held_on, CaseDiscussion.id)))
 
@@ -43,7 +44,7 @@ def recently_resolved(user: Staff) -> list[CaseDiscussion]:
 
 
 def resolve(discussion: CaseDiscussion, user: Staff, resolution: str) -> bool:
-    """Records the service manager's resolution; False when it was already resolved (nothing changes)."""
+    """Records the resolution; False when it was already resolved (nothing changes)."""
     if discussion.resolved_at is not None or not discussion.disagreement:
         return False
     discussion.resolution = resolution.strip()

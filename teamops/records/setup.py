@@ -111,7 +111,7 @@ class SetupForm(FlaskForm):
         if person is None:
             raise ValidationError("Select the worker supervised")
         if not can("supervise", person, self.user):
-            raise ValidationError("You can only write records for staff in the teams you manage")
+            raise ValidationError("You can only write records for people you supervise")
         if person.id == self.user.id:
             raise ValidationError("You cannot record your own supervision: your manager records it")
         if not person.active:

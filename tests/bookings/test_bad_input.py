@@ -88,7 +88,7 @@ def test_times_either_side_of_the_clock_change_are_fine(manager, org):
 
 def test_worker_outside_reach_is_refused(manager, org):
     refused(manager, booking_form(org, worker_id=str(org["south_worker"].id)), "worker_id",
-            "only book sessions with people in your teams")
+            "only book sessions with people you supervise")
 
 
 def test_deactivated_worker_is_refused(manager, org, make):
@@ -138,7 +138,7 @@ def test_attendees_only_for_group_sessions(manager, org, make):
 @pytest.mark.parametrize("who", ["south_worker", "leaver", "worker", "team_manager"])
 def test_bad_group_attendee_is_refused(manager, org, make, who):
     people = {**org, "leaver": make.staff(team=org["teams"]["north"], name="Lee Leaver", active=False)}
-    messages = {"south_worker": "not in your teams", "leaver": "Lee Leaver has left",
+    messages = {"south_worker": "not someone you supervise", "leaver": "Lee Leaver has left",
                 "worker": "already the worker", "team_manager": "already in the session as the supervisor"}
     case = new_case(org["worker"])
     refused(manager, booking_form(org, kind="group", case_ids=str(case.id), attendee_ids=str(people[who].id)),

@@ -40,10 +40,11 @@ TIMEOUT_MS = 10_000
 # Chromium asks every new page for /favicon.ico; TeamOps has no icon of its own, so that 404 is expected.
 IGNORED_URL_ENDINGS = ("/favicon.ico",)
 
-# The six demo accounts of CONTRACT.md ``seed-demo``, by role.
+# The seven demo accounts of CONTRACT.md ``seed-demo``, by role.
 ACCOUNTS = {
     "admin": "admin@example.org",
     "qait": "qait@example.org",
+    "head_of_service": "headofservice@example.org",
     "service_manager": "servicemanager@example.org",
     "team_manager": "manager@example.org",
     "worker": "worker@example.org",

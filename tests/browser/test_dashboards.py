@@ -77,6 +77,7 @@ def test_worker_dashboard_and_scaling_trend(tab: Tab) -> None:
 
 
 @pytest.mark.parametrize(("account", "path"), [("service_manager", "/dashboard/service"),
+                                               ("head_of_service", "/dashboard/service"),
                                                ("qait", "/dashboard/qait"), ("qait", "/dashboard/service")])
 def test_service_and_qait_dashboards_pass_the_checks(tab: Tab, account: str, path: str) -> None:
     tab.sign_in(ACCOUNTS[account])

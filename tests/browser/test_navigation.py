@@ -17,7 +17,8 @@ CURRENT = re.compile(r"^(page|true)$")  # GOV.UK service navigation marks the ac
 MUST_SHOW = {
     "admin": {"Home", "Teams", "Staff", "Services", "Import", "Audit trail"},
     "qait": {"Home", "Teams", "Staff"},
-    "service_manager": {"Home", "Teams", "Staff", "Import"},
+    "head_of_service": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import"},
+    "service_manager": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import"},
     "team_manager": {"Home", "Teams", "Staff", "Import"},
     "worker": {"Home"},
     "newstarter": {"Home"},
@@ -25,6 +26,7 @@ MUST_SHOW = {
 MUST_NOT_SHOW = {
     "admin": set(),
     "qait": {"Services", "Import"},
+    "head_of_service": {"Services"},
     "service_manager": {"Services"},
     "team_manager": {"Services"},
     "worker": {"Teams", "Staff", "Services", "Import", "Audit trail"},

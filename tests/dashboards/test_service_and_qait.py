@@ -57,7 +57,7 @@ def test_no_escalations(as_role, figures):
 
 def test_service_manager_home_shows_the_teams(as_role, figures):
     html = as_role("service_manager").get("/").get_data(as_text=True)
-    assert "Teams in your service" in html
+    assert "Your teams" in html  # R-ORG-1: the teams whose managers they line-manage
     assert row_for(html, "All teams")[2] == "3"
 
 

@@ -10,7 +10,7 @@ from tests.conftest import sign_in
     [
         ("worker", "Team manager", "Audit trail"),
         ("team_manager", "Your team", "Audit trail"),
-        ("service_manager", "Teams in your service", "Audit trail"),
+        ("service_manager", "Your teams", "Audit trail"),  # R-ORG-1: the teams whose managers they line-manage
         ("qait", "Every team", "Audit trail"),
         ("admin", "TeamOps administration", "Nobody"),
     ],

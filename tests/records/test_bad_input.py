@@ -90,7 +90,7 @@ def test_a_deactivated_worker_is_refused(as_role, org, case_of):
 def test_a_worker_of_another_team_is_refused(as_role, org, case_of):
     case = case_of(org["south_worker"], ref="SOUTH-1")
     refused(as_role("team_manager").post_form(write_url(org["south_worker"], "case", None, [case]), case_data(case)),
-            "You can only write records for staff in the teams you manage")
+            "You can only write records for people you supervise")
 
 
 def test_case_supervision_needs_a_case(as_role, org):
