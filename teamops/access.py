@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case
 from teamops.extensions import db
+from teamops.org import covers
 from teamops.org.models import RoleGrant, Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 
@@ -72,18 +73,21 @@ def reach_team_ids(user: Person) -> Select[tuple[int]] | None:
     """Ids of the teams this person oversees as a whole, as a subquery; None means every team (CONTRACT.md
     "Reach"): a head of service their service's teams; a service manager the teams whose team manager they
     line-manage, directly or through a chain (R-ORG-1); a team manager their team; a worker none (they reach
-    people: themselves and whoever they line-manage, R-ORG-2)."""
+    people: themselves and whoever they line-manage, R-ORG-2). Whoever covers for a team's manager also
+    reaches that team while the cover runs (R-ORG-3)."""
     if user.role in EVERYONE_READS:
         return None
+    covering = Team.id.in_(covers.covered_team_ids(user.id))
     if user.role == "head_of_service":
         service_of_user = select(Team.service_id).where(Team.id == user.team_id).scalar_subquery()
-        return select(Team.id).where(Team.service_id == service_of_user)
+        return select(Team.id).where(or_(Team.service_id == service_of_user, covering))
     if user.role == "service_manager":
-        return select(Staff.team_id).where(Staff.role == "team_manager",
-                                           Staff.id.in_(line_reports(user.id, chain=True)))
+        managed = select(Staff.team_id).where(Staff.role == "team_manager",
+                                              Staff.id.in_(line_reports(user.id, chain=True)))
+        return select(Team.id).where(or_(Team.id.in_(managed), covering))
     if user.role == "team_manager":
-        return select(Team.id).where(Team.id == user.team_id)
-    return select(Team.id).where(false())
+        return select(Team.id).where(or_(Team.id == user.team_id, covering))
+    return select(Team.id).where(covering)
 
 
 def teams_shown(user: Person) -> Select[tuple[int]] | None:
@@ -97,11 +101,11 @@ def teams_shown(user: Person) -> Select[tuple[int]] | None:
 
 
 def teams_in_reach(user: Staff) -> Select[tuple[Team]]:
-    """Teams this person may list: those they oversee; a worker their own."""
+    """Teams this person may list: those they oversee; a worker their own (and any they cover)."""
     query = select(Team)
-    if user.role == "worker":
-        return query.where(Team.id == user.team_id)
     ids = reach_team_ids(user)
+    if user.role == "worker" and ids is not None:
+        return query.where(or_(Team.id == user.team_id, Team.id.in_(ids)))
     return query if ids is None else query.where(Team.id.in_(ids))
 
 
@@ -114,8 +118,7 @@ def _reads_work_of(user: Person) -> ColumnElement[bool]:
     ids = reach_team_ids(user)
     if ids is None:
         return true()
-    mine = or_(Staff.id == user.id, Staff.line_manager_id == user.id)
-    return mine if user.role == "worker" else or_(mine, Staff.team_id.in_(ids))
+    return or_(Staff.id == user.id, Staff.line_manager_id == user.id, Staff.team_id.in_(ids))
 
 
 def staff_in_reach(user: Staff) -> Select[tuple[Staff]]:
@@ -155,9 +158,9 @@ def overseen_team_ids(user: Staff) -> frozenset[int] | None:
     if user.role in EVERYONE_READS:
         return None
     if user.role == "team_manager":
-        return frozenset({user.team_id})
+        return frozenset({user.team_id}) | _covered(user)
     if user.role == "worker":
-        return frozenset()
+        return _covered(user)
     known: dict[int, frozenset[int]] = g.setdefault("teamops_overseen", {})
     if user.id not in known:
         ids = reach_team_ids(user)
@@ -170,9 +173,20 @@ def manages_anyone(user: Staff) -> bool:
     return bool(user.has_reports)
 
 
+def _covered(user: Staff) -> frozenset[int]:
+    """Ids of the teams this person covers today (R-ORG-3): asked once per request, and only of someone who
+    holds a cover (``has_covers`` comes with the signed-in account)."""
+    if not user.has_covers:
+        return frozenset()
+    known: dict[int, frozenset[int]] = g.setdefault("teamops_covered", {})
+    if user.id not in known:
+        known[user.id] = frozenset(db.session.scalars(covers.covered_team_ids(user.id)))
+    return known[user.id]
+
+
 def oversees_team(user: Staff, team: Team) -> bool:
-    """Whether this person oversees the team as a whole (a manager above it, or QAIT)."""
-    return user.role in (*MANAGERS, "qait") and _oversees_team(user, team)
+    """Whether this person oversees the team as a whole (a manager above it, its cover, or QAIT)."""
+    return user.role != "admin" and _oversees_team(user, team)
 
 
 def _oversees_team(user: Staff, obj: Any) -> bool:
@@ -180,8 +194,8 @@ def _oversees_team(user: Staff, obj: Any) -> bool:
     team = _team_of(obj)
     if team is None:
         return False
-    if user.role == "head_of_service":
-        return team.service_id == user.team.service_id
+    if user.role == "head_of_service" and team.service_id == user.team.service_id:
+        return True
     ids = overseen_team_ids(user)
     return ids is None or team.id in ids
 
@@ -210,8 +224,13 @@ def _oversees(user: Staff, obj: Any) -> bool:
 
 
 def _manages(user: Staff, obj: Any) -> bool:
-    """Team managers, service managers and heads of service run the teams they oversee (cases, actions)."""
-    return user.role in MANAGERS and (obj is None or _oversees_team(user, obj))
+    """Team managers, service managers, heads of service and covers run the teams they oversee (cases,
+    actions); QAIT read them."""
+    if user.role in EVERYONE_READS:
+        return False
+    if obj is None:
+        return user.role in MANAGERS or bool(_covered(user))
+    return _oversees_team(user, obj)
 
 
 def _supervises(user: Staff, obj: Any) -> bool:
@@ -220,7 +239,7 @@ def _supervises(user: Staff, obj: Any) -> bool:
     if user.role == "admin":
         return False
     if obj is None:
-        return user.role in MANAGERS or manages_anyone(user)
+        return _manages(user, None) or manages_anyone(user)
     return _manages(user, obj) or _line_manages(user, obj)
 
 
@@ -279,12 +298,22 @@ def _views_team_dashboard(user: Staff, obj: Any) -> bool:
     """Managers and QAIT see the teams they oversee; a line manager of any role sees the rows of the people
     they line-manage (R-ORG-2), on their own team's dashboard or a worker's drill-down."""
     if obj is None:
-        return user.role in (*MANAGERS, "qait") or _supervises(user, None)
-    if user.role in (*MANAGERS, "qait") and _oversees_team(user, obj):
+        return user.role == "qait" or _supervises(user, None)
+    if user.role != "admin" and _oversees_team(user, obj):
         return True
     if isinstance(obj, Team):
         return obj.id == user.team_id and manages_anyone(user)
     return _line_manages(user, obj)
+
+
+def _arranges_cover(user: Staff, team: Team | None) -> bool:
+    """A team's own manager names someone to stand in while away (R-ORG-3), as may the managers above the
+    team."""
+    if team is None:
+        return user.role in MANAGERS
+    if user.role == "team_manager":
+        return team.id == user.team_id
+    return user.role in ABOVE_TEAMS and _oversees_team(user, team)
 
 
 def escalated_team_ids(user: Person) -> Select[tuple[int]] | None:
@@ -365,6 +394,8 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "import_data": _imports,
     "resolve_escalations": _resolves_escalation,
     "view_team_dashboard": _views_team_dashboard,
+    "view_supervisees": lambda user, obj: manages_anyone(user),
+    "arrange_cover": _arranges_cover,
     "pick_team": lambda user, obj: user.role in (*ABOVE_TEAMS, "qait"),
     "view_service_dashboard": lambda user, obj: user.role in (*ABOVE_TEAMS, "qait"),
     "pick_service": lambda user, obj: user.role == "qait",

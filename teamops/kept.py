@@ -24,7 +24,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache, wraps
 from typing import Any, TypeVar, cast
 
@@ -118,7 +118,8 @@ def answer_from_copy() -> Response | None:
     # One statement needs no transaction: sent in autocommit, a database server is not asked to begin and roll
     # back one around it (two more round trips), and no session is opened unless the view runs.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        rows = connection.execute(query if guess is None else _with_state(query, guess), parameters).all()
+        rows = connection.execute(query if guess is None else _with_state(query, guess, dates.today()),
+                                  parameters).all()
     first = rows[0] if rows else None
     if bearer:
         holder = token_holder(first)
@@ -175,7 +176,7 @@ def _key(person: Person, who: str | None, state: tuple[Any, ...] | None) -> tupl
 
 def _data_state(person: Person) -> tuple[Any, ...] | None:
     """The versions of everything the person can see; None before the first write, when nothing is kept."""
-    statement = _versions_query(person.id, person.role, person.team_id)
+    statement = _versions_query(person.id, person.role, person.team_id, dates.today())
     if statement is None:
         return versions.fingerprint()
     return _team_state(person, versions.read(statement))
@@ -189,25 +190,26 @@ def _team_state(person: Person, known: dict[int, int]) -> tuple[Any, ...] | None
 
 def _state_of(person: Holder, rows: Sequence[Row[Any]]) -> tuple[Any, ...] | None:
     """``_data_state`` from the rows of a holder statement with the versions joined (``_with_state``)."""
-    if _versions_query(person.id, person.role, person.team_id) is None:
+    if _versions_query(person.id, person.role, person.team_id, dates.today()) is None:
         return versions.fingerprint_of(rows[0])
     return _team_state(person, {row.version_team: row.version_number for row in rows
                                 if row.version_team is not None})
 
 
 @lru_cache(maxsize=4096)
-def _versions_query(person_id: int, role: str, team_id: int) -> Select[tuple[int, int]] | None:
+def _versions_query(person_id: int, role: str, team_id: int, on: date) -> Select[tuple[int, int]] | None:
     """The statement for the versions of a person's reach (None: every team's), built once per person as they
-    are now: a statement built for every request would cost more than the copy saves."""
+    are now, on the day (the covers they hold run from a day to a day): a statement built for every request
+    would cost more than the copy saves."""
     team_ids = teams_shown(Holder(person_id, role, team_id))
     return None if team_ids is None else versions.versions_query(team_ids)
 
 
 @lru_cache(maxsize=4096)
-def _with_state(query: Select[Any], person: Holder) -> Select[Any]:
+def _with_state(query: Select[Any], person: Holder, on: date) -> Select[Any]:
     """A holder statement with the versions of the person's reach joined to it: a row per version (their
     fingerprint, one row, for those who reach every team), each with the holder's columns."""
-    reach = _versions_query(person.id, person.role, person.team_id)
+    reach = _versions_query(person.id, person.role, person.team_id, on)
     if reach is None:
         fingerprint = versions.FINGERPRINT.subquery()
         return query.add_columns(*fingerprint.c).outerjoin(fingerprint, true())

@@ -26,7 +26,7 @@ class NavItem:
 MENU: tuple[NavItem, ...] = (
     NavItem("Home", "home.index", "signed_in"),
     NavItem("Dashboard", "dashboards.team", "view_team_dashboard", ("team_manager",)),
-    NavItem("My supervisees", "dashboards.team", "view_team_dashboard", ("worker",)),
+    NavItem("My supervisees", "dashboards.team", "view_supervisees", ("worker",)),
     NavItem("Dashboard", "dashboards.service", "view_service_dashboard", ABOVE_TEAMS),
     NavItem("Dashboard", "dashboards.qait", "view_all_teams", ("qait",)),
     NavItem("Cases", "cases.index", "view_case", ("worker", *MANAGERS_AND_QAIT)),

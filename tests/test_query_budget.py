@@ -130,6 +130,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "org.teams": Visit("admin"),
     "org.team": Visit("team_manager", lambda o: {"team_id": o.team}),
     "org.team_form": (Visit("admin", label="new"), Visit("admin", lambda o: {"team_id": o.team}, label="edit")),
+    "org.cover_new": Visit("team_manager", lambda o: {"team_id": o.team}),
     "org.staff": Visit("admin"),
     "org.access_changes": (Visit("admin", label="admin"), Visit("qait", label="qait")),
     "org.staff_member": Visit("team_manager", lambda o: {"staff_id": o.worker}),

@@ -279,4 +279,4 @@ def load_staff(staff_id: str) -> Staff | None:
     if not staff_id.isdigit() or sends_credentials(request):
         return None
     return db.session.get(Staff, int(staff_id), options=[joinedload(Staff.team).joinedload(Team.service),
-                                                          undefer(Staff.has_reports)])
+                                                          undefer(Staff.has_reports), undefer(Staff.has_covers)])

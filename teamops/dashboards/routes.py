@@ -21,6 +21,7 @@ from teamops.dashboards import bp, context
 from teamops.dashboards.forms import ServicePickForm, TeamPickForm
 from teamops.extensions import db
 from teamops.kept import kept
+from teamops.org import covers
 from teamops.org.models import Service, Staff, Team
 from teamops.web import get_or_404, render
 
@@ -45,7 +46,9 @@ def team() -> Any:
                                    .where(Team.active.is_(True)).order_by(Service.name, Team.name)).all()
         picker = TeamPickForm(teams=list(teams))
         picker.team.data = team.id
-    values = context.team_dashboard(team, current_user._get_current_object(), request.args)
+    user = current_user._get_current_object()
+    values = context.team_dashboard(team, user, request.args)
+    values["covering"] = [c for c in covers.covers_held_by(user) if c.team_id == team.id] if user.has_covers else []
     return render("dashboards/team.html", "dashboards/_team_table_kept.html", picker=picker, **values)
 
 

@@ -12,6 +12,7 @@ from teamops.access import staff_in_reach, teams_in_reach
 from teamops.dashboards import context as dashboards
 from teamops.dates import induction_ends_on, induction_window_opens
 from teamops.extensions import db
+from teamops.org import covers
 from teamops.org.models import Service, Staff, Team
 
 
@@ -54,7 +55,7 @@ def organisation_counts() -> dict[str, int]:
 def home_page(user: Staff, on: date) -> tuple[str, dict[str, Any]]:
     """Each role's home page and what it shows. A choice of what to show, not of what is allowed: every
     figure comes from queries scoped to the person's reach."""
-    context: dict[str, Any] = {"user": user}
+    context: dict[str, Any] = {"user": user, "covering": covers.covers_held_by(user) if user.has_covers else []}
     if user.role == "admin":
         context["counts"] = organisation_counts()
     if user.role in ("admin", "qait"):

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from teamops.dates import START_YEARS
+from teamops.dates import EVENT_YEARS, START_YEARS, today
 from teamops.extensions import db
 from teamops.forms import IsoDateField, id_number, year_between
+from teamops.org import covers
 from teamops.org.models import (
     EMAIL_MAX,
     EMPLOYMENT_TYPES,
@@ -143,3 +144,48 @@ class SearchForm(FlaskForm):
     q = StringField("Search", validators=[Optional(), Length(max=100)])
     show = SelectField("Show", choices=[("active", "Active"), ("left", "Deactivated"), ("all", "All")],
                        default="active", validators=[Optional()])
+
+
+class CoverForm(FlaskForm):
+    """Who stands in for a team's manager, from a date to a date (R-ORG-3). The cover is named by work e-mail,
+    as a team's manager is: a list of every manager in the county would show people out of the namer's reach."""
+
+    email = EmailField("Work e-mail of who covers", validators=[
+        DataRequired("Enter the work e-mail of who covers"), Email("Enter an e-mail address like name@example.org"),
+        Length(max=EMAIL_MAX)])
+    starts_on = IsoDateField("First day", validators=[InputRequired("Enter the first day of the cover"),
+                                                      year_between(EVENT_YEARS)])
+    ends_on = IsoDateField("Last day", validators=[InputRequired("Enter the last day of the cover"),
+                                                   year_between(EVENT_YEARS)])
+
+    def __init__(self, *args: Any, team: Team, named_by: Staff, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.team = team
+        self.named_by = named_by
+        self.person: Staff | None = None
+
+    def validate_email(self, field: EmailField) -> None:
+        """One message for nobody, a leaver and someone who may not cover, so the form tells nobody more about
+        a person than the namer may know."""
+        person = db.session.scalar(select(Staff).where(Staff.email == normalise_email(field.data or "")))
+        if person is not None and person.id == self.named_by.id:
+            raise ValidationError("You cannot cover for yourself: name someone to stand in for you")
+        if person is not None and person.id == self.team.manager_id:
+            raise ValidationError(f"That is the manager of {self.team.name}: name someone to stand in for them")
+        if person is None or not person.active or not covers.may_cover(person):
+            raise ValidationError("Enter the work e-mail of an active manager, or of a senior practitioner or "
+                                  "team leader")
+        self.person = person
+
+    def validate_starts_on(self, field: IsoDateField) -> None:
+        if field.data and field.data < today():
+            raise ValidationError("The first day cannot be in the past")
+
+    def validate_ends_on(self, field: IsoDateField) -> None:
+        first = self.starts_on.data
+        if field.data is None or first is None:
+            return
+        if field.data < first:
+            raise ValidationError("The last day must be the same as or after the first day")
+        if (field.data - first).days >= covers.LONGEST_DAYS:
+            raise ValidationError("A cover lasts at most a year: name a new one after that")

@@ -99,8 +99,9 @@ class Staff(UserMixin, Model):
 
     team: Mapped[Team] = relationship(back_populates="members", foreign_keys=[team_id], active_history=True)
     line_manager: Mapped[Staff | None] = relationship(remote_side=[id])
-    if TYPE_CHECKING:
-        has_reports: Mapped[bool]  # mapped below the class
+    if TYPE_CHECKING:  # mapped below the classes they ask about
+        has_reports: Mapped[bool]
+        has_covers: Mapped[bool]
 
     @property
     def is_active(self) -> bool:  # Flask-Login: a leaver cannot sign in or stay signed in.
@@ -151,3 +152,39 @@ class RoleGrant(Model):
 
     def __repr__(self) -> str:
         return f"<RoleGrant {self.role} for {self.staff_id}>"
+
+
+class Cover(Model):
+    """Someone standing in for a team's manager from a date to a date (R-ORG-3). While it runs they reach the
+    team as its manager does (``teamops.access``); it ends by itself after ``ends_on``, or when ended by hand
+    (``ended_at``). Kept for the history; audited."""
+
+    __audited__ = "cover"
+    __tablename__ = "covers"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)  # who covers
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)  # who is covered
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    named_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    named_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+
+    team: Mapped[Team] = relationship()
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+    manager: Mapped[Staff | None] = relationship(foreign_keys=[manager_id])
+    named_by: Mapped[Staff | None] = relationship(foreign_keys=[named_by_id])
+    ended_by: Mapped[Staff | None] = relationship(foreign_keys=[ended_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Cover of team {self.team_id} by {self.staff_id}>"
+
+
+# Whether this person holds a cover not ended by hand (R-ORG-3): loaded with the signed-in account, so only
+# someone who has ever been named a cover is asked which teams they cover today.
+Staff.has_covers = column_property(exists().where(Cover.staff_id == Staff.id, Cover.ended_at.is_(None)),
+                                   deferred=True)

@@ -46,7 +46,7 @@ from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.imports.services import hold_for_confirmation
 from teamops.org.grants import request_role
-from teamops.org.models import Staff, Team
+from teamops.org.models import Cover, Staff, Team
 from teamops.records import services as record_services
 from teamops.records.models import ActionReview, SupervisionAction
 from tests import factories
@@ -309,6 +309,10 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/admin/teams/<int:team_id>/edit"): each(everywhere(ADMIN_ONLY), 200),
     ("POST", "/admin/teams/<int:team_id>/edit"): each(everywhere(ADMIN_ONLY), 303),
     ("POST", "/admin/teams/<int:team_id>/active"): each(everywhere(ADMIN_ONLY), 303, query="to=active"),
+    # Cover (R-ORG-3): the team's own manager names it, or the managers above the team.
+    ("GET", "/admin/teams/<int:team_id>/covers/new"): each(MANAGES, 200),
+    ("POST", "/admin/teams/<int:team_id>/covers/new"): each(MANAGES, 400),
+    ("POST", "/admin/covers/<int:cover_id>/end"): each(MANAGES, 303),
     ("GET", "/admin/staff/new"): Visit(ADMIN_ONLY, 200),
     ("POST", "/admin/staff/new"): Visit(ADMIN_ONLY, 400),
     ("GET", "/admin/staff/<int:staff_id>/edit"): each(everywhere(ADMIN_ONLY), 200),
@@ -536,10 +540,15 @@ def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver
     token = issue_token(worker, "matrix")[1]
     bystander = factories.staff("worker", team)
     grant = request_role(worker, "qait", None)
+    # A cover still to come: it reaches nothing yet, so no persona's reach changes.
+    cover = Cover(team=team, staff=bystander, manager=manager, starts_on=today + timedelta(days=30),
+                  ends_on=today + timedelta(days=40), named_by=manager)
+    db.session.add(cover)
     db.session.commit()
     return {"token_id": token.id, "bystander_id": bystander.id, "grant_id": grant.id, "decision": "refuse",
             "team_id": team.id, "service_id": team.service_id, "staff_id": worker.id, "worker_email": worker.email,
             "case_id": case.id, "record_id": record.id, "discussion_id": discussion.id, "version": 1,
+            "cover_id": cover.id,
             "personal_record_id": personal.id, "earlier_record_id": earlier.id, "action_id": action.id,
             "booking_id": booked.id, "cancelled_booking_id": cancelled.id, "today": today.isoformat(),
             "next_week": (today + timedelta(days=7)).isoformat()}
