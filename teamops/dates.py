@@ -164,3 +164,21 @@ def parse_iso_date(text: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ValueError("Enter a real date, for example 2026-03-31") from None
+
+
+FILING_DAYS = 7  # R-SUP-5: a case supervision is on the child's record no later than 7 days after the session
+
+
+def london_date(moment: datetime) -> date:
+    """The UK calendar day of a moment."""
+    return moment.astimezone(LONDON).date()
+
+
+def days_to_file(held_on: date, filed_at: datetime | None, on: date | None = None) -> int:
+    """Days from the session to its filing on the child's record or, not filed yet, to ``on`` (today)."""
+    return ((london_date(filed_at) if filed_at is not None else (on or today())) - held_on).days
+
+
+def filed_late(held_on: date, filed_at: datetime | None, on: date | None = None) -> bool:
+    """R-SUP-5: filed more than 7 days after the session; not filed yet, once more than 7 days have passed."""
+    return days_to_file(held_on, filed_at, on) > FILING_DAYS

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamops.bookings.models import KINDS, Booking
 from teamops.cases.models import Case
-from teamops.dates import LONDON, utcnow
+from teamops.dates import days_to_file, filed_late, utcnow
 from teamops.extensions import Model
 from teamops.org.models import Staff
 from teamops.types import UTCDateTime
@@ -85,11 +85,6 @@ class SupervisionRecord(Model):
         back_populates="record", cascade="all, delete-orphan", order_by="RecordVersion.version")
 
     @property
-    def recorded_late(self) -> bool:
-        """Written more than 7 days after the session (R-SUP-5)."""
-        return (self.recorded_at.astimezone(LONDON).date() - self.held_on).days > 7
-
-    @property
     def label(self) -> str:
         return f"{self.kind} supervision record #{self.id}"
 
@@ -129,10 +124,28 @@ class CaseDiscussion(Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     resolution: Mapped[str] = mapped_column(Text, default="")
+    # When the manager first marked this discussion as on the child's record (R-SUP-5: measured from the
+    # session to here; None for imported history, whose filing date nobody knows).
+    filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     record: Mapped[SupervisionRecord] = relationship(back_populates="discussions")
     case: Mapped[Case] = relationship()
     resolved_by: Mapped[Staff | None] = relationship()
+
+    @property
+    def filing_known(self) -> bool:
+        """Imported history carries no filing date: never counted late anywhere (R-SUP-5)."""
+        return not self.record.imported
+
+    @property
+    def days_to_file(self) -> int:
+        """Days from the session to its filing on the child's record, or to today while not filed."""
+        return days_to_file(self.held_on, self.filed_at)
+
+    @property
+    def filed_late(self) -> bool:
+        """More than 7 days from the session to the child's record (or, not filed yet, to today)."""
+        return self.filing_known and filed_late(self.held_on, self.filed_at)
 
 
 class SupervisionAction(Model):

@@ -151,6 +151,7 @@ def filed(record_id: int) -> Any:
         return see_other(back)
     if record.status != "signed_off":
         return render_record(record, 400, "Sign the record off before filing it on the case record.")
-    _step(services.mark_filed(record), "Marked as filed in the case-recording system.",
-          "This record was already marked as filed.")
+    discussion = next((d for d in record.discussions if d.id == discussion_id), None)
+    _step(services.mark_filed(record, discussion), "Marked as filed in the case-recording system.",
+          "This was already marked as filed.")
     return changed(back)

@@ -215,13 +215,20 @@ def acknowledge(record: SupervisionRecord) -> bool:
     return True
 
 
-def mark_filed(record: SupervisionRecord) -> bool:
-    """The manager has pasted the signed-off record into the case-recording system."""
-    if record.status != "signed_off" or record.filed_at is not None:
+def mark_filed(record: SupervisionRecord, discussion: CaseDiscussion | None = None) -> bool:
+    """The manager has pasted the signed-off record (one case's discussion of it, or all of it) into the
+    case-recording system. Each discussion keeps when it was first filed (R-SUP-5: a group record is filed per
+    case discussed); the record counts as on file once every discussion is. False when nothing changed."""
+    if record.status != "signed_off":
         return False
-    record.filed_at = utcnow()
+    now, changed = utcnow(), False
+    for each in [discussion] if discussion is not None else record.discussions:
+        if each.filed_at is None:
+            each.filed_at, changed = now, True
+    if record.filed_at is None and all(each.filed_at is not None for each in record.discussions):
+        record.filed_at, changed = now, True
     db.session.flush()
-    return True
+    return changed
 
 
 def keep_version(record: SupervisionRecord, previous: dict[str, Any], reason: str, editor: Staff) -> None:

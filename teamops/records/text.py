@@ -57,7 +57,7 @@ def snapshot(record: SupervisionRecord) -> dict[str, Any]:
     return {
         "id": record.id, "version": record.version, "kind": record.kind, "imported": record.imported,
         "held_on": _iso(record.held_on),
-        "recorded_at": _iso(record.recorded_at), "recorded_late": record.recorded_late,
+        "recorded_at": _iso(record.recorded_at),
         "worker": record.worker.name, "supervisor": record.supervisor.name,
         "attendees": [p.name for p in record.attendees], "status": record.status,
         "signed_off_at": _iso(record.signed_off_at), "acknowledged_at": _iso(record.acknowledged_at),
@@ -92,8 +92,7 @@ def _header(snap: dict[str, Any], case_ref: str | None) -> list[str]:
              f"Supervisor: {snap['supervisor']}"]
     if snap["attendees"]:
         lines.append("Also attended: " + ", ".join(snap["attendees"]))
-    late = " (recorded late: more than 7 days after the session)" if snap["recorded_late"] else ""
-    lines.append(f"Recorded: {format_datetime(snap['recorded_at'])}{late}")
+    lines.append(f"Recorded: {format_datetime(snap['recorded_at'])}")
     if snap["status"] == "signed_off":
         lines.append(f"Signed off by the manager: {format_datetime(snap['signed_off_at'])} "
                      f"(version {snap['version']})")

@@ -79,8 +79,7 @@ def write() -> Any:
         db.session.commit()
         if not created:
             return _already_recorded(record)
-        late = " It is tagged “recorded late”: more than 7 days after the session." if record.recorded_late else ""
-        flash(f"Record saved. Sign it off when it is complete.{late}", "success")
+        flash("Record saved. Sign it off when it is complete.", "success")
         return changed(url_for("records.show", record_id=record.id))
     return _render_form(form, form_status(), setup=setup, record=None,
                         action=url_for("records.write", **setup.args()))

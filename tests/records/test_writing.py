@@ -45,7 +45,6 @@ def test_manager_writes_a_case_supervision_record(as_role, org, case_of):
     assert last_case_supervisions([case.id], today()) == {case.id: days_ago(2)}
     page = manager.get(response.headers["Location"]).get_data(as_text=True)
     assert "Record saved." in page and "Draft" in page and "Visit weekly and update the plan" in page
-    assert "Recorded late" not in page
 
 
 def test_action_owner_can_be_the_manager(as_role, org, case_of):
@@ -61,24 +60,6 @@ def test_owner_must_be_the_worker_or_the_manager(as_role, org, case_of):
                                                  case_data(case, owner=org["south_worker"]))
     assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
     assert count_records() == 0
-
-
-def test_a_record_written_more_than_7_days_later_is_tagged_recorded_late(as_role, org, case_of):
-    case = case_of()
-    manager = as_role("team_manager")
-    response = manager.post_form(write_url(org["worker"], "case", days_ago(8), [case]), case_data(case))
-    record = db.session.scalar(select(SupervisionRecord))
-    assert record.recorded_late
-    page = manager.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Recorded late" in page and "more than 7 days after the session" in page
-    listing = manager.get("/records").get_data(as_text=True)
-    assert "Recorded late" in listing
-
-
-def test_seven_days_later_is_not_late(as_role, org, case_of):
-    case = case_of()
-    as_role("team_manager").post_form(write_url(org["worker"], "case", days_ago(7), [case]), case_data(case))
-    assert not db.session.scalar(select(SupervisionRecord)).recorded_late
 
 
 def test_no_further_action_instead_of_actions(as_role, org, case_of):
