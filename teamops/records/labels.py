@@ -10,6 +10,9 @@ DISCUSSION_SECTIONS = {
     "reflective_analysis": "Reflective analysis",
     "childs_voice": "The child's voice",
 }
+# What a record cannot be signed off without, for each case discussed (R-SUP-4): written, or "Not applicable"
+# with the reason.
+CORE_SECTIONS = ("childs_voice", "reflective_analysis", "decisions_and_plan")
 # Signs of Safety mapping (R-SUP-9): optional.
 MAPPING_SECTIONS = {
     "worries": "What are we worried about?",

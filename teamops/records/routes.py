@@ -39,8 +39,11 @@ def index() -> Any:
                   visible_cases=visible)
 
 
-def render_record(record: SupervisionRecord, status: int = 200, problem: str | None = None) -> Any:
-    return render("records/show.html", record=record, snap=readable(record, visible_cases(record)), problem=problem,
+def render_record(record: SupervisionRecord, status: int = 200, problem: str | None = None,
+                  problems: list[str] | None = None) -> Any:
+    problems = problems or ([problem] if problem else [])
+    return render("records/show.html", record=record, snap=readable(record, visible_cases(record)),
+                  problems=problems,
                   can_change=can("change_record", record), action_form=ActionForm(), kinds=KIND_LABELS,
                   labels=labels, status=status)
 
@@ -56,6 +59,9 @@ def show(record_id: int) -> Any:
 def sign_off(record_id: int) -> Any:
     record = load(record_id, "change_record")
     if ActionForm().validate_on_submit():
+        missing = services.missing_core(record) if record.status == "draft" else []
+        if missing:
+            return render_record(record, 400, problems=[*missing, "Change the record, then sign it off"])
         _step(services.sign_off(record), f"Record signed off. {record.worker.name} can now acknowledge it.",
               "This record was already signed off.")
     return changed(url_for("records.show", record_id=record.id))

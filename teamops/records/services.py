@@ -9,6 +9,7 @@ acknowledge again."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from teamops.cases.models import Case
 from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.org.models import Staff
+from teamops.records import labels
 from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
 from teamops.records.setup import Setup, recorded_booking
 from teamops.records.text import snapshot
@@ -196,8 +198,28 @@ def _action(record: SupervisionRecord, case_id: int | None, row: ActionInput) ->
         action.due_on = row.due_on
 
 
+# "n/a" or "Not applicable" and nothing else: the reason is missing.
+_BARE_NOT_APPLICABLE = re.compile(r"^\s*(n\s*/\s*a|not\s+applicable)\s*[.:;,!-]*\s*$", re.IGNORECASE)
+
+
+def missing_core(record: SupervisionRecord) -> list[str]:
+    """Why the record cannot be signed off yet (R-SUP-4): for each case discussed, the child's voice, the
+    reflective analysis and the key decisions written, or marked "Not applicable" with the reason. Drafts may be
+    incomplete; an empty list means it may be signed off."""
+    problems = []
+    for discussion in record.discussions:
+        for name in labels.CORE_SECTIONS:
+            label = labels.DISCUSSION_SECTIONS[name].lower()
+            text = getattr(discussion, name).strip()
+            if not text:
+                problems.append(f"Case {discussion.case.case_ref}: write {label}, or “Not applicable” and why")
+            elif _BARE_NOT_APPLICABLE.match(text):
+                problems.append(f"Case {discussion.case.case_ref}: say why {label} is not applicable")
+    return problems
+
+
 def sign_off(record: SupervisionRecord) -> bool:
-    """False when it was already signed off (a second click changes nothing)."""
+    """False when it was already signed off (a second click changes nothing). Call ``missing_core`` first."""
     if record.status == "signed_off":
         return False
     record.status = "signed_off"

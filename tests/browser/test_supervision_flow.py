@@ -87,6 +87,8 @@ def test_book_record_sign_off_acknowledge_and_the_dashboards_follow(noon_today: 
     tab.page.get_by_label("Significant events since the last supervision").fill("School attendance improved.")
     tab.page.get_by_label("Key decisions and effectiveness of the plan").fill("Plan is working; keep visits weekly.")
     tab.page.get_by_label("The child's voice").fill("Says they feel listened to at home.")
+    # R-SUP-4: no sign-off without the reflective analysis (with the child's voice and the key decisions above).
+    tab.page.get_by_label("Reflective analysis").fill("The worker reflected on how the routine is holding.")
     tab.page.get_by_role("checkbox", name=re.compile("No further action")).check()
     tab.follow(tab.page.get_by_role("button", name="Save record").click)
     assert re.search(r"/records/\d+$", tab.page.url), tab.page.url
