@@ -31,7 +31,7 @@ def test_a_draft_without_its_core_is_saved_but_not_signed_off(as_role, org, case
 
     discussion = db.session.scalar(select(CaseDiscussion).where(CaseDiscussion.case_id == first.id))
     discussion.childs_voice = "Told their teacher they like the new routine."
-    discussion.reflective_analysis = "Not applicable – first visit not yet made, so nothing to reflect on."
+    discussion.reflective_analysis = "Not applicable - first visit not yet made, so nothing to reflect on."
     db.session.commit()
     assert manager.post_form(f"/records/{record.id}/sign-off").status_code == 303
     db.session.refresh(record)

@@ -127,16 +127,23 @@ def test_moving_a_team_manager_to_another_service_manager_moves_the_team(app, co
     assert sm1.get(f"/cases/{county['cases']['b'].id}").status_code == 403
 
 
-def test_a_practice_supervisor_reaches_their_supervisees(app, county, make):
-    """A senior practitioner (role worker) who line-manages a worker reads that worker's cases and records and
-    books their supervision, without reaching the rest of the team; the team manager still reaches everyone."""
-    people, team = county["people"], county["teams"][A]
+def practice_supervisor(county, make):
+    """Sam, a senior practitioner in team A (role worker, line-managed by A's manager), line-manages Sue."""
+    team = county["teams"][A]
     senior = make.staff("worker", team, email="senior@example.org", name="Sam Senior",
                         job_role="Senior practitioner")
     supervisee = make.staff("worker", team, email="supervisee@example.org", name="Sue Supervisee")
     supervisee.line_manager = senior
-    senior.line_manager = people["tm_a"]
+    senior.line_manager = county["people"]["tm_a"]
     db.session.commit()
+    return senior, supervisee
+
+
+def test_a_practice_supervisor_reaches_their_supervisees(app, county, make):
+    """A senior practitioner (role worker) who line-manages a worker reads that worker's cases and records and
+    books their supervision, without reaching the rest of the team; the team manager still reaches everyone."""
+    people = county["people"]
+    senior, supervisee = practice_supervisor(county, make)
     theirs = make.case("CASE-S", "CP", False, supervisee, dates.today() - timedelta(days=40))
     client = browser(app, senior)
     assert client.get(f"/cases/{theirs.id}").status_code == 200
@@ -176,13 +183,8 @@ def test_a_worker_without_supervisees_reaches_only_themselves(app, county):
 def test_the_team_dashboard_shows_a_practice_supervisor_their_supervisees(app, county, make):
     """R-ORG-2: a practice supervisor's view of the team is their supervisees' rows, without the team's
     figures; the team manager can filter the whole team to the people they line-manage themselves."""
-    people, team = county["people"], county["teams"][A]
-    senior = make.staff("worker", team, email="senior@example.org", name="Sam Senior",
-                        job_role="Senior practitioner")
-    supervisee = make.staff("worker", team, email="supervisee@example.org", name="Sue Supervisee")
-    supervisee.line_manager = senior
-    senior.line_manager = people["tm_a"]
-    db.session.commit()
+    people = county["people"]
+    senior, _supervisee = practice_supervisor(county, make)
     client = browser(app, senior)
     assert 'href="/dashboard/team"' in client.get("/").get_data(as_text=True)  # "My supervisees"
     page = client.get("/dashboard/team").get_data(as_text=True)
