@@ -22,13 +22,13 @@ from teamops.bookings.models import Booking
 from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.org import covers
-from teamops.org.models import RoleGrant, Service, Staff, Team
+from teamops.org.models import MANAGER_ROLES, RoleGrant, Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
 POLICY_ATTRIBUTE = "_teamops_policy"
 EVERYONE_READS = ("qait", "admin")
-MANAGERS = ("team_manager", "service_manager", "head_of_service")
+MANAGERS = MANAGER_ROLES
 ABOVE_TEAMS = ("service_manager", "head_of_service")  # oversee several teams
 MANAGER_IMPORT_KINDS = frozenset({"cases", "supervisions"})  # admins import every kind
 
@@ -184,9 +184,10 @@ def _covered(user: Staff) -> frozenset[int]:
     return known[user.id]
 
 
-def oversees_team(user: Staff, team: Team) -> bool:
-    """Whether this person oversees the team as a whole (a manager above it, its cover, or QAIT)."""
-    return user.role != "admin" and _oversees_team(user, team)
+def oversees_team(user: Staff, obj: Any) -> bool:
+    """Whether this person oversees the team (of the object) as a whole: a manager above it, its cover, or
+    QAIT; never an admin."""
+    return user.role != "admin" and _oversees_team(user, obj)
 
 
 def _oversees_team(user: Staff, obj: Any) -> bool:
@@ -299,7 +300,7 @@ def _views_team_dashboard(user: Staff, obj: Any) -> bool:
     they line-manage (R-ORG-2), on their own team's dashboard or a worker's drill-down."""
     if obj is None:
         return user.role == "qait" or _supervises(user, None)
-    if user.role != "admin" and _oversees_team(user, obj):
+    if oversees_team(user, obj):
         return True
     if isinstance(obj, Team):
         return obj.id == user.team_id and manages_anyone(user)

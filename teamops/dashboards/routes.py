@@ -48,7 +48,7 @@ def team() -> Any:
         picker.team.data = team.id
     user = current_user._get_current_object()
     values = context.team_dashboard(team, user, request.args)
-    values["covering"] = [c for c in covers.covers_held_by(user) if c.team_id == team.id] if user.has_covers else []
+    values["covering"] = covers.covers_held_by(user, team)
     return render("dashboards/team.html", "dashboards/_team_table_kept.html", picker=picker, **values)
 
 

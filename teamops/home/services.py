@@ -55,7 +55,7 @@ def organisation_counts() -> dict[str, int]:
 def home_page(user: Staff, on: date) -> tuple[str, dict[str, Any]]:
     """Each role's home page and what it shows. A choice of what to show, not of what is allowed: every
     figure comes from queries scoped to the person's reach."""
-    context: dict[str, Any] = {"user": user, "covering": covers.covers_held_by(user) if user.has_covers else []}
+    context: dict[str, Any] = {"user": user, "covering": covers.covers_held_by(user)}
     if user.role == "admin":
         context["counts"] = organisation_counts()
     if user.role in ("admin", "qait"):

@@ -12,9 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from teamops.dates import today, utcnow
 from teamops.extensions import db
-from teamops.org.models import Cover, Staff, Team
+from teamops.org.models import MANAGER_ROLES, Cover, Staff, Team
 
-MANAGER_ROLES = ("team_manager", "service_manager", "head_of_service")
 SENIOR_JOB_WORDS = ("senior", "team leader", "practice supervisor", "manager")
 LONGEST_DAYS = 366
 
@@ -43,11 +42,15 @@ def covers_of(team: Team) -> list[Cover]:
         .order_by(Cover.starts_on.desc(), Cover.id.desc())))
 
 
-def covers_held_by(person: Staff, on: date | None = None) -> list[Cover]:
-    """The covers this person holds today (for the banner), with their teams."""
+def covers_held_by(person: Staff, team: Team | None = None) -> list[Cover]:
+    """The covers this person holds today (of one team, when given), with their teams, for the banner; no
+    question asked of someone who has never been named a cover (``has_covers``)."""
+    if not person.has_covers:
+        return []
+    query = select(Cover).where(Cover.staff_id == person.id, running_on(today()))
+    query = query if team is None else query.where(Cover.team_id == team.id)
     return list(db.session.scalars(
-        select(Cover).where(Cover.staff_id == person.id, running_on(on or today()))
-        .options(selectinload(Cover.team), selectinload(Cover.manager)).order_by(Cover.ends_on)))
+        query.options(selectinload(Cover.team), selectinload(Cover.manager)).order_by(Cover.ends_on)))
 
 
 def name_cover(team: Team, person: Staff, starts_on: date, ends_on: date, named_by: Staff) -> Cover:

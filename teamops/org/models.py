@@ -14,6 +14,7 @@ from teamops.extensions import Model
 from teamops.types import UTCDateTime
 
 ROLES = ("worker", "team_manager", "service_manager", "head_of_service", "qait", "admin")
+MANAGER_ROLES = ("team_manager", "service_manager", "head_of_service")  # run teams: book, record, manage cases
 ROLE_LABELS = {
     "worker": "Worker",
     "team_manager": "Team manager",

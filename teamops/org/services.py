@@ -10,14 +10,13 @@ from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from teamops.access import MANAGERS
 from teamops.api.tokens import revoke_tokens
 from teamops.auth.services import cancel_password_links, end_all_sessions, issue_password_link, reset_password
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.notify import notify
 from teamops.org import grants
-from teamops.org.models import Service, Staff, Team
+from teamops.org.models import MANAGER_ROLES, Service, Staff, Team
 
 
 def normalise_email(email: str) -> str:
@@ -139,7 +138,7 @@ def active_teams() -> list[Team]:
 def active_managers() -> list[Staff]:
     """People who can be a team's manager or someone's line manager: active, not a plain worker."""
     return list(db.session.scalars(
-        select(Staff).where(Staff.active.is_(True), Staff.role.in_(MANAGERS))
+        select(Staff).where(Staff.active.is_(True), Staff.role.in_(MANAGER_ROLES))
         .order_by(Staff.name)
     ))
 
