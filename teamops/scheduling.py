@@ -1,21 +1,23 @@
 """The supervision scheduling rules of CONTRACT.md "Scheduling rules", in one module.
 
 Pages, returns and the API all call these functions, so "due", "overdue" and "% in timescale" mean the same
-everywhere. Nothing here is stored: due dates are derived from the last supervision and the current policy.
+everywhere. Nothing here is stored: due dates are derived from the last supervision and the policy in force on the day
+asked about (policy changes take effect from a date and never rewrite the past).
 Batch functions load what they need in a fixed number of queries, however many cases or people there are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import ScalarSelect, Select, and_, func, or_, select
+from sqlalchemy import ScalarSelect, Select, and_, func, or_, select, true
 
 from teamops.cases.models import Case, CaseAllocation
-from teamops.dates import add_months, add_weeks, month_end
+from teamops.dates import add_months, add_weeks, month_end, today
 from teamops.extensions import db
 from teamops.org.models import Staff
 from teamops.policy.models import (
@@ -23,6 +25,7 @@ from teamops.policy.models import (
     DEFAULT_HIGH_RISK_CAP_MONTHS,
     DEFAULT_PERSONAL_INTERVAL_MONTHS,
     CaseType,
+    PolicyChange,
     SupervisionSettings,
 )
 from teamops.records.models import CaseDiscussion, SupervisionRecord
@@ -58,17 +61,54 @@ class Policy:
     memo: dict[tuple[str, bool, bool, date], date] = field(default_factory=dict, repr=False, compare=False)
 
 
-def load_policy() -> Policy:
-    """The policy as an admin last set it (two small queries)."""
-    settings = db.session.get(SupervisionSettings, 1)
-    case_types = list(db.session.scalars(select(CaseType)))
+class PolicyHistory:
+    """The policy on any day: the rule before any change, with every change in force by that day applied in
+    order (CONTRACT.md "Scheduling rules"). Read in two small queries; each distinct policy is made once."""
+
+    def __init__(self, base: Policy, changes: Sequence[PolicyChange]) -> None:
+        self.base = base
+        self.changes = sorted(changes, key=lambda c: (c.effective_from, c.id))
+        self._days = [change.effective_from for change in self.changes]
+        self._made: dict[int, Policy] = {0: base}
+
+    def on(self, day: date) -> Policy:
+        count = bisect_right(self._days, day)
+        found = self._made.get(count)
+        if found is None:
+            found = self._made[count] = _apply(self.base, self.changes[:count])
+        return found
+
+
+def _apply(base: Policy, changes: Iterable[PolicyChange]) -> Policy:
+    intervals = dict(base.intervals)
+    case_cap, high_risk_cap, personal = base.case_cap_months, base.high_risk_cap_months, base.personal_interval_months
+    for change in changes:
+        if change.case_type_code is not None:
+            intervals[change.case_type_code] = Interval(change.interval_count or 1, change.interval_unit or "weeks",
+                                                        bool(change.first_due_on_allocation))
+        else:
+            case_cap = change.case_cap_months or case_cap
+            high_risk_cap = change.high_risk_cap_months or high_risk_cap
+            personal = change.personal_interval_months or personal
+    return Policy(intervals, case_cap, high_risk_cap, personal, labels=base.labels)
+
+
+def load_history() -> PolicyHistory:
+    """Every version of the policy (two small queries)."""
+    rows = db.session.execute(select(CaseType, SupervisionSettings).outerjoin(SupervisionSettings, true())).all()
     intervals = {row.code: Interval(row.interval_count, row.interval_unit, row.first_due_on_allocation)
-                 for row in case_types}
-    labels = {row.code: row.label for row in case_types}
-    if settings is None:
-        return Policy(intervals, labels=labels)
-    return Policy(intervals, settings.case_cap_months, settings.high_risk_cap_months,
-                  settings.personal_interval_months, labels)
+                 for row, _ in rows}
+    labels = {row.code: row.label for row, _ in rows}
+    settings = rows[0][1] if rows else None
+    base = Policy(intervals, labels=labels) if settings is None else Policy(
+        intervals, settings.case_cap_months, settings.high_risk_cap_months, settings.personal_interval_months,
+        labels)
+    return PolicyHistory(base, list(db.session.scalars(select(PolicyChange))))
+
+
+def load_policy(on: date | None = None) -> Policy:
+    """The policy in force on ``on`` (default today)."""
+    return load_history().on(on or today())
 
 
 def case_next_due_on(policy: Policy, case_type: str, high_risk: bool, allocated_on: date,
@@ -174,7 +214,7 @@ def case_dues(cases: Iterable[Case | CaseFacts], on: date, policy: Policy | None
               last: dict[int, date] | None = None) -> dict[int, CaseDue]:
     """Due date and state at ``on`` for each case; ``last`` is ``last_case_supervisions`` when already known."""
     cases = list(cases)
-    policy = policy or load_policy()
+    policy = policy or load_policy(on)
     if last is None:
         last = last_case_supervisions((c.id for c in cases), on)
     return {case.id: case_due(policy, case, on, last.get(case.id)) for case in cases}
@@ -191,7 +231,7 @@ def case_due(policy: Policy, case: Case | CaseFacts, on: date, last_on: date | N
 def person_dues(people: Iterable[Staff], on: date, policy: Policy | None = None) -> dict[int, PersonDue]:
     """Personal supervision due date and state at ``on`` for each person."""
     people = list(people)
-    policy = policy or load_policy()
+    policy = policy or load_policy(on)
     last = last_personal_supervisions((p.id for p in people), on)
     return {person.id: person_due(policy, person, on, last.get(person.id)) for person in people}
 
@@ -230,7 +270,8 @@ class OpenCaseAt:
 Workers = Select[tuple[int]] | Sequence[int]
 
 
-def open_cases_at(end: date, workers: Workers | None = None, policy: Policy | None = None) -> list[OpenCaseAt]:
+def open_cases_at(end: date, workers: Workers | None = None,
+                  policy: Policy | PolicyHistory | None = None) -> list[OpenCaseAt]:
     """Cases open at ``end`` (allocated on or before it, not closed on or before it), each with the worker
     it was allocated to that day and its due date and state then (in timescale: not overdue)."""
     return open_cases_on([end], workers, policy)[end]
@@ -249,9 +290,10 @@ def last_case_supervision_on(day: date) -> ScalarSelect[date]:
 
 
 def open_cases_on(days: Sequence[date], workers: Workers | None = None,
-                  policy: Policy | None = None) -> dict[date, list[OpenCaseAt]]:
+                  policy: Policy | PolicyHistory | None = None) -> dict[date, list[OpenCaseAt]]:
     """``open_cases_at`` for several days (a dashboard's today and last month's end) in one query: the cases
-    with the allocations that held them on any of the days, and their last supervisions by each day."""
+    with the allocations that held them on any of the days, and their last supervisions by each day. Each day
+    uses the policy in force that day, unless one ``Policy`` is given for all of them."""
     days = sorted(set(days))
     if not days:
         return {}
@@ -270,15 +312,22 @@ def open_cases_on(days: Sequence[date], workers: Workers | None = None,
     )
     if workers is not None:
         query = query.where(CaseAllocation.worker_id.in_(workers if isinstance(workers, Select) else list(workers)))
-    policy = policy or load_policy()
+    policy_on = _policy_on(policy)
+    policies = {day: policy_on(day) for day in days}
     found: dict[date, list[OpenCaseAt]] = {day: [] for day in days}
     for row in db.session.execute(query).tuples():
         facts = CaseFacts(*row[:6])
         worker_id, from_date, to_date = row[6:9]
         for day, last_on in zip(days, row[9:], strict=True):
             if _open_on(day, facts.allocated_on, facts.closed_on) and _open_on(day, from_date, to_date):
-                found[day].append(OpenCaseAt(facts, worker_id, case_due(policy, facts, day, last_on)))
+                found[day].append(OpenCaseAt(facts, worker_id, case_due(policies[day], facts, day, last_on)))
     return found
+
+
+def _policy_on(policy: Policy | PolicyHistory | None) -> Callable[[date], Policy]:
+    if isinstance(policy, Policy):
+        return lambda day: policy
+    return (policy or load_history()).on
 
 
 def month_end_of(month: str) -> date:

@@ -98,11 +98,13 @@ def close_case(case_: Case, on: date) -> None:
     db.session.commit()
 
 
-def case_type_interval(code: str, count: int, unit: str) -> None:
+def case_type_interval(code: str, count: int, unit: str, effective_from: date = date(2000, 1, 1)) -> None:
+    """A policy change; by default in force on every day a test looks at."""
     row = db.session.get(CaseType, code)
     assert row is not None
     policy.save_case_type(row, label=row.label, interval_count=count, interval_unit=unit,
-                          first_due_on_allocation=row.first_due_on_allocation, source_note=row.source_note)
+                          first_due_on_allocation=row.first_due_on_allocation, source_note=row.source_note,
+                          effective_from=effective_from)
     db.session.commit()
 
 

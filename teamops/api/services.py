@@ -98,7 +98,7 @@ def staff_page(user: Staff, paging: Paging, on: date, team_id: int | None = None
         query = query.where(Staff.team_id == team_id)
     # Each person's last personal supervision in the same query: no list of the page's ids.
     rows = _rows(query.add_columns(Team.name, last_personal_supervision_on(on)), paging)
-    policy = load_policy()
+    policy = load_policy(on)
     items = []
     for person, team_name, last_on in rows:
         due = person_due(policy, person, on, last_on)
@@ -135,7 +135,7 @@ def cases_page(user: Staff, paging: Paging, wanted: CaseFilter) -> Page:
     if wanted.worker_id is not None:
         query = query.where(Case.worker_id == wanted.worker_id)
     rows = _rows(query.add_columns(Staff.email, Team.name, last_case_supervision_on(wanted.on)), paging)
-    policy = load_policy()
+    policy = load_policy(wanted.on)
     items = []
     for case, worker_email, team_name, last_on in rows:
         due = case_due(policy, case, wanted.on, last_on)

@@ -194,10 +194,11 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
     people = db.session.execute(
         select(Staff, scheduling.last_personal_supervision_on(on)).where(in_teams).order_by(Staff.name, Staff.id)
     ).tuples().all()
-    policy = scheduling.load_policy()
+    history = scheduling.load_history()
+    policy = history.on(on)
 
     month_end = last_month_end(on)
-    open_on = scheduling.open_cases_on([on, month_end], members, policy)
+    open_on = scheduling.open_cases_on([on, month_end], members, history)
     open_now, open_at_end = open_on[on], open_on[month_end]
     now_by_worker = scheduling.compliance_by_worker(open_now)
     end_by_worker = scheduling.compliance_by_worker(open_at_end)

@@ -33,7 +33,7 @@ class CaseRow:
 
 def open_case_rows(worker: Staff, on: date, policy: scheduling.Policy | None = None) -> list[CaseRow]:
     """The worker's open cases on ``on`` (by allocation that day), soonest due first."""
-    policy = policy or scheduling.load_policy()
+    policy = policy or scheduling.load_policy(on)
     open_cases = scheduling.open_cases_at(on, [worker.id], policy)
     labels = policy.labels
     rows = [CaseRow(row.case, labels.get(row.case.case_type_code, row.case.case_type_code),

@@ -27,7 +27,7 @@ from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.dashboards.models import EVERY_TEAM, FiguresVersion
 from teamops.extensions import db
 from teamops.org.models import Cover, RoleGrant, Service, Staff, Team
-from teamops.policy.models import CaseType, SupervisionSettings
+from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 
 # Past this many people or cases in one transaction (an import), every team's version moves instead.
@@ -42,7 +42,7 @@ _WHOSE: dict[type, tuple[str, tuple[str, ...]] | None] = {
     SupervisionRecord: (_STAFF, ("worker_id", "supervisor_id", "attendees")),
     SupervisionAction: (_STAFF, ("owner",)), RoleGrant: (_STAFF, ("staff_id",)),
     CaseDiscussion: (_CASES, ("case_id",)), OversightEntry: (_CASES, ("case_id",)),
-    Team: None, Service: None, CaseType: None, SupervisionSettings: None, Cover: None,
+    Team: None, Service: None, CaseType: None, SupervisionSettings: None, PolicyChange: None, Cover: None,
 }
 # What other teams' pages show of a person (a supervisor's name on a booking, a manager's on a team list): a
 # change to one of these moves every team's version.

@@ -1,8 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms import BooleanField, Field, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from teamops.dates import DUE_YEARS, today
+from teamops.forms import IsoDateField, year_between
+
+
+def not_in_past(form: FlaskForm, field: Field) -> None:
+    if field.data and field.data < today():
+        raise ValidationError("A change takes effect today or later: figures for past days keep the policy "
+                              "that was in force then")
+
+
+def _effective_from() -> Any:
+    return IsoDateField("Takes effect from", default=today, validators=[
+        InputRequired("Enter the date the change takes effect, for example today"), not_in_past,
+        year_between(DUE_YEARS)])
 
 
 class CaseTypeForm(FlaskForm):
@@ -15,6 +32,7 @@ class CaseTypeForm(FlaskForm):
     first_due_on_allocation = BooleanField("First supervision is due on the day of allocation")
     source_note = StringField("Source of this rule", validators=[
         DataRequired("Say where the rule comes from, for example the practice standards"), Length(max=300)])
+    effective_from = _effective_from()
 
 
 def _months(label: str) -> IntegerField:
@@ -26,3 +44,4 @@ class SettingsForm(FlaskForm):
     case_cap_months = _months("Every case: at least every (months)")
     high_risk_cap_months = _months("High-risk cases: at least every (months)")
     personal_interval_months = _months("Personal supervision: every (months)")
+    effective_from = _effective_from()

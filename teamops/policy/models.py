@@ -3,10 +3,18 @@ supervised, and the caps. Due dates are never stored: teamops.scheduling derives
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from teamops.dates import utcnow
 from teamops.extensions import Model
+from teamops.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from teamops.org.models import Staff
 
 CASE_TYPE_CODES = ("CP", "CIN", "EH", "CLA", "CL", "YJ", "PF")
 INTERVAL_UNITS = ("weeks", "months")
@@ -17,7 +25,9 @@ DEFAULT_PERSONAL_INTERVAL_MONTHS = 1
 
 
 class CaseType(Model):
-    """A row of the supervision policy: how often a case of this type is supervised, and why."""
+    """A row of the supervision policy: how often a case of this type is supervised, and why. The interval
+    columns hold the rule as it was before any dated change (``PolicyChange``); the name and source are not
+    dated."""
 
     __audited__ = "case_type"
     __tablename__ = "case_types"
@@ -40,7 +50,8 @@ class CaseType(Model):
 
 
 class SupervisionSettings(Model):
-    """The caps and the personal interval (CONTRACT.md "Scheduling rules"): one row, id 1."""
+    """The caps and the personal interval (CONTRACT.md "Scheduling rules") as they were before any dated
+    change: one row, id 1."""
 
     __audited__ = "supervision_settings"
     __tablename__ = "supervision_settings"
@@ -49,3 +60,32 @@ class SupervisionSettings(Model):
     case_cap_months: Mapped[int] = mapped_column(Integer, default=DEFAULT_CASE_CAP_MONTHS)
     high_risk_cap_months: Mapped[int] = mapped_column(Integer, default=DEFAULT_HIGH_RISK_CAP_MONTHS)
     personal_interval_months: Mapped[int] = mapped_column(Integer, default=DEFAULT_PERSONAL_INTERVAL_MONTHS)
+
+
+class PolicyChange(Model):
+    """A change to the policy that takes effect from a day (CONTRACT.md "Scheduling rules": the policy used for a
+    day is the one in force that day). Either one case type's interval (``case_type_code`` set) or the caps and
+    the personal interval (``case_type_code`` empty). The policy on a day is the rule before any change with
+    every change effective on or before that day applied in order; changes are never edited, so a past
+    day's figures never move."""
+
+    __audited__ = "policy_change"
+    __tablename__ = "policy_changes"
+    __table_args__ = (
+        CheckConstraint(f"interval_unit IS NULL OR interval_unit IN {INTERVAL_UNITS!r}", name="interval_unit"),
+        CheckConstraint("(case_type_code IS NULL) = (interval_count IS NULL)", name="one_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    effective_from: Mapped[date] = mapped_column(Date, index=True)
+    case_type_code: Mapped[str | None] = mapped_column(ForeignKey("case_types.code"))
+    interval_count: Mapped[int | None] = mapped_column(Integer)
+    interval_unit: Mapped[str | None] = mapped_column(String(8))
+    first_due_on_allocation: Mapped[bool | None] = mapped_column(Boolean)
+    case_cap_months: Mapped[int | None] = mapped_column(Integer)
+    high_risk_cap_months: Mapped[int | None] = mapped_column(Integer)
+    personal_interval_months: Mapped[int | None] = mapped_column(Integer)
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    made_by: Mapped[Staff | None] = relationship()
