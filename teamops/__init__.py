@@ -39,6 +39,7 @@ from teamops.cli import cli
 from teamops.config import load_config
 from teamops.dashboards import versions as figures_versions
 from teamops.extensions import csrf, db, htmx, login_manager, migrate
+from teamops.org import memberships
 
 # Every domain package: its ``bp`` blueprint, and a ``routes`` module whose routes join it.
 DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api, tokens)
@@ -122,6 +123,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     audit_trail.init_app(app)
     figures_versions.init_app(app)
+    memberships.init_app(app)
     web.init_app(app)
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),

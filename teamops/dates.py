@@ -166,6 +166,30 @@ def parse_iso_date(text: str) -> date:
         raise ValueError("Enter a real date, for example 2026-03-31") from None
 
 
+def parse_import_date(text: str) -> date:
+    """A date in a CSV import (CONTRACT.md "CSV imports"): ISO ``YYYY-MM-DD`` or UK ``DD/MM/YYYY`` (as HR and
+    case-system exports and Excel in England write it; the day may be one digit, 1/3/2026 is 1 March).
+    Raises ValueError with a plain message otherwise."""
+    value = text.strip()
+    parts = value.split("/")
+    if len(parts) != 3:
+        try:
+            return parse_iso_date(value)
+        except ValueError as error:
+            if "real date" in str(error):
+                raise
+            raise ValueError("Enter a date as YYYY-MM-DD or DD/MM/YYYY, for example 2026-03-31 or "
+                             "31/03/2026") from None
+    day, month, year = parts
+    if not (1 <= len(day) <= 2 and 1 <= len(month) <= 2 and len(year) == 4
+            and (day + month + year).isascii() and (day + month + year).isdigit()):
+        raise ValueError("Enter a date as DD/MM/YYYY or YYYY-MM-DD, for example 31/03/2026 or 2026-03-31")
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError("Enter a real date, for example 31/03/2026") from None
+
+
 FILING_DAYS = 7  # R-SUP-5: a case supervision is on the child's record no later than 7 days after the session
 
 

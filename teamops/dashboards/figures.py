@@ -15,12 +15,13 @@ from datetime import date
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from teamops import dates, scheduling
 from teamops.dashboards import versions
 from teamops.dashboards.models import EVERY_TEAM
 from teamops.extensions import db
+from teamops.org import memberships
 from teamops.org.models import Staff, Team
 from teamops.records.models import SupervisionAction
 from teamops.scheduling import Compliance, PersonDue
@@ -118,10 +119,10 @@ _FEW = 20
 
 def figures_for_teams(teams: Iterable[Team], on: date,
                       team_ids: Select[tuple[int]] | None = None) -> dict[int, TeamFigures]:
-    """Rows and totals for each team as of ``on``. A case counts for the team of the worker it is allocated
-    to on the day of the snapshot (CONTRACT.md), by that worker's current team. ``team_ids`` is the teams as
-    a query (every active team, a service's), so the SQL has the same few parameters however many there are;
-    without it the teams' ids are sent (one team, a handful).
+    """Rows and totals for each team as of ``on``. A case counts for the worker it is allocated to on the day
+    of the snapshot and for the team that worker belonged to that day (CONTRACT.md: membership is dated).
+    ``team_ids`` is the teams as a query (every active team, a service's), so the SQL has the same few
+    parameters however many there are; without it the teams' ids are sent (one team, a handful).
 
     A team whose version has not moved since its figures were built today is not built again; the rest are
     built together in a fixed number of queries."""
@@ -197,8 +198,14 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
     history = scheduling.load_history()
     policy = history.on(on)
 
+    # Last month counts each case for the team its worker belonged to at the month's end (team membership is
+    # dated), so someone who moved since still counts for their old team's past month, not their new one's.
     month_end = last_month_end(on)
-    open_on = scheduling.open_cases_on([on, month_end], members, history)
+    members_then = memberships.members_on(team_ids, month_end)
+    team_then = dict(db.session.execute(members_then).tuples().all())
+    workers = select(Staff.id).where(or_(in_teams, Staff.id.in_(members_then.with_only_columns(
+        memberships.TeamMembership.staff_id))))
+    open_on = scheduling.open_cases_on([on, month_end], workers, history)
     open_now, open_at_end = open_on[on], open_on[month_end]
     now_by_worker = scheduling.compliance_by_worker(open_now)
     end_by_worker = scheduling.compliance_by_worker(open_at_end)
@@ -209,10 +216,12 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
     actions = _open_actions_by_owner(members)
 
     teams: dict[int, Figures] = {}
+    for person_id, team_id in team_then.items():
+        then = teams.setdefault(team_id, Figures())
+        then.last_month = scheduling.total([then.last_month, end_by_worker.get(person_id, NONE_OPEN)])
     for person, last_personal_on in people:
         team = teams.setdefault(person.team_id, Figures())
         team.now = scheduling.total([team.now, now_by_worker.get(person.id, NONE_OPEN)])
-        team.last_month = scheduling.total([team.last_month, end_by_worker.get(person.id, NONE_OPEN)])
         worker_states = states.get(person.id, [])
         team.open_cases += len(worker_states)
         team.overdue += worker_states.count(scheduling.OVERDUE)

@@ -17,7 +17,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from teamops.dates import EVENT_YEARS, parse_iso_date
+from teamops.dates import EVENT_YEARS, parse_import_date
 from teamops.extensions import db
 from teamops.imports.csvfile import Problem, Problems, Row
 from teamops.org.models import EMAIL_MAX, Staff
@@ -133,7 +133,7 @@ class Checker:
         if value is None:
             return None
         try:
-            return parse_iso_date(value)
+            return parse_import_date(value)
         except ValueError as error:
             self.fail(column, f"'{value}': {error}")
             return None

@@ -116,6 +116,28 @@ class Staff(UserMixin, Model):
         return f"<Staff {self.email}>"
 
 
+class TeamMembership(Model):
+    """A person's team over time (issue 9 item 6, CONTRACT.md "Scheduling rules": team membership is dated).
+    From ``from_date`` up to the day before ``to_date`` (open-ended while ``to_date`` is empty), as a case's
+    allocation is. Kept by ``teamops.org.memberships`` whenever a person joins or moves; ``Staff.team_id`` is
+    the team today."""
+
+    __tablename__ = "team_memberships"
+    __table_args__ = (CheckConstraint("to_date IS NULL OR to_date > from_date", name="dates"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    from_date: Mapped[date] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date)
+
+    staff: Mapped[Staff] = relationship()
+    team: Mapped[Team] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TeamMembership {self.staff_id} in {self.team_id} from {self.from_date}>"
+
+
 _REPORT = aliased(Staff)
 # Whether anyone has this person as their line manager (R-ORG-2: they supervise whoever they line-manage):
 # deferred, and loaded with the signed-in account, so the menu and the rules ask no extra question.

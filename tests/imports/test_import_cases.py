@@ -52,6 +52,15 @@ def test_the_closed_on_column_may_be_left_out(import_cli):
     assert imported is not None and imported.closed_on is None
 
 
+def test_uk_dates_are_accepted(import_cli):
+    """CONTRACT.md "CSV imports": dates are ISO YYYY-MM-DD or UK DD/MM/YYYY (2 March, not 3 February)."""
+    result = import_cli("cases", cases_csv(case_row("1234567", allocated_on="02/11/2025", closed_on="1/3/2026")))
+    assert result.exit_code == 0, result.output
+    imported = case("1234567")
+    assert imported is not None and (imported.allocated_on, imported.closed_on) == (date(2025, 11, 2),
+                                                                                   date(2026, 3, 1))
+
+
 def test_codes_and_yes_no_are_accepted_in_any_case(import_cli):
     result = import_cli("cases", cases_csv(case_row("1234567", case_type="cla", high_risk="YES",
                                                     worker_email="Worker@Example.org")))
@@ -192,8 +201,10 @@ def test_an_allocation_date_after_the_recorded_closure_is_refused(import_cli):
     ({"case_ref": ""}, "case_ref", "Required"),
     ({"case_ref": "1234567/89"}, "case_ref", "never a name"),
     ({"case_ref": "A" * 33}, "case_ref", "up to 32"),
-    ({"allocated_on": "02/03/2026"}, "allocated_on", "YYYY-MM-DD"),
+    ({"allocated_on": "03.02.2026"}, "allocated_on", "YYYY-MM-DD or DD/MM/YYYY"),
     ({"allocated_on": "2026-02-30"}, "allocated_on", "real date"),
+    ({"allocated_on": "30/02/2026"}, "allocated_on", "real date"),
+    ({"allocated_on": "02/3/26"}, "allocated_on", "DD/MM/YYYY"),
     ({"allocated_on": "1999-12-31"}, "allocated_on", "from 2000 to 2099"),
     ({"allocated_on": "2026-06-16"}, "allocated_on", "in the future"),
     ({"allocated_on": ""}, "allocated_on", "Required"),

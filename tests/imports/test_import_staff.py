@@ -286,7 +286,7 @@ def test_a_shared_team_name_is_fine_when_only_one_of_those_teams_is_open(import_
         ({"role": "Team Manager"}, "role"),
         ({"start_date": "2026-02-30"}, "start_date"),
         ({"start_date": "2025-13-01"}, "start_date"),
-        ({"start_date": "30/01/2026"}, "start_date"),
+        ({"start_date": "31/02/2026"}, "start_date"),  # UK dates are accepted (CONTRACT.md), impossible ones not
         ({"start_date": "2026-1-5"}, "start_date"),
         ({"start_date": "2026-01-05T09:00:00"}, "start_date"),
         ({"start_date": ""}, "start_date"),
