@@ -397,6 +397,8 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_team_dashboard": _views_team_dashboard,
     "view_supervisees": lambda user, obj: manages_anyone(user),
     "arrange_cover": _arranges_cover,
+    # A long absence (R-ORG-6) is recorded by whoever supervises the person (never by the person themselves).
+    "record_absence": lambda user, obj: _supervises(user, obj) and getattr(obj, "id", None) != user.id,
     "pick_team": lambda user, obj: user.role in (*ABOVE_TEAMS, "qait"),
     "view_service_dashboard": lambda user, obj: user.role in (*ABOVE_TEAMS, "qait"),
     "pick_service": lambda user, obj: user.role == "qait",

@@ -19,7 +19,7 @@ from sqlalchemy import ScalarSelect, Select, and_, func, or_, select, true
 from teamops.cases.models import Case, CaseAllocation
 from teamops.dates import add_months, add_weeks, month_end, today
 from teamops.extensions import db
-from teamops.org.models import Staff
+from teamops.org.models import Absence, Staff
 from teamops.policy.models import (
     DEFAULT_CASE_CAP_MONTHS,
     DEFAULT_HIGH_RISK_CAP_MONTHS,
@@ -31,8 +31,9 @@ from teamops.policy.models import (
 from teamops.records.models import CaseDiscussion, SupervisionRecord
 
 OVERDUE, DUE_SOON, OK = "overdue", "due_soon", "ok"
+ABSENT = "absent"  # personal supervision during a long absence (R-ORG-6): neither due nor overdue
 DUE_SOON_DAYS = 7
-DUE_STATE_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due within 7 days", OK: "In timescale"}
+DUE_STATE_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due within 7 days", OK: "In timescale", ABSENT: "Absent"}
 IN_TIMESCALE_DEFINITION = (
     "A case is in timescale when its next case supervision is not overdue. \"% in timescale\" for a month "
     "is taken on the month's last day: open cases that are not overdue, divided by all open cases."
@@ -173,6 +174,7 @@ class PersonDue:
     next_due_on: date
     due_state: str
     days_overdue: int
+    absent_until: date | None = None  # the last day of a long absence running on the day asked about
 
 
 def last_case_supervisions(case_ids: Iterable[int], on: date) -> dict[int, date]:
@@ -189,17 +191,22 @@ def last_case_supervisions(case_ids: Iterable[int], on: date) -> dict[int, date]
     return {case_id: held_on for case_id, held_on in rows}
 
 
-def last_personal_supervisions(staff_ids: Iterable[int], on: date) -> dict[int, date]:
+def personal_facts(staff_ids: Iterable[int], on: date) -> dict[int, tuple[date | None, date | None]]:
+    """Each person's last personal supervision on or before ``on`` and ``absence_end_on(on)`` (one query)."""
     ids = list(staff_ids)
     if not ids:
         return {}
     rows = db.session.execute(
-        select(SupervisionRecord.worker_id, func.max(SupervisionRecord.held_on))
-        .where(SupervisionRecord.kind == "personal", SupervisionRecord.held_on <= on,
-               SupervisionRecord.worker_id.in_(ids))
-        .group_by(SupervisionRecord.worker_id)
-    )
-    return {staff_id: held_on for staff_id, held_on in rows}
+        select(Staff.id, last_personal_supervision_on(on), absence_end_on(on)).where(Staff.id.in_(ids)))
+    return {staff_id: (last_on, absence_end) for staff_id, last_on, absence_end in rows}
+
+
+def absence_end_on(day: date) -> ScalarSelect[date]:
+    """The outer query's person's long absences begun by ``day`` (R-ORG-6): the last day of the one that ends
+    latest. On or after ``day``: they are away then, until that day; before it: they came back after it."""
+    return (select(func.max(Absence.ends_on))
+            .where(Absence.staff_id == Staff.id, Absence.starts_on <= day)
+            .correlate(Staff).scalar_subquery())
 
 
 def last_personal_supervision_on(day: date) -> ScalarSelect[date]:
@@ -232,12 +239,19 @@ def person_dues(people: Iterable[Staff], on: date, policy: Policy | None = None)
     """Personal supervision due date and state at ``on`` for each person."""
     people = list(people)
     policy = policy or load_policy(on)
-    last = last_personal_supervisions((p.id for p in people), on)
-    return {person.id: person_due(policy, person, on, last.get(person.id)) for person in people}
+    facts = personal_facts((p.id for p in people), on)
+    return {person.id: person_due(policy, person, on, *facts.get(person.id, (None, None))) for person in people}
 
 
-def person_due(policy: Policy, person: Staff, on: date, last_on: date | None) -> PersonDue:
+def person_due(policy: Policy, person: Staff, on: date, last_on: date | None,
+               absence_end: date | None = None) -> PersonDue:
+    """Personal supervision at ``on``. After a long absence (``absence_end``: see ``absence_end_on``) it is due
+    again a month after the absence's last day, unless one was held since (R-ORG-6); during it, "absent"."""
     next_due = personal_next_due_on(policy, person.start_date, last_on)
+    if absence_end is not None and (last_on is None or last_on <= absence_end):
+        next_due = max(next_due, add_months(absence_end, policy.personal_interval_months))
+    if absence_end is not None and absence_end >= on:
+        return PersonDue(person.id, last_on, next_due, ABSENT, 0, absent_until=absence_end)
     return PersonDue(person.id, last_on, next_due, due_state(next_due, on), days_overdue(next_due, on))
 
 

@@ -34,7 +34,7 @@ from teamops.cases.models import Case
 from teamops.demo import DEMO_PASSWORD, seed_demo
 from teamops.extensions import db
 from teamops.org import grants
-from teamops.org.models import Staff
+from teamops.org.models import Absence, Staff
 from teamops.records import escalations as escalation_services
 from teamops.records import services as records
 from teamops.records.models import ActionReview, SupervisionAction
@@ -69,6 +69,7 @@ class Objects:
     personal_record: int  # a signed-off personal supervision, with actions and reviews
     booking: int  # a future group session, still booked
     escalation: int  # a disagreement waiting for the service manager
+    absence: int  # one of the worker's long absences, past ones
     password_token: str
     today: date
 
@@ -133,6 +134,8 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "org.team": Visit("team_manager", lambda o: {"team_id": o.team}),
     "org.team_form": (Visit("admin", label="new"), Visit("admin", lambda o: {"team_id": o.team}, label="edit")),
     "org.cover_new": Visit("team_manager", lambda o: {"team_id": o.team}),
+    "org.absence_new": Visit("team_manager", lambda o: {"staff_id": o.worker}),
+    "org.absence_edit": Visit("team_manager", lambda o: {"absence_id": o.absence}),
     "org.staff": Visit("admin"),
     "org.access_changes": (Visit("admin", label="admin"), Visit("qait", label="qait")),
     "org.staff_member": Visit("team_manager", lambda o: {"staff_id": o.worker}),
@@ -221,6 +224,8 @@ def _add_work(size: int) -> Objects:
         escalation_services.resolve(settled, service_manager, "Agreed at the service manager meeting")
         case_services.add_oversight(trend, manager, "plan_change", on - timedelta(days=n), "Keep the plan", "Safe")
         colleague_cases.append(factories.case(None, "CP", False, colleagues[n], on - timedelta(days=90)))
+        db.session.add(Absence(staff=worker, kind="sickness", starts_on=on - timedelta(days=400 + 20 * n),
+                               ends_on=on - timedelta(days=390 + 20 * n), recorded_by=manager))
         for owner in (worker, colleagues[n], manager):  # API tokens: working, revoked and expired ones
             issue_token(owner, f"Working {n}")
             revoke_token(issue_token(owner, f"Revoked {n}")[1])
@@ -262,7 +267,8 @@ def _add_work(size: int) -> Objects:
     return Objects(worker=worker.id, team=team.id, service=team.service_id, case=trend.id,
                    open_cases=tuple(c.id for c in open_cases), record=record.id,
                    discussion=record.discussions[0].id, personal_record=personal.id, booking=booking.id,
-                   escalation=escalations[0].id, password_token=token, today=on)
+                   escalation=escalations[0].id, password_token=token, today=on,
+                   absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0)
 
 
 # Measuring -----------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from teamops.org.models import EMPLOYMENT_TYPES, ROLES
 from teamops.policy.models import CASE_TYPE_CODES
-from teamops.scheduling import DUE_SOON, OK, OVERDUE
+from teamops.scheduling import ABSENT, DUE_SOON, OK, OVERDUE
 
 DUE_STATES = (OVERDUE, DUE_SOON, OK)
 
@@ -44,8 +44,9 @@ STAFF_FIELDS = (
           nullable=True),
     Field("next_personal_due_on", "date",
           "When personal supervision is next due at `as_of`: the last one (or else the start date) plus the "
-          "personal interval."),
-    Field("due_state", "string", "At `as_of`: overdue, due within 7 days (due_soon) or ok.", choices=DUE_STATES),
+          "personal interval; after a long absence, no earlier than a month after its last day (R-ORG-6)."),
+    Field("due_state", "string", "At `as_of`: overdue, due within 7 days (due_soon), ok, or absent (during a "
+          "long absence: neither due nor overdue, R-ORG-6).", choices=(*DUE_STATES, ABSENT)),
     Field("in_induction", "boolean", "Whether `as_of` falls within the person's formal induction (R-IND-1)."),
 )
 

@@ -21,6 +21,7 @@ from teamops.dates import in_induction
 from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
 from teamops.scheduling import (
+    absence_end_on,
     case_due,
     last_case_supervision_on,
     last_personal_supervision_on,
@@ -87,21 +88,22 @@ def teams_page(user: Staff, paging: Paging) -> Page:
 
 
 def staff_page(user: Staff, paging: Paging, on: date, team_id: int | None = None) -> Page:
-    """People on the staff at ``on`` (active, or left after it), with their personal supervision at ``on``."""
+    """People on the staff at ``on`` (started by then; active, or left after it), with their personal
+    supervision at ``on``."""
     query = (
         staff_in_reach(user)
         .join(Team, Team.id == Staff.team_id)
-        .where(or_(Staff.active.is_(True), Staff.left_on > on))
+        .where(or_(Staff.active.is_(True), Staff.left_on > on), Staff.start_date <= on)
         .order_by(Staff.name, Staff.email)
     )
     if team_id is not None:
         query = query.where(Staff.team_id == team_id)
     # Each person's last personal supervision in the same query: no list of the page's ids.
-    rows = _rows(query.add_columns(Team.name, last_personal_supervision_on(on)), paging)
+    rows = _rows(query.add_columns(Team.name, last_personal_supervision_on(on), absence_end_on(on)), paging)
     policy = load_policy(on)
     items = []
-    for person, team_name, last_on in rows:
-        due = person_due(policy, person, on, last_on)
+    for person, team_name, last_on, absence_end in rows:
+        due = person_due(policy, person, on, last_on, absence_end)
         items.append({
             "email": person.email, "name": person.name, "team": team_name, "job_role": person.job_role,
             "employment_type": person.employment_type, "start_date": person.start_date, "role": person.role,

@@ -14,7 +14,7 @@ from teamops.access import can, staff_in_reach
 from teamops.bookings import services
 from teamops.bookings.models import KIND_LABELS
 from teamops.cases.models import Case
-from teamops.dates import EVENT_YEARS
+from teamops.dates import EVENT_YEARS, today
 from teamops.extensions import db
 from teamops.forms import IsoDateField, whole_number, year_between
 from teamops.org.models import Staff
@@ -120,7 +120,8 @@ class BookingForm(SessionTimeForm):
         super().__init__(*args, **kwargs)
         self.supervisor = supervisor
         self.people = list(db.session.scalars(
-            staff_in_reach(supervisor).where(Staff.active.is_(True), Staff.id != supervisor.id)
+            staff_in_reach(supervisor).where(Staff.active.is_(True), Staff.id != supervisor.id,
+                                             Staff.start_date <= today())
             .order_by(Staff.name)))
         self.worker_id.choices = [(0, "Select a worker")] + [(p.id, p.name) for p in self.people]
         self.worker: Staff | None = None
@@ -131,7 +132,7 @@ class BookingForm(SessionTimeForm):
         """The worker named in the form if they are someone this manager may book; no messages."""
         person = db.session.get(Staff, self.worker_id.data) if (self.worker_id.data or 0) > 0 else None
         return person if person is not None and person.active and person.id != self.supervisor.id \
-            and can("supervise", person, user=self.supervisor) else None
+            and person.start_date <= today() and can("supervise", person, user=self.supervisor) else None
 
     def validate_worker_id(self, field: SelectField) -> None:
         if not field.data:
@@ -145,6 +146,9 @@ class BookingForm(SessionTimeForm):
             raise ValidationError("You can only book sessions with people you supervise")
         if not person.active:
             raise ValidationError(f"{person.name} has left: choose someone who is still active")
+        if person.start_date > today():  # issue 9 item 10: not offered for booking before they start
+            raise ValidationError(f"{person.name} starts on {person.start_date:%-d %B %Y}: book them once they "
+                                  "have started")
         self.worker = person
 
     def validate_location(self, field: StringField) -> None:

@@ -101,10 +101,10 @@ def _open_actions_by_owner(members: Select[tuple[int]]) -> dict[int, int]:
     return {owner_id: count for owner_id, count in rows}
 
 
-def _shows_as_row(person: Staff, holds_cases: bool) -> bool:
-    """Active workers always have a row; anyone else in the team (a manager, say) only while holding cases,
-    so every open case of the team is counted in some row."""
-    return person.active and (person.role == "worker" or holds_cases)
+def _shows_as_row(person: Staff, holds_cases: bool, on: date) -> bool:
+    """Active workers who have started have a row; anyone else in the team (a manager, someone not started
+    yet, issue 9 item 10) only while holding cases, so every open case of the team is counted in some row."""
+    return person.active and ((person.role == "worker" and person.start_date <= on) or holds_cases)
 
 
 # Figures built, by (team id, team version, version of everything, day). Only versions read from the database
@@ -193,7 +193,8 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
     in_teams = Staff.team_id.in_(team_ids)
     members = select(Staff.id).where(in_teams)
     people = db.session.execute(
-        select(Staff, scheduling.last_personal_supervision_on(on)).where(in_teams).order_by(Staff.name, Staff.id)
+        select(Staff, scheduling.last_personal_supervision_on(on), scheduling.absence_end_on(on))
+        .where(in_teams).order_by(Staff.name, Staff.id)
     ).tuples().all()
     history = scheduling.load_history()
     policy = history.on(on)
@@ -219,18 +220,18 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
     for person_id, team_id in team_then.items():
         then = teams.setdefault(team_id, Figures())
         then.last_month = scheduling.total([then.last_month, end_by_worker.get(person_id, NONE_OPEN)])
-    for person, last_personal_on in people:
+    for person, last_personal_on, absence_end in people:
         team = teams.setdefault(person.team_id, Figures())
         team.now = scheduling.total([team.now, now_by_worker.get(person.id, NONE_OPEN)])
         worker_states = states.get(person.id, [])
         team.open_cases += len(worker_states)
         team.overdue += worker_states.count(scheduling.OVERDUE)
         team.due_soon += worker_states.count(scheduling.DUE_SOON)
-        if not _shows_as_row(person, person.id in states):
+        if not _shows_as_row(person, person.id in states, on):
             continue
         team.rows.append(WorkerRow(
             staff=Member(person.id, person.name, person.email, person.line_manager_id),
-            personal=scheduling.person_due(policy, person, on, last_personal_on),
+            personal=scheduling.person_due(policy, person, on, last_personal_on, absence_end),
             open_cases=len(worker_states),
             overdue=worker_states.count(scheduling.OVERDUE), due_soon=worker_states.count(scheduling.DUE_SOON),
             open_actions=actions.get(person.id, 0),

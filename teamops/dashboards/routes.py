@@ -21,7 +21,7 @@ from teamops.dashboards import bp, context
 from teamops.dashboards.forms import ServicePickForm, TeamPickForm
 from teamops.extensions import db
 from teamops.kept import kept
-from teamops.org import covers
+from teamops.org import absences, covers
 from teamops.org.models import Service, Staff, Team
 from teamops.web import get_or_404, render
 
@@ -59,7 +59,7 @@ def team_worker(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     authorize("view_team_dashboard", person)
     return render("dashboards/team_worker.html", "dashboards/_worker_cases.html",
-                   **context.worker_cases(person))
+                   absences=absences.absences_of(person), **context.worker_cases(person))
 
 
 @bp.route("/dashboard/me")

@@ -13,8 +13,9 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from teamops.dates import EVENT_YEARS, START_YEARS, today
 from teamops.extensions import db
 from teamops.forms import IsoDateField, id_number, year_between
-from teamops.org import covers
+from teamops.org import absences, covers
 from teamops.org.models import (
+    ABSENCE_KINDS,
     EMAIL_MAX,
     EMPLOYMENT_TYPES,
     NAME_MAX,
@@ -189,3 +190,33 @@ class CoverForm(FlaskForm):
             raise ValidationError("The last day must be the same as or after the first day")
         if (field.data - first).days >= covers.LONGEST_DAYS:
             raise ValidationError("A cover lasts at most a year: name a new one after that")
+
+
+class AbsenceForm(FlaskForm):
+    """A long absence (R-ORG-6) of someone the manager supervises: the kind, the first and the last day away
+    (expected: change it when they come back early or stay away longer)."""
+
+    kind = SelectField("Kind of absence", choices=[("", "Select the kind of absence"), *ABSENCE_KINDS.items()],
+                       validators=[DataRequired("Select the kind of absence")])
+    starts_on = IsoDateField("First day away", validators=[InputRequired("Enter the first day away"),
+                                                           year_between(EVENT_YEARS)])
+    ends_on = IsoDateField("Last day away", validators=[InputRequired("Enter the last day away, as expected"),
+                                                        year_between(EVENT_YEARS)])
+
+    def __init__(self, *args: Any, person: Staff, absence_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.absence_id = absence_id
+
+    def validate_ends_on(self, field: IsoDateField) -> None:
+        first = self.starts_on.data
+        if field.data is None or first is None:
+            return
+        if field.data < first:
+            raise ValidationError("The last day must be the same as or after the first day")
+        if (field.data - first).days >= absences.LONGEST_DAYS:
+            raise ValidationError("An absence is recorded for at most 3 years at a time: record a new one after that")
+        clash = absences.overlapping(self.person, first, field.data, self.absence_id)
+        if clash is not None:
+            raise ValidationError(f"{self.person.name} is already recorded as away from {clash.starts_on:%-d %B %Y} "
+                                  f"to {clash.ends_on:%-d %B %Y}: change that absence instead")

@@ -138,6 +138,41 @@ class TeamMembership(Model):
         return f"<TeamMembership {self.staff_id} in {self.team_id} from {self.from_date}>"
 
 
+ABSENCE_KINDS = {"sickness": "Sickness", "parental_leave": "Parental leave", "secondment": "Secondment",
+                 "other": "Other long absence"}
+
+
+class Absence(Model):
+    """A long absence (R-ORG-6: sickness, parental leave, secondment) from a first to a last day, recorded by a
+    manager. While it runs the person's personal supervision reads "absent" rather than overdue; it is due
+    again a month after the last day unless one is held sooner (``teamops.scheduling``). Their cases are not
+    paused. The kind is health or family information: the audit trail records that an absence was recorded
+    and its dates, never its kind."""
+
+    __audited__ = "absence"
+    __audit_hidden__ = ("kind",)
+    __tablename__ = "absences"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates"),
+        CheckConstraint(f"kind IN {tuple(ABSENCE_KINDS)!r}", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)  # the last day away (expected, until they are back)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+    recorded_by: Mapped[Staff | None] = relationship(foreign_keys=[recorded_by_id])
+
+    @property
+    def kind_label(self) -> str:
+        return ABSENCE_KINDS.get(self.kind, self.kind)
+
+
 _REPORT = aliased(Staff)
 # Whether anyone has this person as their line manager (R-ORG-2: they supervise whoever they line-manage):
 # deferred, and loaded with the signed-in account, so the menu and the rules ask no extra question.

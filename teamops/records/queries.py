@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from teamops.access import can, cases_in_reach, staff_in_reach
 from teamops.cases.models import Case
+from teamops.dates import today
 from teamops.extensions import db
 from teamops.org.models import Staff
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
@@ -46,9 +47,10 @@ def staff_for_filter(user: Staff) -> list[Staff]:
 
 
 def supervisable_workers(user: Staff) -> list[Staff]:
-    """Active people in a manager's reach other than the manager: who they can write a record for."""
+    """Active people in a manager's reach other than the manager who have started (issue 9 item 10): who they
+    can write a record for."""
     return list(db.session.scalars(
-        staff_in_reach(user).where(Staff.active.is_(True), Staff.id != user.id)
+        staff_in_reach(user).where(Staff.active.is_(True), Staff.id != user.id, Staff.start_date <= today())
         .options(selectinload(Staff.team)).order_by(Staff.name)))
 
 

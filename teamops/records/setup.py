@@ -127,6 +127,10 @@ class SetupForm(FlaskForm):
         worker, kind, held_on = self.chosen_worker, self.kind.data or "", self.held_on.data
         if worker is None or kind not in KIND_LABELS or held_on is None or self.held_on.errors:
             return False
+        if held_on < worker.start_date:  # issue 9 item 10: nobody is supervised before they start
+            self.held_on.errors = [*self.held_on.errors,
+                                   f"{worker.name} started on {worker.start_date:%-d %B %Y}: enter a date from then"]
+            return False
         booking = self._check_booking(worker, kind)
         if kind == "personal":
             self.setup = Setup(worker, kind, held_on, booking=booking)

@@ -46,7 +46,7 @@ from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.imports.services import hold_for_confirmation
 from teamops.org.grants import request_role
-from teamops.org.models import Cover, Staff, Team
+from teamops.org.models import Absence, Cover, Staff, Team
 from teamops.records import services as record_services
 from teamops.records.models import ActionReview, SupervisionAction
 from tests import factories
@@ -313,6 +313,11 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/admin/teams/<int:team_id>/covers/new"): each(MANAGES, 200),
     ("POST", "/admin/teams/<int:team_id>/covers/new"): each(MANAGES, 400),
     ("POST", "/admin/covers/<int:cover_id>/end"): each(MANAGES, 303),
+    # Long absences (R-ORG-6): recorded by whoever supervises the person.
+    ("GET", "/admin/people/<int:staff_id>/absences/new"): each(MANAGES, 200),
+    ("POST", "/admin/people/<int:staff_id>/absences/new"): each(MANAGES, 400),
+    ("GET", "/admin/absences/<int:absence_id>/edit"): each(MANAGES, 200),
+    ("POST", "/admin/absences/<int:absence_id>/edit"): each(MANAGES, 400),
     ("GET", "/admin/staff/new"): Visit(ADMIN_ONLY, 200),
     ("POST", "/admin/staff/new"): Visit(ADMIN_ONLY, 400),
     ("GET", "/admin/staff/<int:staff_id>/edit"): each(everywhere(ADMIN_ONLY), 200),
@@ -543,12 +548,14 @@ def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver
     # A cover still to come: it reaches nothing yet, so no persona's reach changes.
     cover = Cover(team=team, staff=bystander, manager=manager, starts_on=today + timedelta(days=30),
                   ends_on=today + timedelta(days=40), named_by=manager)
-    db.session.add(cover)
+    absence = Absence(staff=worker, kind="sickness", starts_on=today - timedelta(days=100),
+                      ends_on=today - timedelta(days=90), recorded_by=manager)
+    db.session.add_all([cover, absence])
     db.session.commit()
     return {"token_id": token.id, "bystander_id": bystander.id, "grant_id": grant.id, "decision": "refuse",
             "team_id": team.id, "service_id": team.service_id, "staff_id": worker.id, "worker_email": worker.email,
             "case_id": case.id, "record_id": record.id, "discussion_id": discussion.id, "version": 1,
-            "cover_id": cover.id,
+            "cover_id": cover.id, "absence_id": absence.id,
             "personal_record_id": personal.id, "earlier_record_id": earlier.id, "action_id": action.id,
             "booking_id": booked.id, "cancelled_booking_id": cancelled.id, "today": today.isoformat(),
             "next_week": (today + timedelta(days=7)).isoformat()}
