@@ -165,6 +165,7 @@ class CaseDue:
     next_due_on: date | None  # None for a case closed on or before the date asked about
     due_state: str | None
     days_overdue: int
+    handover_due_on: date | None = None  # a reallocation's hand-over supervision, not yet held (R-ORG-5)
 
 
 @dataclass(frozen=True)
@@ -177,18 +178,25 @@ class PersonDue:
     absent_until: date | None = None  # the last day of a long absence running on the day asked about
 
 
-def last_case_supervisions(case_ids: Iterable[int], on: date) -> dict[int, date]:
-    """Last case or group supervision held on or before ``on``, per case, whoever the worker was (one query).
-    For the cases of a page or a form; a team's or a county's cases use ``last_case_supervision_on``."""
+def case_facts_on(case_ids: Iterable[int], on: date) -> dict[int, tuple[date | None, date | None]]:
+    """Per case: the last case or group supervision held on or before ``on`` (whoever the worker was) and
+    ``reallocated_on(on)`` (one query). For the cases of a page or a form; a team's or a county's cases use
+    the column functions themselves."""
     ids = list(case_ids)
     if not ids:
         return {}
     rows = db.session.execute(
-        select(CaseDiscussion.case_id, func.max(CaseDiscussion.held_on))
-        .where(CaseDiscussion.held_on <= on, CaseDiscussion.case_id.in_(ids))
-        .group_by(CaseDiscussion.case_id)
-    )
-    return {case_id: held_on for case_id, held_on in rows}
+        select(Case.id, last_case_supervision_on(on), reallocated_on(on)).where(Case.id.in_(ids)))
+    return {case_id: (last_on, moved_on) for case_id, last_on, moved_on in rows}
+
+
+def reallocated_on(day: date) -> ScalarSelect[date]:
+    """The day the outer query's case came to the worker holding it on ``day``, when that was a reallocation
+    (after its first allocation); null when it has stayed with its first worker."""
+    return (select(func.max(CaseAllocation.from_date))
+            .where(CaseAllocation.case_id == Case.id, CaseAllocation.from_date <= day,
+                   CaseAllocation.from_date > Case.allocated_on)
+            .correlate(Case).scalar_subquery())
 
 
 def personal_facts(staff_ids: Iterable[int], on: date) -> dict[int, tuple[date | None, date | None]]:
@@ -217,22 +225,26 @@ def last_personal_supervision_on(day: date) -> ScalarSelect[date]:
             .correlate(Staff).scalar_subquery())
 
 
-def case_dues(cases: Iterable[Case | CaseFacts], on: date, policy: Policy | None = None,
-              last: dict[int, date] | None = None) -> dict[int, CaseDue]:
-    """Due date and state at ``on`` for each case; ``last`` is ``last_case_supervisions`` when already known."""
+def case_dues(cases: Iterable[Case | CaseFacts], on: date, policy: Policy | None = None) -> dict[int, CaseDue]:
+    """Due date and state at ``on`` for each case."""
     cases = list(cases)
     policy = policy or load_policy(on)
-    if last is None:
-        last = last_case_supervisions((c.id for c in cases), on)
-    return {case.id: case_due(policy, case, on, last.get(case.id)) for case in cases}
+    facts = case_facts_on((c.id for c in cases), on)
+    return {case.id: case_due(policy, case, on, *facts.get(case.id, (None, None))) for case in cases}
 
 
-def case_due(policy: Policy, case: Case | CaseFacts, on: date, last_on: date | None) -> CaseDue:
-    """The case's due date and state at ``on``, given its last case or group supervision by then."""
+def case_due(policy: Policy, case: Case | CaseFacts, on: date, last_on: date | None,
+             reallocated: date | None = None) -> CaseDue:
+    """The case's due date and state at ``on``, given its last case or group supervision by then and, when it
+    was reallocated (``reallocated``: the day), the hand-over: the case keeps its supervision clock, and a
+    hand-over supervision is due on the reallocation day until one is held on or after it (R-ORG-5)."""
     if case.closed_on is not None and case.closed_on <= on:
         return CaseDue(case.id, last_on, None, None, 0)
     next_due = case_next_due_on(policy, case.case_type_code, case.high_risk, case.allocated_on, last_on)
-    return CaseDue(case.id, last_on, next_due, due_state(next_due, on), days_overdue(next_due, on))
+    handover = reallocated if reallocated is not None and (last_on is None or last_on < reallocated) else None
+    if handover is not None:
+        next_due = min(next_due, handover)
+    return CaseDue(case.id, last_on, next_due, due_state(next_due, on), days_overdue(next_due, on), handover)
 
 
 def person_dues(people: Iterable[Staff], on: date, policy: Policy | None = None) -> dict[int, PersonDue]:
@@ -334,7 +346,9 @@ def open_cases_on(days: Sequence[date], workers: Workers | None = None,
         worker_id, from_date, to_date = row[6:9]
         for day, last_on in zip(days, row[9:], strict=True):
             if _open_on(day, facts.allocated_on, facts.closed_on) and _open_on(day, from_date, to_date):
-                found[day].append(OpenCaseAt(facts, worker_id, case_due(policies[day], facts, day, last_on)))
+                moved_on = from_date if from_date > facts.allocated_on else None
+                found[day].append(OpenCaseAt(facts, worker_id,
+                                             case_due(policies[day], facts, day, last_on, moved_on)))
     return found
 
 

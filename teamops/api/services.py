@@ -27,6 +27,7 @@ from teamops.scheduling import (
     last_personal_supervision_on,
     load_policy,
     person_due,
+    reallocated_on,
 )
 
 Item = dict[str, Any]
@@ -136,11 +137,12 @@ def cases_page(user: Staff, paging: Paging, wanted: CaseFilter) -> Page:
         query = query.where(Staff.team_id == wanted.team_id)
     if wanted.worker_id is not None:
         query = query.where(Case.worker_id == wanted.worker_id)
-    rows = _rows(query.add_columns(Staff.email, Team.name, last_case_supervision_on(wanted.on)), paging)
+    rows = _rows(query.add_columns(Staff.email, Team.name, last_case_supervision_on(wanted.on),
+                                   reallocated_on(wanted.on)), paging)
     policy = load_policy(wanted.on)
     items = []
-    for case, worker_email, team_name, last_on in rows:
-        due = case_due(policy, case, wanted.on, last_on)
+    for case, worker_email, team_name, last_on, moved_on in rows:
+        due = case_due(policy, case, wanted.on, last_on, moved_on)
         items.append({
             "case_ref": case.case_ref, "case_type": case.case_type_code, "high_risk": case.high_risk,
             "worker_email": worker_email, "team": team_name, "allocated_on": case.allocated_on,

@@ -24,7 +24,8 @@ from teamops.dates import today
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.kept import kept
-from teamops.scheduling import IN_TIMESCALE_DEFINITION, case_dues
+from teamops.policy.services import interval_label
+from teamops.scheduling import IN_TIMESCALE_DEFINITION, case_dues, load_policy
 from teamops.web import changed, filter_keys, form_status, get_or_404, page_number, render
 
 
@@ -73,13 +74,17 @@ def show(case_id: int) -> Any:
 
 
 def _render_case(case: Case, status: int = 200, **forms: Any) -> Any:
-    due = case_dues([case], today())[case.id]
+    on = today()
+    policy = load_policy(on)
+    due = case_dues([case], on, policy)[case.id]
+    interval = policy.intervals.get(case.case_type_code)
     manage = can("manage_cases", case) and not case.closed_on
     details = forms.get("details_form") or CaseDetailsForm(obj=case)
     reallocate = forms.get("reallocate_form") or ReallocateForm(formdata=None)
     reallocate.set_workers([w for w in _manager_workers() if w.id != case.worker_id] if manage else [])
     context = {
-        "case": case, "due": due, "manage": manage, "definition": IN_TIMESCALE_DEFINITION,
+        "case": case, "due": due, "interval": interval, "interval_label": interval_label, "manage": manage,
+        "definition": IN_TIMESCALE_DEFINITION,
         "details_form": details, "reallocate_form": reallocate,
         "close_form": forms.get("close_form") or CloseForm(formdata=None),
         "oversight_form": forms.get("oversight_form") or OversightForm(formdata=None),

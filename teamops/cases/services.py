@@ -43,9 +43,10 @@ def case_page(query: Select[tuple[Case]], text: str, show: str, on: date, number
     elif show != "all":
         query = query.where((Case.closed_on.is_(None)) | (Case.closed_on > on))
     facts = query.with_only_columns(Case.id, Case.case_ref, Case.case_type_code, Case.high_risk, Case.allocated_on,
-                                    Case.closed_on, scheduling.last_case_supervision_on(on))
+                                    Case.closed_on, scheduling.last_case_supervision_on(on),
+                                    scheduling.reallocated_on(on))
     policy = scheduling.load_policy(on)
-    rows = [(scheduling.case_due(policy, scheduling.CaseFacts(*row[:6]), on, row[6]), row[1])
+    rows = [(scheduling.case_due(policy, scheduling.CaseFacts(*row[:6]), on, row[6], row[7]), row[1])
             for row in db.session.execute(facts).tuples()]
     if show in ("overdue", "due_soon"):
         rows = [(due, ref) for due, ref in rows if due.due_state == show]

@@ -125,8 +125,10 @@ def test_reallocation_keeps_earlier_supervisions_counting_for_the_due_date(impor
     moved = case("1234567")
     assert moved is not None and moved.worker.email == "south.worker@example.org"
     after = case_dues([moved], TODAY)[moved.id]
-    assert (after.last_supervised_on, after.next_due_on, after.due_state) == (
-        date(2026, 6, 1), date(2026, 6, 29), "ok")
+    # The clock is kept (the last supervision still counts); the reallocation adds a hand-over due that day
+    # (R-ORG-5).
+    assert (after.last_supervised_on, after.next_due_on, after.handover_due_on, after.due_state) == (
+        date(2026, 6, 1), TODAY, TODAY, "due_soon")
 
 
 def test_a_new_worker_for_a_case_allocated_today_corrects_the_allocation(import_cli):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.records.models import ActionReview, CaseDiscussion, SupervisionAction, SupervisionRecord
-from teamops.scheduling import last_case_supervisions
+from teamops.scheduling import case_facts_on
 from tests.records.conftest import (
     case_data,
     count_actions,
@@ -42,7 +42,7 @@ def test_manager_writes_a_case_supervision_record(as_role, org, case_of):
     action = db.session.scalar(select(SupervisionAction))
     assert (action.case_id, action.owner_id, action.status) == (case.id, org["worker"].id, "open")
     assert action.due_on == today() + timedelta(days=14)
-    assert last_case_supervisions([case.id], today()) == {case.id: days_ago(2)}
+    assert case_facts_on([case.id], today()) == {case.id: (days_ago(2), None)}
     page = manager.get(response.headers["Location"]).get_data(as_text=True)
     assert "Record saved." in page and "Draft" in page and "Visit weekly and update the plan" in page
 

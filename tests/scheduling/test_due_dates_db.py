@@ -12,16 +12,29 @@ from teamops.scheduling import OVERDUE, case_dues, compliance_by_worker, open_ca
 from tests import factories
 
 
-def test_reallocation_keeps_the_clock(make, org):
+def test_reallocation_keeps_the_clock_and_a_handover_is_due_that_day(make, org):
+    """R-ORG-5 (issue 9 item 4): the case keeps its clock (the last supervision, whoever the worker was), and a
+    hand-over supervision is due on the reallocation day until one is held on or after it."""
     first, second = org["worker"], org["south_worker"]
     case = factories.case("MOS-1", "CP", False, first, date(2026, 1, 5))
     factories.record("case", date(2026, 2, 2), first, org["team_manager"], [case])
     factories.reallocate(case, second, date(2026, 2, 10))
     due = case_dues([case], date(2026, 2, 20))[case.id]
     assert due.last_supervised_on == date(2026, 2, 2)
-    assert due.next_due_on == date(2026, 3, 2)
+    assert (due.next_due_on, due.handover_due_on, due.due_state) == (date(2026, 2, 10), date(2026, 2, 10), OVERDUE)
+    assert case_dues([case], date(2026, 2, 9))[case.id].next_due_on == date(2026, 3, 2)  # before: the clock
+    factories.record("case", date(2026, 2, 12), second, org["south_manager"], [case])
+    after = case_dues([case], date(2026, 2, 20))[case.id]
+    assert (after.next_due_on, after.handover_due_on) == (date(2026, 3, 12), None)
     assert [(a.worker_id, a.from_date, a.to_date) for a in case.allocations] == [
         (first.id, date(2026, 1, 5), date(2026, 2, 10)), (second.id, date(2026, 2, 10), None)]
+
+
+def test_a_reallocation_after_the_case_was_due_keeps_the_earlier_date(make, org):
+    case = factories.case("MOS-9", "CP", False, org["worker"], date(2026, 1, 5))
+    factories.record("case", date(2026, 2, 2), org["worker"], org["team_manager"], [case])
+    factories.reallocate(case, org["south_worker"], date(2026, 3, 10))
+    assert case_dues([case], date(2026, 3, 11))[case.id].next_due_on == date(2026, 3, 2)
 
 
 def test_only_supervisions_on_or_before_the_date_count(make, org):
