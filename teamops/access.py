@@ -397,6 +397,10 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_team_dashboard": _views_team_dashboard,
     "view_supervisees": lambda user, obj: manages_anyone(user),
     "arrange_cover": _arranges_cover,
+    # A leaver's hand-over (R-ORG-4): by whoever manages their team (never by the leaver, never by an admin, who
+    # reads no cases).
+    "hand_over": lambda user, obj: user.role != "admin" and (
+        _manages(user, None) if obj is None else _manages(user, obj) and obj.id != user.id),
     # A long absence (R-ORG-6) is recorded by whoever supervises the person (never by the person themselves).
     "record_absence": lambda user, obj: _supervises(user, obj) and getattr(obj, "id", None) != user.id,
     "pick_team": lambda user, obj: user.role in (*ABOVE_TEAMS, "qait"),

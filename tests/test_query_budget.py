@@ -135,6 +135,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "org.team_form": (Visit("admin", label="new"), Visit("admin", lambda o: {"team_id": o.team}, label="edit")),
     "org.cover_new": Visit("team_manager", lambda o: {"team_id": o.team}),
     "org.absence_new": Visit("team_manager", lambda o: {"staff_id": o.worker}),
+    "org.handover_page": Visit("team_manager", lambda o: {"staff_id": o.worker}),
     "org.absence_edit": Visit("team_manager", lambda o: {"absence_id": o.absence}),
     "org.staff": Visit("admin"),
     "org.access_changes": (Visit("admin", label="admin"), Visit("qait", label="qait")),

@@ -13,12 +13,22 @@ from sqlalchemy.orm import selectinload
 from teamops.access import authorize, requires, staff_in_reach, teams_in_reach
 from teamops.extensions import db
 from teamops.forms import ActionForm
-from teamops.org import absence_routes, access_routes, bp, cover_routes, covers, services
+from teamops.org import (
+    absence_routes,
+    access_routes,
+    bp,
+    cover_routes,
+    covers,
+    handover,
+    handover_routes,
+    services,
+)
 from teamops.org.forms import SearchForm, ServiceForm, StaffForm, TeamForm
 from teamops.org.models import Service, Staff, Team
 from teamops.web import filter_keys, form_status, get_or_404, page_number, paginate, render, see_other
 
-__all__ = ["absence_routes", "access_routes", "cover_routes"]  # imported for their routes, on this blueprint
+# Imported for their routes, on this blueprint.
+__all__ = ["absence_routes", "access_routes", "cover_routes", "handover_routes"]
 
 
 def _list(name: str, search: Callable[[Any, str, str], Any], in_reach: Any) -> Any:
@@ -145,8 +155,13 @@ def staff_active(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     if ActionForm().validate_on_submit():
         activate = request.args.get("to") == "active"
+        duties = None if activate or not person.active else handover.duties_of(person)
         if not activate and person.id == current_user.id:
             flash("You cannot deactivate your own account.", "info")
+        elif duties:  # R-ORG-4: a leaver hands over first
+            return render("org/staff_member.html", person=person, action_form=ActionForm(),
+                          pending_grant=services.grants.pending_grant(person), leaver_duties=duties.summary(),
+                          status=400)
         else:
             services.set_staff_active(person, activate)
             db.session.commit()

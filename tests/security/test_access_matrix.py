@@ -313,6 +313,9 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/admin/teams/<int:team_id>/covers/new"): each(MANAGES, 200),
     ("POST", "/admin/teams/<int:team_id>/covers/new"): each(MANAGES, 400),
     ("POST", "/admin/covers/<int:cover_id>/end"): each(MANAGES, 303),
+    # A leaver's hand-over (R-ORG-4): by the managers of their team; sent empty, it asks who takes on each case.
+    ("GET", "/admin/staff/<int:staff_id>/handover"): each(MANAGES, 200),
+    ("POST", "/admin/staff/<int:staff_id>/handover"): each(MANAGES, 400),
     # Long absences (R-ORG-6): recorded by whoever supervises the person.
     ("GET", "/admin/people/<int:staff_id>/absences/new"): each(MANAGES, 200),
     ("POST", "/admin/people/<int:staff_id>/absences/new"): each(MANAGES, 400),

@@ -1,0 +1,103 @@
+"""The hand-over form (R-ORG-4): one choice per case, supervisee and team, with "everything to" shortcuts
+that fill the choices left blank, so a leaver with thirty cases is handed over in one go, without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from teamops.forms import id_number
+from teamops.org.handover import Duties, Plan, would_loop
+from teamops.org.models import MANAGER_ROLES, Staff
+
+SAME = (0, "As chosen above")
+
+
+def _choices(people: list[Staff], first: tuple[int, str]) -> list[tuple[int, str]]:
+    return [first, *((p.id, f"{p.name} ({p.team.name})") for p in people)]
+
+
+class HandoverForm(FlaskForm):
+    """Built for one leaver's duties (``build``); ``plan`` holds who takes on what once it validates."""
+
+    leaver: Staff
+    duties: Duties
+    workers: dict[int, Staff]
+    managers: dict[int, Staff]
+    team_managers: dict[int, Staff]
+    plan: Plan | None = None
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        ok = True
+        workers: dict[int, Staff] = {}
+        for case in self.duties.cases:
+            chosen = self[f"case_{case.id}"].data or self.all_cases.data
+            person = self.workers.get(chosen or 0)
+            if person is None:
+                self[f"case_{case.id}"].errors = [f"Choose who takes on case {case.case_ref}"]
+                ok = False
+            else:
+                workers[case.id] = person
+        line_managers: dict[int, Staff] = {}
+        for report in self.duties.supervisees:
+            name = f"supervisee_{report.id}"
+            chosen = self[name].data or self.all_supervisees.data
+            manager = self.managers.get(chosen or 0)
+            if manager is None:
+                self[name].errors = [f"Choose {report.name}'s new line manager"]
+                ok = False
+            elif manager.id == report.id:
+                self[name].errors = [f"{report.name} cannot line-manage themselves: choose someone else"]
+                ok = False
+            elif would_loop(report, manager):
+                self[name].errors = [f"{manager.name} is line-managed by {report.name}: choose someone else"]
+                ok = False
+            else:
+                line_managers[report.id] = manager
+        team_managers: dict[int, Staff | None] = {}
+        for team in self.duties.teams:
+            chosen = self[f"team_{team.id}"].data or 0
+            if chosen and chosen not in self.team_managers:
+                self[f"team_{team.id}"].errors = [f"Choose {team.name}'s new manager from the list"]
+                ok = False
+            team_managers[team.id] = self.team_managers.get(chosen) if chosen else None
+        if ok:
+            self.plan = Plan(workers, line_managers, team_managers)
+        return ok
+
+
+def build(leaver: Staff, duties: Duties, people: list[Staff], formdata: Any = None) -> HandoverForm:
+    """``people``: who may take on the leaver's cases or supervisees (active, in the hander's reach); the
+    managers among them may manage a team."""
+    workers = managers = [p for p in people if p.id != leaver.id]
+    leads = [p for p in managers if p.role in MANAGER_ROLES]
+    attrs: dict[str, Any] = {}
+    worker_choices = _choices(workers, (0, "Choose for each case below"))
+    manager_choices = _choices(managers, (0, "Choose for each person below"))
+    if duties.cases:
+        attrs["all_cases"] = SelectField("Give every case to", choices=worker_choices, coerce=id_number,
+                                         validate_choice=False)
+        for case in duties.cases:
+            attrs[f"case_{case.id}"] = SelectField(f"Case {case.case_ref}", choices=_choices(workers, SAME),
+                                                   coerce=id_number, validate_choice=False)
+    if duties.supervisees:
+        attrs["all_supervisees"] = SelectField("New line manager for everyone", choices=manager_choices,
+                                               coerce=id_number, validate_choice=False)
+        for person in duties.supervisees:
+            attrs[f"supervisee_{person.id}"] = SelectField(person.name, choices=_choices(managers, SAME),
+                                                           coerce=id_number, validate_choice=False)
+    for team in duties.teams:
+        attrs[f"team_{team.id}"] = SelectField(f"New manager of {team.name}",
+                                               choices=_choices(leads, (0, "No manager for now")),
+                                               coerce=id_number, validate_choice=False)
+    form_class = type("BuiltHandoverForm", (HandoverForm,), attrs)
+    form: HandoverForm = form_class(formdata=formdata) if formdata is not None else form_class()
+    form.leaver, form.duties = leaver, duties
+    form.workers = {p.id: p for p in workers}
+    form.managers = {p.id: p for p in managers}
+    form.team_managers = {p.id: p for p in leads}
+    return form
