@@ -62,7 +62,9 @@ CASE_FIELDS = (
           "Date of the last case or group supervision of the case held on or before `as_of`, whoever the "
           "worker was; null when there has been none.", nullable=True),
     Field("next_due_on", "date",
-          "When case supervision is next due at `as_of`; null for a case closed on or before `as_of`.",
+          "When case supervision is next due at `as_of`: the earliest of the intervals from the last case "
+          "supervision, and, after a reallocation with no supervision since, the reallocation day (a hand-over, "
+          "R-ORG-5); null for a case closed on or before `as_of`.",
           nullable=True),
     Field("due_state", "string",
           "At `as_of`: overdue, due within 7 days (due_soon) or ok; null for a case closed on or before `as_of`.",

@@ -45,7 +45,7 @@ def test_the_service_manager_sees_and_resolves_a_disagreement(as_role, org, save
 def test_an_unresolved_disagreement_shows_on_the_record(as_role, org, saved_record):
     record, _ = disagreement(saved_record)
     page = as_role("team_manager").get(f"/records/{record.id}").get_data(as_text=True)
-    assert "Escalated to service manager" in page
+    assert "Escalated" in page and "to the team's service manager, or its head of service" in page
 
 
 def test_only_service_managers_of_that_service_resolve(as_role, org, make, saved_record):
