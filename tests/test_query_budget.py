@@ -135,6 +135,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "org.access_changes": (Visit("admin", label="admin"), Visit("qait", label="qait")),
     "org.staff_member": Visit("team_manager", lambda o: {"staff_id": o.worker}),
     "org.staff_form": (Visit("admin", label="new"), Visit("admin", lambda o: {"staff_id": o.worker}, label="edit")),
+    "org.settings": Visit("admin"),
     "policy.index": Visit("worker"),
     "policy.case_type": Visit("admin", lambda o: {"code": "CP"}),
     "policy.settings": Visit("admin"),

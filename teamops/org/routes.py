@@ -13,12 +13,12 @@ from sqlalchemy.orm import selectinload
 from teamops.access import authorize, requires, staff_in_reach, teams_in_reach
 from teamops.extensions import db
 from teamops.forms import ActionForm
-from teamops.org import access_routes, bp, cover_routes, covers, services
+from teamops.org import access_routes, bp, cover_routes, covers, services, settings_routes
 from teamops.org.forms import SearchForm, ServiceForm, StaffForm, TeamForm
 from teamops.org.models import Service, Staff, Team
 from teamops.web import filter_keys, form_status, get_or_404, page_number, paginate, render, see_other
 
-__all__ = ["access_routes", "cover_routes"]  # imported for their routes, on this blueprint
+__all__ = ["access_routes", "cover_routes", "settings_routes"]  # imported for their routes, on this blueprint
 
 
 def _list(name: str, search: Callable[[Any, str, str], Any], in_reach: Any) -> Any:
