@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from teamops.audit.models import AuditEvent
 from teamops.extensions import db
+from teamops.org.settings import CaseRefRule, save_case_ref_rule
 from teamops.scheduling import case_dues
 from tests import factories
 from tests.imports.conftest import (
@@ -305,8 +306,6 @@ def test_many_rows_take_a_fixed_number_of_queries(import_cli, count_queries):
 # The organisation's case reference rule (issue 9 item 11) ----------------------------------------------------
 
 def digits_only() -> None:
-    from teamops.org.settings import CaseRefRule, save_case_ref_rule
-
     save_case_ref_rule(CaseRefRule("digits", example="1234567"))
     db.session.commit()
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from teamops.cases.models import Case
 from teamops.extensions import db
+from teamops.org.settings import CaseRefRule, save_case_ref_rule
 from teamops.records.models import CaseDiscussion
 from teamops.scheduling import case_dues, person_dues
 from tests import factories
@@ -242,8 +243,6 @@ def test_many_rows_take_a_fixed_number_of_queries(import_cli, cases, count_queri
 def test_under_a_narrower_rule_a_name_reads_as_no_reference_and_old_cases_still_match(import_cli, cases, org):
     """Issue 9 item 11: a reference the organisation's rule refuses is not repeated back; a case made before
     the rule keeps its reference, and its supervisions still import."""
-    from teamops.org.settings import CaseRefRule, save_case_ref_rule
-
     factories.case("OLD-1", "CIN", False, org["worker"], date(2026, 3, 2))
     save_case_ref_rule(CaseRefRule("digits", example="1234567"))
     db.session.commit()
