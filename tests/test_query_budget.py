@@ -144,7 +144,9 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "records.escalations": Visit("service_manager"),
     "records.resolve": Visit("service_manager", lambda o: {"discussion_id": o.escalation}),
     "records.new_record": Visit("team_manager"),
-    "records.write": Visit("team_manager", _case_session),
+    # One more than LIMIT: the form also offers each case the question of its last scaling score (R-SUP-9, issue 9
+    # item 12), read for every case at once, one index seek each.
+    "records.write": Visit("team_manager", _case_session, limit=LIMIT + 1),
     "records.show": (Visit("team_manager", lambda o: {"record_id": o.record}, label="group"),
                      Visit("team_manager", lambda o: {"record_id": o.personal_record}, label="personal")),
     "records.edit": (Visit("team_manager", lambda o: {"record_id": o.record}, label="group"),

@@ -1,5 +1,7 @@
 """case reference pattern: the organisation's settings (one row), holding the rule its case references follow
-within the contract's (the default, digits only, or its own pattern), with an example and a description
+within the contract's (the default, digits only, or its own pattern), with an example and a description; and
+the question each scaling score answers (case_discussions.scaling_question: what 0 and 10 mean, R-SUP-9;
+NULL for scores given before, "question not recorded")
 
 Revision ID: 0011_case_ref_pattern
 Revises: 0010_filed_per_case
@@ -26,7 +28,11 @@ def upgrade():
     sa.CheckConstraint("case_ref_rule IN ('default', 'digits', 'custom')", name=op.f('ck_organisation_settings_case_ref_rule')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation_settings'))
     )
+    with op.batch_alter_table('case_discussions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('scaling_question', sa.String(length=200), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('case_discussions', schema=None) as batch_op:
+        batch_op.drop_column('scaling_question')
     op.drop_table('organisation_settings')
