@@ -414,6 +414,7 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "manage_own_tokens": lambda user, obj: obj is None or getattr(obj, "staff_id", None) == user.id,
     "manage_all_tokens": lambda user, obj: user.role == "admin",
     "manage_policy": lambda user, obj: user.role == "admin",
+    "manage_settings": lambda user, obj: user.role == "admin",  # the organisation's own settings
     "approve_role_grant": _approves_grant,
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "head_of_service" and user.team.service_id == obj.id),

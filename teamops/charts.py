@@ -1,10 +1,13 @@
 """Small charts drawn on the server as inline SVG: no charting JavaScript, nothing for the CSP to allow.
 
 The scaling trend (Signs of Safety, R-SUP-9) plots a case's scaling scores (0 to 10) against the date of the
-supervision that gave them, time to scale. The SVG is an image with a title and a description for screen
-readers; pages also show the same scores as a table (templates/dashboards/_scaling.html), because a
-picture alone is not an equivalent. Colours and sizes are SVG presentation attributes, since the CSP
-forbids style attributes.
+supervision that gave them, time to scale. A score means something only on its question (what 0 and 10
+mean for the case), so each question is a series of its own: its own line, colour, marker shape and dash,
+named in a key, and never joined to another question's scores; scores given before questions were asked for
+are one more series, "question not recorded". The SVG is an image with a title and a description for screen
+readers; pages also show the same scores as a table per question (templates/dashboards/_scaling.html),
+because a picture alone is not an equivalent. Colours and sizes are SVG presentation attributes, since the
+CSP forbids style attributes.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from teamops.extensions import db
+from teamops.records.labels import QUESTION_NOT_RECORDED
 from teamops.records.models import CaseDiscussion
 
 WIDTH, HEIGHT = 320, 180
@@ -26,27 +30,69 @@ PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 SCALE_TOP = 10
 GRID_SCORES = (0, 5, 10)
 LINE_COLOUR, GRID_COLOUR, TEXT_COLOUR = "#1d70b8", "#b1b4b6", "#505a5f"
+# Each series' colour (GOV.UK's blue, red, green, purple and pink: each at least 3:1 on white), marker and dash,
+# in turn, so that two series differ in shape and dash as well as colour (WCAG 1.4.1).
+SERIES_COLOURS = (LINE_COLOUR, "#d4351c", "#00703c", "#4c2c92", "#d53880")
+MARKERS = ("circle", "square", "triangle", "diamond")
+DASHES = ("", "6 4", "2 3", "8 3 2 3")
+SWATCH_WIDTH, SWATCH_HEIGHT = 28, 12
 
 
 class ScalingPoint(NamedTuple):
     held_on: date
     score: int
+    question: str | None = None  # what 0 and 10 mean; None for a score given before questions were asked
+
+
+@dataclass(frozen=True)
+class Series:
+    """The scores given on one question (or with none recorded), oldest first, and how they are drawn."""
+
+    question: str | None
+    points: list[ScalingPoint]
+    colour: str = LINE_COLOUR
+    marker: str = "circle"
+    dash: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.question or QUESTION_NOT_RECORDED.capitalize()
+
+    @property
+    def swatch(self) -> Markup:
+        """A small picture of the series' line and marker, for the key beside the chart."""
+        middle_x, middle_y = SWATCH_WIDTH / 2, SWATCH_HEIGHT / 2
+        return Markup(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+            'aria-hidden="true" focusable="false">{line}{marker}</svg>'
+        ).format(w=SWATCH_WIDTH, h=SWATCH_HEIGHT, line=_line(self, [(1, middle_y), (SWATCH_WIDTH - 1, middle_y)]),
+                 marker=_marker(self, middle_x, middle_y))
 
 
 def scaling_points(case_id: int) -> list[ScalingPoint]:
-    """Every scaling score recorded for the case, oldest first (one query)."""
+    """Every scaling score recorded for the case, with its question, oldest first (one query)."""
     rows = db.session.execute(
-        select(CaseDiscussion.held_on, CaseDiscussion.scaling)
+        select(CaseDiscussion.held_on, CaseDiscussion.scaling, CaseDiscussion.scaling_question)
         .where(CaseDiscussion.case_id == case_id, CaseDiscussion.scaling.is_not(None))
         .order_by(CaseDiscussion.held_on, CaseDiscussion.id)
     ).tuples()
-    return [ScalingPoint(held_on, score) for held_on, score in rows if score is not None]
+    return [ScalingPoint(held_on, score, question) for held_on, score, question in rows if score is not None]
 
 
 def as_points(items: Iterable[Any]) -> list[ScalingPoint]:
-    """Accepts ScalingPoints or (date, score) pairs, in any order; returns them by date."""
+    """Accepts ScalingPoints, or (date, score) pairs or (date, score, question) triples, in any order; returns
+    them by date."""
     points = [ScalingPoint(*item) for item in items]
     return sorted(points, key=lambda p: p.held_on)
+
+
+def series_of(items: Iterable[Any]) -> list[Series]:
+    """The scores grouped by question, the question first asked first; each series drawn its own way."""
+    grouped: dict[str | None, list[ScalingPoint]] = {}
+    for point in as_points(items):
+        grouped.setdefault(point.question or None, []).append(point)
+    return [Series(question, points, SERIES_COLOURS[n % len(SERIES_COLOURS)], MARKERS[n % len(MARKERS)],
+                   DASHES[n % len(DASHES)]) for n, (question, points) in enumerate(grouped.items())]
 
 
 def _short(day: date) -> str:
@@ -58,7 +104,7 @@ def _long(day: date) -> str:
 
 
 def describe(points: list[ScalingPoint]) -> str:
-    """The chart in words, for its <desc> and for anyone who cannot see it."""
+    """One series in words, for the chart's <desc> and for anyone who cannot see it."""
     if not points:
         return "No scaling scores have been recorded for this case."
     if len(points) == 1:
@@ -69,6 +115,23 @@ def describe(points: list[ScalingPoint]) -> str:
     return (f"{len(points)} scaling scores from {_long(points[0].held_on)} to {_long(points[-1].held_on)}: "
             f"first {scores[0]}, latest {scores[-1]} out of 10 ({trend}); lowest {min(scores)}, "
             f"highest {max(scores)}.")
+
+
+def describe_series(series: list[Series]) -> str:
+    """The whole chart in words: each question's scores on their own, never compared with another's. Scores
+    without any question read as they always did."""
+    if not series:
+        return describe([])
+    if len(series) == 1 and series[0].question is None:
+        return describe(series[0].points)
+    parts = [f"{_named(each)}: {describe(each.points)}" for each in series]
+    if len(series) == 1:
+        return parts[0]
+    return f"Scores on {len(series)} different questions, each its own line. " + " ".join(parts)
+
+
+def _named(series: Series) -> str:
+    return f"On the question “{series.question}”" if series.question else QUESTION_NOT_RECORDED.capitalize()
 
 
 @dataclass(frozen=True)
@@ -98,16 +161,18 @@ def y_of(score: int) -> float:
 
 
 def scaling_svg(items: Iterable[Any], label: str = "Scaling scores", id_prefix: str = "scaling") -> Markup:
-    """The trend as an inline SVG image (empty markup when there are no scores)."""
+    """The trend as an inline SVG image, a line per question on one time axis (empty markup when there are
+    no scores)."""
     points = as_points(items)
     if not points:
         return Markup("")
     dots = layout(points)
+    series = series_of(points)
     parts = [Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" class="teamops-scaling-chart" width="{w}" height="{h}" '
         'viewBox="0 0 {w} {h}" role="img" aria-labelledby="{p}-title {p}-desc">'
         '<title id="{p}-title">{label}</title><desc id="{p}-desc">{desc}</desc>'
-    ).format(w=WIDTH, h=HEIGHT, p=id_prefix, label=label, desc=describe(points))]
+    ).format(w=WIDTH, h=HEIGHT, p=id_prefix, label=label, desc=describe_series(series))]
     for score in GRID_SCORES:
         y = y_of(score)
         parts.append(Markup(
@@ -123,13 +188,32 @@ def scaling_svg(items: Iterable[Any], label: str = "Scaling scores", id_prefix: 
         for dot, anchor in ((dots[0], "start"), (dots[-1], "end")):
             parts.append(Markup('<text x="{x}" y="{y}" text-anchor="{a}" font-size="12" fill="{t}">{d}</text>')
                          .format(x=dot.x, y=baseline, a=anchor, t=TEXT_COLOUR, d=_short(dot.point.held_on)))
-    if len(dots) > 1:
-        parts.append(Markup(
-            '<polyline points="{pts}" fill="none" stroke="{c}" stroke-width="3" stroke-linejoin="round" '
-            'stroke-linecap="round"/>'
-        ).format(pts=" ".join(f"{d.x},{d.y}" for d in dots), c=LINE_COLOUR))
-    for dot in dots:
-        parts.append(Markup('<circle cx="{x}" cy="{y}" r="4.5" fill="{c}"/>').format(x=dot.x, y=dot.y,
-                                                                                    c=LINE_COLOUR))
+    at = {dot.point: dot for dot in dots}
+    for each in series:
+        placed = [at[point] for point in each.points]
+        if len(placed) > 1:
+            parts.append(_line(each, [(dot.x, dot.y) for dot in placed]))
+        parts.extend(_marker(each, dot.x, dot.y) for dot in placed)
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
+
+
+def _line(series: Series, places: list[tuple[float, float]]) -> Markup:
+    dash = Markup(' stroke-dasharray="{d}"').format(d=series.dash) if series.dash else Markup("")
+    return Markup(
+        '<polyline points="{pts}" fill="none" stroke="{c}" stroke-width="3" stroke-linejoin="round" '
+        'stroke-linecap="round"{dash}/>'
+    ).format(pts=" ".join(f"{x},{y}" for x, y in places), c=series.colour, dash=dash)
+
+
+def _marker(series: Series, x: float, y: float) -> Markup:
+    """A score's mark: a circle, square, triangle or diamond of the series' colour."""
+    if series.marker == "square":
+        return Markup('<rect x="{x}" y="{y}" width="8" height="8" fill="{c}"/>').format(
+            x=round(x - 4, 1), y=round(y - 4, 1), c=series.colour)
+    if series.marker in ("triangle", "diamond"):
+        corners = ([(x, y - 5.5), (x + 5, y + 4), (x - 5, y + 4)] if series.marker == "triangle"
+                   else [(x, y - 5.5), (x + 5.5, y), (x, y + 5.5), (x - 5.5, y)])
+        return Markup('<polygon points="{pts}" fill="{c}"/>').format(
+            pts=" ".join(f"{round(cx, 1)},{round(cy, 1)}" for cx, cy in corners), c=series.colour)
+    return Markup('<circle cx="{x}" cy="{y}" r="4.5" fill="{c}"/>').format(x=x, y=y, c=series.colour)

@@ -129,6 +129,9 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     return {"created": count}
 
 
+# What 0 and 10 mean for the demo's scaling scores (R-SUP-9): every score is stored with its question.
+SCALING_QUESTION = "0 = the children cannot stay safely at home, 10 = the case can close"
+
 SERVICE_CASE_TYPES = {
     "Children's Social Care": ["CP", "CIN", "CIN", "CLA", "CL", "PF"],
     "Children and Family Wellbeing Service": ["EH"],
@@ -149,7 +152,9 @@ def _held(kind: str, held_on: date, worker: Staff, supervisor: Staff, case: Case
     record = SupervisionRecord(kind=kind, held_on=held_on, worker=worker, supervisor=supervisor,
                                status="signed_off", imported=True)
     if case is not None:
-        record.discussions.append(CaseDiscussion(case=case, held_on=held_on, scaling=scaling))
+        question = SCALING_QUESTION if scaling is not None else None
+        record.discussions.append(CaseDiscussion(case=case, held_on=held_on, scaling=scaling,
+                                                 scaling_question=question))
     db.session.add(record)
 
 

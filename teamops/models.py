@@ -7,13 +7,13 @@ from teamops.bookings.models import Booking
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.dashboards.models import FiguresVersion
 from teamops.imports.models import PendingImport
-from teamops.org.models import Absence, Cover, RoleGrant, Service, Staff, Team, TeamMembership
+from teamops.org.models import Absence, Cover, OrganisationSettings, RoleGrant, Service, Staff, Team, TeamMembership
 from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
 from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
 
 __all__ = [
     "Absence", "ActionReview", "ApiToken", "AuditEvent", "Booking", "Case", "CaseAllocation", "CaseDiscussion",
-    "CaseType", "Cover", "FiguresVersion", "OversightEntry", "PasswordToken", "PendingImport", "PolicyChange",
-    "RecordVersion", "RoleGrant", "Service", "SignInFailure", "Staff", "SupervisionAction", "SupervisionRecord",
-    "SupervisionSettings", "Team", "TeamMembership", "UserSession",
+    "CaseType", "Cover", "FiguresVersion", "OrganisationSettings", "OversightEntry", "PasswordToken",
+    "PendingImport", "PolicyChange", "RecordVersion", "RoleGrant", "Service", "SignInFailure", "Staff",
+    "SupervisionAction", "SupervisionRecord", "SupervisionSettings", "Team", "TeamMembership", "UserSession",
 ]

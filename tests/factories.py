@@ -112,9 +112,10 @@ def case_type_interval(code: str, count: int, unit: str, effective_from: date = 
 
 def record(kind: str, held_on: date, worker: Staff, supervisor: Staff, cases_: list[Case] | None = None,
            imported: bool = False, status: str | None = None, scaling: int | None = None,
-           **values: Any) -> SupervisionRecord:
-    """``records.services.add_record``, committed (same first arguments); ``status``, ``scaling`` and any
-    record field may be set as well."""
+           scaling_question: str | None = None, **values: Any) -> SupervisionRecord:
+    """``records.services.add_record``, committed (same first arguments); ``status``, ``scaling`` (with the
+    question it answers, none by default: a score from before questions were asked) and any record field may
+    be set as well."""
     made = records.add_record(kind, held_on, worker, supervisor, cases_, imported=imported)
     if status is not None:
         made.status = status
@@ -122,7 +123,7 @@ def record(kind: str, held_on: date, worker: Staff, supervisor: Staff, cases_: l
         setattr(made, name, value)
     if scaling is not None:
         for discussion in made.discussions:
-            discussion.scaling = scaling
+            discussion.scaling, discussion.scaling_question = scaling, scaling_question
     db.session.commit()
     return made
 

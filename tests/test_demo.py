@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from teamops.cases.models import Case
+from teamops.charts import scaling_points, series_of
 from teamops.dates import today
 from teamops.demo import seed_demo
 from teamops.extensions import db
@@ -28,6 +29,13 @@ def test_demo_worker_has_a_case_in_every_state_and_a_scaling_trend(app):
     states = [due.due_state for due in case_dues(cases, today()).values()]
     assert states.count(OVERDUE) >= 2 and DUE_SOON in states and OK in states
     assert any(c.high_risk for c in cases)
+
+
+def test_demo_scaling_trend_keeps_its_question(app):
+    seed_demo()
+    trend = db.session.scalar(select(Case).where(Case.case_ref == "4300001"))
+    [series] = series_of(scaling_points(trend.id))
+    assert series.question and series.question.startswith("0 = ") and len(series.points) == 5
 
 
 def test_demo_case_references_are_never_names(app):

@@ -141,6 +141,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "org.access_changes": (Visit("admin", label="admin"), Visit("qait", label="qait")),
     "org.staff_member": Visit("team_manager", lambda o: {"staff_id": o.worker}),
     "org.staff_form": (Visit("admin", label="new"), Visit("admin", lambda o: {"staff_id": o.worker}, label="edit")),
+    "org.settings": Visit("admin"),
     "policy.index": Visit("worker"),
     "policy.case_type": Visit("admin", lambda o: {"code": "CP"}),
     "policy.settings": Visit("admin"),
@@ -149,7 +150,9 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "records.escalations": Visit("service_manager"),
     "records.resolve": Visit("service_manager", lambda o: {"discussion_id": o.escalation}),
     "records.new_record": Visit("team_manager"),
-    "records.write": Visit("team_manager", _case_session),
+    # One more than LIMIT: the form also offers each case the question of its last scaling score (R-SUP-9, issue 9
+    # item 12), read for every case at once, one index seek each.
+    "records.write": Visit("team_manager", _case_session, limit=LIMIT + 1),
     "records.show": (Visit("team_manager", lambda o: {"record_id": o.record}, label="group"),
                      Visit("team_manager", lambda o: {"record_id": o.personal_record}, label="personal")),
     "records.edit": (Visit("team_manager", lambda o: {"record_id": o.record}, label="group"),

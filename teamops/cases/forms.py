@@ -7,17 +7,18 @@ from typing import Any
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from teamops.cases.models import CASE_REF_PATTERN, OVERSIGHT_LABELS, Case
+from teamops.cases.models import OVERSIGHT_LABELS, Case
 from teamops.dates import EVENT_YEARS
 from teamops.extensions import db
 from teamops.forms import LONG_TEXT, IsoDateField, id_number, not_in_future, year_between
-from teamops.org.models import Staff
+from teamops.org.models import CASE_REF_MAX, Staff
+from teamops.org.settings import case_ref_rule
 from teamops.policy.models import CaseType
 
-CASE_REF_HINT = ("The case-recording system's reference, for example a Mosaic ID such as 1234567. "
-                 "Letters, numbers and hyphens only, up to 32. Never a child's name.")
+# A reference outside the contract's rule, when the organisation has not narrowed it.
+NOT_A_REFERENCE = "Use only letters, numbers and hyphens: the case system's reference, never a name"
 
 
 def _worker_choices(workers: list[Staff]) -> list[tuple[int, str]]:
@@ -41,9 +42,8 @@ class WorkerChoiceMixin:
 
 class CaseForm(WorkerChoiceMixin, FlaskForm):
     case_ref = StringField("Case reference", validators=[
-        DataRequired("Enter the case reference"), Length(max=32, message="Case references are 32 characters or fewer"),
-        Regexp(CASE_REF_PATTERN, message="Use only letters, numbers and hyphens: the case system's reference, "
-                                         "never a name")])
+        DataRequired("Enter the case reference"),
+        Length(max=CASE_REF_MAX, message="Case references are 32 characters or fewer")])
     case_type_code = SelectField("Case type", validators=[DataRequired("Select the case type")])
     high_risk = BooleanField("High risk (supervised at least monthly)")
     worker_id = SelectField("Allocated worker", coerce=id_number, validate_choice=False)
@@ -54,9 +54,14 @@ class CaseForm(WorkerChoiceMixin, FlaskForm):
         super().__init__(*args, **kwargs)
         self.case_type_code.choices = [("", "Select a case type")] + [
             (t.code, f"{t.label} ({t.code})") for t in db.session.scalars(select(CaseType).order_by(CaseType.label))]
+        self.case_ref_rule = case_ref_rule()  # the organisation's, within the contract's
 
     def validate_case_ref(self, field: StringField) -> None:
         ref = (field.data or "").strip()
+        if len(ref) > CASE_REF_MAX:
+            return  # Length has said so
+        if not self.case_ref_rule.accepts(ref):
+            raise ValidationError(self.case_ref_rule.message if self.case_ref_rule.narrowed else NOT_A_REFERENCE)
         if db.session.scalar(select(Case.id).where(func.lower(Case.case_ref) == ref.lower())) is not None:
             raise ValidationError("A case with this reference is already in TeamOps")
 

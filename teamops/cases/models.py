@@ -13,7 +13,6 @@ from teamops.org.models import Staff
 from teamops.policy.models import CaseType
 from teamops.types import UTCDateTime
 
-CASE_REF_PATTERN = r"^[A-Za-z0-9-]{1,32}$"
 OVERSIGHT_KINDS = ("allocation", "assessment_review", "plan_change", "closure", "other")
 OVERSIGHT_LABELS = {"allocation": "Allocation", "assessment_review": "Assessment review",
                     "plan_change": "Plan change", "closure": "Closure", "other": "Other"}

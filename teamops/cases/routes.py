@@ -11,7 +11,6 @@ from teamops import charts
 from teamops.access import authorize, can, cases_in_reach, requires, staff_in_reach
 from teamops.cases import bp, services
 from teamops.cases.forms import (
-    CASE_REF_HINT,
     CaseDetailsForm,
     CaseForm,
     CaseSearchForm,
@@ -63,7 +62,7 @@ def new() -> Any:
         db.session.commit()
         flash(f"Case {case.case_ref} added and allocated to {worker.name}.", "success")
         return changed(url_for("cases.show", case_id=case.id))
-    return render("cases/new.html", form=form, case_ref_hint=CASE_REF_HINT, status=form_status())
+    return render("cases/new.html", form=form, case_ref_hint=form.case_ref_rule.form_hint, status=form_status())
 
 
 @bp.route("/<int:case_id>")

@@ -31,6 +31,11 @@ def scaling_svg(points: Any, label: str = "Scaling scores", id_prefix: str = "sc
     return charts.scaling_svg(points, label, id_prefix)
 
 
+@bp.app_template_global()
+def scaling_series(points: Any) -> list[charts.Series]:
+    return charts.series_of(points)
+
+
 @bp.route("/dashboard/team")
 @requires("view_team_dashboard")
 @kept

@@ -13,6 +13,7 @@ from teamops.imports import bp
 from teamops.imports.forms import ConfirmForm, UploadForm, content_digest
 from teamops.imports.models import PendingImport
 from teamops.imports.services import KINDS, forget_pending, hold_for_confirmation, kinds_for, run_import, scope_for
+from teamops.org.settings import case_ref_rule
 from teamops.web import changed, form_status, get_or_404, render, see_other
 
 PREVIEW_ROWS = 200
@@ -32,7 +33,8 @@ def _kinds() -> list[str]:
 
 
 def _upload_page(form: UploadForm, kinds: list[str], status: int) -> Any:
-    return render("imports/upload.html", form=form, kinds={name: KINDS[name] for name in kinds}, status=status)
+    return render("imports/upload.html", form=form, kinds={name: KINDS[name] for name in kinds},
+                  case_refs=case_ref_rule(), status=status)
 
 
 def _pending(pending_id: int) -> PendingImport:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from teamops.dates import EVENT_YEARS, START_YEARS, today
@@ -16,6 +16,9 @@ from teamops.forms import IsoDateField, id_number, year_between
 from teamops.org import absences, covers
 from teamops.org.models import (
     ABSENCE_KINDS,
+    CASE_REF_HINT_MAX,
+    CASE_REF_MAX,
+    CASE_REF_PATTERN_MAX,
     EMAIL_MAX,
     EMPLOYMENT_TYPES,
     NAME_MAX,
@@ -26,6 +29,7 @@ from teamops.org.models import (
     Team,
 )
 from teamops.org.services import active_teams, email_taken, normalise_email
+from teamops.org.settings import CONTRACT_RULE, RULE_LABELS, CaseRefRule, pattern_problem
 
 
 def _active_person(email: str, as_what: str) -> Staff:
@@ -220,3 +224,62 @@ class AbsenceForm(FlaskForm):
         if clash is not None:
             raise ValidationError(f"{self.person.name} is already recorded as away from {clash.starts_on:%-d %B %Y} "
                                   f"to {clash.ends_on:%-d %B %Y}: change that absence instead")
+
+
+class OrganisationSettingsForm(FlaskForm):
+    """The case reference rule: the choice, the admin's own pattern (checked it can be used), an example that
+    the rule must accept, and how references are described to people adding a case."""
+
+    case_ref_rule = RadioField("How do your case references look?", choices=list(RULE_LABELS.items()),
+                               validate_choice=False,
+                               validators=[InputRequired("Select how your case references look")])
+    case_ref_pattern = StringField("Pattern (a regular expression)", validators=[
+        Length(max=CASE_REF_PATTERN_MAX, message=f"Keep the pattern to {CASE_REF_PATTERN_MAX} characters or fewer")])
+    case_ref_example = StringField("Example reference", validators=[
+        Length(max=CASE_REF_MAX, message=f"Keep the example to {CASE_REF_MAX} characters or fewer")])
+    case_ref_hint = StringField("How to describe your references", validators=[
+        Length(max=CASE_REF_HINT_MAX, message=f"Keep the description to {CASE_REF_HINT_MAX} characters or fewer")])
+
+    def rule(self) -> CaseRefRule:
+        """What was typed, as a rule (call once the form is valid)."""
+        return CaseRefRule(self.case_ref_rule.data or "default", (self.case_ref_pattern.data or "").strip(),
+                           (self.case_ref_example.data or "").strip(), (self.case_ref_hint.data or "").strip())
+
+    def _custom(self) -> bool:
+        return self.case_ref_rule.data == "custom"
+
+    def validate_case_ref_rule(self, field: RadioField) -> None:
+        if field.data not in RULE_LABELS:
+            raise ValidationError("Select how your case references look")
+
+    def validate_case_ref_pattern(self, field: StringField) -> None:
+        pattern = (field.data or "").strip()
+        if not self._custom():
+            if pattern and self.case_ref_rule.data in RULE_LABELS:
+                raise ValidationError("Choose “Your own pattern” to use a pattern, or clear the pattern")
+            return
+        if not pattern:
+            raise ValidationError("Enter the pattern your case references follow, for example [0-9]{7}")
+        problem = pattern_problem(pattern)
+        if problem is not None:
+            raise ValidationError(problem)
+
+    def validate_case_ref_example(self, field: StringField) -> None:
+        example = (field.data or "").strip()
+        if not example:
+            if self._custom():
+                raise ValidationError("Enter an example reference that your pattern accepts")
+            return
+        if CONTRACT_RULE.fullmatch(example) is None:
+            raise ValidationError("Use only letters, numbers and hyphens in the example: a case-system reference, "
+                                  "never a name")
+        if self.case_ref_rule.errors or self.case_ref_pattern.errors:
+            return
+        if not self.rule().accepts(example):
+            raise ValidationError("Your pattern does not accept this example: change the example or the pattern"
+                                  if self._custom() else "The example must be digits only, for example 1234567")
+
+    def validate_case_ref_hint(self, field: StringField) -> None:
+        if self._custom() and not (field.data or "").strip():
+            raise ValidationError("Describe your references for the people adding a case, for example "
+                                  "a Mosaic ID such as 1234567")

@@ -30,6 +30,14 @@ EMPLOYMENT_TYPES = ("permanent", "agency")
 NAME_MAX = 120
 EMAIL_MAX = 254
 TEXT_MAX = 120
+# CONTRACT.md "CSV imports": every case reference, whatever the organisation's own rule narrows it to.
+CASE_REF_PATTERN = r"^[A-Za-z0-9-]{1,32}$"
+CASE_REF_MAX = 32
+# How the organisation's case references look (teamops.org.settings): the contract's rule, digits only (a
+# Mosaic ID), or the organisation's own pattern, always within the contract's rule.
+CASE_REF_RULES = ("default", "digits", "custom")
+CASE_REF_PATTERN_MAX = 100
+CASE_REF_HINT_MAX = 100
 
 
 class Service(Model):
@@ -246,3 +254,22 @@ class Cover(Model):
 # someone who has ever been named a cover is asked which teams they cover today.
 Staff.has_covers = column_property(exists().where(Cover.staff_id == Staff.id, Cover.ended_at.is_(None)),
                                    deferred=True)
+
+
+class OrganisationSettings(Model):
+    """What each organisation chooses for itself: one row, id 1; until an admin saves it, the defaults
+    (``teamops.org.settings``). Today: the rule its case references follow."""
+
+    __audited__ = "organisation_settings"
+    __tablename__ = "organisation_settings"
+    __table_args__ = (CheckConstraint(f"case_ref_rule IN {CASE_REF_RULES!r}", name="case_ref_rule"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_ref_rule: Mapped[str] = mapped_column(String(10), default="default")
+    case_ref_pattern: Mapped[str] = mapped_column(String(CASE_REF_PATTERN_MAX), default="")  # for "custom"
+    case_ref_example: Mapped[str] = mapped_column(String(CASE_REF_MAX), default="")
+    case_ref_hint: Mapped[str] = mapped_column(String(CASE_REF_HINT_MAX), default="")
+
+    @property
+    def label(self) -> str:
+        return "organisation settings"

@@ -22,13 +22,14 @@ from teamops.org import (
     handover,
     handover_routes,
     services,
+    settings_routes,
 )
 from teamops.org.forms import SearchForm, ServiceForm, StaffForm, TeamForm
 from teamops.org.models import Service, Staff, Team
 from teamops.web import filter_keys, form_status, get_or_404, page_number, paginate, render, see_other
 
 # Imported for their routes, on this blueprint.
-__all__ = ["absence_routes", "access_routes", "cover_routes", "handover_routes"]
+__all__ = ["absence_routes", "access_routes", "cover_routes", "handover_routes", "settings_routes"]
 
 
 def _list(name: str, search: Callable[[Any, str, str], Any], in_reach: Any) -> Any:

@@ -23,8 +23,12 @@ from teamops.records.labels import (
     OUTCOME_LABELS,
     PERSONAL_SECTIONS,
     REVIEW_NOTES,
+    SCALING_QUESTION,
+    SCALING_QUESTION_MISSING,
+    SCALING_SCORE,
 )
 from teamops.records.layout import Section, review_name
+from teamops.records.models import SCALING_QUESTION_MAX
 from teamops.records.services import ActionInput, RecordContent, ReviewInput, SectionInput
 from teamops.records.setup import session_date_rules
 
@@ -112,6 +116,10 @@ class RecordForm(FlaskForm):
         scaling = _text(self[section.name("scaling")])
         if scaling and not (scaling.isdecimal() and 0 <= int(scaling) <= 10):
             ok = self._fail(section.name("scaling"), "Enter the scaling score as a whole number from 0 to 10")
+        elif scaling and not _text(self[section.name("scaling_question")]) and int(scaling) != section.unasked_score:
+            # A bare number cannot be compared with the next one (R-SUP-9). A score saved before the question
+            # was asked for may stay as it is when the record changes: nobody can say now what it meant.
+            ok = self._fail(section.name("scaling_question"), SCALING_QUESTION_MISSING)
         return ok
 
     def summary(self) -> list[dict[str, str]]:
@@ -132,7 +140,10 @@ class RecordForm(FlaskForm):
             else:
                 values = {n: _text(self[section.name(n)]) for n in CASE_TEXT}
                 scaling = _text(self[section.name("scaling")])
+                question = _text(self[section.name("scaling_question")])
                 values["scaling"] = int(scaling) if scaling else None
+                # Kept with a score only: without one, the question the form offered goes unused.
+                values["scaling_question"] = (question or None) if scaling else None
                 values["no_further_action"] = bool(self[section.name("no_further_action")].data)
                 values["disagreement"] = bool(self[section.name("disagreement")].data)
                 if not values["disagreement"]:
@@ -183,7 +194,10 @@ def _section_fields(section: Section, attrs: dict[str, Any]) -> list[str]:
         attrs[section.name("actions_review")] = _long(REVIEW_NOTES)
         for name, label in {**DISCUSSION_SECTIONS, **MAPPING_SECTIONS}.items():
             attrs[section.name(name)] = _long(label)
-        attrs[section.name("scaling")] = StringField("Scaling score (0 to 10)", validators=[Length(max=10)])
+        attrs[section.name("scaling_question")] = StringField(
+            SCALING_QUESTION, default=section.scaling_question, validators=[Length(
+                max=SCALING_QUESTION_MAX, message=f"Keep this to {SCALING_QUESTION_MAX} characters or fewer")])
+        attrs[section.name("scaling")] = StringField(SCALING_SCORE, validators=[Length(max=10)])
     for row in section.rows:
         attrs[f"{row.prefix}_description"] = _short(f"Action {row.number}")
         attrs[f"{row.prefix}_owner"] = SelectField(

@@ -19,6 +19,11 @@ MAPPING_SECTIONS = {
     "working_well": "What's working well?",
     "needs_to_happen": "What needs to happen?",
 }
+# A scaling score (R-SUP-9) is stored with the question it answers: a bare number cannot be compared.
+SCALING_SCORE = "Scaling score (0 to 10)"
+SCALING_QUESTION = "What 0 and 10 mean for this case"
+SCALING_QUESTION_MISSING = "Say what 0 and 10 mean for this score"
+QUESTION_NOT_RECORDED = "question not recorded"  # a score given before the question was asked for
 REVIEW_NOTES = "Notes on the review of actions from last time"
 PERSONAL_SECTIONS = {
     "wellbeing": "Wellbeing",

@@ -5,6 +5,7 @@ without JavaScript. More action rows appear once the record is saved and opened 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -40,6 +41,8 @@ class Section:
     case: Case | None = None
     reviews: list[SupervisionAction] = field(default_factory=list)
     rows: list[ActionRow] = field(default_factory=list)
+    scaling_question: str = ""  # a new record offers the question the case was last scaled on (R-SUP-9)
+    unasked_score: int | None = None  # a saved score given before its question was asked for; it may stay so
 
     def name(self, part: str) -> str:
         return f"{self.prefix}_{part}"
@@ -62,14 +65,17 @@ def _blank_rows(prefix: str, start: int) -> list[ActionRow]:
     return [ActionRow(f"{prefix}_new{n}", start + n) for n in range(1, NEW_ACTION_ROWS + 1)]
 
 
-def new_sections(kind: str, worker: Staff, supervisor: Staff, cases: list[Case]) -> list[Section]:
-    """Sections of a new record, pre-filled with the open actions each case (or the person) has."""
+def new_sections(kind: str, worker: Staff, supervisor: Staff, cases: list[Case], held_on: date) -> list[Section]:
+    """Sections of a new record, pre-filled with the open actions each case (or the person) has, and the
+    question each case was last scaled on, so nobody retypes it."""
     if kind == "personal":
         return [Section("p", "Personal supervision", worker, supervisor,
                         reviews=queries.open_personal_actions(worker), rows=_blank_rows("p", 0))]
     open_actions = queries.open_case_actions(c.id for c in cases)
+    questions = queries.last_scaling_questions((c.id for c in cases), held_on)
     return [Section(f"c{case.id}", f"Case {case.case_ref}", case.worker, supervisor, case,
-                    reviews=open_actions.get(case.id, []), rows=_blank_rows(f"c{case.id}", 0))
+                    reviews=open_actions.get(case.id, []), rows=_blank_rows(f"c{case.id}", 0),
+                    scaling_question=questions.get(case.id, ""))
             for case in cases]
 
 
@@ -105,8 +111,14 @@ def record_sections(record: SupervisionRecord) -> tuple[list[Section], list[Acti
 
     if record.kind == "personal":
         return [build("p", "Personal supervision", record.worker, None)], reviews
-    return [build(f"c{d.case_id}", f"Case {d.case.case_ref}", d.case.worker, d.case)
-            for d in record.discussions], reviews
+    sections = []
+    for discussion in record.discussions:
+        section = build(f"c{discussion.case_id}", f"Case {discussion.case.case_ref}", discussion.case.worker,
+                        discussion.case)
+        if discussion.scaling_question is None:
+            section.unasked_score = discussion.scaling
+        sections.append(section)
+    return sections, reviews
 
 
 def record_data(record: SupervisionRecord, sections: list[Section], reviews: list[ActionReview]) -> dict[str, Any]:
@@ -131,4 +143,5 @@ def record_data(record: SupervisionRecord, sections: list[Section], reviews: lis
                      "disagreement", "disagreement_note"):
             data[section.name(name)] = getattr(discussion, name)
         data[section.name("scaling")] = "" if discussion.scaling is None else str(discussion.scaling)
+        data[section.name("scaling_question")] = discussion.scaling_question or ""
     return data

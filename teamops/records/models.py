@@ -32,6 +32,7 @@ from teamops.types import UTCDateTime
 RECORD_STATUSES = ("draft", "signed_off")
 ACTION_STATUSES = ("open", "done", "dropped")
 REVIEW_OUTCOMES = ("done", "carried_forward", "dropped")
+SCALING_QUESTION_MAX = 200
 
 
 record_attendees = Table(
@@ -95,7 +96,7 @@ class CaseDiscussion(Model):
     __audited__ = "case_discussion"
     __audit_content__ = ("actions_review", "significant_events", "decisions_and_plan", "reflective_analysis",
                          "childs_voice", "worries", "working_well", "needs_to_happen", "scaling",
-                         "disagreement_note", "resolution")
+                         "scaling_question", "disagreement_note", "resolution")
     __audit_version__ = "record.version"
     __tablename__ = "case_discussions"
     __table_args__ = (
@@ -118,6 +119,9 @@ class CaseDiscussion(Model):
     working_well: Mapped[str] = mapped_column(Text, default="")
     needs_to_happen: Mapped[str] = mapped_column(Text, default="")
     scaling: Mapped[int | None] = mapped_column(Integer)
+    # What 0 and 10 mean for this case (R-SUP-9): a score is compared only with scores on the same question.
+    # Given with every score written since it was asked for; None for a score given before, and for no score.
+    scaling_question: Mapped[str | None] = mapped_column(String(SCALING_QUESTION_MAX))
     no_further_action: Mapped[bool] = mapped_column(Boolean, default=False)
     disagreement: Mapped[bool] = mapped_column(Boolean, default=False)
     disagreement_note: Mapped[str] = mapped_column(Text, default="")

@@ -98,6 +98,22 @@ def open_case_actions(case_ids: Iterable[int]) -> dict[int, list[SupervisionActi
     return found
 
 
+def last_scaling_questions(case_ids: Iterable[int], day: date) -> dict[int, str]:
+    """The question each case's latest scaling score on or before ``day`` answered (R-SUP-9), for the next
+    record to offer again: one index seek a case (``ix_case_discussions_case_id_held_on``), however long its
+    history. Cases never scaled with a question are left out."""
+    ids = set(case_ids)
+    if not ids:
+        return {}
+    latest = (select(CaseDiscussion.scaling_question)
+              .where(CaseDiscussion.case_id == Case.id, CaseDiscussion.held_on <= day,
+                     CaseDiscussion.scaling_question.is_not(None))
+              .order_by(CaseDiscussion.held_on.desc(), CaseDiscussion.id.desc()).limit(1)
+              .correlate(Case).scalar_subquery())
+    rows = db.session.execute(select(Case.id, latest).where(Case.id.in_(ids))).tuples()
+    return {case_id: question for case_id, question in rows if question}
+
+
 def open_personal_actions(worker: Staff) -> list[SupervisionAction]:
     """Open actions from the worker's earlier personal supervisions."""
     return list(db.session.scalars(

@@ -18,7 +18,9 @@ from teamops.records.labels import (
     NO_FURTHER_ACTION,
     OUTCOME_LABELS,
     PERSONAL_SECTIONS,
+    QUESTION_NOT_RECORDED,
     REVIEW_NOTES,
+    SCALING_QUESTION,
 )
 from teamops.records.models import ActionReview, SupervisionAction, SupervisionRecord
 from teamops.web import format_date, format_datetime
@@ -49,7 +51,7 @@ def snapshot(record: SupervisionRecord) -> dict[str, Any]:
     discussions = [{
         "discussion_id": d.id, "case_id": d.case_id, "case_ref": d.case.case_ref,
         **{name: getattr(d, name) for name in ("actions_review", *DISCUSSION_SECTIONS, *MAPPING_SECTIONS,
-                                               "scaling", "no_further_action", "disagreement",
+                                               "scaling", "scaling_question", "no_further_action", "disagreement",
                                                "disagreement_note", "resolution")},
         "resolved_at": _iso(d.resolved_at), "resolved_by": d.resolved_by.name if d.resolved_by else None,
         "reviews": reviewed(d.case_id), "actions": actions(d.case_id),
@@ -134,6 +136,15 @@ def _actions(actions: list[dict[str, Any]], no_further_action: bool) -> list[str
     return lines
 
 
+def scaling_lines(discussion: dict[str, Any]) -> list[str]:
+    """A score always reads with its question (R-SUP-9); a score given before questions were asked for (or a
+    version kept before then, whose snapshot has no such key) says so."""
+    question = discussion.get("scaling_question")
+    if not question:
+        return [f"Scaling score: {discussion['scaling']} out of 10 ({QUESTION_NOT_RECORDED})"]
+    return [f"Scaling score: {discussion['scaling']} out of 10", f"{SCALING_QUESTION}: {question}"]
+
+
 def discussion_text(snap: dict[str, Any], discussion: dict[str, Any]) -> str:
     """One case's part of a record, as plain text for that case's file."""
     lines = _header(snap, discussion["case_ref"])
@@ -145,7 +156,7 @@ def discussion_text(snap: dict[str, Any], discussion: dict[str, Any]) -> str:
         for name, label in MAPPING_SECTIONS.items():
             lines += [label, discussion[name].strip() or "Not recorded."]
         if discussion["scaling"] is not None:
-            lines.append(f"Scaling score: {discussion['scaling']} out of 10")
+            lines += scaling_lines(discussion)
     lines += _actions(discussion["actions"], discussion["no_further_action"])
     if discussion["disagreement"]:
         lines += ["", "Disagreement about the next action (escalated to the service manager)",

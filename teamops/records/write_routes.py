@@ -72,7 +72,7 @@ def write() -> Any:
         duplicate = services.find_duplicate(setup)
         if duplicate is not None and can("view_record", duplicate):
             return _already_recorded(duplicate)
-    form = record_form(layout.new_sections(setup.kind, setup.worker, user, setup.cases))()
+    form = record_form(layout.new_sections(setup.kind, setup.worker, user, setup.cases, setup.held_on))()
     form.session_date = setup.held_on
     if form.validate_on_submit():
         record, created = services.create_record(setup, user, form.content())

@@ -57,7 +57,8 @@ def written(as_role, org, case_of, saved_record, booking_for) -> dict[str, Any]:
     manager = as_role("team_manager")
     case = case_of()
     first = saved_record(case, held_on=days_ago(30), **{name: marked(name) for name in DISCUSSION_TEXT},
-                         scaling="7", new1_description=marked("first action"))
+                         scaling="7", scaling_question=marked("scaling_question"),
+                         new1_description=marked("first action"))
     p = f"c{case.id}"
     # Before sign-off: a change in place, an action added and then removed again (a delete).
     assert manager.post_form(f"/records/{first.id}/edit", edit_form(
@@ -131,8 +132,8 @@ def test_the_trail_says_which_content_changed_but_never_what_it_says(as_role, or
                   f"update case_discussion #{discussion_of(second).id} (record version 1)",  # resolved
                   "create action_review #", "create oversight #", f"update booking #{written['booking'].id}"):
         assert entry in seen, entry
-    for field in ("childs_voice", "decisions_and_plan", "scaling", "description", "reason", "resolution",
-                  "wellbeing", "decision", "rationale", "change_reason", "drop_reason"):
+    for field in ("childs_voice", "decisions_and_plan", "scaling", "scaling_question", "description", "reason",
+                  "resolution", "wellbeing", "decision", "rationale", "change_reason", "drop_reason"):
         assert f"<strong>{field}</strong>: changed" in seen, field
 
     # The content's history is read where it always was: the record and its versions, not by admins.

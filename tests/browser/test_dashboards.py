@@ -72,7 +72,7 @@ def test_worker_dashboard_and_scaling_trend(tab: Tab) -> None:
     tab.goto(f"/dashboard/case/{case_id.group(1)}/scaling")
     chart = tab.page.get_by_role("img", name="Scaling scores for case 4300001")
     expect(chart).to_be_visible()
-    assert tab.page.locator("svg circle").count() == 5
+    assert tab.page.locator("svg.teamops-scaling-chart circle").count() == 5  # the key has its own small picture
     expect(tab.page.locator("table")).to_contain_text("6")
 
 

@@ -115,3 +115,65 @@ def test_scaling_access_follows_the_case(as_role, scored_case, role, status):
 
 def test_scaling_of_an_unknown_case_is_404(as_role):
     assert as_role("team_manager").get("/dashboard/case/999999/scaling").status_code == 404
+
+
+# Each question its own series (R-SUP-9, issue 9 item 12) ---------------------------------------------------
+
+REMOVAL = "0 = the children must be removed, 10 = the case can close"
+HOME = "0 = no safe adult at home, 10 = a full safety network"
+
+
+def captions(html: str) -> list[str]:
+    return [" ".join(c.split()) for c in re.findall(r'<caption class="govuk-table__caption[^"]*">(.*?)</caption>',
+                                                    html, re.S)]
+
+
+def chart(html: str) -> str:
+    """The trend's own SVG (the key's small pictures are separate)."""
+    svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="teamops-scaling-chart"'):]
+    return svg[:svg.index("</svg>")]
+
+
+def test_two_questions_make_two_series_on_the_case_page(as_role, org, supervision):
+    case = supervision.case(org["worker"], "CP", date(2025, 12, 1), ref="MOS-88")
+    for held_on, score, question in ((date(2026, 1, 5), 3, REMOVAL), (date(2026, 2, 2), 5, REMOVAL),
+                                     (date(2026, 3, 2), 2, HOME), (date(2026, 3, 30), 4, HOME)):
+        supervision.record(org["worker"], org["team_manager"], held_on, cases=[case], scaling=score,
+                           scaling_question=question)
+    html = as_role("team_manager").get(f"/cases/{case.id}").get_data(as_text=True)
+    svg = chart(html)
+    assert svg.count("<polyline") == 2  # one line per question: never a line from one question to the other
+    assert svg.count("<circle") == 2 and svg.count("<rect") == 2  # and each its own marker
+    assert "Scores on 2 different questions, each its own line." in svg
+    assert f"On the question “{REMOVAL}”: 2 scaling scores from 5 January 2026 to 2 February 2026" in svg
+    figcaption = html[html.index("<figcaption>"):html.index("</figcaption>")]
+    assert REMOVAL in figcaption and HOME in figcaption and figcaption.count("<li>") == 2  # the key
+    scaling_captions = [c for c in captions(html) if c.startswith("Scaling scores for case MOS-88")]
+    assert scaling_captions == [f"Scaling scores for case MOS-88, on the question “{REMOVAL}”, by date",
+                                f"Scaling scores for case MOS-88, on the question “{HOME}”, by date"]
+    by_question = [table[1:] for table in tables(html) if len(table[0]) == 2 and table[0][0] == "Supervision on"]
+    assert by_question == [[["5 January 2026", "3"], ["2 February 2026", "5"]],
+                           [["2 March 2026", "2"], ["30 March 2026", "4"]]]
+
+
+def test_an_old_score_reads_question_not_recorded_in_a_series_of_its_own(as_role, org, supervision):
+    case = supervision.case(org["worker"], "CP", date(2025, 12, 1), ref="MOS-89")
+    supervision.record(org["worker"], org["team_manager"], date(2026, 1, 5), cases=[case], scaling=3)
+    supervision.record(org["worker"], org["team_manager"], date(2026, 2, 2), cases=[case], scaling=6,
+                       scaling_question=REMOVAL)
+    client = as_role("team_manager")
+    html = client.get(f"/dashboard/case/{case.id}/scaling", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Question not recorded" in html[html.index("<figcaption>"):html.index("</figcaption>")]
+    assert "Scaling scores for case MOS-89, question not recorded, by date" in captions(html)
+    assert "Question not recorded: One scaling score: 3 out of 10 on 5 January 2026." in html
+    assert "<polyline" not in chart(html)  # one score each: two marks, no line between different questions
+
+
+def test_series_differ_in_colour_marker_and_dash():
+    points = [(date(2026, 1, 5), 3, "A"), (date(2026, 1, 6), 4, None), (date(2026, 1, 7), 5, "B"),
+              (date(2026, 1, 8), 6, "A")]
+    series = charts.series_of(points)
+    assert [(s.question, [p.score for p in s.points]) for s in series] == [("A", [3, 6]), (None, [4]), ("B", [5])]
+    assert len({(s.colour, s.marker, s.dash) for s in series}) == 3
+    assert [s.label for s in series] == ["A", "Question not recorded", "B"]
+    assert 'aria-hidden="true"' in str(series[0].swatch) and "<circle" in str(series[0].swatch)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from teamops.audit.models import AuditEvent
 from teamops.extensions import db
+from teamops.org.settings import CaseRefRule, save_case_ref_rule
 from teamops.scheduling import case_dues
 from tests import factories
 from tests.imports.conftest import (
@@ -313,3 +314,35 @@ def test_many_rows_take_a_fixed_number_of_queries(import_cli, count_queries):
     with count_queries() as large:
         assert import_cli("cases", file(900, "old"), "--dry-run").exit_code == 0
     assert large.count == small.count
+
+
+# The organisation's case reference rule (issue 9 item 11) ----------------------------------------------------
+
+def digits_only() -> None:
+    save_case_ref_rule(CaseRefRule("digits", example="1234567"))
+    db.session.commit()
+
+
+def test_a_reference_outside_the_organisations_rule_is_refused_on_its_line(import_cli):
+    digits_only()
+    result = import_cli("cases", cases_csv(case_row("7654321"), case_row("JaneDoe")))
+    assert result.exit_code == 1
+    assert problem_lines(result) == [
+        "line 3: case_ref: Enter the case-system reference as digits only, for example 1234567"]
+    assert "JaneDoe" not in result.output  # never repeated: it may be a name
+    assert case("7654321") is None and case("JaneDoe") is None
+
+
+def test_a_case_already_in_teamops_keeps_its_reference_under_a_narrower_rule(import_cli, org):
+    factories.case("EH-1", "EH", False, org["worker"], date(2026, 3, 2))
+    digits_only()
+    result = import_cli("cases", cases_csv(case_row("EH-1", case_type="EH", high_risk="yes")))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("created 0, updated 1, unchanged 0")
+    updated = case("EH-1")
+    assert updated is not None and updated.high_risk
+
+
+def test_the_default_rule_accepts_what_the_contract_does(import_cli):
+    result = import_cli("cases", cases_csv(case_row("JaneDoe")))
+    assert result.exit_code == 0, result.output

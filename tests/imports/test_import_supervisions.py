@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from teamops.cases.models import Case
 from teamops.extensions import db
+from teamops.org.settings import CaseRefRule, save_case_ref_rule
 from teamops.records.models import CaseDiscussion
 from teamops.scheduling import case_dues, person_dues
 from tests import factories
@@ -238,3 +239,19 @@ def test_many_rows_take_a_fixed_number_of_queries(import_cli, cases, count_queri
     with count_queries() as large:
         assert import_cli("supervisions", file(100), "--dry-run").exit_code == 0
     assert large.count == small.count
+
+
+def test_under_a_narrower_rule_a_name_reads_as_no_reference_and_old_cases_still_match(import_cli, cases, org):
+    """Issue 9 item 11: a reference the organisation's rule refuses is not repeated back; a case made before
+    the rule keeps its reference, and its supervisions still import."""
+    factories.case("OLD-1", "CIN", False, org["worker"], date(2026, 3, 2))
+    save_case_ref_rule(CaseRefRule("digits", example="1234567"))
+    db.session.commit()
+    refused = import_cli("supervisions", supervisions_csv(supervision_row(case_ref="JaneDoe")))
+    assert refused.exit_code == 1
+    assert problem_lines(refused) == [
+        "line 2: case_ref: Enter the case-system reference as digits only, for example 1234567"]
+    assert "JaneDoe" not in refused.output
+    accepted = import_cli("supervisions", supervisions_csv(supervision_row(case_ref="OLD-1"),
+                                                           supervision_row(case_ref="1111111")))
+    assert accepted.exit_code == 0, accepted.output

@@ -13,6 +13,7 @@ from werkzeug.test import encode_multipart
 
 from teamops.audit.models import AuditEvent
 from teamops.extensions import db
+from teamops.org.settings import CaseRefRule, save_case_ref_rule
 from tests.conftest import sign_in
 from tests.imports.conftest import database_state, person, staff_csv, staff_row
 
@@ -267,3 +268,11 @@ def test_an_old_preview_cannot_confirm_a_newer_upload(admin):
     assert response.status_code == 303
     assert "out of date" in admin.get(URL).get_data(as_text=True)
     assert person("one@example.org") is None and person("two@example.org") is None
+
+
+def test_the_page_says_how_the_organisations_case_references_look(as_role):
+    assert "Your organisation's case references" not in as_role("admin").get(URL).get_data(as_text=True)
+    save_case_ref_rule(CaseRefRule("digits", example="1234567"))
+    db.session.commit()
+    text = as_role("team_manager").get(URL).get_data(as_text=True)
+    assert "Your organisation's case references: digits only, for example 1234567." in text

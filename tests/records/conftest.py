@@ -15,6 +15,8 @@ from teamops.extensions import db
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from tests import factories
 
+QUESTION = "0 = the children must be removed, 10 = the case can close"  # what the score of 6 answers
+
 
 def days_ago(n: int) -> Any:
     return today() - timedelta(days=n)
@@ -46,6 +48,7 @@ def case_data(case, *, owner=None, due=None, **overrides: Any) -> dict[str, Any]
         f"{p}_reflective_analysis": "Worker reflected on the impact of the new partner.",
         f"{p}_childs_voice": "Said they feel safer at home now.",
         f"{p}_scaling": "6",
+        f"{p}_scaling_question": QUESTION,
         f"{p}_new1_description": "Visit weekly and update the plan",
         f"{p}_new1_owner": str(owner.id if owner else case.worker_id),
         f"{p}_new1_due_on": (due or today() + timedelta(days=14)).isoformat(),

@@ -343,6 +343,9 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("POST", "/policy/case-types/<code>"): Visit(ADMIN_ONLY, 400),
     ("GET", "/policy/settings"): Visit(ADMIN_ONLY, 200),
     ("POST", "/policy/settings"): Visit(ADMIN_ONLY, 400),
+    # The organisation's settings (the case reference rule): admins only.
+    ("GET", "/admin/settings"): Visit(ADMIN_ONLY, 200),
+    ("POST", "/admin/settings"): Visit(ADMIN_ONLY, 400),
 }
 NOT_TAKEN = 405  # a method a route does not take, whoever asks
 

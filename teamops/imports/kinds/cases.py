@@ -1,14 +1,14 @@
 """Kind ``cases`` (CONTRACT.md "CSV imports"); key ``case_ref``, whatever its letter case.
 
 A case is only its case-system reference, type, risk flag, worker and dates: a reference that is not one
-(a name, say) is refused without being repeated back. An existing case keeps its allocation history and its
-supervision clock: a different worker in the file is a reallocation (as teamops.cases.services does
-it), never a new case.
+(a name, say) is refused without being repeated back. A new case's reference follows the organisation's rule
+(teamops.org.settings: digits only, say); a case already in TeamOps keeps its own. An existing case keeps its
+allocation history and its supervision clock: a different worker in the file is a reallocation (as
+teamops.cases.services does it), never a new case.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -19,19 +19,18 @@ from sqlalchemy.orm import selectinload
 
 from teamops import dates
 from teamops.audit.services import insert_audited
-from teamops.cases.models import CASE_REF_PATTERN, Case, CaseAllocation
+from teamops.cases.models import Case, CaseAllocation
 from teamops.cases.services import current_allocation, reallocate
 from teamops.extensions import db
 from teamops.imports.core import REFERENCE_TAKEN, Change, Checker, Report, Scope, chunks, known_person
 from teamops.imports.csvfile import Row
 from teamops.org.models import Staff
+from teamops.org.settings import CONTRACT_RULE, case_ref_rule
 from teamops.policy.models import CASE_TYPE_CODES, CaseType
 
 CASE_COLUMNS = ("case_ref", "case_type", "high_risk", "worker_email", "allocated_on")
 CASE_OPTIONAL = ("closed_on",)
 YES_NO = ("yes", "no")
-
-_CASE_REF = re.compile(CASE_REF_PATTERN)
 
 
 def case_ref(check: Checker, required: bool = True) -> str | None:
@@ -41,7 +40,7 @@ def case_ref(check: Checker, required: bool = True) -> str | None:
         if required:
             check.fail("case_ref", "Required: enter the case system's reference")
         return None
-    if not _CASE_REF.fullmatch(value):
+    if not CONTRACT_RULE.fullmatch(value):
         check.fail("case_ref", "Must be the case system's reference (letters, numbers and hyphens, up to 32 "
                                "characters), never a name")
         return None
@@ -116,6 +115,7 @@ def plan_cases(rows: list[Row], report: Report, scope: Scope) -> None:
     people = staff_by_email()
     by_id = {person.id: person for person in people.values()}
     cases = load_cases({row.cells.get("case_ref", "").lower() for row in rows if row.cells.get("case_ref")})
+    rule = case_ref_rule()
     seen: dict[str, int] = {}
     planned: list[_Planned] = []
     for row in rows:
@@ -134,6 +134,9 @@ def plan_cases(rows: list[Row], report: Report, scope: Scope) -> None:
             continue
         seen[ref.lower()] = row.line
         existing = cases.get(ref.lower())
+        if existing is None and not rule.accepts(ref):
+            check.fail("case_ref", rule.message)  # never repeats the cell: it may be a name
+            continue
         if existing is not None and not scope.reaches(by_id[existing.worker_id].team_id):
             # Nothing about another team's case is said (nor checked against it): not whose, nor its dates.
             check.fail("case_ref", f"Case {ref} {REFERENCE_TAKEN}")

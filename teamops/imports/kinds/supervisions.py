@@ -24,6 +24,7 @@ from teamops.imports.core import Change, Checker, Report, Scope, chunks, known_p
 from teamops.imports.csvfile import Row
 from teamops.imports.kinds.cases import case_ref, staff_by_email
 from teamops.org.models import Staff
+from teamops.org.settings import CaseRefRule, case_ref_rule
 from teamops.records.models import CaseDiscussion, SupervisionRecord
 
 SUPERVISION_COLUMNS = ("kind", "held_on", "worker_email")
@@ -130,7 +131,7 @@ def _supervisor(check: Checker, worker: Staff | None, people: dict[str, Staff],
 
 
 def _case(check: Checker, kind: str | None, held_on: date | None, worker: Staff | None, cases: dict[str, _Case],
-          by_id: dict[int, Staff], scope: Scope) -> _Case | None:
+          by_id: dict[int, Staff], scope: Scope, rule: CaseRefRule) -> _Case | None:
     ref = case_ref(check, required=False)
     given = bool(check.row.cells.get("case_ref"))
     if kind == "personal" and given:
@@ -144,7 +145,9 @@ def _case(check: Checker, kind: str | None, held_on: date | None, worker: Staff 
         return None
     case = cases.get(ref.lower())
     if case is None or not scope.reaches(by_id[case.worker_id].team_id):
-        check.fail("case_ref", scope.no_case(ref))  # another team's case reads as no case at all
+        # Another team's case reads as no case at all; a reference the organisation's rule refuses (a name,
+        # say) as not a reference, without repeating it.
+        check.fail("case_ref", scope.no_case(ref) if rule.accepts(ref) else rule.message)
     elif held_on is not None and held_on < case.allocated_on:
         check.fail("held_on", f"'{held_on.isoformat()}' is before case {case.case_ref} was allocated "
                               f"({case.allocated_on.isoformat()})")
@@ -178,6 +181,7 @@ def plan_supervisions(rows: list[Row], report: Report, scope: Scope) -> None:
     people = staff_by_email()
     by_id = {person.id: person for person in people.values()}
     cases = _cases({row.cells.get("case_ref", "").lower() for row in rows if row.cells.get("case_ref")})
+    rule = case_ref_rule()
     seen: dict[Key, int] = {}
     planned: list[_Planned] = []
     for row in rows:
@@ -186,7 +190,7 @@ def plan_supervisions(rows: list[Row], report: Report, scope: Scope) -> None:
         kind = check.choice("kind", SUPERVISION_KINDS)
         held_on = check.past_date("held_on", on)
         worker = _worker(check, people, scope)
-        case = _case(check, kind, held_on, worker, cases, by_id, scope)
+        case = _case(check, kind, held_on, worker, cases, by_id, scope, rule)
         supervisor = _supervisor(check, worker, people, by_id, scope)
         if report.problems.found > before or not (kind and held_on and worker and supervisor):
             continue
