@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import wraps
 from typing import Any, Protocol, TypeVar
 
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 from sqlalchemy.orm import aliased
 
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case
+from teamops.dates import disagreements_escalated_by, today
 from teamops.extensions import db
 from teamops.org import covers
 from teamops.org.models import MANAGER_ROLES, RoleGrant, Service, Staff, Team
@@ -347,6 +349,50 @@ def _resolves_escalation(user: Staff, obj: Any) -> bool:
         is not None
 
 
+def _runs_team_of(user: Staff, obj: Any) -> bool:
+    """Whether this person manages the team of the object's worker: its own team manager, or whoever covers
+    for them (R-ORG-3). Not the managers above the team."""
+    team = _team_of(obj)
+    if team is None:
+        return False
+    return (user.role == "team_manager" and team.id == user.team_id) or team.id in _covered(user)
+
+
+def _resolves_disagreement(user: Staff, record: Any) -> bool:
+    """Who resolves a worker's disagreement with their own record (R-SUP-7): whoever wrote the record, the
+    worker's line manager and the manager of the worker's team (or their cover), never the worker; once it has
+    waited 7 days, also whoever gets the team's escalations. ``worker_disagreements_in_reach`` lists the
+    same."""
+    if user.role in EVERYONE_READS:
+        return False
+    if record is None:
+        return _supervises(user, None)
+    if record.worker_id == user.id or not _reads_records(user, record):
+        return False
+    if record.supervisor_id == user.id or _line_manages(user, record) or _runs_team_of(user, record):
+        return True
+    escalates_on = record.disagreement_escalates_on
+    return escalates_on is not None and escalates_on <= today() and _resolves_escalation(user, record)
+
+
+def worker_disagreements_in_reach(user: Staff, on: date) -> Select[tuple[SupervisionRecord]]:
+    """Records whose worker disagreed with what was written that this person resolves (``_resolves_disagreement``
+    on ``on``), resolved or not, with the worker joined as ``Staff``."""
+    query = (select(SupervisionRecord).join(Staff, Staff.id == SupervisionRecord.worker_id)
+             .where(SupervisionRecord.worker_disagrees == true()))
+    if user.role in EVERYONE_READS:
+        return query.where(false())
+    theirs = [SupervisionRecord.supervisor_id == user.id, Staff.line_manager_id == user.id,
+              Staff.team_id.in_(covers.covered_team_ids(user.id))]
+    if user.role == "team_manager":
+        theirs.append(Staff.team_id == user.team_id)
+    escalated = escalated_team_ids(user)
+    if escalated is not None:
+        theirs.append(and_(Staff.team_id.in_(escalated),
+                           SupervisionRecord.acknowledged_at < disagreements_escalated_by(on)))
+    return query.where(SupervisionRecord.worker_id != user.id, _reads_work_of(user), or_(*theirs))
+
+
 def _imports(user: Staff, kind: str | None) -> bool:
     """Admins import every kind; team and service managers import cases and supervisions for their teams."""
     if user.role == "admin":
@@ -394,6 +440,10 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_team_actions": lambda user, obj: user.role in (*MANAGERS, "qait") or _supervises(user, None),
     "import_data": _imports,
     "resolve_escalations": _resolves_escalation,
+    "resolve_disagreement": _resolves_disagreement,
+    # The escalations queue: case disagreements for those above teams, workers' disagreements with their record
+    # for whoever resolves them.
+    "view_escalations": lambda user, obj: _resolves_escalation(user, None) or _resolves_disagreement(user, None),
     "view_team_dashboard": _views_team_dashboard,
     "view_supervisees": lambda user, obj: manages_anyone(user),
     "arrange_cover": _arranges_cover,

@@ -206,3 +206,18 @@ def days_to_file(held_on: date, filed_at: datetime | None, on: date | None = Non
 def filed_late(held_on: date, filed_at: datetime | None, on: date | None = None) -> bool:
     """R-SUP-5: filed more than 7 days after the session; not filed yet, once more than 7 days have passed."""
     return days_to_file(held_on, filed_at, on) > FILING_DAYS
+
+
+DISAGREEMENT_DAYS = 7  # R-SUP-7: a worker's disagreement with their record, unresolved this long, goes up the line
+
+
+def disagreement_escalates_on(recorded_at: datetime) -> date:
+    """The day a worker's disagreement with what their record says, if still unresolved, also reaches the team's
+    service manager (R-SUP-7): 7 days after the day the worker recorded it (recorded on the 1st: the 8th)."""
+    return london_date(recorded_at) + timedelta(days=DISAGREEMENT_DAYS)
+
+
+def disagreements_escalated_by(on: date) -> datetime:
+    """The moment before which a disagreement was recorded if it has reached the service manager by ``on``
+    (``disagreement_escalates_on`` as one bound, so a list filters on it in SQL)."""
+    return start_of_day(on - timedelta(days=DISAGREEMENT_DAYS - 1))

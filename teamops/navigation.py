@@ -34,7 +34,9 @@ MENU: tuple[NavItem, ...] = (
     NavItem("My sessions", "bookings.mine", "signed_in", ("worker",)),
     NavItem("My actions", "records.actions", "view_record", ("worker",)),
     NavItem("Records", "records.index", "view_record", ("worker", *MANAGERS_AND_QAIT)),
-    NavItem("Escalations", "records.escalations", "resolve_escalations", ABOVE_TEAMS),
+    # Case disagreements for those above teams; workers' disagreements with their record for whoever resolves
+    # them (a line manager of any role included).
+    NavItem("Escalations", "records.escalations", "view_escalations", ("worker", "team_manager", *ABOVE_TEAMS)),
     NavItem("Teams", "org.teams", "view_team", (*MANAGERS_AND_QAIT, "admin")),
     NavItem("Staff", "org.staff", "view_staff", (*MANAGERS_AND_QAIT, "admin")),
     NavItem("Services", "org.services", "manage_organisation"),

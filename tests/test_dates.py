@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -87,3 +87,19 @@ def test_the_induction_window_is_ten_working_days_back_across_bank_holidays():
     # 28 December, 1 January) to 16 December, so a start on the 17th is still inside and the 16th is not.
     assert in_induction_window(date(2026, 12, 17), date(2027, 1, 4))
     assert not in_induction_window(date(2026, 12, 16), date(2027, 1, 4))
+
+
+@pytest.mark.parametrize(
+    ("recorded", "escalates_on"),
+    [
+        ((2026, 3, 2, 9, 0), date(2026, 3, 9)),  # a Monday morning: the Monday after
+        ((2026, 3, 28, 23, 30), date(2026, 4, 4)),  # late in England on the 28th (GMT), the clocks change after
+        ((2026, 6, 30, 23, 30), date(2026, 7, 8)),  # 23:30 UTC is already 1 July in England (BST)
+    ],
+)
+def test_a_workers_disagreement_reaches_the_service_manager_7_days_after_the_day_recorded(recorded, escalates_on):
+    """R-SUP-7: the day counts in England, and the list's bound agrees with the day, to the minute."""
+    moment = datetime(*recorded, tzinfo=UTC)
+    assert dates.disagreement_escalates_on(moment) == escalates_on
+    assert moment < dates.disagreements_escalated_by(escalates_on)
+    assert not moment < dates.disagreements_escalated_by(escalates_on - timedelta(days=1))

@@ -6,7 +6,8 @@ both counts.
 The data is built twice, once per size, each in a fresh database, and every page is measured once in each
 (module scope, so the parametrised tests only read the measurements): the demo (``seed_demo`` with 10 or 100
 staff per team), plus what the demo lacks, scaled the same way around the demo worker: cases, records,
-actions, bookings, escalations, oversight, a busy group record with reviews and versions, a personal record.
+actions, bookings, escalations, workers' disagreements with their records, oversight, a busy group record with
+reviews and versions, a personal record.
 Each page is opened once to warm up (sign-in bookkeeping, first-request caches), then counted once; the
 sign-in gate's session check is part of every signed-in count.
 
@@ -70,6 +71,7 @@ class Objects:
     booking: int  # a future group session, still booked
     escalation: int  # a disagreement waiting for the service manager
     absence: int  # one of the worker's long absences, past ones
+    disagreement: int  # a record the worker disagrees with, waiting for the manager
     password_token: str
     today: date
 
@@ -147,8 +149,9 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "policy.settings": Visit("admin"),
     "records.index": Visit("team_manager"),
     "records.actions": Visit("team_manager"),
-    "records.escalations": Visit("service_manager"),
+    "records.escalations": _visits("service_manager", "team_manager"),
     "records.resolve": Visit("service_manager", lambda o: {"discussion_id": o.escalation}),
+    "records.resolve_disagreement": Visit("team_manager", lambda o: {"record_id": o.disagreement}),
     "records.new_record": Visit("team_manager"),
     # One more than LIMIT: the form also offers each case the question of its last scaling score (R-SUP-9, issue 9
     # item 12), read for every case at once, one index seek each.
@@ -212,11 +215,17 @@ def _add_work(size: int) -> Objects:
     colleagues = list(db.session.scalars(
         select(Staff).where(Staff.team_id == worker.team_id, Staff.role == "worker", Staff.id != worker.id,
                             Staff.email != PERSONAS["new_starter"]).order_by(Staff.id).limit(size + 1)))
-    earlier_actions, personal_actions, escalations, colleague_cases = [], [], [], []
+    earlier_actions, personal_actions, escalations, colleague_cases, disagreements = [], [], [], [], []
     for n in range(size):
         extra = factories.case(None, "CIN", n % 3 == 0, worker, on - timedelta(days=60 + n))
-        factories.record("case", on - timedelta(days=3 + n), worker, manager, [trend, extra], status="signed_off",
-                         scaling=n % 11)
+        # The worker disagrees with what it says (R-SUP-7): waiting for the manager, some for the service manager
+        # too (over 7 days), every other one resolved.
+        resolved = {"disagreement_resolved_at": dates.utcnow(), "disagreement_resolved_by": service_manager,
+                    "disagreement_resolution": "Corrected in a new version"} if n % 2 else {}
+        disagreements.append(factories.record(
+            "case", on - timedelta(days=3 + n), worker, manager, [trend, extra], status="signed_off", scaling=n % 11,
+            signed_off_at=dates.utcnow(), acknowledged_at=dates.utcnow() - timedelta(days=1 + 2 * n),
+            worker_disagrees=True, worker_comment="That is not what we agreed", **resolved))
         earlier_actions.append(factories.action(worker, manager, on + timedelta(days=n - 3), case_=extra))
         personal_actions.append(
             factories.action(worker, manager, on + timedelta(days=n), description="Read the research"))
@@ -246,7 +255,10 @@ def _add_work(size: int) -> Objects:
     for action in earlier_actions:  # this supervision reviewed the actions agreed earlier
         db.session.add(ActionReview(record_id=record.id, action_id=action.id, outcome="carried_forward"))
     personal = factories.record("personal", on - timedelta(days=2), worker, manager, status="signed_off",
-                                wellbeing="Managing well", workload="Full")
+                                wellbeing="Managing well", workload="Full", acknowledged_at=dates.utcnow(),
+                                worker_disagrees=True, worker_comment="My workload is higher than that",
+                                disagreement_resolved_at=dates.utcnow(), disagreement_resolved_by=service_manager,
+                                disagreement_resolution="Two cases move to a colleague")
     for action in personal_actions:
         db.session.add(ActionReview(record_id=personal.id, action_id=action.id, outcome="carried_forward"))
         db.session.add(SupervisionAction(record=personal, owner=worker, description="Book the training",
@@ -271,7 +283,7 @@ def _add_work(size: int) -> Objects:
     return Objects(worker=worker.id, team=team.id, service=team.service_id, case=trend.id,
                    open_cases=tuple(c.id for c in open_cases), record=record.id,
                    discussion=record.discussions[0].id, personal_record=personal.id, booking=booking.id,
-                   escalation=escalations[0].id, password_token=token, today=on,
+                   escalation=escalations[0].id, disagreement=disagreements[0].id, password_token=token, today=on,
                    absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0)
 
 

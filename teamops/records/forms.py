@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from teamops.dates import DUE_YEARS
@@ -16,6 +16,8 @@ from teamops.forms import LONG_TEXT, IsoDateField, id_number, whole_number, year
 from teamops.records.labels import (
     ACTION_MAX,
     ACTION_MESSAGE,
+    AGREEMENT_LABELS,
+    COMMENT_MAX,
     DISCUSSION_SECTIONS,
     LONG_TEXT_MESSAGE,
     MAPPING_SECTIONS,
@@ -224,11 +226,33 @@ class RecordFilterForm(FlaskForm):
     worker = SelectField("Worker", coerce=id_number, validate_choice=False, default=0)
     show = SelectField("Show", default="all", choices=[
         ("all", "All records"), ("draft", "Not signed off"), ("unacknowledged", "Awaiting acknowledgement"),
-        ("unfiled", "Signed off, not yet filed on the case")])
+        ("unfiled", "Signed off, not yet filed on the case"),
+        ("disagrees", "Worker disagrees, not yet resolved")])
 
     def set_workers(self, people: list[Any]) -> None:
         self.worker.choices = [(0, "Everyone")] + [(p.id, p.name if p.active else f"{p.name} (left)")
                                                    for p in people]
+
+
+class AcknowledgeForm(FlaskForm):
+    """The worker's acknowledgement (R-SUP-7): they have read the record, say whether they agree with it, and
+    may comment; a disagreement needs its reason, which goes to whoever resolves it."""
+
+    agreement = RadioField("Do you agree with what was written?", choices=list(AGREEMENT_LABELS.items()),
+                           validators=[InputRequired("Select whether you agree with the record")])
+    comment = TextAreaField("Comment", validators=[
+        Length(max=COMMENT_MAX, message=f"Keep your comment to {COMMENT_MAX:,} characters or fewer")])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.agreement.data == "disagree" and not _text(self.comment) and not self.comment.errors:
+            self.comment.errors = [*self.comment.errors, "Say what you disagree with and why"]
+            return False
+        return valid
+
+    @property
+    def disagrees(self) -> bool:
+        return self.agreement.data == "disagree"
 
 
 class ResolveForm(FlaskForm):

@@ -36,3 +36,5 @@ NO_FURTHER_ACTION = "No further action: no new actions were agreed for this case
 LONG_TEXT_MESSAGE = "Keep this to 5,000 characters or fewer"
 ACTION_MAX = 500
 ACTION_MESSAGE = "Keep this to 500 characters or fewer"
+COMMENT_MAX = 2000  # the worker's comment when acknowledging
+AGREEMENT_LABELS = {"agree": "I agree with the record", "disagree": "I disagree with what was written"}

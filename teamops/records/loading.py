@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_login import current_user
 
-from teamops.access import authorize
+from teamops.access import authorize, can
 from teamops.records.models import SupervisionRecord
 from teamops.records.queries import RECORD_PAGE, reachable_case_ids
+from teamops.records.text import hydrate, only_cases, snapshot
 from teamops.web import get_or_404
 
 
@@ -19,3 +22,12 @@ def load(record_id: int, action: str = "view_record") -> SupervisionRecord:
 def visible_cases(record: SupervisionRecord) -> set[int]:
     """Ids of the cases this record discusses that the signed-in person may see (one query)."""
     return reachable_case_ids(current_user._get_current_object(), (d.case_id for d in record.discussions))
+
+
+def as_read(record: SupervisionRecord, kept: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The record as the signed-in person reads it, ready for the templates and the text: its current content,
+    or a ``kept`` version's (hydrated), with only the parts about cases they may see. The worker's response
+    shows when they may see every part, and always to the worker and to whoever resolves their disagreement."""
+    content = hydrate(snapshot(record)) if kept is None else kept
+    must = record.worker_id == current_user._get_current_object().id or can("resolve_disagreement", record)
+    return only_cases(content, visible_cases(record), with_response=must)

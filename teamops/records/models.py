@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamops.bookings.models import KINDS, Booking
 from teamops.cases.models import Case
-from teamops.dates import days_to_file, filed_late, utcnow
+from teamops.dates import days_to_file, disagreement_escalates_on, filed_late, today, utcnow
 from teamops.extensions import Model
 from teamops.org.models import Staff
 from teamops.types import UTCDateTime
@@ -43,11 +43,13 @@ record_attendees = Table(
 
 
 class SupervisionRecord(Model):
-    """What was discussed in one session. Signed off by the manager, acknowledged by the worker; a change
-    after sign-off is a new version (``RecordVersion`` keeps every earlier one readable)."""
+    """What was discussed in one session. Signed off by the manager, acknowledged by the worker, who may add a
+    comment or record that they disagree with what was written (R-SUP-7: the manager resolves it, or after 7
+    days the service manager); a change after sign-off is a new version (``RecordVersion`` keeps every earlier
+    one readable, with what the worker said about it)."""
 
     __audited__ = "supervision_record"
-    __audit_content__ = ("wellbeing", "workload", "learning")
+    __audit_content__ = ("wellbeing", "workload", "learning", "worker_comment", "disagreement_resolution")
     __audit_version__ = "version"
     __tablename__ = "supervision_records"
     __table_args__ = (
@@ -55,6 +57,8 @@ class SupervisionRecord(Model):
         CheckConstraint(f"status IN {RECORD_STATUSES!r}", name="status"),
         # A person's last personal supervision by a date: one index seek (teamops.scheduling).
         Index("ix_supervision_records_worker_id_kind_held_on", "worker_id", "kind", "held_on"),
+        # Workers' disagreements waiting for a resolution: a few rows among a million (the escalations queue).
+        Index("ix_supervision_records_worker_disagrees", "worker_disagrees", "disagreement_resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -73,9 +77,18 @@ class SupervisionRecord(Model):
     wellbeing: Mapped[str] = mapped_column(Text, default="")
     workload: Mapped[str] = mapped_column(Text, default="")
     learning: Mapped[str] = mapped_column(Text, default="")
+    # The worker's voice, given when they acknowledge (R-SUP-7): a comment, and whether they agree with what was
+    # written (None: not acknowledged, or acknowledged before workers were asked). A disagreement counts from
+    # ``acknowledged_at`` and stays open until someone records how it was resolved.
+    worker_comment: Mapped[str] = mapped_column(Text, default="")
+    worker_disagrees: Mapped[bool | None] = mapped_column(Boolean)
+    disagreement_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disagreement_resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    disagreement_resolution: Mapped[str] = mapped_column(Text, default="")
 
     worker: Mapped[Staff] = relationship(foreign_keys=[worker_id])
     supervisor: Mapped[Staff] = relationship(foreign_keys=[supervisor_id])
+    disagreement_resolved_by: Mapped[Staff | None] = relationship(foreign_keys=[disagreement_resolved_by_id])
     booking: Mapped[Booking | None] = relationship()
     attendees: Mapped[list[Staff]] = relationship(secondary=record_attendees, order_by="Staff.name")
     discussions: Mapped[list[CaseDiscussion]] = relationship(
@@ -88,6 +101,25 @@ class SupervisionRecord(Model):
     @property
     def label(self) -> str:
         return f"{self.kind} supervision record #{self.id}"
+
+    @property
+    def disagreement_open(self) -> bool:
+        """The worker disagrees with what was written and nobody has recorded a resolution yet."""
+        return bool(self.worker_disagrees) and self.disagreement_resolved_at is None
+
+    @property
+    def disagreement_escalates_on(self) -> date | None:
+        """The day the worker's disagreement reaches (or reached) the team's service manager if still
+        unresolved (R-SUP-7); None when the worker does not disagree."""
+        if not self.worker_disagrees or self.acknowledged_at is None:
+            return None
+        return disagreement_escalates_on(self.acknowledged_at)
+
+    @property
+    def disagreement_escalated(self) -> bool:
+        """Open, and waiting in the service manager's queue too."""
+        escalates_on = self.disagreement_escalates_on
+        return self.disagreement_open and escalates_on is not None and escalates_on <= today()
 
 
 class CaseDiscussion(Model):

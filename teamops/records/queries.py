@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from teamops.access import can, cases_in_reach, staff_in_reach
@@ -29,6 +29,9 @@ def record_list(query: Select[tuple[SupervisionRecord]], worker_id: int | None, 
         query = query.where(SupervisionRecord.worker_id == worker_id)
     if show == "draft":
         query = query.where(SupervisionRecord.status == "draft")
+    elif show == "disagrees":  # the worker disagrees with what was written, and nobody has resolved it yet
+        query = query.where(SupervisionRecord.worker_disagrees == true(),
+                            SupervisionRecord.disagreement_resolved_at.is_(None))
     elif show in ("unacknowledged", "unfiled"):  # imported records come from the old spreadsheets: nothing to do
         query = query.where(SupervisionRecord.status == "signed_off", SupervisionRecord.imported.is_(False),
                             (SupervisionRecord.acknowledged_at if show == "unacknowledged"
@@ -129,6 +132,7 @@ def open_personal_actions(worker: Staff) -> list[SupervisionAction]:
 RECORD_PAGE = (
     joinedload(SupervisionRecord.worker).joinedload(Staff.team),
     joinedload(SupervisionRecord.supervisor),
+    joinedload(SupervisionRecord.disagreement_resolved_by),
     joinedload(SupervisionRecord.booking),
     selectinload(SupervisionRecord.attendees),
     selectinload(SupervisionRecord.discussions).joinedload(CaseDiscussion.case).options(

@@ -15,11 +15,11 @@ from teamops.bookings.models import KIND_LABELS
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.org.models import Staff
-from teamops.records import action_routes, bp, escalation_routes, labels, queries, services, write_routes
-from teamops.records.forms import RecordFilterForm
-from teamops.records.loading import load, visible_cases
+from teamops.records import action_routes, bp, escalation_routes, labels, queries, services, voice, write_routes
+from teamops.records.forms import AcknowledgeForm, RecordFilterForm
+from teamops.records.loading import as_read, load
 from teamops.records.models import CaseDiscussion, SupervisionRecord
-from teamops.records.text import hydrate, only_cases, readable, record_text, text_for
+from teamops.records.text import hydrate, record_text, text_for
 from teamops.web import changed, filter_keys, page_number, paginate, render, see_other
 
 __all__ = ["action_routes", "escalation_routes", "write_routes"]
@@ -40,12 +40,12 @@ def index() -> Any:
 
 
 def render_record(record: SupervisionRecord, status: int = 200, problem: str | None = None,
-                  problems: list[str] | None = None) -> Any:
+                  problems: list[str] | None = None, acknowledge_form: AcknowledgeForm | None = None) -> Any:
     problems = problems or ([problem] if problem else [])
-    return render("records/show.html", record=record, snap=readable(record, visible_cases(record)),
-                  problems=problems,
-                  can_change=can("change_record", record), action_form=ActionForm(), kinds=KIND_LABELS,
-                  labels=labels, status=status)
+    return render("records/show.html", record=record, snap=as_read(record),
+                  problems=problems, acknowledge_form=acknowledge_form or AcknowledgeForm(formdata=None),
+                  can_change=can("change_record", record), can_resolve=can("resolve_disagreement", record),
+                  action_form=ActionForm(), kinds=KIND_LABELS, labels=labels, status=status)
 
 
 @bp.route("/records/<int:record_id>")
@@ -79,14 +79,28 @@ def _step(done: bool, success: str, already: str) -> None:
 @bp.route("/records/<int:record_id>/acknowledge", methods=["POST"])
 @requires("acknowledge_record")
 def acknowledge(record_id: int) -> Any:
+    """The worker has read the record, says whether they agree with it, and may comment (R-SUP-7)."""
     record = load(record_id, "acknowledge_record")
-    if not ActionForm().validate_on_submit():
-        return see_other(url_for("records.show", record_id=record.id))
+    form = AcknowledgeForm()
+    here = url_for("records.show", record_id=record.id)
     if record.status != "signed_off":
         return render_record(record, 400, "You can acknowledge this record once your manager has signed it off.")
-    _step(services.acknowledge(record), "Thank you: you have acknowledged this record.",
-          "You had already acknowledged this version of the record.")
-    return changed(url_for("records.show", record_id=record.id))
+    if record.acknowledged_at is not None:
+        flash("You had already acknowledged this version of the record.", "info")
+        return see_other(here)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:  # the form had gone stale: show the page again, nothing written
+            return see_other(here)
+        return render_record(record, 400, acknowledge_form=form)
+    services.acknowledge(record, form.disagrees, form.comment.data or "")
+    db.session.commit()
+    if form.disagrees:
+        voice.tell_about_disagreement(record)
+        flash("Thank you: you have acknowledged this record and recorded that you disagree. Your manager will "
+              "read your reasons and record how it is resolved; you will see it here.", "success")
+    else:
+        flash("Thank you: you have acknowledged this record.", "success")
+    return changed(here)
 
 
 @bp.route("/records/<int:record_id>/versions")
@@ -105,7 +119,7 @@ def version(record_id: int, version: int) -> Any:
     kept = next((v for v in record.versions if v.version == version), None)
     if kept is None:
         abort(404)
-    snap = only_cases(hydrate(kept.snapshot), visible_cases(record))
+    snap = as_read(record, hydrate(kept.snapshot))
     return render("records/version.html", record=record, kept=kept, snap=snap, text=record_text(snap),
                   editor=_editors(record).get(kept.created_by_id or 0), kinds=KIND_LABELS, labels=labels)
 
@@ -120,7 +134,7 @@ def _editors(record: SupervisionRecord) -> dict[int, str]:
 
 def _copy(record_id: int, discussion_id: int | None) -> tuple[SupervisionRecord, CaseDiscussion | None, str]:
     record = load(record_id)
-    text = text_for(readable(record, visible_cases(record)), discussion_id)
+    text = text_for(as_read(record), discussion_id)
     if text is None:
         abort(404)
     discussion = next((d for d in record.discussions if d.id == discussion_id), None)

@@ -1,6 +1,7 @@
 """Every write to supervision records: writing and changing one (the discussions, the review of last time's
-actions and the new actions), sign-off by the manager, acknowledgement by the worker, versions after sign-off
-and filing on the case record. Services flush; the request (or import) commits once.
+actions and the new actions), sign-off by the manager, acknowledgement by the worker (with their comment or
+disagreement, and its resolution), versions after sign-off and filing on the case record. Services flush; the
+request (or import) commits once.
 
 A double submit (the same booking, or the same session within a minute) gives back the record already
 written instead of a second one. Each step of sign-off is only possible in its turn: a worker acknowledges
@@ -28,7 +29,8 @@ from teamops.records.setup import Setup, recorded_booking
 from teamops.records.text import snapshot
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
-VERSION_MARKS = ("version", "acknowledged_at", "filed_at")  # what keeping a version changes on the record
+# What keeping a version changes on the record: the worker's response goes with the version it was about.
+VERSION_MARKS = ("version", "acknowledged_at", "filed_at", "worker_response")
 
 
 @dataclass
@@ -228,11 +230,25 @@ def sign_off(record: SupervisionRecord) -> bool:
     return True
 
 
-def acknowledge(record: SupervisionRecord) -> bool:
-    """The worker confirms they have read the signed-off record; False when not possible or already done."""
+def acknowledge(record: SupervisionRecord, disagrees: bool = False, comment: str = "") -> bool:
+    """The worker confirms they have read the signed-off record, with their comment and whether they disagree
+    with what was written (R-SUP-7: the form asks the reason); False when not possible or already done."""
     if record.status != "signed_off" or record.acknowledged_at is not None:
         return False
     record.acknowledged_at = utcnow()
+    record.worker_disagrees = disagrees
+    record.worker_comment = comment.strip()
+    db.session.flush()
+    return True
+
+
+def resolve_disagreement(record: SupervisionRecord, user: Staff, resolution: str) -> bool:
+    """Records how the worker's disagreement was resolved; False when there is none open (nothing changes)."""
+    if not record.disagreement_open:
+        return False
+    record.disagreement_resolution = resolution.strip()
+    record.disagreement_resolved_at = utcnow()
+    record.disagreement_resolved_by = user
     db.session.flush()
     return True
 
@@ -255,9 +271,17 @@ def mark_filed(record: SupervisionRecord, discussion: CaseDiscussion | None = No
 
 def keep_version(record: SupervisionRecord, previous: dict[str, Any], reason: str, editor: Staff) -> None:
     """Keeps the signed-off content as it was before a change; the new content is the next version. The worker
-    has not read the new version yet, and the case file holds the old one, so both marks are cleared."""
+    has not read the new version yet, and the case file holds the old one, so both marks are cleared. What the
+    worker said about the old version (their comment, a disagreement and its resolution) stays with it, in the
+    snapshot; they say again about the new one. An open disagreement is resolved first (the change routes
+    ask for it), so no resolution is ever recorded against a version that is gone."""
+    if record.disagreement_open:
+        raise ValueError("resolve the worker's disagreement before changing the record")
     record.versions.append(RecordVersion(version=record.version, snapshot=previous, reason=reason,
                                          created_by_id=editor.id))
     record.version += 1
     record.acknowledged_at = None
     record.filed_at = None
+    record.worker_disagrees = None
+    record.worker_comment = record.disagreement_resolution = ""
+    record.disagreement_resolved_at = record.disagreement_resolved_by = None

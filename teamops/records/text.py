@@ -35,6 +35,18 @@ def _action(action: SupervisionAction) -> dict[str, Any]:
             "status": action.status}
 
 
+def _worker_response(record: SupervisionRecord) -> dict[str, Any] | None:
+    """What the worker said when acknowledging (R-SUP-7), and how a disagreement was resolved; None before
+    they acknowledged (or when they acknowledged before TeamOps asked)."""
+    if record.worker_disagrees is None:
+        return None
+    resolver = record.disagreement_resolved_by
+    return {"disagrees": record.worker_disagrees, "comment": record.worker_comment,
+            "escalates_on": _iso(record.disagreement_escalates_on),
+            "resolved_at": _iso(record.disagreement_resolved_at), "resolved_by": resolver.name if resolver else None,
+            "resolution": record.disagreement_resolution}
+
+
 def snapshot(record: SupervisionRecord) -> dict[str, Any]:
     """Everything the record says, as JSON-ready data: kept in RecordVersion before a signed-off change."""
     reviews = db.session.scalars(
@@ -63,7 +75,7 @@ def snapshot(record: SupervisionRecord) -> dict[str, Any]:
         "worker": record.worker.name, "supervisor": record.supervisor.name,
         "attendees": [p.name for p in record.attendees], "status": record.status,
         "signed_off_at": _iso(record.signed_off_at), "acknowledged_at": _iso(record.acknowledged_at),
-        "filed_at": _iso(record.filed_at),
+        "filed_at": _iso(record.filed_at), "worker_response": _worker_response(record),
         **{name: getattr(record, name) for name in PERSONAL_SECTIONS},
         "reviews": reviewed(None) if record.kind == "personal" else [],
         "actions": actions(None) if record.kind == "personal" else [],
@@ -145,6 +157,30 @@ def scaling_lines(discussion: dict[str, Any]) -> list[str]:
     return [f"Scaling score: {discussion['scaling']} out of 10", f"{SCALING_QUESTION}: {question}"]
 
 
+def _response(snap: dict[str, Any]) -> list[str]:
+    """The worker's response. A group record's copy goes on each case discussed: it says whether the worker
+    agreed and whether a disagreement was resolved, but leaves the words in TeamOps, as they may be about
+    another child's case."""
+    response = snap.get("worker_response")  # versions kept before workers were asked have none
+    if not response:
+        return []
+    lines = ["", "The worker's response",
+             "Disagrees with what was written." if response["disagrees"] else "Agrees with the record."]
+    words = snap["kind"] != "group"
+    if words and response["comment"].strip():
+        lines.append(response["comment"].strip())
+    if response["disagrees"]:
+        if response["resolved_at"]:
+            when = format_datetime(response["resolved_at"])
+            resolved = f"Disagreement resolved by {response['resolved_by']} on {when}"
+            lines.append(resolved + (f": {response['resolution'].strip()}" if words else "."))
+        else:
+            lines.append("Disagreement not resolved yet.")
+    if not words and (response["comment"].strip() or response["resolution"].strip()):
+        lines.append("The worker's words are kept with the group record in TeamOps.")
+    return lines
+
+
 def discussion_text(snap: dict[str, Any], discussion: dict[str, Any]) -> str:
     """One case's part of a record, as plain text for that case's file."""
     lines = _header(snap, discussion["case_ref"])
@@ -159,13 +195,14 @@ def discussion_text(snap: dict[str, Any], discussion: dict[str, Any]) -> str:
             lines += scaling_lines(discussion)
     lines += _actions(discussion["actions"], discussion["no_further_action"])
     if discussion["disagreement"]:
-        lines += ["", "Disagreement about the next action (escalated to the service manager)",
+        lines += ["", "Disagreement about the next action (escalated to the team's service manager)",
                   discussion["disagreement_note"].strip()]
         if discussion["resolved_at"]:
             lines.append(f"Resolved by {discussion['resolved_by']} on {format_datetime(discussion['resolved_at'])}: "
                          f"{discussion['resolution'].strip()}")
         else:
             lines.append("Not resolved yet.")
+    lines += _response(snap)
     return "\n".join(lines) + "\n"
 
 
@@ -175,6 +212,7 @@ def personal_text(snap: dict[str, Any]) -> str:
     for name, label in PERSONAL_SECTIONS.items():
         lines += _block(label, snap[name])
     lines += _actions(snap["actions"], False)
+    lines += _response(snap)
     return "\n".join(lines) + "\n"
 
 
@@ -193,13 +231,10 @@ def text_for(snap: dict[str, Any], discussion_id: int | None) -> str | None:
     return discussion_text(snap, found) if found else None
 
 
-def readable(record: SupervisionRecord, case_ids: set[int]) -> dict[str, Any]:
-    """The record's current content, ready for the templates and the text functions above, with only the
-    discussions of ``case_ids`` (the cases the reader may see)."""
-    return only_cases(hydrate(snapshot(record)), case_ids)
-
-
-def only_cases(snap: dict[str, Any], case_ids: set[int]) -> dict[str, Any]:
+def only_cases(snap: dict[str, Any], case_ids: set[int], *, with_response: bool = False) -> dict[str, Any]:
     """A snapshot with the discussions of other cases left out: a group record discusses several workers'
-    cases, and each reader sees only the parts about cases they may see."""
-    return {**snap, "discussions": [d for d in snap["discussions"] if d["case_id"] in case_ids]}
+    cases, and each reader sees only the parts about cases they may see. The worker's response is about the
+    whole record, so only a reader of every part sees it, or one who must (``with_response``)."""
+    shown = [d for d in snap["discussions"] if d["case_id"] in case_ids]
+    whole = with_response or len(shown) == len(snap["discussions"])
+    return {**snap, "discussions": shown, "worker_response": snap.get("worker_response") if whole else None}

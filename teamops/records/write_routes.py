@@ -85,12 +85,27 @@ def write() -> Any:
                         action=url_for("records.write", **setup.args()))
 
 
+def _resolve_first(record: SupervisionRecord) -> Any:
+    """A record the worker disagrees with changes once the disagreement is resolved: the resolution is kept
+    with the version it was about (R-SUP-7), and the worker then acknowledges the new one."""
+    name = record.worker.name
+    if can("resolve_disagreement", record):
+        flash(f"{name} disagrees with this record. Record how the disagreement is resolved first; then you can "
+              "change the record, and they acknowledge the new version.", "info")
+        return see_other(url_for("records.resolve_disagreement", record_id=record.id))
+    flash(f"{name} disagrees with this record. It can be changed once their manager has recorded how the "
+          "disagreement is resolved.", "info")
+    return see_other(url_for("records.show", record_id=record.id))
+
+
 @bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
 @requires("supervise")
 def edit(record_id: int) -> Any:
     """Changes a record: in place before sign-off; afterwards as a new version, with a reason."""
     user = current_user._get_current_object()
     record = load(record_id, "change_record")
+    if record.disagreement_open:
+        return _resolve_first(record)
     sections, reviews = layout.record_sections(record)
     form_class = record_form(sections, editing=True, needs_reason=record.status == "signed_off")
     form = form_class(data=layout.record_data(record, sections, reviews))

@@ -19,7 +19,7 @@ MUST_SHOW = {
     "qait": {"Home", "Teams", "Staff"},
     "head_of_service": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import"},
     "service_manager": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import"},
-    "team_manager": {"Home", "Teams", "Staff", "Import"},
+    "team_manager": {"Home", "Escalations", "Teams", "Staff", "Import"},
     "worker": {"Home"},
     "newstarter": {"Home"},
 }

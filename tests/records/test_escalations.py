@@ -57,7 +57,10 @@ def test_only_service_managers_of_that_service_resolve(as_role, org, make, saved
     assert other.get(f"/escalations/{discussion.id}").status_code == 403
     assert other.post_form(f"/escalations/{discussion.id}", {"resolution": "No"}).status_code == 403
     for role in ("worker", "team_manager", "qait", "admin"):
-        assert as_role(role).get("/escalations").status_code == 403
+        # A team manager opens the queue for workers' disagreements with their records, without case escalations.
+        queue = as_role(role).get("/escalations")
+        assert queue.status_code == (200 if role == "team_manager" else 403)
+        assert "CP-1001" not in queue.get_data(as_text=True)
         assert as_role(role).get(f"/escalations/{discussion.id}").status_code == 403
     db.session.refresh(discussion)
     assert discussion.resolved_at is None

@@ -9,6 +9,8 @@ from teamops.extensions import db
 from teamops.records.models import RecordVersion, SupervisionAction, SupervisionRecord
 from tests.records.conftest import days_ago, discussion_of, personal_data, write_url
 
+AGREE = {"agreement": "agree"}  # the acknowledgement form's answer (R-SUP-7: tests/records/test_worker_voice.py)
+
 
 def edit_data(record, **overrides):
     """The change form's data for a one-case record, as it would be posted back unchanged."""
@@ -31,7 +33,7 @@ def edit_data(record, **overrides):
 def test_sign_off_then_acknowledge(as_role, org, saved_record):
     record = saved_record()
     worker = as_role("worker")
-    early = worker.post_form(f"/records/{record.id}/acknowledge")
+    early = worker.post_form(f"/records/{record.id}/acknowledge", AGREE)
     assert early.status_code == 400
     assert "once your manager has signed it off" in early.get_data(as_text=True)
     manager = as_role("team_manager")
@@ -43,7 +45,7 @@ def test_sign_off_then_acknowledge(as_role, org, saved_record):
     assert record.status == "signed_off" and record.signed_off_at is not None
     page = worker.get(f"/records/{record.id}").get_data(as_text=True)
     assert "Not acknowledged" in page and "Acknowledge record" in page
-    assert worker.post_form(f"/records/{record.id}/acknowledge").status_code == 303
+    assert worker.post_form(f"/records/{record.id}/acknowledge", AGREE).status_code == 303
     db.session.refresh(record)
     assert record.acknowledged_at is not None
     assert "Acknowledged" in worker.get(f"/records/{record.id}").get_data(as_text=True)
@@ -53,8 +55,8 @@ def test_only_the_records_worker_acknowledges(as_role, org, saved_record):
     record = saved_record()
     as_role("team_manager").post_form(f"/records/{record.id}/sign-off")
     for role in ("team_manager", "service_manager", "qait"):
-        assert as_role(role).post_form(f"/records/{record.id}/acknowledge").status_code == 403
-    assert as_role("south_worker").post_form(f"/records/{record.id}/acknowledge").status_code == 403
+        assert as_role(role).post_form(f"/records/{record.id}/acknowledge", AGREE).status_code == 403
+    assert as_role("south_worker").post_form(f"/records/{record.id}/acknowledge", AGREE).status_code == 403
     db.session.refresh(record)
     assert record.acknowledged_at is None
 
@@ -112,7 +114,7 @@ def test_a_change_after_sign_off_needs_a_reason_and_keeps_the_version(as_role, o
     record = saved_record()
     manager, worker = as_role("team_manager"), as_role("worker")
     manager.post_form(f"/records/{record.id}/sign-off")
-    worker.post_form(f"/records/{record.id}/acknowledge")
+    worker.post_form(f"/records/{record.id}/acknowledge", AGREE)
     p = f"c{discussion_of(record).case_id}"
     changed = {f"{p}_decisions_and_plan": "Plan changed: step down to child in need."}
     without_reason = manager.post_form(f"/records/{record.id}/edit", edit_data(record, **changed))
@@ -192,7 +194,7 @@ def test_record_by_a_service_manager_for_a_team_manager(as_role, org):
     assert tm.post_form(f"/records/{record.id}/sign-off").status_code == 403  # not their own record
     assert tm.get(f"/records/{record.id}/edit").status_code == 403
     sm.post_form(f"/records/{record.id}/sign-off")
-    assert tm.post_form(f"/records/{record.id}/acknowledge").status_code == 303
+    assert tm.post_form(f"/records/{record.id}/acknowledge", AGREE).status_code == 303
     db.session.refresh(record)
     assert record.acknowledged_at is not None
 
@@ -201,7 +203,7 @@ def test_saving_a_signed_off_record_unchanged_makes_no_version(as_role, org, sav
     record = saved_record()
     manager = as_role("team_manager")
     manager.post_form(f"/records/{record.id}/sign-off")
-    as_role("worker").post_form(f"/records/{record.id}/acknowledge")
+    as_role("worker").post_form(f"/records/{record.id}/acknowledge", AGREE)
     response = manager.post_form(f"/records/{record.id}/edit", edit_data(record, reason="Checking"))
     assert response.status_code == 303
     assert "Nothing was changed" in manager.get(response.headers["Location"]).get_data(as_text=True)

@@ -111,6 +111,10 @@ GROUP_READERS: Who = READS[NORTH] | READS[SOUTH]
 GROUP_CHANGERS: Who = MANAGES[NORTH] & MANAGES[SOUTH]
 CLOSES_ACTION = {team: MANAGES[team] | ({WORKER} if team == NORTH else set()) for team in TEAMS}  # owner, managers
 ACKNOWLEDGES = per_team(north={WORKER}, south=set(), yj=set())  # only the person supervised
+# A worker's disagreement with their record (R-SUP-7): whoever wrote it, the worker's line manager and team
+# manager resolve it; after 7 days the team's service manager too (the earlier record's has waited 10 days).
+RESOLVES_WORKER = per_team(north={MANAGER_A, SERVICE_MANAGER}, south={MANAGER_B, SERVICE_MANAGER}, yj=set())
+RESOLVES_WORKER_NEW = per_team(north={MANAGER_A}, south={MANAGER_B}, yj=set())  # the personal record's: 1 day
 
 # The statuses ---------------------------------------------------------------------------------------------
 
@@ -276,8 +280,12 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
                                                 Visit(GROUP_CHANGERS, 400, values=GROUP)),
     ("POST", "/records/<int:record_id>/sign-off"): (each(MANAGES, 303), Visit(GROUP_CHANGERS, 303, values=GROUP)),
     ("POST", "/records/<int:record_id>/filed"): (each(MANAGES, 303), Visit(GROUP_CHANGERS, 303, values=GROUP)),
-    ("POST", "/records/<int:record_id>/acknowledge"): (each(ACKNOWLEDGES, 303),
+    # Acknowledging asks whether the worker agrees (400 without an answer); the group record was acknowledged.
+    ("POST", "/records/<int:record_id>/acknowledge"): (each(ACKNOWLEDGES, 400),
                                                        Visit(frozenset({WORKER}), 303, values=GROUP)),
+    ("GET", "/records/<int:record_id>/disagreement"): (each(RESOLVES_WORKER, 200, values=EARLIER),
+                                                       each(RESOLVES_WORKER_NEW, 200, values=PERSONAL)),
+    ("POST", "/records/<int:record_id>/disagreement"): each(RESOLVES_WORKER, 400, values=EARLIER),
     # Writing a record: for a worker out of reach the setup form refuses (400) without naming them.
     ("GET", "/records/new"): (Visit(MANAGERS, 200),
                               each(MANAGES, 303, query="worker={staff_id}&kind=personal&held_on={today}",
@@ -285,7 +293,7 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/records/new/write"): each(MANAGES, 200, query=WRITE, others=((400, MANAGERS),)),
     ("POST", "/records/new/write"): each(MANAGES, 400, query=WRITE, others=((400, MANAGERS),)),
     ("POST", "/actions/<int:action_id>/done"): each(CLOSES_ACTION, 303),
-    ("GET", "/escalations"): Visit(frozenset({SERVICE_MANAGER}), 200),
+    ("GET", "/escalations"): Visit(MANAGERS, 200),  # team managers: their workers' disagreements with records
     ("GET", "/escalations/<int:discussion_id>"): each(RESOLVES, 200),
     ("POST", "/escalations/<int:discussion_id>"): each(RESOLVES, 400),
     # Dashboards.
@@ -486,6 +494,10 @@ def _group_record(worker: Staff, colleague: Staff, supervisor: Staff, objects: d
         "group record, south part: worries, version 2", READS[SOUTH])})
     reason = marks.new("group record: version reason", GROUP_READERS)
     record_services.update_record(record, record_services.RecordContent([change], reason=reason), supervisor)
+    # The worker's comment on version 2 is about the whole session: for readers of every part, the worker, and
+    # whoever resolves the worker's disagreements (Manager A manages the worker; the service manager wrote it).
+    record_services.acknowledge(record, False, marks.new("group record: the worker's comment",
+                                                         frozenset({WORKER, MANAGER_A, SERVICE_MANAGER, QAIT})))
     booking = factories.booking(worker, supervisor, factories.uk_time(today + timedelta(days=1), 9), kind="group",
                                 cases_=cases, attendees=[colleague],
                                 location=marks.new("group session place", GROUP_READERS | {ADMIN}))
@@ -496,9 +508,10 @@ def _group_record(worker: Staff, colleague: Staff, supervisor: Staff, objects: d
 
 def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver: Staff | None,
                   marks: Markers) -> dict[str, Any]:
-    """A team's worker's case (with oversight), an earlier case record (a resolved disagreement, an open and a
-    dropped action), a signed-off case record changed after sign-off (an open disagreement, reviews of the
-    earlier actions), a signed-off personal record (an action), a booked and a cancelled session."""
+    """A team's worker's case (with oversight), an earlier case record (a resolved disagreement, the worker's open
+    disagreement with the record, an open and a dropped action), a signed-off case record changed after sign-off
+    (an open disagreement, reviews of the earlier actions), a signed-off personal record (an action, the worker's
+    resolved disagreement), a booked and a cancelled session."""
     today = dates.today()
     readers = READS[name]
 
@@ -515,6 +528,10 @@ def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver
     settled = earlier.discussions[0]
     settled.disagreement, settled.disagreement_note = True, content("resolved disagreement note")
     settled.resolved_at, settled.resolved_by, settled.resolution = dates.utcnow(), resolver, content("resolution")
+    # The worker disagreed with what it says 10 days ago: nobody has resolved it, so it is with the service
+    # manager too (R-SUP-7).
+    earlier.acknowledged_at, earlier.worker_disagrees = dates.utcnow() - timedelta(days=10), True
+    earlier.worker_comment = content("worker's open disagreement with the record")
     action = SupervisionAction(record=earlier, case=case, owner=worker, description=content("open action"),
                                due_on=today + timedelta(days=14))
     drop_reason = content("drop reason")
@@ -540,7 +557,10 @@ def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver
 
     personal = factories.record("personal", today - timedelta(days=6), worker, manager, status="signed_off",
                                 wellbeing=content("wellbeing"), workload=content("workload"),
-                                learning=content("learning"))
+                                learning=content("learning"), acknowledged_at=dates.utcnow() - timedelta(days=1),
+                                worker_disagrees=True, worker_comment=content("worker's resolved disagreement"),
+                                disagreement_resolved_at=dates.utcnow(), disagreement_resolved_by=manager,
+                                disagreement_resolution=content("resolution of the worker's disagreement"))
     db.session.add(SupervisionAction(record=personal, owner=worker, description=content("personal action"),
                                      due_on=today + timedelta(days=20)))
     booked = factories.booking(worker, manager, factories.uk_time(today + timedelta(days=3), 10), kind="case",
