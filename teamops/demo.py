@@ -11,7 +11,7 @@ from teamops.auth.passwords import hash_password
 from teamops.cases.models import Case, CaseAllocation
 from teamops.dates import today, working_day_number
 from teamops.extensions import db
-from teamops.org.models import Service, Staff, Team
+from teamops.org.models import Absence, Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionRecord
 
 DEMO_PASSWORD = "TeamOps-demo-1"  # noqa: S105 - documented demo password, demo data only
@@ -125,8 +125,18 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
             count += 1
     db.session.flush()
     _seed_supervision([t for t in teams if t not in (leadership, qait_team)], on, rng)
+    _seed_absence(teams[1], on)
     db.session.flush()
     return {"created": count}
+
+
+def _seed_absence(team: Team, on: date) -> None:
+    """A long absence to look at (R-ORG-6): a worker of the second team on parental leave, back in two months;
+    their personal supervision reads "absent" and their cases still wait to be reallocated."""
+    away = next((p for p in team.members if p.role == "worker" and p.job_role != "Business support"), None)
+    if away is not None and team.manager is not None:
+        db.session.add(Absence(staff=away, kind="parental_leave", starts_on=on - timedelta(days=20),
+                               ends_on=on + timedelta(days=60), recorded_by=team.manager))
 
 
 # What 0 and 10 mean for the demo's scaling scores (R-SUP-9): every score is stored with its question.

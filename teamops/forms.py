@@ -61,6 +61,16 @@ def not_in_future(message: str = "The date cannot be in the future") -> Any:
     return check
 
 
+def check_date_range(first: date | None, last: date | None, longest_days: int, too_long: str) -> None:
+    """A last day on or after the first, less than ``longest_days`` later (a cover, an absence)."""
+    if last is None or first is None:
+        return
+    if last < first:
+        raise ValidationError("The last day must be the same as or after the first day")
+    if (last - first).days >= longest_days:
+        raise ValidationError(too_long)
+
+
 NO_ROW = -1  # an id no row has: what a number too large for an id column becomes, so it is "not found"
 
 

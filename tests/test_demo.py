@@ -47,3 +47,14 @@ def test_new_starter_has_no_cases_during_induction(app):
     seed_demo()
     starter = db.session.scalar(select(Staff).where(Staff.email == "newstarter@example.org"))
     assert db.session.scalar(select(Case.id).where(Case.worker_id == starter.id)) is None
+
+
+def test_demo_has_someone_on_a_long_absence(app):
+    """R-ORG-6: one demo worker is on parental leave, so "absent" can be seen on their team's dashboard."""
+    from teamops.org.models import Absence
+    from teamops.scheduling import ABSENT, person_dues
+
+    seed_demo()
+    absence = db.session.scalar(select(Absence))
+    assert absence is not None and absence.kind == "parental_leave"
+    assert person_dues([absence.staff], today())[absence.staff_id].due_state == ABSENT

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from teamops.dates import EVENT_YEARS, START_YEARS, today
 from teamops.extensions import db
-from teamops.forms import IsoDateField, id_number, year_between
+from teamops.forms import IsoDateField, check_date_range, id_number, year_between
 from teamops.org import absences, covers
 from teamops.org.models import (
     ABSENCE_KINDS,
@@ -187,13 +187,8 @@ class CoverForm(FlaskForm):
             raise ValidationError("The first day cannot be in the past")
 
     def validate_ends_on(self, field: IsoDateField) -> None:
-        first = self.starts_on.data
-        if field.data is None or first is None:
-            return
-        if field.data < first:
-            raise ValidationError("The last day must be the same as or after the first day")
-        if (field.data - first).days >= covers.LONGEST_DAYS:
-            raise ValidationError("A cover lasts at most a year: name a new one after that")
+        check_date_range(self.starts_on.data, field.data, covers.LONGEST_DAYS,
+                         "A cover lasts at most a year: name a new one after that")
 
 
 class AbsenceForm(FlaskForm):
@@ -214,12 +209,10 @@ class AbsenceForm(FlaskForm):
 
     def validate_ends_on(self, field: IsoDateField) -> None:
         first = self.starts_on.data
-        if field.data is None or first is None:
+        check_date_range(first, field.data, absences.LONGEST_DAYS,
+                         "An absence is recorded for at most 3 years at a time: record a new one after that")
+        if first is None or field.data is None:
             return
-        if field.data < first:
-            raise ValidationError("The last day must be the same as or after the first day")
-        if (field.data - first).days >= absences.LONGEST_DAYS:
-            raise ValidationError("An absence is recorded for at most 3 years at a time: record a new one after that")
         clash = absences.overlapping(self.person, first, field.data, self.absence_id)
         if clash is not None:
             raise ValidationError(f"{self.person.name} is already recorded as away from {clash.starts_on:%-d %B %Y} "
