@@ -98,8 +98,11 @@ def _case_session(objects: Objects) -> dict[str, Any]:
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
-    # at last month's end (team membership is dated, issue 9 item 6): one statement over the default.
-    "home.index": tuple(Visit(p, label=p, limit=13 if p == "service_manager" else LIMIT) for p in PERSONAS),
+    # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A
+    # manager's home also lists what waits for them (issue 10 item 3): their drafts, discussions to file,
+    # workers' disagreements and escalations, a statement each (the drafts' discussions one more).
+    "home.index": tuple(Visit(p, label=p, limit={"service_manager": 17, "team_manager": 15}.get(p, LIMIT))
+                        for p in PERSONAS),
     "auth.sign_in": Visit(SIGNED_OUT),
     "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),
     "auth.change_password": Visit("worker"),

@@ -58,13 +58,16 @@ def mine() -> Any:
 
 # Booking -------------------------------------------------------------------------------------------
 
-def _form_context(form: BookingForm, preselect: bool = False) -> dict[str, Any]:
+def _form_context(form: BookingForm, preselect: bool = False, chosen: list[int] | None = None) -> dict[str, Any]:
     """What the booking form shows. ``preselect`` ticks the cases due by the session date (a fresh choice
-    of worker, date or kind); otherwise the ticks are what the manager sent."""
+    of worker, date or kind); ``chosen`` ticks the cases a link asked for (from a drill-down or a case page);
+    otherwise the ticks are what the manager sent."""
     worker = form.chosen_worker()
     session_day = form.session_date.data or today()
     options = services.case_options(worker, session_day) if worker is not None else []
-    if preselect:
+    if chosen:
+        selected = {o.case.id for o in options if o.case.id in chosen}
+    elif preselect:
         selected = {o.case.id for o in options if o.due_by_session} if form.kind.data != "personal" else set()
     else:
         selected = set(form.case_ids.data or [])
@@ -73,8 +76,9 @@ def _form_context(form: BookingForm, preselect: bool = False) -> dict[str, Any]:
 
 
 def _render_form(form: BookingForm, status: int = 200, preselect: bool = False,
-                 clashes: list[services.Clash] | None = None) -> Any:
-    return render("bookings/new.html", status=status, clashes=clashes or [], **_form_context(form, preselect))
+                 clashes: list[services.Clash] | None = None, chosen: list[int] | None = None) -> Any:
+    return render("bookings/new.html", status=status, clashes=clashes or [],
+                  **_form_context(form, preselect, chosen))
 
 
 @bp.route("/bookings/new", methods=["GET", "POST"])
@@ -82,9 +86,12 @@ def _render_form(form: BookingForm, status: int = 200, preselect: bool = False,
 def new() -> Any:
     me = _me()
     form = BookingForm(supervisor=me)
-    if request.method == "GET":
+    if request.method == "GET":  # a link may choose the worker, the kind and the cases (a drill-down's "Book")
         form.worker_id.data = whole_number(request.args.get("worker_id"))
-        return _render_form(form, preselect=True)
+        if request.args.get("kind") in KIND_LABELS:
+            form.kind.data = request.args["kind"]
+        chosen = [n for n in (whole_number(v) for v in request.args.getlist("case_ids")) if n > 0]
+        return _render_form(form, preselect=True, chosen=chosen)
     if "show_cases" in request.form:  # the picker without JavaScript: nothing is saved
         return _render_form(form, preselect=True)
     if not form.validate_on_submit() or form.worker is None or form.starts_at is None:

@@ -82,7 +82,7 @@ def _render_case(case: Case, status: int = 200, **forms: Any) -> Any:
     reallocate = forms.get("reallocate_form") or ReallocateForm(formdata=None)
     reallocate.set_workers([w for w in _manager_workers() if w.id != case.worker_id] if manage else [])
     context = {
-        "case": case, "due": due, "interval": interval, "interval_label": interval_label, "manage": manage,
+        "case": case, "due": due, "interval": interval, "interval_label": interval_label, "manage": manage, "today": on,
         "definition": IN_TIMESCALE_DEFINITION,
         "details_form": details, "reallocate_form": reallocate,
         "close_form": forms.get("close_form") or CloseForm(formdata=None),

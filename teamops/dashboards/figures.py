@@ -11,15 +11,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ScalarSelect, Select, func, or_, select
 
 from teamops import dates, scheduling
+from teamops.bookings.models import Booking
 from teamops.dashboards import versions
 from teamops.dashboards.models import EVERY_TEAM
+from teamops.dates import start_of_day
 from teamops.extensions import db
 from teamops.org import memberships
 from teamops.org.models import Staff, Team
@@ -53,6 +55,7 @@ class WorkerRow:
     induction_ends_on: date
     now: Compliance
     last_month: Compliance
+    next_session: date | None = None  # the next session booked with them, from the day on (issue 10 item 2)
 
 
 @dataclass
@@ -193,7 +196,8 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
     in_teams = Staff.team_id.in_(team_ids)
     members = select(Staff.id).where(in_teams)
     people = db.session.execute(
-        select(Staff, scheduling.last_personal_supervision_on(on), scheduling.absence_end_on(on))
+        select(Staff, scheduling.last_personal_supervision_on(on), scheduling.absence_end_on(on),
+               _next_session_from(on))
         .where(in_teams).order_by(Staff.name, Staff.id)
     ).tuples().all()
     history = scheduling.load_history()
@@ -220,7 +224,7 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
     for person_id, team_id in team_then.items():
         then = teams.setdefault(team_id, Figures())
         then.last_month = scheduling.total([then.last_month, end_by_worker.get(person_id, NONE_OPEN)])
-    for person, last_personal_on, absence_end in people:
+    for person, last_personal_on, absence_end, next_session in people:
         team = teams.setdefault(person.team_id, Figures())
         team.now = scheduling.total([team.now, now_by_worker.get(person.id, NONE_OPEN)])
         worker_states = states.get(person.id, [])
@@ -238,8 +242,17 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
             in_induction=dates.in_induction(person.start_date, person.employment_type, on),
             induction_ends_on=dates.induction_ends_on(person.start_date, person.employment_type),
             now=now_by_worker.get(person.id, NONE_OPEN), last_month=end_by_worker.get(person.id, NONE_OPEN),
+            next_session=dates.london_date(next_session) if next_session is not None else None,
         ))
     return teams
+
+
+def _next_session_from(day: date) -> ScalarSelect[datetime]:
+    """The outer query's person's next booked session as the worker, from the start of ``day`` (the figures are
+    kept for a day, so a session earlier today still counts as in the diary)."""
+    return (select(func.min(Booking.starts_at))
+            .where(Booking.worker_id == Staff.id, Booking.status == "booked", Booking.starts_at >= start_of_day(day))
+            .correlate(Staff).scalar_subquery())
 
 
 def team_figures(team: Team, on: date) -> TeamFigures:

@@ -124,6 +124,7 @@ def active_teams(team_ids: Select[tuple[int]] | None = None) -> list[Team]:
 SORTS: dict[str, tuple[str, Callable[[WorkerRow], Any]]] = {
     "name": ("Name", lambda r: r.staff.name.lower()),
     "personal": ("Personal supervision due", lambda r: r.personal.next_due_on),
+    "session": ("Next session booked", lambda r: r.next_session),
     "cases": ("Open cases", lambda r: r.open_cases),
     "overdue": ("Overdue", lambda r: r.overdue),
     "due_soon": ("Due within 7 days", lambda r: r.due_soon),
@@ -136,6 +137,8 @@ FILTERS: dict[str, tuple[str, Callable[[WorkerRow, int], bool]]] = {
     "all": ("Everyone", lambda r, viewer: True),
     "mine": ("Only my supervisees (the people I line-manage)", lambda r, viewer: r.staff.line_manager_id == viewer),
     "overdue": ("Only workers with overdue cases", lambda r, viewer: r.overdue > 0),
+    "overdue_unbooked": ("Only workers with overdue cases and no session booked",
+                         lambda r, viewer: r.overdue > 0 and r.next_session is None),
     "due_soon": ("Only workers with cases due within 7 days", lambda r, viewer: r.due_soon > 0),
     "personal_overdue": ("Only workers whose personal supervision is overdue",
                          lambda r, viewer: r.personal.due_state == scheduling.OVERDUE),

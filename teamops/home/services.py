@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from teamops.access import staff_in_reach, teams_in_reach
+from teamops.access import manages_anyone, staff_in_reach, teams_in_reach
 from teamops.dashboards import context as dashboards
 from teamops.dates import induction_ends_on, induction_window_opens
 from teamops.extensions import db
 from teamops.org import covers
-from teamops.org.models import Service, Staff, Team
+from teamops.org.models import MANAGER_ROLES, Service, Staff, Team
+from teamops.records.waiting import SHOWN, waiting_for
 
 
 def new_starters(user: Staff, today: date) -> list[dict[str, Any]]:
@@ -62,6 +63,8 @@ def home_page(user: Staff, on: date) -> tuple[str, dict[str, Any]]:
         context["teams"] = team_summaries(user)
     if user.role != "worker":
         context["starters"] = new_starters(user, on)
+    if user.role in MANAGER_ROLES or (user.role == "worker" and manages_anyone(user)):
+        context.update(waiting=waiting_for(user), shown=SHOWN)
     if user.role == "worker":
         context.update(dashboards.worker_dashboard(user))
     elif user.role == "team_manager":
