@@ -177,6 +177,11 @@ def format_date(value: date | None) -> str:
     return value.strftime("%-d %B %Y") if value else ""
 
 
+def format_short_date(value: date | None) -> str:
+    """For dense tables (issue 10 item 5): "24 Nov 2026"."""
+    return value.strftime("%-d %b %Y") if value else ""
+
+
 def format_datetime(value: datetime | None) -> str:
     """Local (UK) time for people; stored values stay UTC."""
     return value.astimezone(LONDON).strftime("%-d %B %Y, %H:%M") if value else ""
@@ -203,6 +208,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["short_date"] = format_short_date
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["field_attributes"] = field_attributes
     app.jinja_env.globals["navigation"] = navigation

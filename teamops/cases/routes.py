@@ -44,10 +44,11 @@ def _manager_workers() -> list[Any]:
 def index() -> Any:
     form = CaseSearchForm(request.args)
     form.validate()
-    page = services.case_page(cases_in_reach(current_user), form.q.data or "", form.show.data or "open", today(),
+    on = today()
+    page = services.case_page(cases_in_reach(current_user), form.q.data or "", form.show.data or "open", on,
                               page_number(request.args.get("page")), filter_keys(form))
     return render("cases/index.html", "cases/_results.html", page=page, search=form,
-                  definition=IN_TIMESCALE_DEFINITION)
+                  definition=IN_TIMESCALE_DEFINITION, today=on)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -82,7 +83,8 @@ def _render_case(case: Case, status: int = 200, **forms: Any) -> Any:
     reallocate = forms.get("reallocate_form") or ReallocateForm(formdata=None)
     reallocate.set_workers([w for w in _manager_workers() if w.id != case.worker_id] if manage else [])
     context = {
-        "case": case, "due": due, "interval": interval, "interval_label": interval_label, "manage": manage, "today": on,
+        "case": case, "due": due, "interval": interval, "interval_label": interval_label, "manage": manage,
+        "today": on,
         "definition": IN_TIMESCALE_DEFINITION,
         "details_form": details, "reallocate_form": reallocate,
         "close_form": forms.get("close_form") or CloseForm(formdata=None),

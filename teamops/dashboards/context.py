@@ -18,7 +18,7 @@ from teamops.dashboards.forms import TeamTableForm
 from teamops.org.models import Staff, Team
 
 # Columns whose first click sorts the biggest (most urgent) first; the others start with the smallest.
-DESCENDING_FIRST = frozenset({"cases", "overdue", "due_soon", "actions", "induction"})
+DESCENDING_FIRST = frozenset({"cases", "overdue", "due_soon", "actions", "induction"})  # biggest first
 
 
 def common() -> dict[str, Any]:

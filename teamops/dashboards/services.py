@@ -131,6 +131,7 @@ SORTS: dict[str, tuple[str, Callable[[WorkerRow], Any]]] = {
     "actions": ("Open actions", lambda r: r.open_actions),
     "induction": ("Induction", lambda r: r.in_induction),
     "timescale": ("In timescale this month", lambda r: r.now.pct_in_timescale),
+    "last_month": ("Last month", lambda r: r.last_month.pct_in_timescale),
 }
 # Each filter is asked about a row and the id of the person looking.
 FILTERS: dict[str, tuple[str, Callable[[WorkerRow, int], bool]]] = {

@@ -54,10 +54,10 @@ def test_an_unchanged_dashboard_is_not_rebuilt(app, as_role, org, supervision):
 def test_a_supervision_shows_at_once_on_the_team_and_qait_dashboards(as_role, org, supervision):
     case = supervision.case(org["worker"], "CP", date(2026, 1, 5))  # overdue since 2 February
     manager, qait = as_role("team_manager"), as_role("qait")
-    assert row_for(manager.get("/dashboard/team").get_data(as_text=True), "Wren Worker")[3] == "1"
+    assert row_for(manager.get("/dashboard/team").get_data(as_text=True), "Wren Worker")[4] == "1 overdue"
     assert "Family Safeguarding North" in qait.get("/dashboard/qait").get_data(as_text=True)
     supervision.record(org["worker"], org["team_manager"], date(2026, 3, 16), cases=[case])
-    assert row_for(manager.get("/dashboard/team").get_data(as_text=True), "Wren Worker")[3] == "0"
+    assert row_for(manager.get("/dashboard/team").get_data(as_text=True), "Wren Worker")[4] == "0"
     assert row_for(qait.get("/dashboard/qait").get_data(as_text=True), "Family Safeguarding North")[3] == "0"
 
 
@@ -116,13 +116,13 @@ def test_another_app_server_sees_a_write_at_once(as_role, org, supervision, data
     case = supervision.case(org["worker"], "CP", date(2026, 1, 5))
     ids = org["worker"].id, org["team_manager"].id, case.id
     manager = as_role("team_manager")
-    assert row_for(manager.get("/dashboard/team").get_data(as_text=True), "Wren Worker")[3] == "1"
+    assert row_for(manager.get("/dashboard/team").get_data(as_text=True), "Wren Worker")[4] == "1 overdue"
     other = make_app(database_url)
     try:
         with other.app_context():
             worker, supervisor = db.session.get(Staff, ids[0]), db.session.get(Staff, ids[1])
             factories.record("case", date(2026, 3, 16), worker, supervisor, [db.session.get(Case, ids[2])])
-        assert row_for(manager.get("/dashboard/team").get_data(as_text=True), "Wren Worker")[3] == "0"
+        assert row_for(manager.get("/dashboard/team").get_data(as_text=True), "Wren Worker")[4] == "0"
     finally:
         with other.app_context():
             db.engine.dispose()

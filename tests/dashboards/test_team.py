@@ -34,13 +34,16 @@ def test_one_row_per_active_worker_with_due_figures(as_role, north):
     page = as_role("team_manager").get("/dashboard/team")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    # Name, personal due, open cases, overdue, due soon, open actions, induction, this month, last month
+    # Name, personal due, next session booked, open cases, overdue, due soon, open actions, induction, this
+    # month, last month. Short dates and a red tag on the overdue count (issue 10 items 2 and 5).
     assert row_for(html, "Wren Worker") == [
-        "Wren Worker", "1 April 2026 In timescale", "4", "1", "1", "1", "No", "75.0% 3 of 4", "50.0% 2 of 4"]
+        "Wren Worker", "1 Apr 2026 In timescale", "None", "4", "1 overdue", "1", "1", "No", "75.0% 3 of 4",
+        "50.0% 2 of 4"]
     assert row_for(html, "Oli Overdue") == [
-        "Oli Overdue", "6 February 2020 Overdue", "1", "1", "0", "0", "No", "0.0% 0 of 1", "0.0% 0 of 1"]
-    assert row_for(html, "Nell New")[6] == "In induction until 27 March 2026"
-    assert row_for(html, "Nell New")[7] == "No open cases"
+        "Oli Overdue", "6 Feb 2020 Overdue", "None", "1", "1 overdue", "0", "0", "No", "0.0% 0 of 1",
+        "0.0% 0 of 1"]
+    assert row_for(html, "Nell New")[7] == "In induction until 27 Mar 2026"
+    assert row_for(html, "Nell New")[8] == "No open cases"
     assert "Lee Left" not in html
     with pytest.raises(AssertionError):
         row_for(html, "Tia Manager")  # a manager without cases has no row
@@ -64,7 +67,7 @@ def test_every_dashboard_states_the_in_timescale_definition(as_role, north):
 def test_a_manager_holding_cases_gets_a_row_so_team_totals_count_every_case(as_role, org, supervision):
     supervision.case(org["team_manager"], "CIN", date(2026, 3, 1))
     html = as_role("team_manager").get("/dashboard/team").get_data(as_text=True)
-    assert row_for(html, "Tia Manager")[2] == "1"
+    assert row_for(html, "Tia Manager")[3] == "1"
 
 
 def test_sort_by_any_column_both_ways(as_role, north):
@@ -136,9 +139,9 @@ def test_htmx_gets_only_the_table_which_refreshes_after_a_supervision_change(as_
 
 def test_a_full_reload_shows_current_data(as_role, north, supervision, org):
     client = as_role("team_manager")
-    assert row_for(client.get("/dashboard/team").get_data(as_text=True), "Oli Overdue")[3] == "1"
+    assert row_for(client.get("/dashboard/team").get_data(as_text=True), "Oli Overdue")[4] == "1 overdue"
     supervision.record(north["oli"], org["team_manager"], date(2026, 3, 18), cases=[north["oli_case"]])
-    assert row_for(client.get("/dashboard/team").get_data(as_text=True), "Oli Overdue")[3] == "0"
+    assert row_for(client.get("/dashboard/team").get_data(as_text=True), "Oli Overdue")[4] == "0"
 
 
 # Access ------------------------------------------------------------------------------------------------
@@ -174,9 +177,9 @@ def test_service_manager_and_qait_pick_a_team_in_reach(as_role, org):
 def test_drill_into_a_worker_lists_open_cases_with_due_states(as_role, north):
     html = as_role("team_manager").get(f"/dashboard/team/worker/{north['wren'].id}").get_data(as_text=True)
     assert row_for(html, "W-OVERDUE") == [
-        "W-OVERDUE", "Child protection", "Standard", "Not yet", "2 February 2026", "Overdue", "44"]
-    assert row_for(html, "W-SOON")[2:] == ["High risk", "Not yet", "22 March 2026", "Due within 7 days", "0"]
-    assert row_for(html, "W-CAUGHT-UP")[3:6] == ["10 March 2026", "7 April 2026", "In timescale"]
+        "W-OVERDUE", "Child protection", "Standard", "Not yet", "2 Feb 2026", "Overdue", "44"]
+    assert row_for(html, "W-SOON")[2:] == ["High risk", "Not yet", "22 Mar 2026", "Due within 7 days", "0"]
+    assert row_for(html, "W-CAUGHT-UP")[3:6] == ["10 Mar 2026", "7 Apr 2026", "In timescale"]
     assert "W-CLOSED" not in html
     table = next(t for t in tables(html) if t[0][0] == "Case")
     assert [row[0] for row in table[1:]] == ["W-OVERDUE", "W-SOON", "W-CAUGHT-UP", "W-OK"]  # soonest due first

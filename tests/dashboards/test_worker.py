@@ -40,7 +40,7 @@ def test_worker_dashboard_shows_their_own_supervision(as_role, wren):
     assert "Case supervision with Tia Manager" in html
     assert "Cases to discuss</dt>" in html and "W-OVERDUE" in html
     assert "Personal supervision next due 11 April 2026" in " ".join(html.split())
-    assert row_for(html, "W-OVERDUE")[4:] == ["2 February 2026", "Overdue", "44"]
+    assert row_for(html, "W-OVERDUE")[4:] == ["2 Feb 2026", "Overdue", "44"]
     assert row_for(html, "W-OK")[5] == "In timescale"
     assert "SID-CASE" not in html
     assert row_for(html, "Send the plan to the school") == [

@@ -53,7 +53,7 @@ def test_the_team_dashboard_shows_who_is_already_in_the_diary(as_role, org):
     factories.booking(org["worker"], org["team_manager"], factories.uk_time(session, 10))
     manager = as_role("team_manager")
     page = manager.get(f"/dashboard/team?team={org['teams']['north'].id}").get_data(as_text=True)
-    assert "Next session booked" in page and session.strftime("%-d %B %Y") in page
+    assert "Next session booked" in page and session.strftime("%-d %b %Y") in page
     unbooked = manager.get(f"/dashboard/team?team={org['teams']['north'].id}&show=overdue_unbooked")
     text = unbooked.get_data(as_text=True)
     assert "Una Unbooked" in text and "Wren Worker" not in text
