@@ -92,6 +92,12 @@ def _restore_seeded_policy(connection: sqlalchemy.Connection) -> None:
         "VALUES (:code, :label, :count, :unit, :first, :note)"),
         [dict(zip(("code", "label", "count", "unit", "first", "note"), row, strict=True))
          for row in module.DEFAULT_CASE_TYPES])
+    plain = importlib.util.spec_from_file_location("plain", ROOT / "migrations" / "versions" / "0016_plain_sources.py")
+    assert plain and plain.loader
+    sources = importlib.util.module_from_spec(plain)
+    plain.loader.exec_module(sources)
+    connection.execute(sqlalchemy.text("UPDATE case_types SET source_note = :new WHERE source_note = :old"),
+                       [{"old": old, "new": new} for old, new in sources.CHANGES])
     connection.execute(sqlalchemy.text(
         "INSERT INTO supervision_settings (id, case_cap_months, high_risk_cap_months, personal_interval_months) "
         "VALUES (1, 2, 1, 1)"))

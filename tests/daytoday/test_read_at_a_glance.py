@@ -29,3 +29,12 @@ def test_the_overdue_count_is_tagged_and_last_month_sorts(as_role, org):
         table = next(t for t in tables(html) if t[0][0].startswith("Name"))
         assert 'aria-sort="' + ("ascending" if order == "asc" else "descending") + '"' in html
         assert table[1:]
+
+
+def test_no_rule_ids_or_source_codes_in_the_interface(as_role, org):
+    """Issue 10 item 11: plain words, with the source named in full."""
+    import re
+
+    page = as_role("worker").get("/policy").get_data(as_text=True)
+    assert "Practice standards, case supervision" in page
+    assert not re.search(r"R-[A-Z]+-\d|\(00\d\)", page)
