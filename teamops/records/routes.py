@@ -60,6 +60,9 @@ def sign_off(record_id: int) -> Any:
     record = load(record_id, "change_record")
     if ActionForm().validate_on_submit():
         missing = services.missing_core(record) if record.status == "draft" else []
+        early = services.not_held_yet(record) if record.status == "draft" else None
+        if early is not None:
+            return render_record(record, 400, problems=[early])
         if missing:
             return render_record(record, 400, problems=[*missing, "Change the record, then sign it off"])
         _step(services.sign_off(record), f"Record signed off. {record.worker.name} can now acknowledge it.",

@@ -27,6 +27,7 @@ from teamops.records import labels
 from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
 from teamops.records.setup import Setup, recorded_booking
 from teamops.records.text import snapshot
+from teamops.web import format_datetime
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 # What keeping a version changes on the record: the worker's response goes with the version it was about.
@@ -218,6 +219,15 @@ def missing_core(record: SupervisionRecord) -> list[str]:
             elif _BARE_NOT_APPLICABLE.match(text):
                 problems.append(f"Case {discussion.case.case_ref}: say why {label} is not applicable")
     return problems
+
+
+def not_held_yet(record: SupervisionRecord) -> str | None:
+    """Why a record written from a booking cannot be signed off before its session has started."""
+    booking = record.booking
+    if booking is None or booking.starts_at <= utcnow():
+        return None
+    return (f"The session starts at {format_datetime(booking.starts_at)}: sign the record off once it has been "
+            "held")
 
 
 def sign_off(record: SupervisionRecord) -> bool:
