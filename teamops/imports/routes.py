@@ -12,7 +12,15 @@ from teamops.extensions import db
 from teamops.imports import bp
 from teamops.imports.forms import ConfirmForm, UploadForm, content_digest
 from teamops.imports.models import PendingImport
-from teamops.imports.services import KINDS, forget_pending, hold_for_confirmation, kinds_for, run_import, scope_for
+from teamops.imports.services import (
+    KINDS,
+    forget_pending,
+    hold_for_confirmation,
+    kind_of,
+    kinds_for,
+    run_import,
+    scope_for,
+)
 from teamops.org.settings import case_ref_rule
 from teamops.web import changed, form_status, get_or_404, render, see_other
 
@@ -52,6 +60,11 @@ def upload() -> Any:
     if form.validate_on_submit():
         content = form.file.data.read()
         filename = (form.file.data.filename or "upload.csv")[:255]
+        if not form.kind.data:  # recognised from the header row, never a silent default
+            form.kind.data = kind_of(content, kinds) or ""
+            if not form.kind.data:
+                form.kind.errors = ["TeamOps cannot tell from the header row what the file holds: select it"]
+                return _upload_page(form, kinds, 400)
         report = run_import(form.kind.data, content, dry_run=True, scope=scope_for(current_user),
                             problem_limit=PREVIEW_PROBLEMS, row_limit=UPLOAD_ROWS)
         if report.problems:

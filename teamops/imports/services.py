@@ -7,7 +7,9 @@ Admins import every kind; team and service managers import cases and supervision
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +44,21 @@ class Kind:
 
 
 PENDING_KEPT_FOR = timedelta(days=1)
+
+
+def kind_of(data: bytes, kinds: list[str]) -> str | None:
+    """The one kind among ``kinds`` whose columns the file's header row names (every required column, nothing
+    unknown), or None when none or several fit (issue 10 item 14: no silent default)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    header = next((cells for cells in csv.reader(io.StringIO(text[:20000], newline="")) if any(
+        cell.strip() for cell in cells)), [])
+    named = {cell.strip().lower() for cell in header if cell.strip()}
+    fits = [name for name in kinds
+            if set(KINDS[name].required) <= named <= set(KINDS[name].required) | set(KINDS[name].optional)]
+    return fits[0] if len(fits) == 1 else None
 
 KINDS: dict[str, Kind] = {
     "teams": Kind(TEAM_COLUMNS, (), plan_teams, "Teams",

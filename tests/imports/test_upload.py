@@ -276,3 +276,15 @@ def test_the_page_says_how_the_organisations_case_references_look(as_role):
     db.session.commit()
     text = as_role("team_manager").get(URL).get_data(as_text=True)
     assert "Your organisation's case references: digits only, for example 1234567." in text
+
+
+def test_the_kind_is_recognised_from_the_header_row(admin):
+    """Issue 10 item 14: no silent default; a header that fits one kind picks it, anything else asks."""
+    page = admin.get(URL).get_data(as_text=True)
+    assert "Recognise it from the header row" in page
+    response = upload(admin, staff_csv(staff_row("new.person@example.org")), kind="")
+    assert response.status_code == 200 and "new.person@example.org" in response.get_data(as_text=True)
+    assert confirm_url(response.get_data(as_text=True))
+    unknown = upload(admin, "name,colour\nAda,blue\n", kind="")
+    text = unknown.get_data(as_text=True)
+    assert unknown.status_code == 400 and "cannot tell from the header row what the file holds" in text
