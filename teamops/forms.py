@@ -19,6 +19,23 @@ class ActionForm(FlaskForm):
     """An empty form: carries only the CSRF token, for button-only actions."""
 
 
+class WholeNumberField(IntegerField):
+    """A whole number with one plain message for anything else ("four", "1.5"), given as ``invalid``: so a field
+    has one error, not WTForms' "Not a valid integer value." and then a range message."""
+
+    def __init__(self, *args: Any, invalid: str = "Enter a whole number", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        if valuelist and str(valuelist[0]).strip():
+            text = str(valuelist[0]).strip()
+            if not (text.isascii() and text.isdigit()) or len(text) > 6:
+                raise ValueError(self.invalid)
+            self.data = int(text)
+
+
 class IsoDateField(StringField):
     """A date typed or picked as YYYY-MM-DD, with plain messages for impossible dates like 2026-02-30."""
 

@@ -120,3 +120,22 @@ if (idleSeconds > 0 && dialog instanceof HTMLDialogElement) {
 
   schedule(idleSeconds);
 }
+
+// "Copy the text" beside a read-only text (the copy for the case file). Without JavaScript the button stays
+// hidden and the text is selected and copied by hand, as the page says; with it, one press copies and a
+// polite status says so.
+for (const button of document.querySelectorAll("button[data-copy]")) {
+  const source = document.getElementById(button.dataset.copy);
+  const status = document.getElementById(`${button.dataset.copy}-status`);
+  if (!(source instanceof HTMLTextAreaElement) || !navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(source.value);
+      if (status) status.textContent = "Copied. Paste it into the case-recording system.";
+    } catch {
+      source.select();
+      if (status) status.textContent = "Could not copy: the text is selected, copy it with Ctrl+C.";
+    }
+  });
+}

@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, IntegerField, SelectField, StringField
+from wtforms import BooleanField, Field, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from teamops.dates import DUE_YEARS, today
-from teamops.forms import IsoDateField, year_between
+from teamops.forms import IsoDateField, WholeNumberField, year_between
 
 
 def not_in_past(form: FlaskForm, field: Field) -> None:
@@ -24,9 +24,9 @@ def _effective_from() -> Any:
 
 class CaseTypeForm(FlaskForm):
     label = StringField("Name", validators=[DataRequired("Enter the case type's name"), Length(max=60)])
-    interval_count = IntegerField("Supervised at least every", validators=[
-        InputRequired("Enter a whole number, for example 4"),
-        NumberRange(1, 52, "Enter a whole number from 1 to 52")])
+    interval_count = WholeNumberField("Supervised at least every", invalid="Enter a whole number, for example 4",
+                                      validators=[InputRequired("Enter a whole number, for example 4"),
+                                                  NumberRange(1, 52, "Enter a whole number from 1 to 52")])
     interval_unit = SelectField("Unit", choices=[("weeks", "weeks"), ("months", "months")],
                                 validators=[DataRequired("Select weeks or months")])
     first_due_on_allocation = BooleanField("First supervision is due on the day of allocation")
@@ -35,9 +35,10 @@ class CaseTypeForm(FlaskForm):
     effective_from = _effective_from()
 
 
-def _months(label: str) -> IntegerField:
-    return IntegerField(label, validators=[InputRequired("Enter a whole number of months"),
-                                           NumberRange(1, 12, "Enter a whole number of months from 1 to 12")])
+def _months(label: str) -> WholeNumberField:
+    return WholeNumberField(label, invalid="Enter a whole number of months, for example 2",
+                            validators=[InputRequired("Enter a whole number of months"),
+                                        NumberRange(1, 12, "Enter a whole number of months from 1 to 12")])
 
 
 class SettingsForm(FlaskForm):

@@ -29,13 +29,14 @@ def test_manager_sorts_filters_and_gets_live_updates_without_a_page_load(tab: Ta
     expect(tab.page.locator(f'{TABLE} th[aria-sort="descending"]')).to_contain_text("Overdue")
     expect(tab.page).to_have_url(re.compile(r"/dashboard/team\?.*sort=overdue&order=desc"))
     tab.audited()
-    overdue = [int(t) for t in tab.page.locator(f"{TABLE} tbody tr td:nth-child(4)").all_inner_texts()]
+    # The overdue count is the fifth cell (after the next session booked), a tag reading "N overdue".
+    overdue = [int(t.split()[0]) for t in tab.page.locator(f"{TABLE} tbody tr td:nth-child(5)").all_inner_texts()]
     assert overdue == sorted(overdue, reverse=True)
 
     tab.page.get_by_label("Show").select_option("overdue")
     expect(tab.page).to_have_url(re.compile(r"show=overdue"))
     tab.audited()
-    remaining = [int(t) for t in tab.page.locator(f"{TABLE} tbody tr td:nth-child(4)").all_inner_texts()]
+    remaining = [int(t.split()[0]) for t in tab.page.locator(f"{TABLE} tbody tr td:nth-child(5)").all_inner_texts()]
     assert remaining and all(n > 0 for n in remaining)
 
     # Another part of TeamOps answering with HX-Trigger: supervision-changed makes the table fetch itself.

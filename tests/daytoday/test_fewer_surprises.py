@@ -41,3 +41,20 @@ def test_the_case_page_says_open_or_closed_on(as_role, org):
     assert "Status" in page and "Closed: " not in page
     factories.close_case(case, date(2026, 3, 2))
     assert "Closed on 2 March 2026" in as_role("team_manager").get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_each_version_shows_its_own_reason_and_editor(as_role, org):
+    from teamops.records import services as records
+    from tests.dashboards.conftest import tables
+
+    record = factories.record("personal", date(2026, 3, 2), org["worker"], org["team_manager"],
+                              status="signed_off", wellbeing="Well")
+    records.update_record(record, records.RecordContent(
+        [records.SectionInput(None, {"wellbeing": "Tired"})], reason="Wellbeing was recorded wrongly"),
+        org["team_manager"])
+    db.session.commit()
+    html = as_role("team_manager").get(f"/records/{record.id}/versions").get_data(as_text=True)
+    table = next(t for t in tables(html) if t[0][0] == "Version")
+    rows = {row[0]: row for row in table[1:]}
+    assert rows["Version 2 (current)"][2:] == ["Tia Manager", "Wellbeing was recorded wrongly"]
+    assert rows["Version 1"][3] == "The first version"
