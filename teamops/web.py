@@ -6,6 +6,7 @@ Routes never read htmx headers themselves: ``render`` decides page or fragment f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -188,17 +189,40 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def field_attributes(field: Field, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The HTML attributes a form field needs besides GOV.UK's own: aria-invalid when it has an error,
-    required, and the maxlength its Length validator allows (so the browser stops at the same limit)."""
+    """The HTML attributes a form field needs besides GOV.UK's own: aria-invalid when it has an error, and
+    required. No maxlength: the browser would cut a pasted text silently; text over the limit is an error next
+    to the field instead (issue 10 item 6), and a text area shows a character count (``length_limit``)."""
     attributes = dict(extra or {})
     if field.errors:
         attributes["aria-invalid"] = "true"
     if field.flags.required:
         attributes["required"] = ""
+    return attributes
+
+
+def length_limit(field: Field) -> int | None:
+    """The most characters the field's Length validator allows, if it has one."""
     for validator in field.validators:
         if isinstance(validator, Length) and validator.max and validator.max > 0:
-            attributes["maxlength"] = validator.max
-    return attributes
+            return int(validator.max)
+    return None
+
+
+_WTFORMS_TOO_LONG = re.compile(r"^Field cannot be longer than (\d+) characters?\.$")
+_WTFORMS_LENGTH = re.compile(r"^Field must be (?:between|at least) .*characters? long\.$")
+
+
+def error_message(field: Field) -> str:
+    """The field's first error, in GOV.UK's words where WTForms' own would show ("Field cannot be longer than
+    200 characters." becomes "Place must be 200 characters or fewer")."""
+    message = str(field.errors[0]) if field.errors else ""
+    too_long = _WTFORMS_TOO_LONG.match(message)
+    if too_long:
+        return f"{field.label.text} must be {too_long.group(1)} characters or fewer"
+    if _WTFORMS_LENGTH.match(message):
+        limit = length_limit(field)
+        return f"{field.label.text} must be {limit} characters or fewer" if limit else message
+    return message
 
 
 def init_app(app: Flask) -> None:
@@ -211,6 +235,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["short_date"] = format_short_date
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["field_attributes"] = field_attributes
+    app.jinja_env.globals["length_limit"] = length_limit
+    app.jinja_env.globals["error_message"] = error_message
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["idle_timeout_seconds"] = lambda: app.config["TEAMOPS"].idle_timeout_minutes * 60
     app.jinja_env.trim_blocks = True
