@@ -135,6 +135,8 @@ def chosen_cases(kind: str, worker: Staff, case_ids: list[int]) -> list[Case]:
                              "group supervision")
         return []
     if not case_ids:
+        if not open_cases_of(worker, today()):
+            raise ValueError(f"{worker.name} holds no open cases: book personal supervision instead")
         raise ValueError("Choose at least one case to discuss")
     cases = list(db.session.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.case_ref)))
     if len(cases) != len(set(case_ids)):

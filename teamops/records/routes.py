@@ -40,9 +40,10 @@ def index() -> Any:
 
 
 def render_record(record: SupervisionRecord, status: int = 200, problem: str | None = None,
-                  problems: list[str] | None = None, acknowledge_form: AcknowledgeForm | None = None) -> Any:
+                  problems: list[str] | None = None, acknowledge_form: AcknowledgeForm | None = None,
+                  confirm_sign_off: bool = False) -> Any:
     problems = problems or ([problem] if problem else [])
-    return render("records/show.html", record=record, snap=as_read(record),
+    return render("records/show.html", record=record, snap=as_read(record), confirm_sign_off=confirm_sign_off,
                   problems=problems, acknowledge_form=acknowledge_form or AcknowledgeForm(formdata=None),
                   can_change=can("change_record", record), can_resolve=can("resolve_disagreement", record),
                   action_form=ActionForm(), kinds=KIND_LABELS, labels=labels, status=status)
@@ -65,6 +66,8 @@ def sign_off(record_id: int) -> Any:
             return render_record(record, 400, problems=[early])
         if missing:
             return render_record(record, 400, problems=[*missing, "Change the record, then sign it off"])
+        if record.status == "draft" and request.form.get("confirm") != "y":
+            return render_record(record, confirm_sign_off=True)
         _step(services.sign_off(record), f"Record signed off. {record.worker.name} can now acknowledge it.",
               "This record was already signed off.")
     return changed(url_for("records.show", record_id=record.id))

@@ -69,7 +69,7 @@ def written(as_role, org, case_of, saved_record, booking_for) -> dict[str, Any]:
     assert manager.post_form(f"/records/{first.id}/edit", edit_form(
         first, **{f"action_{removed_id}_remove": "y"})).status_code == 303
     # After sign-off: a change is version 2.
-    assert manager.post_form(f"/records/{first.id}/sign-off").status_code == 303
+    assert manager.post_form(f"/records/{first.id}/sign-off", {"confirm": "y"}).status_code == 303
     db.session.refresh(first)
     assert manager.post_form(f"/records/{first.id}/edit", edit_form(
         first, reason=marked("reason for the change"), **{f"{p}_decisions_and_plan": marked("new plan"),

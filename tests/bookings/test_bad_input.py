@@ -101,6 +101,7 @@ def test_booking_yourself_is_refused(manager, org):
 
 
 def test_case_session_needs_a_case(manager, org):
+    new_case(org["worker"])  # a worker with cases must choose one; one without is offered personal supervision
     refused(manager, booking_form(org, kind="case"), "case_ids", "Choose at least one case")
 
 

@@ -104,7 +104,9 @@ def test_book_record_sign_off_acknowledge_and_the_dashboards_follow(noon_today: 
         booking.starts_at = dates.utcnow() - timedelta(minutes=5)
         db.session.commit()
     tab.goto(record_url.removeprefix(tab.url("")))
-    tab.follow(tab.page.get_by_role("button", name="Sign off").click)
+    tab.follow(tab.page.get_by_role("button", name="Sign off").click)  # asks first (issue 10 item 9)
+    expect(tab.page.get_by_role("heading", name="Sign off this record?")).to_be_visible()
+    tab.follow(tab.page.get_by_role("button", name="Yes, sign off").click)
     expect(tab.page.locator("main")).to_contain_text("Signed off")
 
     # The manager's dashboard no longer counts the case as overdue.

@@ -28,7 +28,7 @@ def test_no_sign_off_before_the_session_has_started(app, org):
         db.session.commit()
         client = app.test_client()
         sign_in(client, org["team_manager"])
-        response = client.post_form(f"/records/{record.id}/sign-off")
+        response = client.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
         assert response.status_code == 400
         assert "The session starts at 12 May 2026, 15:00" in response.get_data(as_text=True)
         db.session.refresh(record)
@@ -58,3 +58,35 @@ def test_each_version_shows_its_own_reason_and_editor(as_role, org):
     rows = {row[0]: row for row in table[1:]}
     assert rows["Version 2 (current)"][2:] == ["Tia Manager", "Wellbeing was recorded wrongly"]
     assert rows["Version 1"][3] == "The first version"
+
+
+def test_sign_off_asks_first(as_role, org):
+    record = factories.record("personal", date(2026, 3, 2), org["worker"], org["team_manager"],
+                              wellbeing="Well", no_further_action=True)
+    manager = as_role("team_manager")
+    asked = manager.post_form(f"/records/{record.id}/sign-off")
+    assert asked.status_code == 200 and "Sign off this record?" in asked.get_data(as_text=True)
+    db.session.refresh(record)
+    assert record.status == "draft"
+    assert manager.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"}).status_code == 303
+    db.session.refresh(record)
+    assert record.status == "signed_off"
+
+
+def test_the_clash_warning_replaces_the_primary_button(as_role, org):
+    from tests.bookings.conftest import in_days
+
+    day = in_days(14)
+    factories.booking(org["worker"], org["team_manager"], factories.uk_time(day, 10))
+    manager = as_role("team_manager")
+    response = manager.post_form("/bookings/new", booking_form(org, session_date=day.isoformat()))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Book anyway" in text and "Change the time" in text and ">Book the session<" not in text.replace(
+        "\n", "").replace("  ", "")
+
+
+def test_a_case_session_for_a_worker_without_cases_suggests_personal(as_role, org):
+    response = as_role("team_manager").post_form("/bookings/new", booking_form(org, kind="case"))
+    assert response.status_code == 400
+    assert "Wren Worker holds no open cases: book personal supervision instead" in response.get_data(as_text=True)

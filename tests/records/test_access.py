@@ -51,7 +51,7 @@ def test_another_teams_manager_cannot_change_sign_off_or_file(as_role, two_recor
     south_manager = as_role("south_manager")
     assert south_manager.get(f"/records/{north}/edit").status_code == 403
     assert south_manager.post_form(f"/records/{north}/edit", {}).status_code == 403
-    assert south_manager.post_form(f"/records/{north}/sign-off").status_code == 403
+    assert south_manager.post_form(f"/records/{north}/sign-off", {"confirm": "y"}).status_code == 403
     assert south_manager.post_form(f"/records/{north}/filed").status_code == 403
     assert south_manager.get(f"/records/{north}/versions").status_code == 403
 
@@ -61,7 +61,7 @@ def test_qait_reads_but_does_not_change(as_role, two_records):
     qait = as_role("qait")
     page = qait.get(f"/records/{north}").get_data(as_text=True)
     assert "Change record" not in page and "Sign off" not in page
-    assert qait.post_form(f"/records/{north}/sign-off").status_code == 403
+    assert qait.post_form(f"/records/{north}/sign-off", {"confirm": "y"}).status_code == 403
     assert qait.get(f"/records/{north}/edit").status_code == 403
 
 

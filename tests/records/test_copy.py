@@ -42,7 +42,7 @@ def test_filing_needs_sign_off_and_is_shown(as_role, org, saved_record):
     manager = as_role("team_manager")
     early = manager.post_form(f"/records/{record.id}/filed?discussion={discussion.id}")
     assert early.status_code == 400 and "Sign the record off before filing it" in early.get_data(as_text=True)
-    manager.post_form(f"/records/{record.id}/sign-off")
+    manager.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
     copy_url = f"/records/{record.id}/cases/{discussion.id}/copy"
     assert "Mark as filed in the case-recording system" in manager.get(copy_url).get_data(as_text=True)
     response = manager.post_form(f"/records/{record.id}/filed?discussion={discussion.id}")
@@ -58,7 +58,7 @@ def test_filing_needs_sign_off_and_is_shown(as_role, org, saved_record):
 def test_workers_read_the_copy_but_cannot_file(as_role, org, saved_record):
     record = saved_record()
     discussion = discussion_of(record)
-    as_role("team_manager").post_form(f"/records/{record.id}/sign-off")
+    as_role("team_manager").post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
     worker = as_role("worker")
     page = worker.get(f"/records/{record.id}/cases/{discussion.id}/copy").get_data(as_text=True)
     assert "Record text" in page and "Mark as filed" not in page

@@ -28,7 +28,7 @@ def test_filed_late_is_measured_per_case_of_a_group_record(app, as_role, org, ma
     response = manager.post_form(write_url(org["worker"], "group", held, [first, second], [colleague]),
                                  {**case_data(first), **case_data(second)})
     record = db.session.scalar(select(SupervisionRecord))
-    assert manager.post_form(f"/records/{record.id}/sign-off").status_code == 303
+    assert manager.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"}).status_code == 303
     by_case = discussions()
     # Three days after the session, nothing filed: not late yet.
     assert [(d.days_to_file, d.filed_late) for d in by_case.values()] == [(3, False), (3, False)]
@@ -59,7 +59,7 @@ def test_filed_late_is_measured_per_case_of_a_group_record(app, as_role, org, ma
 def test_seven_days_is_on_time_and_eight_is_late(saved_record, as_role):
     record = saved_record(held_on=dates.today() - timedelta(days=7))
     manager = as_role("team_manager")
-    manager.post_form(f"/records/{record.id}/sign-off")
+    manager.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
     discussion = discussions()["CP-1001"]
     assert (discussion.days_to_file, discussion.filed_late) == (7, False)
     with dates.freeze(dates.today() + timedelta(days=1)):

@@ -25,7 +25,7 @@ def group(app, as_role, org, make, case_of):
     response = manager.post_form(url, data)
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     record_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    assert manager.post_form(f"/records/{record_id}/sign-off").status_code == 303
+    assert manager.post_form(f"/records/{record_id}/sign-off", {"confirm": "y"}).status_code == 303
     changed = _edit_data(record_id, {f"c{theirs.id}_worries": "A new worry", "reason": "Added a worry"})
     response = manager.post_form(f"/records/{record_id}/edit", changed)
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]

@@ -37,7 +37,7 @@ def test_sign_off_then_acknowledge(as_role, org, saved_record):
     assert early.status_code == 400
     assert "once your manager has signed it off" in early.get_data(as_text=True)
     manager = as_role("team_manager")
-    response = manager.post_form(f"/records/{record.id}/sign-off")
+    response = manager.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
     assert response.status_code == 303
     assert "Record signed off. Wren Worker can now acknowledge it." in manager.get(
         response.headers["Location"]).get_data(as_text=True)
@@ -53,7 +53,7 @@ def test_sign_off_then_acknowledge(as_role, org, saved_record):
 
 def test_only_the_records_worker_acknowledges(as_role, org, saved_record):
     record = saved_record()
-    as_role("team_manager").post_form(f"/records/{record.id}/sign-off")
+    as_role("team_manager").post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
     for role in ("team_manager", "service_manager", "qait"):
         assert as_role(role).post_form(f"/records/{record.id}/acknowledge", AGREE).status_code == 403
     assert as_role("south_worker").post_form(f"/records/{record.id}/acknowledge", AGREE).status_code == 403
@@ -64,7 +64,7 @@ def test_only_the_records_worker_acknowledges(as_role, org, saved_record):
 def test_workers_cannot_sign_off_or_change_records(as_role, org, saved_record):
     record = saved_record()
     worker = as_role("worker")
-    assert worker.post_form(f"/records/{record.id}/sign-off").status_code == 403
+    assert worker.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"}).status_code == 403
     assert worker.get(f"/records/{record.id}/edit").status_code == 403
     assert "Sign off" not in worker.get(f"/records/{record.id}").get_data(as_text=True)
     db.session.refresh(record)
@@ -74,10 +74,10 @@ def test_workers_cannot_sign_off_or_change_records(as_role, org, saved_record):
 def test_signing_off_twice_changes_nothing(as_role, org, saved_record):
     record = saved_record()
     manager = as_role("team_manager")
-    manager.post_form(f"/records/{record.id}/sign-off")
+    manager.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
     db.session.refresh(record)
     first = record.signed_off_at
-    second = manager.post_form(f"/records/{record.id}/sign-off")
+    second = manager.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
     assert "already signed off" in manager.get(second.headers["Location"]).get_data(as_text=True)
     db.session.refresh(record)
     assert record.signed_off_at == first
@@ -113,7 +113,7 @@ def test_an_action_can_be_removed_before_it_is_reviewed(as_role, org, saved_reco
 def test_a_change_after_sign_off_needs_a_reason_and_keeps_the_version(as_role, org, saved_record):
     record = saved_record()
     manager, worker = as_role("team_manager"), as_role("worker")
-    manager.post_form(f"/records/{record.id}/sign-off")
+    manager.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
     worker.post_form(f"/records/{record.id}/acknowledge", AGREE)
     p = f"c{discussion_of(record).case_id}"
     changed = {f"{p}_decisions_and_plan": "Plan changed: step down to child in need."}
@@ -191,9 +191,9 @@ def test_record_by_a_service_manager_for_a_team_manager(as_role, org):
     record = db.session.scalar(select(SupervisionRecord))
     tm = as_role("team_manager")
     assert tm.get(f"/records/{record.id}").status_code == 200
-    assert tm.post_form(f"/records/{record.id}/sign-off").status_code == 403  # not their own record
+    assert tm.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"}).status_code == 403  # not their own record
     assert tm.get(f"/records/{record.id}/edit").status_code == 403
-    sm.post_form(f"/records/{record.id}/sign-off")
+    sm.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
     assert tm.post_form(f"/records/{record.id}/acknowledge", AGREE).status_code == 303
     db.session.refresh(record)
     assert record.acknowledged_at is not None
@@ -202,7 +202,7 @@ def test_record_by_a_service_manager_for_a_team_manager(as_role, org):
 def test_saving_a_signed_off_record_unchanged_makes_no_version(as_role, org, saved_record):
     record = saved_record()
     manager = as_role("team_manager")
-    manager.post_form(f"/records/{record.id}/sign-off")
+    manager.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
     as_role("worker").post_form(f"/records/{record.id}/acknowledge", AGREE)
     response = manager.post_form(f"/records/{record.id}/edit", edit_data(record, reason="Checking"))
     assert response.status_code == 303

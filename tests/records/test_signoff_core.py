@@ -20,7 +20,7 @@ def test_a_draft_without_its_core_is_saved_but_not_signed_off(as_role, org, case
     saved = manager.post_form(write_url(org["worker"], "group", None, [first, second], [colleague]), data)
     assert saved.status_code == 303  # a draft may be incomplete
     record = db.session.scalar(select(SupervisionRecord))
-    refused = manager.post_form(f"/records/{record.id}/sign-off")
+    refused = manager.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "There is a problem" in page
     assert "Case CP-1: write the child&#39;s voice, or “Not applicable” and why" in page
@@ -33,6 +33,6 @@ def test_a_draft_without_its_core_is_saved_but_not_signed_off(as_role, org, case
     discussion.childs_voice = "Told their teacher they like the new routine."
     discussion.reflective_analysis = "Not applicable - first visit not yet made, so nothing to reflect on."
     db.session.commit()
-    assert manager.post_form(f"/records/{record.id}/sign-off").status_code == 303
+    assert manager.post_form(f"/records/{record.id}/sign-off", {"confirm": "y"}).status_code == 303
     db.session.refresh(record)
     assert record.status == "signed_off"

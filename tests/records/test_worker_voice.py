@@ -28,7 +28,7 @@ RESOLUTION = "Agreed: the decision was recorded wrongly and is corrected in vers
 def signed_off(as_role, saved_record):
     """A case supervision of Wren Worker by Tia Manager, signed off and waiting for Wren's acknowledgement."""
     record = saved_record()
-    assert as_role("team_manager").post_form(f"/records/{record.id}/sign-off").status_code == 303
+    assert as_role("team_manager").post_form(f"/records/{record.id}/sign-off", {"confirm": "y"}).status_code == 303
     return record
 
 
@@ -219,7 +219,7 @@ def test_in_a_group_record_only_readers_of_every_part_read_the_response(app, as_
     response = manager.post_form(write_url(org["worker"], "group", days_ago(1), [mine, theirs], [colleague]),
                                  {**case_data(mine), **case_data(theirs)})
     record_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    assert manager.post_form(f"/records/{record_id}/sign-off").status_code == 303
+    assert manager.post_form(f"/records/{record_id}/sign-off", {"confirm": "y"}).status_code == 303
     worker = as_role("worker")
     assert worker.post_form(f"/records/{record_id}/acknowledge",
                             {"agreement": "disagree", "comment": REASON}).status_code == 303
