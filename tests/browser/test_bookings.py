@@ -118,3 +118,14 @@ def test_worker_marks_an_action_done_in_place(tab: Tab, live_server: LiveServer)
     tab.audited()
     assert tab.loads == loads
     tab.follow(tab.page.locator('nav[aria-label="Main menu"]').get_by_role("link", name="My sessions").click)
+
+
+def test_a_change_made_while_the_picker_reloads_is_not_lost(tab: Tab) -> None:
+    """Issue 10 item 10: the listener is a wrapper that is never swapped, so choosing the worker straight after
+    the kind (before the first reload has landed) still shows that worker's cases."""
+    tab.sign_in(ACCOUNTS["team_manager"])
+    tab.goto("/bookings/new")
+    tab.page.get_by_label("Kind of supervision").select_option("case")
+    tab.page.get_by_label("Worker", exact=True).select_option(label="Wren Taylor")  # no waiting in between
+    settled(tab)
+    expect(tab.page.locator(PICKER)).to_contain_text("Wren Taylor’s open cases")
