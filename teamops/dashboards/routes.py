@@ -23,7 +23,7 @@ from teamops.extensions import db
 from teamops.kept import kept
 from teamops.org import absences, covers
 from teamops.org.models import Service, Staff, Team
-from teamops.web import get_or_404, render
+from teamops.web import get_or_404, render, wants_fragment
 
 
 @bp.app_template_global()
@@ -63,8 +63,9 @@ def team() -> Any:
 def team_worker(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     authorize("view_team_dashboard", person)
+    whole_page = [] if wants_fragment() else absences.absences_of(person)  # the fragment shows none
     return render("dashboards/team_worker.html", "dashboards/_worker_cases.html",
-                   absences=absences.absences_of(person), **context.worker_cases(person))
+                   absences=whole_page, **context.worker_cases(person))
 
 
 @bp.route("/dashboard/me")

@@ -22,7 +22,7 @@ from teamops.dashboards import versions
 from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.imports.core import EVERYONE, Change, Checker, Report, Scope, is_email
-from teamops.imports.csvfile import Problems, Row, read_rows
+from teamops.imports.csvfile import Problems, Row, _decode, read_rows
 from teamops.imports.kinds.cases import CASE_COLUMNS, CASE_OPTIONAL, plan_cases
 from teamops.imports.kinds.staff import STAFF_COLUMNS, STAFF_OPTIONAL, plan_staff
 from teamops.imports.kinds.supervisions import SUPERVISION_COLUMNS, SUPERVISION_OPTIONAL, plan_supervisions
@@ -49,9 +49,8 @@ PENDING_KEPT_FOR = timedelta(days=1)
 def kind_of(data: bytes, kinds: list[str]) -> str | None:
     """The one kind among ``kinds`` whose columns the file's header row names (every required column, nothing
     unknown), or None when none or several fit (issue 10 item 14: no silent default)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    text = _decode(data)
+    if not isinstance(text, str):
         return None
     header = next((cells for cells in csv.reader(io.StringIO(text[:20000], newline="")) if any(
         cell.strip() for cell in cells)), [])

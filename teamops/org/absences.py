@@ -9,7 +9,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from teamops.dates import today
 from teamops.extensions import db
 from teamops.org.models import Absence, Staff
 
@@ -20,11 +19,6 @@ def absences_of(person: Staff) -> list[Absence]:
     """The person's absences, latest first: running, to come and past."""
     return list(db.session.scalars(select(Absence).where(Absence.staff_id == person.id)
                                    .order_by(Absence.starts_on.desc(), Absence.id.desc())))
-
-
-def running(absences: list[Absence], on: date | None = None) -> Absence | None:
-    day = on or today()
-    return next((a for a in absences if a.starts_on <= day <= a.ends_on), None)
 
 
 def overlapping(person: Staff, starts_on: date, ends_on: date, except_id: int | None = None) -> Absence | None:

@@ -83,7 +83,7 @@ class Plan:
     team_managers: dict[int, Staff | None]
 
 
-def hand_over(leaver: Staff, duties: Duties, plan: Plan, by: Staff) -> None:
+def hand_over(duties: Duties, plan: Plan, by: Staff) -> None:
     on = today()
     for case in duties.cases:
         reallocate(case, plan.workers[case.id], on, flush=False)

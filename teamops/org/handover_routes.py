@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import flash, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from teamops.access import authorize, requires, staff_in_reach
+from teamops.cases.services import workers_for
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.org import bp, handover
@@ -19,9 +19,7 @@ from teamops.web import form_status, get_or_404, render, see_other
 
 def _people(user: Staff) -> list[Staff]:
     """Who may take on a case or a supervisee: everyone active and started in the hander's reach."""
-    return list(db.session.scalars(
-        staff_in_reach(user).where(Staff.active.is_(True), Staff.start_date <= today())
-        .options(selectinload(Staff.team)).order_by(Staff.name)))
+    return workers_for(user, staff_in_reach(user).where(Staff.start_date <= today()))
 
 
 @bp.route("/staff/<int:staff_id>/handover", methods=["GET", "POST"])
@@ -34,7 +32,7 @@ def handover_page(staff_id: int) -> Any:
     form = build(leaver, duties, _people(user), request.form if request.method == "POST" else None)
     if duties and form.validate_on_submit():
         assert form.plan is not None
-        handover.hand_over(leaver, duties, form.plan, user)
+        handover.hand_over(duties, form.plan, user)
         db.session.commit()
         flash(f"Handed over from {leaver.name}: " + "; ".join(duties.summary()) + "."
               + (" Each case has a hand-over supervision due today." if duties.cases else ""), "success")

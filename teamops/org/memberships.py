@@ -71,10 +71,13 @@ def _keep_history(session: Session, flush_context: Any, instances: Any) -> None:
     if not moved:
         return
     on = today()
-    with session.no_autoflush:
+    with session.no_autoflush:  # one query for everyone moved in this flush (an import moves many)
+        open_ones: dict[int, list[TeamMembership]] = {}
+        for membership in session.scalars(select(TeamMembership).where(
+                TeamMembership.staff_id.in_([person.id for person, _, _ in moved]), TeamMembership.to_date.is_(None))):
+            open_ones.setdefault(membership.staff_id, []).append(membership)
         for person, team, team_id in moved:
-            current = session.scalars(select(TeamMembership).where(
-                TeamMembership.staff_id == person.id, TeamMembership.to_date.is_(None))).all()
+            current = open_ones.get(person.id, [])
             starts = on
             for membership in current:
                 if membership.from_date >= on:  # joined today or not started yet: the move replaces it
