@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, StringField
+from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
 from teamops.dates import parse_iso_date, today
@@ -36,24 +37,93 @@ class WholeNumberField(IntegerField):
             self.data = int(text)
 
 
-class IsoDateField(StringField):
-    """A date typed or picked as YYYY-MM-DD, with plain messages for impossible dates like 2026-02-30."""
+DATE_PARTS = ("day", "month", "year")
+MONTH_NAMES = {name: number for number, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")], start=1) for name in names}
+
+
+class DateInputField(StringField):
+    """A date in the GOV.UK date input: day, month and year typed in three boxes (``<name>-day``, ``-month``,
+    ``-year``), so no browser's language turns 3/12 into 12 March. A single value under the field's own name
+    (ISO ``2026-03-31``) is read too: links and filters carry dates that way.
+
+    Messages follow the GOV.UK pattern ("Date held must include a month", "… must be a real date"), and
+    ``error_parts`` names the boxes to mark, so the error summary links to the first of them."""
 
     data: date | None
 
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        self.parts: dict[str, str] | None = None
+        self.error_parts: tuple[str, ...] = DATE_PARTS
+        if formdata is not None and self.name not in formdata \
+                and any(f"{self.name}-{part}" in formdata for part in DATE_PARTS):
+            self.parts = {part: str(formdata.get(f"{self.name}-{part}", "")).strip() for part in DATE_PARTS}
+        super().process(formdata, data, extra_filters)
+
     def process_formdata(self, valuelist: list[Any]) -> None:
-        self.raw = valuelist[0].strip() if valuelist else ""
         self.data = None
-        if self.raw:
-            try:
-                self.data = parse_iso_date(self.raw)
-            except ValueError as error:
-                self.data = None
-                raise ValueError(str(error)) from None
+        if self.parts is not None:
+            if any(self.parts.values()):
+                self.raw_data = ["-".join(self.parts[part] for part in ("year", "month", "day"))]
+                self.data = self._from_parts(self.parts)
+            return
+        text = valuelist[0].strip() if valuelist else ""
+        if text:
+            self.data = parse_iso_date(text)
+
+    def _from_parts(self, parts: dict[str, str]) -> date:
+        label = self.label.text.removesuffix(" (optional)")
+        missing = tuple(part for part in DATE_PARTS if not parts[part])
+        if missing:
+            self.error_parts = missing
+            raise ValueError(f"{label} must include a {' and '.join(missing)}")
+        month_text = parts["month"].lower()
+        numbers = {part: parts[part] for part in ("day", "year")}
+        numbers["month"] = str(MONTH_NAMES.get(month_text, month_text))
+        wrong = tuple(part for part in DATE_PARTS if not (numbers[part].isascii() and numbers[part].isdigit()))
+        if wrong:
+            self.error_parts = wrong
+            raise ValueError(f"{label} must be a real date")
+        if len(numbers["year"]) != 4 or int(numbers["year"]) < 1:
+            self.error_parts = ("year",)
+            raise ValueError("Year must include 4 numbers")
+        if not 1 <= int(numbers["month"]) <= 12:
+            self.error_parts = ("month",)
+            raise ValueError(f"{label} must be a real date")
+        try:
+            return date(int(numbers["year"]), int(numbers["month"]), int(numbers["day"]))
+        except ValueError:
+            self.error_parts = ("day",)  # the month and year are real: the day is not in that month
+            raise ValueError(f"{label} must be a real date") from None
+
+    def part_value(self, part: str) -> str:
+        """What a box shows: what was typed, else the date's own day, month or year."""
+        if self.parts is not None:
+            return self.parts[part]
+        if self.data is not None:
+            return str(getattr(self.data, part))
+        pieces = str(self.raw_data[0]).strip().split("-") if self.raw_data else []  # an ISO value in a link
+        return pieces[("year", "month", "day").index(part)] if len(pieces) == 3 else ""
+
+    def boxes(self, year_attributes: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """The three boxes for GOV.UK's date input: what each shows, and which are marked as wrong."""
+        items = []
+        for part, width in (("day", 2), ("month", 2), ("year", 4)):
+            wrong = bool(self.errors) and part in self.error_parts
+            attributes = dict(year_attributes or {}) if part == "year" else {}
+            if wrong:
+                attributes["aria-invalid"] = "true"
+            items.append({"name": part, "value": self.part_value(part), "attributes": attributes,
+                          "classes": f"govuk-input--width-{width}" + (" govuk-input--error" if wrong else "")})
+        return items
+
+    def error_anchor(self) -> str:
+        """The id of the first box with the error, for the error summary's link."""
+        return f"{self.id}-{self.error_parts[0]}"
 
     def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
         return self.data.isoformat() if self.data else ""
 
 

@@ -225,6 +225,11 @@ def error_message(field: Field) -> str:
     return message
 
 
+# The one wording of the date and time hints (issue 10 item 7), on every page with a date or a time.
+DATE_EXAMPLE = "For example, 27 3 2026"
+TIME_EXAMPLE = "Use the 24-hour clock, for example 14:30"
+
+
 def init_app(app: Flask) -> None:
     """What every template can use: date formats, the policy check, the main menu and page links. Also the
     bounded ``int`` URL converter, which must be in place before any blueprint adds its routes."""
@@ -238,6 +243,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["length_limit"] = length_limit
     app.jinja_env.globals["error_message"] = error_message
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["DATE_EXAMPLE"] = DATE_EXAMPLE
+    app.jinja_env.globals["TIME_EXAMPLE"] = TIME_EXAMPLE
     app.jinja_env.globals["idle_timeout_seconds"] = lambda: app.config["TEAMOPS"].idle_timeout_minutes * 60
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

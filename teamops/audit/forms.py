@@ -5,7 +5,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from teamops.audit.models import ACTIONS
-from teamops.forms import IsoDateField
+from teamops.forms import DateInputField
 
 ENTITIES = ("service", "team", "staff", "password_link", "role_grant")
 
@@ -19,5 +19,5 @@ class AuditFilterForm(FlaskForm):
                          validators=[Optional()])
     action = SelectField("Action", choices=[("", "Any")] + [(a, a.replace("_", " ")) for a in ACTIONS],
                          validators=[Optional()])
-    date_from = IsoDateField("From", validators=[Optional()])
-    date_to = IsoDateField("To", validators=[Optional()])
+    date_from = DateInputField("From", validators=[Optional()])
+    date_to = DateInputField("To", validators=[Optional()])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +15,7 @@ from teamops.bookings.models import KIND_LABELS
 from teamops.cases.models import Case
 from teamops.dates import EVENT_YEARS, today
 from teamops.extensions import db
-from teamops.forms import IsoDateField, whole_number, year_between
+from teamops.forms import DateInputField, whole_number, year_between
 from teamops.org.models import Staff
 
 REASON_MAX = 500
@@ -54,7 +53,7 @@ class MinutesField(IntegerField):
 
 
 def _session_date() -> Any:
-    return IsoDateField("Date", validators=[InputRequired("Enter the date of the session"),
+    return DateInputField("Date", validators=[InputRequired("Enter the date of the session"),
                                             year_between(EVENT_YEARS)])
 
 
@@ -113,8 +112,8 @@ class BookingForm(SessionTimeForm):
     duration_minutes = _duration()
     location = StringField("Place", validators=[Length(max=LOCATION_MAX)])
     online = BooleanField("Online (video call)")
+    attendee_ids = IdListField("Other attendees")  # before the cases: a group discusses its attendees' cases too
     case_ids = IdListField("Cases to discuss")
-    attendee_ids = IdListField("Other attendees")
 
     def __init__(self, *args: Any, supervisor: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -159,7 +158,7 @@ class BookingForm(SessionTimeForm):
         if self.worker is None or self.kind.data not in KIND_LABELS:
             return
         try:
-            self.cases = services.chosen_cases(self.kind.data, self.worker, field.data)
+            self.cases = services.chosen_cases(self.kind.data, self.worker, field.data, self.attendees)
         except ValueError as error:
             raise ValidationError(str(error)) from None
 
@@ -171,8 +170,11 @@ class BookingForm(SessionTimeForm):
         except ValueError as error:
             raise ValidationError(str(error)) from None
 
-    def attendee_choices(self) -> Sequence[Staff]:
-        return [person for person in self.people if person.id != self.worker_id.data]
+    def ticked_attendees(self) -> list[Staff]:
+        """The people ticked as attendees, of those this manager may book (the picker lists their cases); no
+        messages: the checks are the form's."""
+        ticked = set(self.attendee_ids.data or [])
+        return [person for person in self.people if person.id in ticked and person.id != self.worker_id.data]
 
 
 class RescheduleForm(SessionTimeForm):

@@ -58,13 +58,21 @@ def mine() -> Any:
 
 # Booking -------------------------------------------------------------------------------------------
 
+KIND_HINTS = {"personal": "Wellbeing, workload and learning: no cases",
+              "case": "The worker's own cases",
+              "group": "Several people, and the cases of each of them"}
+
+
 def _form_context(form: BookingForm, preselect: bool = False, chosen: list[int] | None = None) -> dict[str, Any]:
     """What the booking form shows. ``preselect`` ticks the cases due by the session date (a fresh choice
     of worker, date or kind); ``chosen`` ticks the cases a link asked for (from a drill-down or a case page);
     otherwise the ticks are what the manager sent."""
     worker = form.chosen_worker()
     session_day = form.session_date.data or today()
-    options = services.case_options(worker, session_day) if worker is not None else []
+    options = []
+    if worker is not None:  # a group session offers its attendees' cases too
+        people = [worker, *form.ticked_attendees()] if form.kind.data == "group" else [worker]
+        options = services.case_options(people, session_day)
     if chosen:
         selected = {o.case.id for o in options if o.case.id in chosen}
     elif preselect:
@@ -72,7 +80,7 @@ def _form_context(form: BookingForm, preselect: bool = False, chosen: list[int] 
     else:
         selected = set(form.case_ids.data or [])
     return {"form": form, "worker": worker, "options": options, "selected": selected, "kinds": KIND_LABELS,
-            "due_labels": DUE_STATE_LABELS}
+            "kind_hints": KIND_HINTS, "due_labels": DUE_STATE_LABELS}
 
 
 def _render_form(form: BookingForm, status: int = 200, preselect: bool = False,

@@ -27,7 +27,7 @@ from teamops.scheduling import CaseDue, case_dues
 MIN_MINUTES, MAX_MINUTES = 15, 480
 FIRST_YEAR, LAST_YEAR = EVENT_YEARS
 SHOWS = {"upcoming": "Upcoming", "past": "Past", "cancelled": "Cancelled"}
-TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")  # 14:30, or 14.30 as many write it
 PAST_MESSAGE = ("This time has passed. Only future sessions are booked: record a session that has already "
                 "happened directly in its supervision record")
 
@@ -107,17 +107,20 @@ class CaseOption:
     due_by_session: bool  # next due on or before the session date: pre-selected in the picker
 
 
-def open_cases_of(worker: Staff, on: date) -> list[Case]:
-    return list(db.session.scalars(
-        select(Case).where(Case.worker_id == worker.id, or_(Case.closed_on.is_(None), Case.closed_on > on))
-        .options(selectinload(Case.case_type)).order_by(Case.case_ref)
-    ))
+def open_cases_of(*people: Staff, on: date) -> list[Case]:
+    """The open cases of ``people`` (a group session's worker and attendees), by worker in the order given."""
+    order = {person.id: number for number, person in enumerate(people)}
+    cases = db.session.scalars(
+        select(Case).where(Case.worker_id.in_(order), or_(Case.closed_on.is_(None), Case.closed_on > on))
+        .options(selectinload(Case.case_type), selectinload(Case.worker)).order_by(Case.case_ref))
+    return sorted(cases, key=lambda case: order[case.worker_id])
 
 
-def case_options(worker: Staff, session_day: date) -> list[CaseOption]:
-    """The worker's open cases with today's due state; those due by the session date come pre-selected."""
+def case_options(people: list[Staff], session_day: date) -> list[CaseOption]:
+    """The open cases of the session's worker (and, for a group, its attendees) with today's due state; those
+    due by the session date come pre-selected."""
     on = today()
-    cases = open_cases_of(worker, on)
+    cases = open_cases_of(*people, on=on)
     dues = case_dues(cases, on)
     options = []
     for case in cases:
@@ -126,34 +129,39 @@ def case_options(worker: Staff, session_day: date) -> list[CaseOption]:
     return options
 
 
-def chosen_cases(kind: str, worker: Staff, case_ids: list[int]) -> list[Case]:
-    """The cases to discuss: open cases allocated to this worker. Another team's case is refused without
-    naming it, so a tampered form learns nothing about cases out of reach."""
+def chosen_cases(kind: str, worker: Staff, case_ids: list[int], attendees: list[Staff] | None = None) -> list[Case]:
+    """The cases to discuss: open cases allocated to this worker, or for a group session to the worker or an
+    attendee. Another team's case is refused without naming it, so a tampered form learns nothing about cases
+    out of reach. A personal session discusses none: cases ticked before the kind was changed are ignored, as
+    the form hides them (issue 10 item 8)."""
     if kind == "personal":
-        if case_ids:
-            raise ValueError("Personal supervision does not discuss cases: untick them, or choose case or "
-                             "group supervision")
         return []
+    people = [worker, *(attendees or [])] if kind == "group" else [worker]
     if not case_ids:
-        if not open_cases_of(worker, today()):
+        if not open_cases_of(*people, on=today()):
+            if kind == "group":
+                raise ValueError("None of the people in this session holds an open case: book personal "
+                                 "supervision instead")
             raise ValueError(f"{worker.name} holds no open cases: book personal supervision instead")
         raise ValueError("Choose at least one case to discuss")
     cases = list(db.session.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.case_ref)))
     if len(cases) != len(set(case_ids)):
         raise ValueError("One of the chosen cases does not exist: choose from the list")
+    owners = {person.id for person in people}
     for case in cases:
-        if case.worker_id != worker.id:
-            raise ValueError(f"One of the chosen cases is not allocated to {worker.name}: choose from the list")
+        if case.worker_id not in owners:
+            whose = "anyone in this session" if kind == "group" else worker.name
+            raise ValueError(f"One of the chosen cases is not allocated to {whose}: choose from the list")
         if case.closed_on is not None and case.closed_on <= today():
             raise ValueError(f"Case {case.case_ref} is closed: untick it")
     return cases
 
 
 def chosen_attendees(kind: str, supervisor: Staff, worker: Staff, staff_ids: list[int]) -> list[Staff]:
-    if not staff_ids:
+    """A group session's other attendees. Other kinds have none: people ticked before the kind was changed
+    are ignored, as the form hides them (issue 10 item 8)."""
+    if not staff_ids or kind != "group":
         return []
-    if kind != "group":
-        raise ValueError("Only group supervision has other attendees: untick them, or choose group supervision")
     people = list(db.session.scalars(select(Staff).where(Staff.id.in_(staff_ids)).order_by(Staff.name)))
     if len(people) != len(set(staff_ids)):
         raise ValueError("One of the attendees is not in TeamOps: choose from the list")

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from teamops.cases.models import OVERSIGHT_LABELS, Case
 from teamops.dates import EVENT_YEARS
 from teamops.extensions import db
-from teamops.forms import LONG_TEXT, IsoDateField, id_number, not_in_future, year_between
+from teamops.forms import LONG_TEXT, DateInputField, id_number, not_in_future, year_between
 from teamops.org.models import CASE_REF_MAX, Staff
 from teamops.org.settings import case_ref_rule
 from teamops.policy.models import CaseType
@@ -47,7 +47,7 @@ class CaseForm(WorkerChoiceMixin, FlaskForm):
     case_type_code = SelectField("Case type", validators=[DataRequired("Select the case type")])
     high_risk = BooleanField("High risk (supervised at least monthly)")
     worker_id = SelectField("Allocated worker", coerce=id_number, validate_choice=False)
-    allocated_on = IsoDateField("Allocation date", validators=[
+    allocated_on = DateInputField("Allocation date", validators=[
         InputRequired("Enter the allocation date"), year_between(EVENT_YEARS), not_in_future()])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -78,19 +78,19 @@ class CaseDetailsForm(FlaskForm):
 
 class ReallocateForm(WorkerChoiceMixin, FlaskForm):
     worker_id = SelectField("New worker", coerce=id_number, validate_choice=False)
-    from_date = IsoDateField("Allocated to them from", validators=[
+    from_date = DateInputField("Allocated to them from", validators=[
         InputRequired("Enter the date the new worker takes the case"), year_between(EVENT_YEARS), not_in_future()])
 
 
 class CloseForm(FlaskForm):
-    closed_on = IsoDateField("Closure date", validators=[
+    closed_on = DateInputField("Closure date", validators=[
         InputRequired("Enter the closure date"), year_between(EVENT_YEARS), not_in_future()])
 
 
 class OversightForm(FlaskForm):
     kind = SelectField("Kind of oversight", choices=[("", "Select the kind"), *OVERSIGHT_LABELS.items()],
                        validators=[DataRequired("Select the kind of oversight")])
-    entry_date = IsoDateField("Date", validators=[InputRequired("Enter the date"), year_between(EVENT_YEARS),
+    entry_date = DateInputField("Date", validators=[InputRequired("Enter the date"), year_between(EVENT_YEARS),
                                                   not_in_future()])
     decision = TextAreaField("Decision", validators=[DataRequired("Enter the decision"), Length(max=LONG_TEXT)])
     rationale = TextAreaField("Rationale", validators=[DataRequired("Enter the rationale"), Length(max=LONG_TEXT)])

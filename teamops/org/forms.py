@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from teamops.dates import EVENT_YEARS, START_YEARS, today
 from teamops.extensions import db
-from teamops.forms import IsoDateField, check_date_range, id_number, year_between
+from teamops.forms import DateInputField, check_date_range, id_number, year_between
 from teamops.org import absences, covers
 from teamops.org.models import (
     ABSENCE_KINDS,
@@ -98,7 +98,7 @@ class StaffForm(FlaskForm):
         Optional(), Email("Enter an e-mail address like name@example.org"), Length(max=EMAIL_MAX)])
     employment_type = SelectField("Employment type", choices=[("permanent", "Permanent"), ("agency", "Agency")],
                                   validators=[DataRequired("Select the employment type")])
-    start_date = IsoDateField("Start date", validators=[InputRequired("Enter the start date"),
+    start_date = DateInputField("Start date", validators=[InputRequired("Enter the start date"),
                                                         year_between(START_YEARS)])
     newly_qualified = BooleanField("Newly qualified (ASYE, first 12 months in practice)")
     role = SelectField("TeamOps role", choices=list(ROLE_LABELS.items()),
@@ -158,9 +158,9 @@ class CoverForm(FlaskForm):
     email = EmailField("Work e-mail of who covers", validators=[
         DataRequired("Enter the work e-mail of who covers"), Email("Enter an e-mail address like name@example.org"),
         Length(max=EMAIL_MAX)])
-    starts_on = IsoDateField("First day", validators=[InputRequired("Enter the first day of the cover"),
+    starts_on = DateInputField("First day", validators=[InputRequired("Enter the first day of the cover"),
                                                       year_between(EVENT_YEARS)])
-    ends_on = IsoDateField("Last day", validators=[InputRequired("Enter the last day of the cover"),
+    ends_on = DateInputField("Last day", validators=[InputRequired("Enter the last day of the cover"),
                                                    year_between(EVENT_YEARS)])
 
     def __init__(self, *args: Any, team: Team, named_by: Staff, **kwargs: Any) -> None:
@@ -182,11 +182,11 @@ class CoverForm(FlaskForm):
                                   "team leader")
         self.person = person
 
-    def validate_starts_on(self, field: IsoDateField) -> None:
+    def validate_starts_on(self, field: DateInputField) -> None:
         if field.data and field.data < today():
             raise ValidationError("The first day cannot be in the past")
 
-    def validate_ends_on(self, field: IsoDateField) -> None:
+    def validate_ends_on(self, field: DateInputField) -> None:
         check_date_range(self.starts_on.data, field.data, covers.LONGEST_DAYS,
                          "A cover lasts at most a year: name a new one after that")
 
@@ -197,9 +197,9 @@ class AbsenceForm(FlaskForm):
 
     kind = SelectField("Kind of absence", choices=[("", "Select the kind of absence"), *ABSENCE_KINDS.items()],
                        validators=[DataRequired("Select the kind of absence")])
-    starts_on = IsoDateField("First day away", validators=[InputRequired("Enter the first day away"),
+    starts_on = DateInputField("First day away", validators=[InputRequired("Enter the first day away"),
                                                            year_between(EVENT_YEARS)])
-    ends_on = IsoDateField("Last day away", validators=[InputRequired("Enter the last day away, as expected"),
+    ends_on = DateInputField("Last day away", validators=[InputRequired("Enter the last day away, as expected"),
                                                         year_between(EVENT_YEARS)])
 
     def __init__(self, *args: Any, person: Staff, absence_id: int | None = None, **kwargs: Any) -> None:
@@ -207,7 +207,7 @@ class AbsenceForm(FlaskForm):
         self.person = person
         self.absence_id = absence_id
 
-    def validate_ends_on(self, field: IsoDateField) -> None:
+    def validate_ends_on(self, field: DateInputField) -> None:
         first = self.starts_on.data
         check_date_range(first, field.data, absences.LONGEST_DAYS,
                          "An absence is recorded for at most 3 years at a time: record a new one after that")

@@ -7,7 +7,7 @@ from wtforms import BooleanField, Field, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from teamops.dates import DUE_YEARS, today
-from teamops.forms import IsoDateField, WholeNumberField, year_between
+from teamops.forms import DateInputField, WholeNumberField, year_between
 
 
 def not_in_past(form: FlaskForm, field: Field) -> None:
@@ -17,7 +17,7 @@ def not_in_past(form: FlaskForm, field: Field) -> None:
 
 
 def _effective_from() -> Any:
-    return IsoDateField("Takes effect from", default=today, validators=[
+    return DateInputField("Takes effect from", default=today, validators=[
         InputRequired("Enter the date the change takes effect, for example today"), not_in_past,
         year_between(DUE_YEARS)])
 

@@ -12,7 +12,7 @@ from wtforms import BooleanField, Field, RadioField, SelectField, StringField, T
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from teamops.dates import DUE_YEARS
-from teamops.forms import LONG_TEXT, IsoDateField, id_number, whole_number, year_between
+from teamops.forms import LONG_TEXT, DateInputField, id_number, whole_number, year_between
 from teamops.records.labels import (
     ACTION_MAX,
     ACTION_MESSAGE,
@@ -171,7 +171,7 @@ def record_form(sections: list[Section], *, editing: bool = False, needs_reason:
     """A form class with the fields of these sections, in reading order."""
     attrs: dict[str, Any] = {"sections": sections, "section_of": {}}
     if editing:
-        attrs["held_on"] = IsoDateField("Date held", validators=[
+        attrs["held_on"] = DateInputField("Date held", validators=[
             InputRequired("Enter the date the session was held"), session_date_rules])
     for section in sections:
         names = _section_fields(section, attrs)
@@ -205,7 +205,7 @@ def _section_fields(section: Section, attrs: dict[str, Any]) -> list[str]:
         attrs[f"{row.prefix}_owner"] = SelectField(
             f"Owner of action {row.number}", coerce=id_number, default=section.worker.id,
             choices=section.owners(row.action.owner if row.action else None))
-        attrs[f"{row.prefix}_due_on"] = IsoDateField(f"Due date of action {row.number}",
+        attrs[f"{row.prefix}_due_on"] = DateInputField(f"Due date of action {row.number}",
                                                      validators=[year_between(DUE_YEARS)])
         if row.action is not None and not row.locked:
             attrs[f"{row.prefix}_remove"] = BooleanField(f"Remove action {row.number}")

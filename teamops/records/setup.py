@@ -21,7 +21,7 @@ from teamops.bookings.models import KIND_LABELS, Booking
 from teamops.cases.models import Case
 from teamops.dates import EVENT_YEARS, LONDON, today
 from teamops.extensions import db
-from teamops.forms import IdField, IsoDateField, id_number, not_in_future
+from teamops.forms import DateInputField, IdField, id_number, not_in_future
 from teamops.org.models import Staff
 from teamops.records import queries
 from teamops.records.models import SupervisionRecord
@@ -88,7 +88,7 @@ class SetupForm(FlaskForm):
                          validators=[InputRequired("Select the worker supervised")])
     kind = SelectField("Kind of supervision", validate_choice=False,
                        choices=[("", "Select the kind"), *KIND_LABELS.items()])
-    held_on = IsoDateField("Date held", validators=[InputRequired("Enter the date the session was held"),
+    held_on = DateInputField("Date held", validators=[InputRequired("Enter the date the session was held"),
                                                     session_date_rules])
     case = SelectMultipleField("Cases discussed", coerce=id_number, validate_choice=False)
     attendee = SelectMultipleField("Who else attended", coerce=id_number, validate_choice=False)

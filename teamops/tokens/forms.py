@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from teamops.api.tokens import LABEL_MAX, expiry_problem
 from teamops.dates import utcnow
-from teamops.forms import IsoDateField
+from teamops.forms import DateInputField
 from teamops.org.models import Staff
 from teamops.tokens.services import working_label_taken
 
@@ -21,7 +21,7 @@ class NewTokenForm(FlaskForm):
     label = StringField("What is the token for?", filters=[lambda text: text.strip() if text else text], validators=[
         DataRequired("Enter what the token is for"),
         Length(max=LABEL_MAX, message=f"Labels are {LABEL_MAX} characters or fewer")])
-    expires_on = IsoDateField("Expiry date (optional)", validators=[Optional()])
+    expires_on = DateInputField("Expiry date (optional)", validators=[Optional()])
 
     def __init__(self, *args: Any, staff: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -32,7 +32,7 @@ class NewTokenForm(FlaskForm):
             raise ValidationError("You already have a working token with this label: choose another, or revoke "
                                   "that one first")
 
-    def validate_expires_on(self, field: IsoDateField) -> None:
+    def validate_expires_on(self, field: DateInputField) -> None:
         problem = expiry_problem(field.data) if field.data else None
         if problem:
             raise ValidationError(problem)

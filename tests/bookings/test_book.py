@@ -127,13 +127,6 @@ def test_picker_without_javascript_posts_the_form_back(manager, org):
     assert 'value="Riverside House, room 2"' in page  # what was typed is kept
 
 
-def test_picker_for_personal_supervision_offers_no_cases(manager, org):
-    overdue, _, _, _ = picker_cases(org)
-    page = manager.get(f"/bookings/case-picker?worker_id={org['worker'].id}&kind=personal",
-                       headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "does not discuss cases" in page and overdue.case_ref not in page
-
-
 def test_picker_refuses_a_worker_out_of_reach(manager, org):
     response = manager.get(f"/bookings/case-picker?worker_id={org['south_worker'].id}",
                            headers={"HX-Request": "true"})

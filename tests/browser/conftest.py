@@ -10,13 +10,23 @@ import re
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright, Response, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Error,
+    Locator,
+    Page,
+    Playwright,
+    Response,
+    sync_playwright,
+)
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from teamops import ROOT
@@ -160,6 +170,14 @@ def describe_violations(url: str, violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def fill_date(scope: Page | Locator, legend: str, day: date) -> None:
+    """Types a date into the GOV.UK date input whose legend is ``legend``: day, month and year boxes."""
+    group = scope.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
 @dataclass
 class Tab:
     """A page plus the checks every test makes after every page load and every htmx swap.
@@ -295,9 +313,10 @@ def _failed(request: pytest.FixtureRequest) -> bool:
 
 
 def _new_tab(request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer, axe_source: str,
-             javascript: bool, auditor: Page | None = None) -> Iterator[Tab]:
+             javascript: bool, auditor: Page | None = None, locale: str = "en-GB",
+             timezone_id: str = "Europe/London") -> Iterator[Tab]:
     context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript,
-                                  locale="en-GB", timezone_id="Europe/London")
+                                  locale=locale, timezone_id=timezone_id)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -314,6 +333,13 @@ def _new_tab(request: pytest.FixtureRequest, browser: Browser, live_server: Live
 @pytest.fixture
 def tab(request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer, axe_source: str) -> Iterator[Tab]:
     yield from _new_tab(request, browser, live_server, axe_source, javascript=True)
+
+
+@pytest.fixture
+def us_tab(request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer, axe_source: str) -> Iterator[Tab]:
+    """A browser set to US English in New York: native date pickers there read 03/12 as 12 March."""
+    yield from _new_tab(request, browser, live_server, axe_source, javascript=True, locale="en-US",
+                        timezone_id="America/New_York")
 
 
 @pytest.fixture

@@ -4,13 +4,14 @@ on every page load and swap."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from teamops.records.models import SupervisionAction
 from tests.bookings.conftest import in_days
-from tests.browser.conftest import ACCOUNTS, LiveServer, Tab
+from tests.browser.conftest import ACCOUNTS, LiveServer, Tab, fill_date
 
 pytestmark = pytest.mark.browser
 PICKER = ".teamops-case-picker"
@@ -25,7 +26,7 @@ def settled(tab: Tab) -> None:
 def fill_session(tab: Tab, day: str, start: str) -> None:
     settled(tab)
     with tab.page.expect_response(lambda response: "/bookings/case-picker" in response.url):
-        tab.page.get_by_label("Date", exact=True).fill(day)
+        fill_date(tab.page, "Date", date.fromisoformat(day))
     settled(tab)
     tab.page.get_by_label("Start time", exact=True).fill(start)
     tab.page.get_by_label("Length in minutes", exact=True).fill("60")
@@ -40,7 +41,10 @@ def test_manager_books_with_the_htmx_case_picker_and_confirms_a_clash(tab: Tab) 
 
     # Changing the kind fetches the picker too (with no worker yet): let that swap land first.
     with tab.page.expect_response(lambda response: "/bookings/case-picker" in response.url):
-        tab.page.get_by_label("Kind of supervision").select_option("case")
+        tab.page.get_by_role("radio", name="Group supervision").check()
+    settled(tab)
+    with tab.page.expect_response(lambda response: "/bookings/case-picker" in response.url):
+        tab.page.get_by_role("radio", name="Case supervision").check()
     settled(tab)
     with tab.page.expect_response(lambda response: "/bookings/case-picker" in response.url
                                   and "worker_id=0" not in response.url):
@@ -75,9 +79,9 @@ def test_booking_without_javascript_uses_the_show_cases_button(tab_without_js: T
     tab = tab_without_js
     tab.sign_in(ACCOUNTS["team_manager"])
     tab.goto("/bookings/new")
-    tab.page.get_by_label("Kind of supervision").select_option("case")
+    tab.page.get_by_role("radio", name="Case supervision").check()
     tab.page.get_by_label("Worker", exact=True).select_option(label="Wren Taylor")
-    tab.page.get_by_label("Date", exact=True).fill(in_days(12).isoformat())
+    fill_date(tab.page, "Date", in_days(12))
     tab.follow(tab.page.get_by_role("button", name=re.compile("Show the worker")).click)
     expect(tab.page.locator(f"{PICKER} input[name=case_ids]")).to_have_count(5)
     expect(tab.page.get_by_role("checkbox", name=re.compile("4300001"))).to_be_checked()
@@ -125,7 +129,7 @@ def test_a_change_made_while_the_picker_reloads_is_not_lost(tab: Tab) -> None:
     the kind (before the first reload has landed) still shows that worker's cases."""
     tab.sign_in(ACCOUNTS["team_manager"])
     tab.goto("/bookings/new")
-    tab.page.get_by_label("Kind of supervision").select_option("case")
+    tab.page.get_by_role("radio", name="Group supervision").check()
     tab.page.get_by_label("Worker", exact=True).select_option(label="Wren Taylor")  # no waiting in between
     settled(tab)
-    expect(tab.page.locator(PICKER)).to_contain_text("open cases. Cases due for supervision")
+    expect(tab.page.locator(PICKER)).to_contain_text("Wren Taylor’s open cases and those of the attendees")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from teamops import dates
-from tests.browser.conftest import ACCOUNTS, Tab
+from tests.browser.conftest import ACCOUNTS, Tab, fill_date
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +24,8 @@ def test_a_manager_names_and_ends_a_cover_from_the_team_page(tab: Tab) -> None:
     form = tab.page.locator("main form")
     form.get_by_label("Work e-mail of who covers").fill("worker@example.org")  # not a manager or senior
     first = dates.next_working_day(dates.today() + timedelta(days=7))
-    form.get_by_label("First day").fill(first.isoformat())
-    form.get_by_label("Last day").fill((first - timedelta(days=1)).isoformat())
+    fill_date(form, "First day", first)
+    fill_date(form, "Last day", first - timedelta(days=1))
     tab.follow(tab.page.get_by_role("button", name="Name the cover").click, status=400)
     summary = tab.page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
@@ -34,7 +34,7 @@ def test_a_manager_names_and_ends_a_cover_from_the_team_page(tab: Tab) -> None:
     expect(form.get_by_label("Work e-mail of who covers")).to_have_value("worker@example.org")
 
     form.get_by_label("Work e-mail of who covers").fill("rowan.pryce@example.org")
-    form.get_by_label("Last day").fill((first + timedelta(days=4)).isoformat())
+    fill_date(form, "Last day", first + timedelta(days=4))
     tab.follow(tab.page.get_by_role("button", name="Name the cover").click)
     expect(tab.page.locator(".govuk-notification-banner--success")).to_contain_text("Rowan Pryce covers")
     covers = tab.page.get_by_role("table", name="Cover for the manager of Family Safeguarding North")

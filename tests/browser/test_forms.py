@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ACCOUNTS, Tab
+from tests.browser.conftest import ACCOUNTS, Tab, fill_date
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +48,7 @@ def test_bad_input_on_the_staff_form_shows_the_error_summary_and_field_errors(ta
     form.get_by_label("Full name").fill("")
     form.get_by_label("Work e-mail address").fill("not-an-email")
     form.get_by_label("Job role").fill("Social worker")
-    form.get_by_label("Start date").fill("2026-03-02")
+    fill_date(form, "Start date", date(2026, 3, 2))
     tab.follow(tab.page.get_by_role("button", name="Save").click, status=400)
 
     assert tab.page.url == tab.url("/admin/staff/new")

@@ -17,7 +17,7 @@ from teamops.demo import DEMO_PASSWORD
 from teamops.extensions import db
 from teamops.org.models import Staff, Team
 from tests import factories
-from tests.browser.conftest import ACCOUNTS, LiveServer, Tab
+from tests.browser.conftest import ACCOUNTS, LiveServer, Tab, fill_date
 
 pytestmark = pytest.mark.browser
 WORKER = "flow.tester@example.org"
@@ -64,13 +64,13 @@ def test_book_record_sign_off_acknowledge_and_the_dashboards_follow(noon_today: 
     # Book a case supervision later today, with the overdue case pre-selected by the picker.
     tab.goto("/bookings/new")
     starts = dates.utcnow().astimezone(LONDON) + timedelta(minutes=10)
-    tab.page.get_by_label("Kind of supervision").select_option("case")
+    tab.page.get_by_role("radio", name="Case supervision").check()
     tab.page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-added')")
     with tab.page.expect_response(lambda r: "/bookings/case-picker" in r.url and "worker_id=0" not in r.url):
         tab.page.get_by_label("Worker", exact=True).select_option(label="Flo Tester")
     tab.page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-added')")
     with tab.page.expect_response(lambda r: "/bookings/case-picker" in r.url):
-        tab.page.get_by_label("Date", exact=True).fill(starts.date().isoformat())
+        fill_date(tab.page, "Date", starts.date())
     tab.page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-added')")
     tab.page.get_by_label("Start time", exact=True).fill(starts.strftime("%H:%M"))
     tab.page.get_by_label("Length in minutes", exact=True).fill("60")

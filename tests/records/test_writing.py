@@ -28,7 +28,7 @@ def test_manager_writes_a_case_supervision_record(as_role, org, case_of):
     form = manager.get(url).get_data(as_text=True)
     assert "Case CP-1001" in form and "Significant events since the last supervision" in form
     assert "The child&#39;s voice" in form and "What are we worried about?" in form
-    assert form.count(f'name="c{case.id}_new') == 9  # three blank action rows: text, owner, due date
+    assert form.count(f'name="c{case.id}_new') == 15  # three blank action rows: text, owner, due date (3 boxes)
     response = manager.post_form(url, case_data(case, worries="Partner's history", working_well="School",
                                                 needs_to_happen="Safety plan"))
     assert response.status_code == 303

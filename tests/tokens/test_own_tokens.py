@@ -14,6 +14,7 @@ from teamops.audit.models import AuditEvent
 from teamops.dates import add_months, start_of_day, today, utcnow
 from teamops.extensions import db
 from teamops.web import format_datetime
+from tests.dates_typed import date_boxes
 
 TOKEN = re.compile(r"teamops_[A-Za-z0-9_-]{40,}")
 URL = "/account/tokens"
@@ -87,15 +88,17 @@ def test_the_list_shows_label_dates_and_status_of_ones_own_tokens_only(as_role, 
     ({"label": ""}, "label", "Enter what the token is for"),
     ({"label": "   "}, "label", "Enter what the token is for"),
     ({"label": "x" * 101}, "label", "Labels are 100 characters or fewer"),
-    ({"label": "Power BI", "expires_on": "31/12/2026"}, "expires_on", "Enter a date as YYYY-MM-DD"),
-    ({"label": "Power BI", "expires_on": "2026-02-30"}, "expires_on", "Enter a real date"),
-    ({"label": "Power BI", "expires_on": "TODAY"}, "expires_on", "The expiry date must be after today"),
-    ({"label": "Power BI", "expires_on": "A YEAR AND A DAY"}, "expires_on", "no later than"),
+    ({"label": "Power BI", "expires_on": "2026--31"}, "expires_on-month", "Expiry date must include a month"),
+    ({"label": "Power BI", "expires_on": "2026-02-30"}, "expires_on-day", "Expiry date must be a real date"),
+    ({"label": "Power BI", "expires_on": "26-12-31"}, "expires_on-year", "Year must include 4 numbers"),
+    ({"label": "Power BI", "expires_on": "TODAY"}, "expires_on-day", "The expiry date must be after today"),
+    ({"label": "Power BI", "expires_on": "A YEAR AND A DAY"}, "expires_on-day", "no later than"),
 ])
 def test_bad_input_is_refused_next_to_the_field_keeping_what_was_typed(as_role, org, data, field, message):
     day = {"TODAY": today(), "A YEAR AND A DAY": add_months(today(), 12) + timedelta(days=1)}
-    if data.get("expires_on") in day:
-        data = {**data, "expires_on": day[data["expires_on"]].isoformat()}
+    if "expires_on" in data:  # typed into the day, month and year boxes
+        typed = data.pop("expires_on")
+        data = {**data, **date_boxes("expires_on", day.get(typed, typed))}
     response = as_role("worker").post_form(URL, data)
     assert response.status_code == 400
     text = response.get_data(as_text=True)
