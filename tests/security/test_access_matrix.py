@@ -293,6 +293,7 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/records/new/write"): each(MANAGES, 200, query=WRITE, others=((400, MANAGERS),)),
     ("POST", "/records/new/write"): each(MANAGES, 400, query=WRITE, others=((400, MANAGERS),)),
     ("POST", "/actions/<int:action_id>/done"): each(CLOSES_ACTION, 303),
+    ("POST", "/actions/<int:action_id>/undo"): each(CLOSES_ACTION, 303),  # issue 10 item 13
     ("GET", "/escalations"): Visit(MANAGERS, 200),  # team managers: their workers' disagreements with records
     ("GET", "/escalations/<int:discussion_id>"): each(RESOLVES, 200),
     ("POST", "/escalations/<int:discussion_id>"): each(RESOLVES, 400),
