@@ -119,6 +119,11 @@ class DateInputField(StringField):
                           "classes": f"govuk-input--width-{width}" + (" govuk-input--error" if wrong else "")})
         return items
 
+    @property
+    def part_names(self) -> tuple[str, ...]:
+        """The boxes' names in a form or an address: what a list's page links carry over."""
+        return tuple(f"{self.name}-{part}" for part in DATE_PARTS)
+
     def error_anchor(self) -> str:
         """The id of the first box with the error, for the error summary's link."""
         return f"{self.id}-{self.error_parts[0]}"

@@ -146,8 +146,9 @@ def paginate_list(rows: list[Any], number: int, per_page: int = PER_PAGE, keys: 
 
 
 def filter_keys(form: Any) -> tuple[str, ...]:
-    """The query arguments a list's filter form reads: what its page links carry over."""
-    return tuple(field.name for field in form)
+    """The query arguments a list's filter form reads: what its page links carry over (a date's three boxes
+    included)."""
+    return tuple(name for field in form for name in (field.name, *getattr(field, "part_names", ())))
 
 
 def page_url(page: Page, number: int) -> str:

@@ -5,9 +5,8 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from teamops.audit.models import ACTIONS
+from teamops.audit.reading import entity_choices
 from teamops.forms import DateInputField
-
-ENTITIES = ("service", "team", "staff", "password_link", "role_grant")
 
 
 class AuditFilterForm(FlaskForm):
@@ -15,8 +14,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     person = StringField("Who (e-mail)", validators=[Optional(), Length(max=254)])
-    entity = SelectField("Record type", choices=[("", "Any")] + [(e, e.replace("_", " ")) for e in ENTITIES],
-                         validators=[Optional()])
+    entity = SelectField("Record type", choices=[("", "Any"), *entity_choices()], validators=[Optional()])
     action = SelectField("Action", choices=[("", "Any")] + [(a, a.replace("_", " ")) for a in ACTIONS],
                          validators=[Optional()])
     date_from = DateInputField("From", validators=[Optional()])

@@ -12,6 +12,7 @@ from teamops.access import requires
 from teamops.audit import bp
 from teamops.audit.forms import AuditFilterForm
 from teamops.audit.models import AuditEvent
+from teamops.audit.reading import read_events
 from teamops.dates import LONDON
 from teamops.web import filter_keys, page_number, paginate, render
 
@@ -39,4 +40,5 @@ def index() -> Any:
         if form.date_to.data:
             query = query.where(AuditEvent.at < _local_midnight(form.date_to.data + timedelta(days=1)))
     page = paginate(query, page_number(request.args.get("page")), per_page=50, keys=filter_keys(form))
-    return render("audit/index.html", "audit/_results.html", form=form, page=page)
+    return render("audit/index.html", "audit/_results.html", form=form, page=page,
+                  events=read_events(page.items))

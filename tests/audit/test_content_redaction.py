@@ -121,20 +121,23 @@ def test_the_trail_says_which_content_changed_but_never_what_it_says(as_role, or
     assert MARK not in seen and "Zq7" not in seen
 
     discussion = discussion_of(first)
-    for entry in (f"create supervision_record #{first.id} (record version 1)",
-                  f"create case_discussion #{discussion.id} (record version 1)",
-                  f"update case_discussion #{discussion.id} (record version 1)",  # changed in place
-                  f"update case_discussion #{discussion.id} (record version 2)",  # changed after sign-off
-                  f"update supervision_record #{first.id} (record version 2)",
-                  f"create action #{written['action'].id} (record version 1)",
-                  f"delete action #{written['removed_id']}",
-                  f"update action #{written['action'].id} (record version 2)",  # dropped by the later review
-                  f"update case_discussion #{discussion_of(second).id} (record version 1)",  # resolved
-                  "create action_review #", "create oversight #", f"update booking #{written['booking'].id}"):
+    for entry in (f"create supervision record #{first.id} (record version 1)",
+                  f"create case discussion #{discussion.id} (record version 1)",
+                  f"update case discussion #{discussion.id} (record version 1)",  # changed in place
+                  f"update case discussion #{discussion.id} (record version 2)",  # changed after sign-off
+                  f"update supervision record #{first.id} (record version 2)",
+                  f"create supervision action #{written['action'].id} (record version 1)",
+                  f"delete supervision action #{written['removed_id']}",
+                  f"update supervision action #{written['action'].id} (record version 2)",  # dropped by a review
+                  f"update case discussion #{discussion_of(second).id} (record version 1)",  # resolved
+                  "create action review #", "create management oversight #",
+                  f"update booking #{written['booking'].id}"):
         assert entry in seen, entry
-    for field in ("childs_voice", "decisions_and_plan", "scaling", "scaling_question", "description", "reason",
-                  "resolution", "wellbeing", "decision", "rationale", "change_reason", "drop_reason"):
-        assert f"<strong>{field}</strong>: changed" in seen, field
+    # Each field by its label (the page reads as a log for people), its value withheld.
+    for label in ("Child&#39;s voice", "Decisions and plan", "Scaling score", "Scaling question", "Description",
+                  "Reason", "Resolution", "Wellbeing", "Decision", "Rationale", "Reason for the change",
+                  "Drop reason"):
+        assert f"<strong>{label}</strong>: changed" in seen, label
 
     # The content's history is read where it always was: the record and its versions, not by admins.
     worker = as_role("worker")

@@ -64,3 +64,17 @@ def test_a_link_may_carry_an_iso_date_under_the_field_name(app):
     assert form.held_on.data == date(2026, 12, 3)
     assert [box["value"] for box in form.held_on.boxes()] == ["3", "12", "2026"]
     assert _read(app, held_on="03/12/2026").held_on.errors  # not ISO: a US or UK reading is not guessed
+
+
+def test_a_filtered_list_s_page_links_keep_the_date_boxes(as_role, org):
+    """The audit trail filtered from a day: page 2 is filtered from that day too."""
+    from teamops.audit.services import record_event
+    from teamops.extensions import db
+
+    for number in range(60):
+        record_event("sign_in", f"sign-in number {number}")
+    db.session.commit()
+    page = as_role("admin").get("/audit?date_from-day=1&date_from-month=1&date_from-year=2026").get_data(
+        as_text=True)
+    link = next(part for part in page.split('href="')[1:] if "page=2" in part.split('"')[0]).split('"')[0]
+    assert "date_from-day=1" in link and "date_from-year=2026" in link
