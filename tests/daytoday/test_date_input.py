@@ -74,7 +74,7 @@ def test_a_filtered_list_s_page_links_keep_the_date_boxes(as_role, org):
     for number in range(60):
         record_event("sign_in", f"sign-in number {number}")
     db.session.commit()
-    page = as_role("admin").get("/audit?date_from-day=1&date_from-month=1&date_from-year=2026").get_data(
+    page = as_role("admin").get("/admin/audit?date_from-day=1&date_from-month=1&date_from-year=2026").get_data(
         as_text=True)
     link = next(part for part in page.split('href="')[1:] if "page=2" in part.split('"')[0]).split('"')[0]
     assert "date_from-day=1" in link and "date_from-year=2026" in link
