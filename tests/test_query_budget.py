@@ -101,7 +101,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A
     # manager's home also lists what waits for them (issue 10 item 3): their drafts, discussions to file,
     # workers' disagreements and escalations, a statement each (the drafts' discussions one more).
-    "home.index": tuple(Visit(p, label=p, limit={"service_manager": 17, "team_manager": 15}.get(p, LIMIT))
+    "home.index": tuple(Visit(p, label=p, limit={"service_manager": 18, "team_manager": 15}.get(p, LIMIT))
                         for p in PERSONAS),
     "auth.sign_in": Visit(SIGNED_OUT),
     "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),
