@@ -190,6 +190,38 @@ def parse_import_date(text: str) -> date:
         raise ValueError("Enter a real date, for example 31/03/2026") from None
 
 
+def _slash_parts(text: str) -> tuple[int, int, int] | None:
+    parts = text.strip().split("/")
+    if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts) or len(parts[2]) != 4 \
+            or not all(1 <= len(part) <= 2 for part in parts[:2]):
+        return None
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def _real(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def month_first_reading(text: str) -> date | None:
+    """The date a slash date means month first (US order) when day first it is no date at all: "12/31/2026"."""
+    parts = _slash_parts(text)
+    if parts is None or _real(parts[2], parts[1], parts[0]) is not None:
+        return None
+    return _real(parts[2], parts[0], parts[1])
+
+
+def other_reading(text: str) -> date | None:
+    """For a slash date that is real both ways and differently so ("03/12/2026": 3 December, or 12 March month
+    first), the month-first date; None when it can be read only one way."""
+    parts = _slash_parts(text)
+    if parts is None or parts[0] == parts[1] or _real(parts[2], parts[1], parts[0]) is None:
+        return None
+    return _real(parts[2], parts[0], parts[1])
+
+
 FILING_DAYS = 7  # R-SUP-5: a case supervision is on the child's record no later than 7 days after the session
 
 

@@ -103,3 +103,17 @@ def test_a_workers_disagreement_reaches_the_service_manager_7_days_after_the_day
     assert dates.disagreement_escalates_on(moment) == escalates_on
     assert moment < dates.disagreements_escalated_by(escalates_on)
     assert not moment < dates.disagreements_escalated_by(escalates_on - timedelta(days=1))
+
+
+@pytest.mark.parametrize(("text", "month_first", "other"), [
+    ("12/31/2026", date(2026, 12, 31), None),  # only real month first
+    ("03/12/2026", None, date(2026, 3, 12)),  # 3 December, or 12 March month first
+    ("3/3/2026", None, None),  # the same either way
+    ("25/12/2026", None, None),  # only real day first
+    ("2026-03-12", None, None),
+    ("31/31/2026", None, None),
+])
+def test_the_two_readings_of_a_slash_date(text, month_first, other):
+    """Issue 10 item 14: what an import needs to refuse a date that could be read two ways."""
+    assert dates.month_first_reading(text) == month_first
+    assert dates.other_reading(text) == other

@@ -17,7 +17,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from teamops.dates import EVENT_YEARS, parse_import_date
+from teamops.dates import EVENT_YEARS, month_first_reading, other_reading, parse_import_date
 from teamops.extensions import db
 from teamops.imports.csvfile import Problem, Problems, Row
 from teamops.org.models import EMAIL_MAX, Staff
@@ -133,10 +133,20 @@ class Checker:
         if value is None:
             return None
         try:
-            return parse_import_date(value)
+            parsed = parse_import_date(value)
         except ValueError as error:
-            self.fail(column, f"'{value}': {error}")
+            us = month_first_reading(value)
+            self.fail(column, f"'{value}' has the month first (US order): write {us:%d/%m/%Y} or {us.isoformat()}"
+                      if us is not None else f"'{value}': {error}")
             return None
+        other = other_reading(value) if self.row.month_first is not None else None
+        if other is not None and self.row.month_first is not None:
+            line, example = self.row.month_first
+            self.fail(column, f"'{value}' could be {parsed:%-d %B %Y} or {other:%-d %B %Y}: line {line} has the month "
+                      f"first ('{example}'), so this file's order is unclear. Write every date as DD/MM/YYYY or "
+                      "YYYY-MM-DD")
+            return None
+        return parsed
 
     def past_date(self, column: str, today: Day, required: bool = True) -> Day | None:
         """A date that has happened: between 2000 and today (an allocation, a closure, a session held)."""

@@ -10,7 +10,9 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from teamops.dates import month_first_reading
 
 # The widest import has 8 columns; a header far wider is a wrong file or an attack (a million columns in 5 MB),
 # refused before anything is built per column.
@@ -58,6 +60,9 @@ class Problems:
 class Row:
     line: int
     cells: dict[str, str]
+    # A date elsewhere in the file that only reads month first (US order), "12/31/2026", with its line: then a
+    # date like 03/12/2026 could be read two ways, and is refused (issue 10 item 14).
+    month_first: tuple[int, str] | None = None
 
 
 def _decode(data: bytes) -> str | Problem:
@@ -151,5 +156,9 @@ def read_rows(data: bytes, required: tuple[str, ...], optional: tuple[str, ...],
         return []
     if columns is None:
         problems.append(Problem(1, "file", "The file is empty: it needs a header row"))
+    month_first = next(((row.line, cell) for row in rows for cell in row.cells.values()
+                        if "/" in cell and month_first_reading(cell) is not None), None)
+    if month_first is not None:
+        rows = [replace(row, month_first=month_first) for row in rows]
     # A header with no rows under it is a valid, empty import (an export of a team with nothing to move yet).
     return rows

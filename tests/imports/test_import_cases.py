@@ -62,6 +62,29 @@ def test_uk_dates_are_accepted(import_cli):
                                                                                    date(2026, 3, 1))
 
 
+def test_a_date_read_two_ways_in_a_month_first_file_is_refused(import_cli):
+    """Issue 10 item 14: UK dates stay the contract's reading, but when another date in the file only makes
+    sense month first (US order, 12/31/2025), a date like 02/11/2025 could be either: it is refused with both
+    readings, and the month-first one is told how to write it. Nothing is written."""
+    result = import_cli("cases", cases_csv(case_row("1234567", allocated_on="02/11/2025"),
+                                           case_row("7654321", allocated_on="12/31/2025")))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any("'02/11/2025' could be 2 November 2025 or 11 February 2025: line 3 has the month first "
+               "('12/31/2025')" in line for line in lines), result.output
+    assert any("'12/31/2025' has the month first (US order): write 31/12/2025 or 2025-12-31" in line
+               for line in lines), result.output
+    assert case("1234567") is None and case("7654321") is None
+
+
+def test_a_day_first_file_with_days_up_to_12_keeps_the_uk_reading(import_cli):
+    result = import_cli("cases", cases_csv(case_row("1234567", allocated_on="02/11/2025"),
+                                           case_row("7654321", allocated_on="25/12/2025")))
+    assert result.exit_code == 0, result.output
+    imported = case("1234567")
+    assert imported is not None and imported.allocated_on == date(2025, 11, 2)
+
+
 def test_codes_and_yes_no_are_accepted_in_any_case(import_cli):
     result = import_cli("cases", cases_csv(case_row("1234567", case_type="cla", high_risk="YES",
                                                     worker_email="Worker@Example.org")))
