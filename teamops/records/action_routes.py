@@ -77,14 +77,19 @@ def _changed_row(me: Staff, action: SupervisionAction, worker: str) -> Any:
                            counts=services.counts(me, owner), show_owner=not worker.isdigit(), **_row_context(me)))
 
 
-@bp.route("/actions/<int:action_id>/done", methods=["POST"])
-@requires("view_record")
-def action_done(action_id: int) -> Any:
-    me = _me()
+def _posted_for(action_id: int) -> SupervisionAction:
+    """The action a "Mark done" or "Undo" form was posted for, when this person may close it."""
     action = get_or_404(SupervisionAction, action_id)
     authorize("close_action", action)
     if not ActionForm().validate_on_submit():
         abort(400)
+    return action
+
+
+@bp.route("/actions/<int:action_id>/done", methods=["POST"])
+@requires("view_record")
+def action_done(action_id: int) -> Any:
+    me, action = _me(), _posted_for(action_id)
     already_done = action.status != "open"
     if not already_done:
         services.mark_done(action)
@@ -102,11 +107,7 @@ def action_done(action_id: int) -> Any:
 @requires("view_record")
 def action_undo(action_id: int) -> Any:
     """Takes back "Mark done" the same day (issue 10 item 13)."""
-    me = _me()
-    action = get_or_404(SupervisionAction, action_id)
-    authorize("close_action", action)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    me, action = _me(), _posted_for(action_id)
     undone = services.can_undo(action)
     if undone:
         services.undo_done(action)
