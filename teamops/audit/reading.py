@@ -17,8 +17,12 @@ from typing import Any
 from sqlalchemy import String, TypeDecorator, bindparam, cast, literal, select, union_all
 
 from teamops.audit.models import AuditEvent
+from teamops.bookings.models import KIND_LABELS
+from teamops.cases.models import OVERSIGHT_LABELS
 from teamops.dates import parse_iso_date
 from teamops.extensions import Base, db
+from teamops.org.models import ROLE_LABELS
+from teamops.records.labels import ACTION_STATUS_LABELS
 from teamops.web import format_datetime, format_short_date
 
 # Every entity that a model names in ``__audited__``, as the filter and the summaries call it (a test checks
@@ -81,6 +85,17 @@ ENTITY_FIELD_LABELS: dict[tuple[str, str], str] = {
     ("password_link", "staff_id"): "For",
     ("team", "manager_id"): "Team manager",
 }
+
+# Codes stored in a field, as people read them; any other code reads with spaces ("signed_off": "Signed off").
+VALUE_LABELS: dict[tuple[str, str], dict[str, str]] = {
+    ("staff", "role"): ROLE_LABELS,
+    ("role_grant", "role"): ROLE_LABELS,
+    ("booking", "kind"): KIND_LABELS,
+    ("supervision_record", "kind"): KIND_LABELS,
+    ("action", "status"): ACTION_STATUS_LABELS,
+    ("oversight", "kind"): OVERSIGHT_LABELS,
+}
+CODED_FIELDS = frozenset({"role", "kind", "status", "outcome", "employment_type", "interval_unit"})
 
 # The tables whose rows a person recognises by a name, and the column that holds it.
 NAMED_TABLES: dict[str, str] = {
@@ -240,6 +255,13 @@ def _shown(value: Any, column: Column | None, names: dict[str, dict[str, str]]) 
     return str(value)
 
 
+def _coded(value: str, codes: dict[str, str] | None) -> str:
+    """A stored code as people read it: its label where the app has one, else the code with spaces."""
+    if codes and value in codes:
+        return codes[value]
+    return value.replace("_", " ").capitalize()
+
+
 def _summary(event: AuditEvent) -> str:
     """The stored summary with its entity's plain name: ``create supervision_record #4`` reads "create
     supervision record #4". A summary of another shape (a sign-in) is shown as it is."""
@@ -265,7 +287,9 @@ def read_events(events: Sequence[AuditEvent]) -> list[ReadEvent]:
             if field in withheld:
                 changes.append(Change(label, CHANGED, CHANGED, withheld=True))
                 continue
-            before, after = (_shown(value, columns.get(field), names) for value in values)
+            codes = VALUE_LABELS.get((event.entity_type or "", field))
+            before, after = (_coded(value, codes) if field in CODED_FIELDS and isinstance(value, str) and value
+                             else _shown(value, columns.get(field), names) for value in values)
             changes.append(Change(label, before, after, withheld=False))
         actor_name = names["staff"].get(str(event.actor_id)) if event.actor_id is not None else None
         read.append(ReadEvent(event.at, actor_name, event.actor_label, _summary(event), changes))
