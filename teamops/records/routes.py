@@ -91,6 +91,9 @@ def acknowledge(record_id: int) -> Any:
     here = url_for("records.show", record_id=record.id)
     if record.status != "signed_off":
         return render_record(record, 400, "You can acknowledge this record once your manager has signed it off.")
+    if record.imported:  # only its date and cases are in TeamOps: there is nothing written to acknowledge
+        return render_record(record, 400, "This record was imported from the team's spreadsheet: TeamOps holds its "
+                                          "date and cases, not what was written, so there is nothing to acknowledge.")
     if record.acknowledged_at is not None:
         flash("You had already acknowledged this version of the record.", "info")
         return see_other(here)

@@ -242,8 +242,9 @@ def sign_off(record: SupervisionRecord) -> bool:
 
 def acknowledge(record: SupervisionRecord, disagrees: bool = False, comment: str = "") -> bool:
     """The worker confirms they have read the signed-off record, with their comment and whether they disagree
-    with what was written (R-SUP-7: the form asks the reason); False when not possible or already done."""
-    if record.status != "signed_off" or record.acknowledged_at is not None:
+    with what was written (R-SUP-7: the form asks the reason); False when not possible or already done. An
+    imported record holds no content to read (only its date and cases), so it is not acknowledged."""
+    if record.status != "signed_off" or record.acknowledged_at is not None or record.imported:
         return False
     record.acknowledged_at = utcnow()
     record.worker_disagrees = disagrees

@@ -16,6 +16,7 @@ from teamops import dates
 from teamops.audit.models import AuditEvent
 from teamops.extensions import db
 from teamops.records.models import CaseDiscussion, RecordVersion
+from tests import factories
 from tests.conftest import sign_in
 from tests.records.conftest import case_data, days_ago, discussion_of, write_url
 from tests.records.test_signoff_and_versions import edit_data
@@ -236,3 +237,16 @@ def test_in_a_group_record_only_readers_of_every_part_read_the_response(app, as_
     text = manager.get(f"/records/{record_id}/cases/{theirs_part}/copy.txt").get_data(as_text=True)
     assert "Disagrees with what was written." in text and REASON not in text
     assert "kept with the group record in TeamOps" in text
+
+
+def test_an_imported_record_is_not_acknowledged(as_role, org):
+    """An imported record holds only its date and cases: there is nothing written to acknowledge, and a
+    hand-made POST is refused with the reason, writing nothing."""
+    imported = factories.record("personal", dates.today() - timedelta(days=30), org["worker"], org["team_manager"],
+                                imported=True, status="signed_off")
+    worker = as_role("worker")
+    assert 'href="#acknowledge"' not in worker.get(f"/records/{imported.id}").get_data(as_text=True)
+    response = acknowledge(worker, imported, "agree", "Fine")
+    assert response.status_code == 400 and "nothing to acknowledge" in response.get_data(as_text=True)
+    db.session.refresh(imported)
+    assert imported.acknowledged_at is None and not imported.worker_comment
