@@ -12,6 +12,8 @@ Each page is opened once to warm up (sign-in bookkeeping, first-request caches),
 sign-in gate's session check is part of every signed-in count.
 
 Every GET endpoint needs an entry in ``BUDGET``; a new route without one fails ``test_budget_lists_every_page``.
+Write routes that answer htmx with a fragment keep theirs beside their tests (``POST /actions/N/done`` and
+``/undo``: tests/daytoday/test_undo_done.py).
 A page that really needs more than ``LIMIT`` says so with ``Visit(..., limit=n)`` and a comment giving why.
 """
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, TypeDecorator, bindparam, cast, literal, select, union_all
+from sqlalchemy import Date, DateTime, String, TypeDecorator, bindparam, cast, literal, select, union_all
 
 from teamops.audit.models import AuditEvent
 from teamops.bookings.models import KIND_LABELS
@@ -107,6 +107,7 @@ NAMED_TABLES: dict[str, str] = {
 }
 
 NOTHING = "\N{EN DASH}"
+DATE, MOMENT = "date", "moment"  # how a stored time reads
 CHANGED = "changed"
 
 
@@ -129,9 +130,10 @@ def entity_choices() -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Column:
-    """What a stored value is: the Python type of its column, and the named table it refers to, if any."""
+    """What a stored value is: a date or a moment (``DATE``, ``MOMENT``) or anything else (None), and the named
+    table it refers to, if any."""
 
-    python_type: type | None
+    time_kind: str | None
     refers_to: str | None = None  # a table in NAMED_TABLES
     reference: bool = False  # a foreign key, named or not: an id shown as "#id" when it has no name
 
@@ -149,13 +151,10 @@ def audited_columns() -> dict[str, dict[str, Column]]:
         for attribute in mapper.column_attrs:
             column = attribute.columns[0]
             kind = column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type
-            try:
-                python_type: type | None = kind.python_type
-            except NotImplementedError:
-                python_type = None
+            time_kind = MOMENT if isinstance(kind, DateTime) else DATE if isinstance(kind, Date) else None
             targets = [key.column.table.name for key in column.foreign_keys]
             named = next((table for table in targets if table in NAMED_TABLES), None)
-            columns[attribute.key] = Column(python_type, named, bool(targets))
+            columns[attribute.key] = Column(time_kind, named, bool(targets))
         found[entity] = columns
     return found
 
@@ -244,15 +243,17 @@ def _shown(value: Any, column: Column | None, names: dict[str, dict[str, str]]) 
     if column is not None and column.reference:
         named = names.get(column.refers_to or "", {}).get(str(value))
         return named if named is not None else f"#{value}"
-    if column is not None and isinstance(value, str):
-        try:
-            if column.python_type is datetime:
-                return format_datetime(_moment(value))
-            if column.python_type is date:
-                return format_short_date(parse_iso_date(value))
-        except ValueError:
-            pass
+    if column is not None and column.time_kind is not None and isinstance(value, str):
+        return _as_time(value, column.time_kind)
     return str(value)
+
+
+def _as_time(value: str, time_kind: str) -> str:
+    """A stored ISO date or moment in UK words; text that is neither (written by hand) reads as it is."""
+    try:
+        return format_datetime(_moment(value)) if time_kind == MOMENT else format_short_date(parse_iso_date(value))
+    except ValueError:
+        return value
 
 
 def _coded(value: str, codes: dict[str, str] | None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from teamops.bookings.models import Booking
@@ -27,24 +28,17 @@ def _only_booking() -> Booking:
     return booking
 
 
-def test_a_personal_booking_ignores_cases_and_attendees_ticked_under_another_kind(as_role, org, make):
+@pytest.mark.parametrize("kind", ["personal", "case"])
+def test_a_booking_ignores_what_its_kind_hides(as_role, org, make, kind):
+    """A personal session ignores cases and attendees ticked under another kind; a case session, attendees."""
     colleague = make.staff(team=org["teams"]["north"])
     case = new_case(org["worker"])
     response = as_role("team_manager").post_form("/bookings/new", _typed(
-        org, kind="personal", case_ids=str(case.id), attendee_ids=str(colleague.id)))
+        org, kind=kind, case_ids=str(case.id), attendee_ids=str(colleague.id)))
     assert response.status_code == 303
     booking = _only_booking()
-    assert booking.kind == "personal" and booking.cases == [] and booking.attendees == []
-
-
-def test_a_case_booking_ignores_attendees(as_role, org, make):
-    colleague = make.staff(team=org["teams"]["north"])
-    case = new_case(org["worker"])
-    response = as_role("team_manager").post_form("/bookings/new", _typed(
-        org, kind="case", case_ids=str(case.id), attendee_ids=str(colleague.id)))
-    assert response.status_code == 303
-    booking = _only_booking()
-    assert booking.cases == [case] and booking.attendees == []
+    assert booking.kind == kind and booking.attendees == []
+    assert booking.cases == ([] if kind == "personal" else [case])
 
 
 def test_the_picker_offers_every_attendees_cases_for_a_group_but_none_out_of_reach(as_role, org, make):
