@@ -83,6 +83,32 @@ def working_day_number(start: date, n: int) -> date:
     return day
 
 
+def previous_working_day(day: date) -> date:
+    """``day`` itself when it is a working day, else the last working day before it."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+@lru_cache(maxsize=8192)
+def induction_day_date(start: date, n: int) -> date:
+    """The date of an induction's working day ``n`` (day 1 is the start date, or the next working day)."""
+    return working_day_number(start, n)
+
+
+def induction_deadline(start: date, length_days: int, deadline: str) -> date:
+    """When a checklist item is due (R-IND-15): before the start is the last working day before day 1; week 1
+    is working day 5 whatever the length; within 6 weeks is the last working day of the 6 weeks that begin on
+    day 1; the end of induction is its last working day."""
+    day_1 = induction_day_date(start, 1)
+    if deadline == "before_start":
+        return previous_working_day(day_1 - timedelta(days=1))
+    if deadline == "within_6_weeks":
+        return previous_working_day(day_1 + timedelta(days=41))
+    numbers = {"day_1": 1, "within_3_days": 3, "week_1": 5, "end_of_induction": length_days}
+    return induction_day_date(start, numbers[deadline])
+
+
 def working_days_between(first: date, last: date) -> int:
     """How many working days lie in ``first``..``last`` inclusive (0 when ``last`` is before ``first``)."""
     count = 0

@@ -82,7 +82,8 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
 
 
 def _restore_seeded_policy(connection: sqlalchemy.Connection) -> None:
-    """Puts back the rows migration 0002 seeds (the default supervision policy) after a truncate."""
+    """Puts back the rows the migrations seed (the default supervision policy, the induction templates) after a
+    truncate."""
     spec = importlib.util.spec_from_file_location("seed", ROOT / "migrations" / "versions" / "0002_supervision.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -101,6 +102,12 @@ def _restore_seeded_policy(connection: sqlalchemy.Connection) -> None:
     connection.execute(sqlalchemy.text(
         "INSERT INTO supervision_settings (id, case_cap_months, high_risk_cap_months, personal_interval_months) "
         "VALUES (1, 2, 1, 1)"))
+    induction = importlib.util.spec_from_file_location(
+        "induction", ROOT / "migrations" / "versions" / "0017_inductions.py")
+    assert induction and induction.loader
+    templates = importlib.util.module_from_spec(induction)
+    induction.loader.exec_module(templates)
+    templates.seed_templates(connection)  # the induction templates and checklist (R-IND-15)
 
 
 class Client(FlaskClient):

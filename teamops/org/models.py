@@ -38,15 +38,20 @@ CASE_REF_MAX = 32
 CASE_REF_RULES = ("default", "digits", "custom")
 CASE_REF_PATTERN_MAX = 100
 CASE_REF_HINT_MAX = 100
+# Which part of the induction checklist a service's starters get (R-IND-15): "other" gets the items for all.
+INDUCTION_GROUPS = ("csc", "cfws", "yos", "other")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
 class Service(Model):
     __audited__ = "service"
     __tablename__ = "services"
+    __table_args__ = (CheckConstraint(f"induction_group IN {INDUCTION_GROUPS!r}", name="induction_group"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(TEXT_MAX), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    induction_group: Mapped[str] = mapped_column(String(8), default="other")
 
     teams: Mapped[list[Team]] = relationship(back_populates="service", order_by="Team.name")
 
@@ -57,7 +62,10 @@ class Service(Model):
 class Team(Model):
     __audited__ = "team"
     __tablename__ = "teams"
-    __table_args__ = (UniqueConstraint("service_id", "name", name="uq_teams_service_id_name"),)
+    __table_args__ = (
+        UniqueConstraint("service_id", "name", name="uq_teams_service_id_name"),
+        CheckConstraint("meeting_weekday BETWEEN 0 AND 4", name="meeting_weekday"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
@@ -67,9 +75,15 @@ class Team(Model):
         ForeignKey("staff.id", use_alter=True, name="fk_teams_manager_id_staff"), index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The weekday (Monday 0) of the team's pod or team meeting: a starter's "meet the team" day falls on it.
+    meeting_weekday: Mapped[int | None] = mapped_column(Integer)
+    # Who confirms a starter's office items (badge, office and health and safety induction), with the manager.
+    business_support_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", use_alter=True, name="fk_teams_business_support_id_staff"))
 
     service: Mapped[Service] = relationship(back_populates="teams")
     manager: Mapped[Staff | None] = relationship(foreign_keys=[manager_id], post_update=True)
+    business_support: Mapped[Staff | None] = relationship(foreign_keys=[business_support_id], post_update=True)
     members: Mapped[list[Staff]] = relationship(
         back_populates="team", foreign_keys="Staff.team_id", order_by="Staff.name"
     )
