@@ -23,6 +23,7 @@ from teamops.bookings.models import Booking
 from teamops.cases.models import Case
 from teamops.dates import disagreements_escalated_by, today
 from teamops.extensions import db
+from teamops.induction.models import Induction
 from teamops.org import covers
 from teamops.org.models import MANAGER_ROLES, RoleGrant, Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
@@ -127,6 +128,12 @@ def staff_in_reach(user: Staff) -> Select[tuple[Staff]]:
     """People this person may list; admins list everyone (accounts are theirs to manage)."""
     query = select(Staff)
     return query if user.role == "admin" else query.where(_reads_work_of(user))
+
+
+def inductions_in_reach(user: Staff) -> Select[tuple[Induction]]:
+    """Inductions whose starter is in reach (joined as ``Staff``): their own, the people they line-manage, the
+    teams they oversee; QAIT all; admins none (they edit the templates, not a starter's induction)."""
+    return select(Induction).join(Staff, Staff.id == Induction.staff_id).where(_reads_work_of(user))
 
 
 def cases_in_reach(user: Staff) -> Select[tuple[Case]]:
@@ -421,6 +428,28 @@ def _approves_grant(user: Staff, grant: RoleGrant | None) -> bool:
     return user.role == "admin"
 
 
+# Induction (R-IND-1..18) --------------------------------------------------------------------------------
+# A starter sees their own induction; whoever reads their work (their managers, line manager, QAIT) sees it
+# too; whoever supervises them runs it. Admins edit the templates and never see a starter's induction.
+
+def _views_induction(user: Staff, induction: Induction | None) -> bool:
+    if induction is None or user.role == "admin":
+        return user.role != "admin"
+    return induction.staff_id == user.id or _reads_records(user, induction.staff)
+
+
+def _runs_induction(user: Staff, induction: Induction | None) -> bool:
+    if induction is None:
+        return _supervises(user, None)
+    return (induction.is_open and induction.staff_id != user.id and _supervises(user, induction.staff))
+
+
+def _opens_induction(user: Staff, person: Staff | None) -> bool:
+    if person is None:
+        return _supervises(user, None)
+    return person.id != user.id and person.active and _supervises(user, person)
+
+
 POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "signed_in": lambda user, obj: True,
     "manage_organisation": lambda user, obj: user.role == "admin",
@@ -466,6 +495,11 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "manage_policy": lambda user, obj: user.role == "admin",
     "manage_settings": lambda user, obj: user.role == "admin",  # the organisation's own settings
     "approve_role_grant": _approves_grant,
+    "view_inductions": lambda user, obj: user.role == "qait" or _supervises(user, None),
+    "view_own_induction": lambda user, obj: user.role != "admin",
+    "view_induction": _views_induction,
+    "run_induction": _runs_induction,
+    "open_induction": _opens_induction,
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "head_of_service" and user.team.service_id == obj.id),
 }

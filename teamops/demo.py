@@ -13,6 +13,7 @@ from teamops.cases.models import Case, CaseAllocation
 from teamops.dashboards.figures import last_month_end
 from teamops.dates import is_working_day, today, utcnow, working_day_number
 from teamops.extensions import db
+from teamops.induction import services as opening
 from teamops.org.models import Absence, Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.scheduling import (
@@ -45,6 +46,9 @@ SERVICES = {
     "Youth Justice": [("Youth Justice Team", "Castle Yard")],
     "Quality and Performance": [("Quality Assurance and Improvement Team", "County Hall")],
 }
+# Which part of the induction checklist each service's starters get (R-IND-15).
+INDUCTION_GROUPS = {"Children's Social Care": "csc", "Children and Family Wellbeing Service": "cfws",
+                    "Youth Justice": "yos"}
 FIRST = ["Alex", "Sam", "Priya", "Jordan", "Chloe", "Tomasz", "Aisha", "Ben", "Grace", "Kofi", "Megan", "Ravi",
          "Hannah", "Owen", "Leah", "Daniel", "Zara", "Ethan", "Isla", "Marcus", "Nadia", "Finn", "Ruth", "Imran"]
 LAST = ["Ashdown", "Brightwell", "Carrow", "Dunmore", "Ellery", "Fairbank", "Greystock", "Holloway", "Ingram",
@@ -68,7 +72,7 @@ def _service(name: str) -> Service:
     """The service of that name, made if missing: an imported "Youth Justice" is reused, not duplicated."""
     service = db.session.scalar(select(Service).where(Service.name == name))
     if service is None:
-        service = Service(name=name)
+        service = Service(name=name, induction_group=INDUCTION_GROUPS.get(name, "other"))
         db.session.add(service)
         db.session.flush()
     return service
@@ -142,8 +146,9 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
             password=demo_hash)
     _person("worker@example.org", "Wren Taylor", north, "worker", "Social worker", on - timedelta(days=700),
             manager=manager, password=demo_hash)
-    _person("newstarter@example.org", "Nico Fraser", north, "worker", "Social worker",
-            working_day_number(on - timedelta(days=5), 1), manager=manager, password=demo_hash)
+    starter = _person("newstarter@example.org", "Nico Fraser", north, "worker", "Social worker",
+                      working_day_number(on - timedelta(days=5), 1), manager=manager, password=demo_hash)
+    north.meeting_weekday = 1  # Team North meets on Tuesdays
     count = 8
     for team in teams:
         lead = team.manager
@@ -169,6 +174,8 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     _seed_personal(teams, on, policy, rng, away)
     cases = _seed_supervision([t for t in teams if t not in (leadership, qait_team)], on, policy, rng)
     _seed_waiting(north, on, cases)
+    db.session.flush()
+    opening.open_for_new_staff(starter, north, "demo", None)  # as adding them would (CONTRACT.md)
     db.session.flush()
     return {"created": count}
 

@@ -34,6 +34,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("My sessions", "bookings.mine", "signed_in", ("worker",)),
     NavItem("My actions", "records.actions", "view_record", ("worker",)),
     NavItem("Records", "records.index", "view_record", ("worker", *MANAGERS_AND_QAIT)),
+    NavItem("Inductions", "induction.index", "view_inductions"),
     # Case disagreements for those above teams; workers' disagreements with their record for whoever resolves
     # them (a line manager of any role included).
     NavItem("Escalations", "records.escalations", "view_escalations", ("worker", "team_manager", *ABOVE_TEAMS)),

@@ -18,6 +18,8 @@ from teamops.bookings.models import Booking
 from teamops.cases import services as cases
 from teamops.cases.models import Case
 from teamops.extensions import db
+from teamops.induction import services as inductions
+from teamops.induction.models import Induction
 from teamops.org.models import Service, Staff, Team
 from teamops.policy import services as policy
 from teamops.policy.models import CaseType
@@ -76,6 +78,20 @@ def staff(role: str = "worker", team: Team | None = None, email: str | None = No
         person.team.manager = person
         db.session.commit()
     return person
+
+
+def induction(person: Staff, start_date: date | None = None, template_kind: str | None = None,
+              job_group: str | None = None) -> Induction:
+    """An induction opened by hand from the seeded template for the person's employment type (or
+    ``template_kind``: "mover" for the internal-move timetable)."""
+    kind = template_kind or person.employment_type
+    template = inductions.active_template(kind)
+    assert template is not None
+    opened = inductions.open_induction(person, team=person.team, kind="mover" if kind == "mover" else "new_starter",
+                                       template=template, start_date=start_date or person.start_date,
+                                       opened_via="by_hand", opened_by=None, job_group=job_group)
+    db.session.commit()
+    return opened
 
 
 # Cases and the policy ------------------------------------------------------------------------------------
@@ -173,6 +189,7 @@ class Factory:
     action = staticmethod(action)
     booking = staticmethod(booking)
     escalation = staticmethod(escalation)
+    induction = staticmethod(induction)
 
 
 def age_sessions(minutes: int) -> None:

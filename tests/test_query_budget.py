@@ -36,6 +36,7 @@ from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.demo import DEMO_PASSWORD, seed_demo
 from teamops.extensions import db
+from teamops.induction.models import Induction
 from teamops.org import grants
 from teamops.org.models import Absence, Staff
 from teamops.records import escalations as escalation_services
@@ -74,6 +75,7 @@ class Objects:
     escalation: int  # a disagreement waiting for the service manager
     absence: int  # one of the worker's long absences, past ones
     disagreement: int  # a record the worker disagrees with, waiting for the manager
+    induction: int  # the demo new starter's induction (colleagues of the worker have more, with more data)
     password_token: str
     today: date
 
@@ -98,12 +100,21 @@ def _case_session(objects: Objects) -> dict[str, Any]:
 
 
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
+    # Induction (issue 11): the list reads a page of inductions and their progress in two grouped statements.
+    "induction.index": _visits("team_manager", "service_manager", "qait"),
+    "induction.mine": Visit("worker"),  # no induction: the page that says so (the starter is sent to theirs)
+    "induction.show": (Visit("team_manager", lambda o: {"induction_id": o.induction}, label="team_manager"),
+                       Visit("new_starter", lambda o: {"induction_id": o.induction}, label="new_starter")),
+    "induction.new": (Visit("team_manager", label="empty"),
+                      Visit("team_manager", lambda o: {"staff_id": o.worker}, label="staff_id")),
+    "induction.plan": Visit("team_manager", lambda o: {"induction_id": o.induction}),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A
     # manager's home also lists what waits for them (issue 10 item 3): their drafts, discussions to file,
-    # workers' disagreements and escalations, a statement each (the drafts' discussions one more).
-    "home.index": tuple(Visit(p, label=p, limit={"service_manager": 18, "team_manager": 15}.get(p, LIMIT))
+    # workers' disagreements and escalations, a statement each (the drafts' discussions one more). Everyone's
+    # home but an admin's asks for their own open induction (issue 11): one statement.
+    "home.index": tuple(Visit(p, label=p, limit={"service_manager": 19, "team_manager": 16, "worker": 13}.get(p, LIMIT))
                         for p in PERSONAS),
     "auth.sign_in": Visit(SIGNED_OUT),
     "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),
@@ -282,13 +293,18 @@ def _add_work(size: int) -> Objects:
         grants.decide(grants.request_role(colleagues[n], "qait", manager), qait, approve=n % 3 == 0)
         grants.request_role(colleagues[n], "admin", admin)
     db.session.commit()
-    token = issue_password_link(_person(PERSONAS["new_starter"]))
+    for n in range(size):  # more inductions in the team with more data (issue 11)
+        factories.induction(colleagues[n], start_date=on - timedelta(days=n))
+    starter = _person(PERSONAS["new_starter"])
+    induction = db.session.scalars(select(Induction.id).where(Induction.staff_id == starter.id)).one()
+    token = issue_password_link(starter)
     db.session.commit()
     team = worker.team
     return Objects(worker=worker.id, team=team.id, service=team.service_id, case=trend.id,
                    open_cases=tuple(c.id for c in open_cases), record=record.id,
                    discussion=record.discussions[0].id, personal_record=personal.id, booking=booking.id,
                    escalation=escalations[0].id, disagreement=disagreements[0].id, password_token=token, today=on,
+                   induction=induction,
                    absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0)
 
 

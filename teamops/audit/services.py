@@ -30,7 +30,9 @@ def init_app(app: Flask) -> None:
     """Captures every create, update and delete of an audited model at flush. A model opts in by naming its
     entity in ``__audited__``; ``__audit_hidden__`` names secrets whose values never reach the trail,
     ``__audit_content__`` the record content of which the trail keeps only that it changed, and
-    ``__audit_version__`` the path to the record's version number (``"version"``, ``"record.version"``)."""
+    ``__audit_version__`` the path to the record's version number (``"version"``, ``"record.version"``). A
+    model with ``__audit_copied__`` is a copy made and removed with its parent (an induction's days and
+    checklist items): only its changes are recorded, its parent's opening says the rest."""
     if not event.contains(FlaskSession, "after_flush", _audit_flush):
         event.listen(FlaskSession, "after_flush", _audit_flush)
 
@@ -181,7 +183,7 @@ def _audit_flush(session: Session, flush_context: UOWTransaction) -> None:
     for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objects:
             spec = _audit_spec(type(obj))
-            if spec is None:
+            if spec is None or (action != "update" and getattr(type(obj), "__audit_copied__", False)):
                 continue
             changes = _changes(obj, spec, action)
             if action == "update" and not changes:

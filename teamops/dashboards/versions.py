@@ -26,6 +26,7 @@ from teamops.bookings.models import Booking
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.dashboards.models import EVERY_TEAM, FiguresVersion
 from teamops.extensions import db
+from teamops.induction.models import Induction
 from teamops.org.models import Absence, Cover, RoleGrant, Service, Staff, Team
 from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
@@ -42,7 +43,7 @@ _WHOSE: dict[type, tuple[str, tuple[str, ...]] | None] = {
     SupervisionRecord: (_STAFF, ("worker_id", "supervisor_id", "attendees")),
     SupervisionAction: (_STAFF, ("owner",)), RoleGrant: (_STAFF, ("staff_id",)),
     CaseDiscussion: (_CASES, ("case_id",)), OversightEntry: (_CASES, ("case_id",)),
-    Absence: (_STAFF, ("staff_id",)),
+    Absence: (_STAFF, ("staff_id",)), Induction: (_STAFF, ("staff_id",)),
     Team: None, Service: None, CaseType: None, SupervisionSettings: None, PolicyChange: None, Cover: None,
 }
 # What other teams' pages show of a person (a supervisor's name on a booking, a manager's on a team list): a

@@ -5,26 +5,40 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from teamops.access import manages_anyone, staff_in_reach, teams_in_reach
 from teamops.dashboards import context as dashboards
 from teamops.dates import induction_ends_on, induction_window_opens
 from teamops.extensions import db
+from teamops.induction.models import Induction
 from teamops.org import covers
 from teamops.org.models import MANAGER_ROLES, Service, Staff, Team
 from teamops.records.waiting import SHOWN, waiting_for
 
 
 def new_starters(user: Staff, today: date) -> list[dict[str, Any]]:
-    """Active staff in reach whose induction window is open (CONTRACT.md "Induction dates")."""
-    recent = db.session.scalars(
-        staff_in_reach(user).where(Staff.active.is_(True), Staff.start_date >= induction_window_opens(today))
-        .options(joinedload(Staff.team)).order_by(Staff.start_date.desc())
+    """Active staff in reach whose induction window is open (CONTRACT.md "Induction dates"), with their open
+    induction when they have one (its own last day; else the contract's). Admins get no link to it: they never
+    read a starter's induction."""
+    recent = db.session.execute(
+        staff_in_reach(user).add_columns(Induction)
+        .outerjoin(Induction, and_(Induction.staff_id == Staff.id, Induction.signed_off_at.is_(None),
+                                   Induction.cancelled_at.is_(None)))
+        .where(Staff.active.is_(True), Staff.start_date >= induction_window_opens(today))
+        .options(joinedload(Staff.team)).order_by(Staff.start_date.desc(), Staff.name)
     ).all()
-    return [{"staff": person, "ends_on": induction_ends_on(person.start_date, person.employment_type)}
-            for person in recent]
+    return [{"staff": person, "induction": induction if user.role != "admin" else None,
+             "ends_on": induction.ends_on if induction is not None
+             else induction_ends_on(person.start_date, person.employment_type)}
+            for person, induction in recent]
+
+
+def own_induction(user: Staff) -> Induction | None:
+    """The person's own open induction, for their home page."""
+    return db.session.scalar(select(Induction).where(
+        Induction.staff_id == user.id, Induction.signed_off_at.is_(None), Induction.cancelled_at.is_(None)))
 
 
 def team_summaries(user: Staff) -> list[dict[str, Any]]:
@@ -65,6 +79,8 @@ def home_page(user: Staff, on: date) -> tuple[str, dict[str, Any]]:
         context["starters"] = new_starters(user, on)
     if user.role in MANAGER_ROLES or (user.role == "worker" and manages_anyone(user)):
         context.update(waiting=waiting_for(user), shown=SHOWN)
+    if user.role != "admin":
+        context.update(own_induction=own_induction(user), home_day=on)
     if user.role == "worker":
         context.update(dashboards.worker_dashboard(user))
     elif user.role == "team_manager":

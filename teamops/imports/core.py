@@ -17,7 +17,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from teamops.dates import EVENT_YEARS, month_first_reading, other_reading, parse_import_date
+from teamops.dates import EVENT_YEARS, START_YEARS, month_first_reading, other_reading, parse_import_date
 from teamops.extensions import db
 from teamops.imports.csvfile import Problem, Problems, Row
 from teamops.org.models import EMAIL_MAX, Staff
@@ -147,6 +147,15 @@ class Checker:
                       "YYYY-MM-DD")
             return None
         return parsed
+
+    def start_date(self, column: str) -> Day | None:
+        """A start date between 1950 and 2100, as the staff form takes (a start in 1900 is a typing slip)."""
+        value = self.date(column)
+        low, high = START_YEARS
+        if value is not None and not low <= value.year <= high:
+            self.fail(column, f"'{value.isoformat()}': enter a date from {low} to {high}")
+            return None
+        return value
 
     def past_date(self, column: str, today: Day, required: bool = True) -> Day | None:
         """A date that has happened: between 2000 and today (an allocation, a closure, a session held)."""

@@ -97,6 +97,7 @@ class InductionDay(Model):
     """One item of a person's timetable, copied from the template, on its working day's date."""
 
     __audited__ = "induction_day"
+    __audit_copied__ = True
     __tablename__ = "induction_days"
     __table_args__ = (
         CheckConstraint("day_number >= 1", name="day_number"),
@@ -125,6 +126,7 @@ class InductionItem(Model):
     starter, or by whoever confirms it), confirmed, or not applicable with a reason."""
 
     __audited__ = "induction_item"
+    __audit_copied__ = True
     __audit_content__ = ("comment",)
     __tablename__ = "induction_items"
     __table_args__ = (

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from teamops import dates
 from teamops.extensions import db
 from teamops.induction.models import Induction, InductionDay, InductionItem
-from teamops.induction.template_models import ChecklistItem, InductionTemplate, InductionTemplateDay
+from teamops.induction.template_models import ChecklistItem, InductionTemplate
 from teamops.org.models import MANAGER_ROLES, Staff, Team
 
 BUSINESS_SUPPORT_WORDS = ("business support", "administrat")
@@ -139,9 +139,10 @@ def replan(induction: Induction, *, start_date: date, template: InductionTemplat
     induction.job_group = job_group
     induction.service_group = team.service.induction_group
     if template is not None:
-        if template is not induction.template or template.version != induction.template_version:
-            induction.template, induction.template_version = template, template.version
+        induction.template, induction.template_version = template, template.version
         induction.length_days = template.length_days
+    induction.ends_on = dates.induction_day_date(start_date, induction.length_days)
+    if template is not None:
         induction.days.clear()
         db.session.flush()
         _copy_days(induction, template, team)
@@ -150,7 +151,6 @@ def replan(induction: Induction, *, start_date: date, template: InductionTemplat
                              team.meeting_weekday)
         for day, on_date in zip(induction.days, on_dates, strict=True):
             day.on_date = on_date
-    induction.ends_on = dates.induction_day_date(start_date, induction.length_days)
     applying = {item.id for item in _applying_items(induction)}
     for item in list(induction.items):
         if item.source_item_id not in applying and item.done_on is None and item.na_reason is None:
@@ -186,5 +186,8 @@ def cancel(induction: Induction, reason: str, by: Staff | None) -> None:
     db.session.flush()
 
 
-def template_days(template: InductionTemplate) -> list[InductionTemplateDay]:
-    return list(template.days)
+def close_for_leaver(person: Staff, by: Staff | None) -> None:
+    """A leaver's open induction is cancelled, with the day they left as the reason; it stays as a record."""
+    induction = open_induction_of(person)
+    if induction is not None:
+        cancel(induction, f"Left on {person.left_on or dates.today():%-d %B %Y}", by)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from teamops.access import authorize, requires, staff_in_reach, teams_in_reach
 from teamops.extensions import db
 from teamops.forms import ActionForm
+from teamops.induction import services as opening
 from teamops.org import (
     absence_routes,
     access_routes,
@@ -141,11 +142,20 @@ def staff_form(staff_id: int | None = None) -> Any:
     if request.method == "GET" and person is not None and person.line_manager is not None:
         form.line_manager_email.data = person.line_manager.email
     if form.validate_on_submit():
-        saved = services.save_staff(person, form.values(), requested_by=current_user._get_current_object())
+        editor = current_user._get_current_object()
+        started = person.start_date if person is not None else None
+        saved = services.save_staff(person, form.values(), requested_by=editor)
         waiting = services.grants.pending_grant(saved)
+        induction = None
+        if person is None:  # CONTRACT.md "Induction dates": adding someone opens their induction
+            induction = opening.open_for_new_staff(saved, saved.team, "staff_form", editor)
+        elif saved.start_date != started:
+            induction = opening.start_date_changed(saved, saved.team, editor, "staff_form")
         db.session.commit()
         flash(f"{saved.name} saved." + (f" The {waiting.role_label} role takes effect when a second person "
-                                        "approves it." if waiting is not None else ""), "success")
+                                        "approves it." if waiting is not None else "")
+              + (f" Their induction runs from {induction.starts_on:%A %-d %B %Y} to {induction.ends_on:%A %-d %B %Y}."
+                 if induction is not None else ""), "success")
         return see_other(url_for("org.staff_member", staff_id=saved.id))
     return render("org/staff_form.html", form=form, person=person, status=form_status())
 
@@ -165,6 +175,8 @@ def staff_active(staff_id: int) -> Any:
                           status=400)
         else:
             services.set_staff_active(person, activate)
+            if not activate:
+                opening.close_for_leaver(person, current_user._get_current_object())
             db.session.commit()
             outcome = "reactivated" if activate else "deactivated: they are signed out and cannot sign in"
             flash(f"{person.name} {outcome}.", "success")

@@ -115,6 +115,9 @@ ACKNOWLEDGES = per_team(north={WORKER}, south=set(), yj=set())  # only the perso
 # manager resolve it; after 7 days the team's service manager too (the earlier record's has waited 10 days).
 RESOLVES_WORKER = per_team(north={MANAGER_A, SERVICE_MANAGER}, south={MANAGER_B, SERVICE_MANAGER}, yj=set())
 RESOLVES_WORKER_NEW = per_team(north={MANAGER_A}, south={MANAGER_B}, yj=set())  # the personal record's: 1 day
+# Induction (issue 11): North's is the new starter's own; South's and Youth Justice's are their workers'. The
+# starter and whoever reads their work see it (never admins); whoever supervises the starter runs it.
+SEES_INDUCTION = per_team(north={NEW_STARTER} | MANAGES[NORTH] | {QAIT}, south=MANAGES[SOUTH] | {QAIT}, yj={QAIT})
 
 # The statuses ---------------------------------------------------------------------------------------------
 
@@ -175,7 +178,7 @@ def each(who: PerTeam, ok: int, **options: Any) -> Visit:
 # else, so an allowed form answers 400 (sent back with its errors) and a button-only action 303 (done);
 # every change they make is harmless to what follows (``?to=active``, a second sign-off is "already done").
 
-AUDIT_PAGES = 6  # of 50 events: all that building the organisation writes (checked in ``_walk``)
+AUDIT_PAGES = 7  # of 50 events: all that building the organisation writes (checked in ``_walk``)
 PERSONAL = {"record_id": "personal_record_id"}
 EARLIER = {"record_id": "earlier_record_id"}
 GROUP = {"record_id": "group_record_id"}
@@ -352,6 +355,16 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("POST", "/policy/case-types/<code>"): Visit(ADMIN_ONLY, 400),
     ("GET", "/policy/settings"): Visit(ADMIN_ONLY, 200),
     ("POST", "/policy/settings"): Visit(ADMIN_ONLY, 400),
+    # Induction (issue 11): managers and QAIT list the inductions in reach; everyone but admins has "my
+    # induction" (the new starter is sent to theirs); managers open one for someone they supervise.
+    ("GET", "/inductions"): (Visit(MANAGERS | {QAIT}, 200), Visit(MANAGERS | {QAIT}, 200, query="show=all")),
+    ("GET", "/inductions/mine"): Visit(NOT_ADMIN - {NEW_STARTER}, 200, others=((303, frozenset({NEW_STARTER})),)),
+    ("GET", "/inductions/<int:induction_id>"): each(SEES_INDUCTION, 200),
+    ("GET", "/inductions/new"): (Visit(MANAGERS, 200), each(everywhere(MANAGERS), 200, query="staff_id={staff_id}")),
+    ("POST", "/inductions/new"): Visit(MANAGERS, 400),
+    ("GET", "/inductions/<int:induction_id>/plan"): each(MANAGES, 200),
+    ("POST", "/inductions/<int:induction_id>/plan"): each(MANAGES, 400),
+    ("POST", "/inductions/<int:induction_id>/cancel"): each(MANAGES, 400),  # a reason is required
     # The organisation's settings (the case reference rule): admins only.
     ("GET", "/admin/settings"): Visit(ADMIN_ONLY, 200),
     ("POST", "/admin/settings"): Visit(ADMIN_ONLY, 400),
@@ -463,6 +476,8 @@ def _build() -> World:
                                   (SOUTH, south_worker, people[MANAGER_B]), (YJ, yj_worker, yj_manager)):
         resolver = people[SERVICE_MANAGER] if name != YJ else None
         objects[name] = _team_objects(name, teams[name], worker, manager, resolver, marks)
+    for name, starter in ((NORTH, people[NEW_STARTER]), (SOUTH, south_worker), (YJ, yj_worker)):
+        objects[name]["induction_id"] = factories.induction(starter, start_date=today - timedelta(days=3)).id
     shared = {"filename": "dist/app.css", "code": "CP", "token": issue_password_link(newcomer),
               "pending_id": hold_for_confirmation(people[MANAGER_A], "cases", "cases.csv", b"case_ref\n").id,
               **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks)}

@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from teamops import dates
 from teamops.extensions import db
 from teamops.imports.core import Change, Checker, Report, Scope, changed_fields, setter
 from teamops.imports.csvfile import Problem, Row
+from teamops.induction import services as induction
 from teamops.org import grants
 from teamops.org.models import EMPLOYMENT_TYPES, NAME_MAX, ROLES, TEXT_MAX, Staff, Team
 
@@ -40,6 +42,30 @@ def _applying(person: Staff, values: dict[str, Any], wanted_role: str | None,
             grants.request_role(person, wanted_role, requested_by)
 
     return apply
+
+
+def _opening(person: Staff, values: dict[str, Any], templates: dict[str, Any], team: Team,
+             importer: Staff | None) -> tuple[str, Callable[[], None]] | None:
+    """CONTRACT.md "Induction dates": importing someone whose start date is today or later, or within the last
+    10 working days, opens their induction: what the preview says, and the write (after the person's row)."""
+    start, template = values["start_date"], templates.get(values["employment_type"])
+    if template is None or not dates.in_induction_window(start, dates.today()):
+        return None
+    first, last = dates.induction_day_date(start, 1), dates.induction_day_date(start, template.length_days)
+
+    def write() -> None:
+        induction.open_induction(person, team=team, kind="new_starter", template=template, start_date=start,
+                                 opened_via="import", opened_by=importer)
+
+    return f"opens: day 1 {first:%a %-d %b %Y}, last day {last:%a %-d %b %Y}", write
+
+
+def _redating(person: Staff, team: Team, importer: Staff | None) -> Callable[[], None]:
+    """A new start date moves a planned induction, or opens one for a re-hire (``start_date_changed``)."""
+    def write() -> None:
+        induction.start_date_changed(person, team, importer, "import")
+
+    return write
 
 
 def _team_for(check: Checker, teams_by_name: dict[str, list[Team]]) -> Team | None:
@@ -123,7 +149,7 @@ def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
             "name": check.text("name", NAME_MAX),
             "job_role": check.text("job_role", TEXT_MAX),
             "employment_type": check.choice("employment_type", EMPLOYMENT_TYPES),
-            "start_date": check.date("start_date"),
+            "start_date": check.start_date("start_date"),
         }
         role = check.choice("role", ROLES, required=False)
         if role is not None or existing is None:
@@ -159,6 +185,8 @@ def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
         return
 
     created = {plan.email: Staff(email=plan.email, active=True) for plan in planned if plan.existing is None}
+    templates = {kind: induction.active_template(kind) for kind in EMPLOYMENT_TYPES}
+    teams_by_id = {team.id: team for teams in teams_by_name.values() for team in teams}
     importer = next((p for p in people.values() if p.id == scope.importer_id), None)
     for plan in planned:
         values = plan.values
@@ -169,6 +197,10 @@ def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
             shown: dict[str, tuple[Any, Any]] = {k: (None, v) for k, v in _shown(values, team_labels).items()}
             if plan.wanted_role is not None:
                 shown["role"] = (None, f"{values['role']} ({plan.wanted_role} once approved)")
+            opens = _opening(person, values, templates, teams_by_id[values["team_id"]], importer)
+            if opens is not None:
+                shown["induction"] = (None, opens[0])
+                report.writes.append(opens[1])
             report.changes.append(Change(plan.row.line, "create", plan.email, shown,
                                          _applying(person, values, plan.wanted_role, importer)))
             continue
@@ -179,6 +211,8 @@ def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
         if plan.wanted_role is not None:
             shown["role"] = (plan.existing.role, f"{plan.wanted_role} once approved")
         changes = bool(diff) or plan.wanted_role is not None
+        if "start_date" in diff:
+            report.writes.append(_redating(plan.existing, teams_by_id[values["team_id"]], importer))
         report.changes.append(Change(plan.row.line, "update" if changes else "unchanged", plan.email, shown,
                                      _applying(plan.existing, values, plan.wanted_role, importer)
                                      if changes else None))
