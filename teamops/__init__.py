@@ -24,6 +24,7 @@ from teamops import (
     dashboards,
     home,
     imports,
+    induction,
     models,
     org,
     policy,
@@ -42,7 +43,7 @@ from teamops.extensions import csrf, db, htmx, login_manager, migrate
 from teamops.org import memberships
 
 # Every domain package: its ``bp`` blueprint, and a ``routes`` module whose routes join it.
-DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api, tokens)
+DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api, tokens, induction)
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["ROOT", "create_app", "models"]
