@@ -326,6 +326,19 @@ def _arranges_cover(user: Staff, team: Team | None) -> bool:
     return user.role in ABOVE_TEAMS and _oversees_team(user, team)
 
 
+# Induction templates and team settings (R-IND-15) ----------------------------------------------------------
+# Admins edit the organisation's timetables and checklist. A team's induction settings (its meeting day, its
+# business-support contact) are set by whoever may manage the team today: its own manager, the managers above
+# it, whoever covers for its manager, and admins.
+
+def _sets_team_induction(user: Staff, team: Team | None) -> bool:
+    if user.role == "admin":
+        return True
+    if team is None:
+        return user.role in MANAGERS or bool(_covered(user))
+    return _arranges_cover(user, team) or team.id in _covered(user)
+
+
 def escalated_team_ids(user: Person) -> Select[tuple[int]] | None:
     """Ids of the teams whose escalations (R-SUP-7) come to this person, as a subquery; None means none. A
     team's escalations go to its own service manager: the first service manager met going up the line from
@@ -476,6 +489,8 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_team_dashboard": _views_team_dashboard,
     "view_supervisees": lambda user, obj: manages_anyone(user),
     "arrange_cover": _arranges_cover,
+    "manage_induction_templates": lambda user, obj: user.role == "admin",
+    "set_team_induction": _sets_team_induction,
     # A leaver's hand-over (R-ORG-4): by whoever manages their team (never by the leaver, never by an admin, who
     # reads no cases).
     "hand_over": lambda user, obj: user.role != "admin" and (

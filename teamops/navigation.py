@@ -42,6 +42,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("Staff", "org.staff", "view_staff", (*MANAGERS_AND_QAIT, "admin")),
     NavItem("Services", "org.services", "manage_organisation"),
     NavItem("Policy", "policy.index", "manage_policy"),
+    NavItem("Induction templates", "induction.templates", "manage_induction_templates"),
     NavItem("Settings", "org.settings", "manage_settings"),
     NavItem("Import", "imports.upload", "import_data"),
     # Everyone reaches their own tokens from the header's account links; admins also see every account's here.

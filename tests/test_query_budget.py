@@ -37,6 +37,7 @@ from teamops.cases.models import Case
 from teamops.demo import DEMO_PASSWORD, seed_demo
 from teamops.extensions import db
 from teamops.induction.models import Induction
+from teamops.induction.template_models import ChecklistItem, InductionTemplate
 from teamops.org import grants
 from teamops.org.models import Absence, Staff
 from teamops.records import escalations as escalation_services
@@ -78,6 +79,9 @@ class Objects:
     induction: int  # the demo new starter's induction (colleagues of the worker have more, with more data)
     password_token: str
     today: date
+    template: int  # the seeded permanent timetable (10 days, 25 items)
+    template_day: int  # its first item
+    checklist_item: int  # the seeded checklist's C12 (the case-system e-learning)
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,16 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "policy.index": Visit("worker"),
     "policy.case_type": Visit("admin", lambda o: {"code": "CP"}),
     "policy.settings": Visit("admin"),
+    "induction.templates": Visit("admin"),
+    "induction.template": Visit("admin", lambda o: {"template_id": o.template}),
+    "induction.template_form": (Visit("admin", label="new"),
+                                Visit("admin", lambda o: {"template_id": o.template}, label="edit")),
+    "induction.template_day_form": (Visit("admin", lambda o: {"template_id": o.template}, label="new"),
+                                    Visit("admin", lambda o: {"day_id": o.template_day}, label="edit")),
+    "induction.checklist": Visit("admin"),
+    "induction.checklist_item_form": (Visit("admin", label="new"),
+                                      Visit("admin", lambda o: {"item_id": o.checklist_item}, label="edit")),
+    "induction.team_settings": Visit("team_manager", lambda o: {"team_id": o.team}),
     "records.index": Visit("team_manager"),
     "records.actions": Visit("team_manager"),
     "records.escalations": _visits("service_manager", "team_manager"),
@@ -300,12 +314,15 @@ def _add_work(size: int) -> Objects:
     token = issue_password_link(starter)
     db.session.commit()
     team = worker.team
+    template = db.session.scalars(select(InductionTemplate).where(InductionTemplate.kind == "permanent")).one()
     return Objects(worker=worker.id, team=team.id, service=team.service_id, case=trend.id,
                    open_cases=tuple(c.id for c in open_cases), record=record.id,
                    discussion=record.discussions[0].id, personal_record=personal.id, booking=booking.id,
                    escalation=escalations[0].id, disagreement=disagreements[0].id, password_token=token, today=on,
                    induction=induction,
-                   absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0)
+                   absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0,
+                   template=template.id, template_day=template.days[0].id,
+                   checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one())
 
 
 # Measuring -----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from teamops.dates import EVENT_YEARS, START_YEARS, today
 from teamops.extensions import db
 from teamops.forms import DateInputField, check_date_range, id_number, year_between
+from teamops.induction.template_models import SERVICE_GROUPS
 from teamops.org import absences, covers
 from teamops.org.models import (
     ABSENCE_KINDS,
@@ -21,6 +22,7 @@ from teamops.org.models import (
     CASE_REF_PATTERN_MAX,
     EMAIL_MAX,
     EMPLOYMENT_TYPES,
+    INDUCTION_GROUPS,
     NAME_MAX,
     ROLE_LABELS,
     TEXT_MAX,
@@ -42,9 +44,16 @@ def _active_person(email: str, as_what: str) -> Staff:
     return person
 
 
+# A service's induction checklist group (R-IND-15): which of the checklist's service items its starters get.
+INDUCTION_GROUP_CHOICES = [*((group, f"{label} ({group.upper()})") for group, label in SERVICE_GROUPS.items()),
+                           ("other", "Other")]
+
+
 class ServiceForm(FlaskForm):
     name = StringField("Service name", validators=[DataRequired("Enter the service name"),
                                                    Length(max=TEXT_MAX)])
+    induction_group = RadioField("Induction checklist group", choices=INDUCTION_GROUP_CHOICES, default="other",
+                                 validate_choice=False)
 
     def __init__(self, *args: Any, service: Service | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,6 +65,10 @@ class ServiceForm(FlaskForm):
             query = query.where(Service.id != self._service.id)
         if db.session.scalar(query) is not None:
             raise ValidationError("A service with this name already exists")
+
+    def validate_induction_group(self, field: RadioField) -> None:
+        if field.data not in INDUCTION_GROUPS:
+            raise ValidationError("Select the service's induction checklist group")
 
 
 class TeamForm(FlaskForm):

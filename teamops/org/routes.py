@@ -26,7 +26,7 @@ from teamops.org import (
     settings_routes,
 )
 from teamops.org.forms import SearchForm, ServiceForm, StaffForm, TeamForm
-from teamops.org.models import Service, Staff, Team
+from teamops.org.models import WEEKDAYS, Service, Staff, Team
 from teamops.web import filter_keys, form_status, get_or_404, page_number, paginate, render, see_other
 
 # Imported for their routes, on this blueprint.
@@ -58,7 +58,7 @@ def service_form(service_id: int | None = None) -> Any:
     service = get_or_404(Service, service_id) if service_id else None
     form = ServiceForm(obj=service, service=service)
     if form.validate_on_submit():
-        services.save_service(service, form.name.data or "")
+        services.save_service(service, form.name.data or "", form.induction_group.data or "other")
         db.session.commit()
         flash(f"Service “{form.name.data}” saved.", "success")
         return see_other(url_for("org.services"))
@@ -83,7 +83,7 @@ def team(team_id: int) -> Any:
         .order_by(Staff.active.desc(), Staff.name)
     ).all()
     return render("org/team.html", team=team, members=members, action_form=ActionForm(), covers=covers.covers_of(team),
-                  cover_state=covers.state)
+                  cover_state=covers.state, weekdays=WEEKDAYS)
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])

@@ -30,9 +30,11 @@ def email_taken(email: str, except_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def save_service(service: Service | None, name: str) -> Service:
+def save_service(service: Service | None, name: str, induction_group: str = "other") -> Service:
+    """``induction_group``: which part of the induction checklist the service's starters get (R-IND-15)."""
     service = service or Service()
     service.name = name.strip()
+    service.induction_group = induction_group
     db.session.add(service)
     db.session.flush()
     return service

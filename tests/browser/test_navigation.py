@@ -15,7 +15,7 @@ NAVIGATION = 'nav[aria-label="Main menu"] a'
 CURRENT = re.compile(r"^(page|true)$")  # GOV.UK service navigation marks the active section "true"
 # What each role must and must not be offered; other items may join the menu as features arrive.
 MUST_SHOW = {
-    "admin": {"Home", "Teams", "Staff", "Services", "Import", "Audit trail"},
+    "admin": {"Home", "Teams", "Staff", "Services", "Induction templates", "Import", "Audit trail"},
     "qait": {"Home", "Teams", "Staff"},
     "head_of_service": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import"},
     "service_manager": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import"},
@@ -25,12 +25,12 @@ MUST_SHOW = {
 }
 MUST_NOT_SHOW = {
     "admin": set(),
-    "qait": {"Services", "Import"},
-    "head_of_service": {"Services"},
-    "service_manager": {"Services"},
-    "team_manager": {"Services"},
-    "worker": {"Teams", "Staff", "Services", "Import", "Audit trail"},
-    "newstarter": {"Teams", "Staff", "Services", "Import", "Audit trail"},
+    "qait": {"Services", "Import", "Induction templates"},
+    "head_of_service": {"Services", "Induction templates"},
+    "service_manager": {"Services", "Induction templates"},
+    "team_manager": {"Services", "Induction templates"},
+    "worker": {"Teams", "Staff", "Services", "Import", "Audit trail", "Induction templates"},
+    "newstarter": {"Teams", "Staff", "Services", "Import", "Audit trail", "Induction templates"},
 }
 
 

@@ -45,6 +45,7 @@ from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.imports.services import hold_for_confirmation
+from teamops.induction.template_models import ChecklistItem, InductionTemplate, InductionTemplateDay
 from teamops.org.grants import request_role
 from teamops.org.models import Absence, Cover, Staff, Team
 from teamops.records import services as record_services
@@ -118,6 +119,9 @@ RESOLVES_WORKER_NEW = per_team(north={MANAGER_A}, south={MANAGER_B}, yj=set())  
 # Induction (issue 11): North's is the new starter's own; South's and Youth Justice's are their workers'. The
 # starter and whoever reads their work see it (never admins); whoever supervises the starter runs it.
 SEES_INDUCTION = per_team(north={NEW_STARTER} | MANAGES[NORTH] | {QAIT}, south=MANAGES[SOUTH] | {QAIT}, yj={QAIT})
+# A team's induction settings (its meeting day, its business-support contact): whoever may manage the team today,
+# and admins (R-IND-15).
+SETS_INDUCTION = {team: MANAGES[team] | {ADMIN} for team in TEAMS}
 
 # The statuses ---------------------------------------------------------------------------------------------
 
@@ -187,6 +191,7 @@ GROUP_SOUTH = {**GROUP, "discussion_id": "group_south_discussion_id"}
 GROUP_BOOKING = {"booking_id": "group_booking_id"}
 CANCELLED = {"booking_id": "cancelled_booking_id"}
 WRITE = "worker={staff_id}&kind=case&held_on={today}&case={case_id}"
+SPARE_DAY = {"day_id": "spare_day_id"}
 
 MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     # Public: static files, the health check, signing in and setting a password from a link.
@@ -368,6 +373,29 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     # The organisation's settings (the case reference rule): admins only.
     ("GET", "/admin/settings"): Visit(ADMIN_ONLY, 200),
     ("POST", "/admin/settings"): Visit(ADMIN_ONLY, 400),
+    # The induction templates (R-IND-15): admins only. An edit sent without its fields keeps what the template or
+    # day holds (303, nothing changes); a checklist item's audience boxes are unticked when not sent (400). The
+    # spare day is removed by the only POST that may.
+    ("GET", "/admin/induction/templates"): Visit(ADMIN_ONLY, 200),
+    ("GET", "/admin/induction/templates/new"): Visit(ADMIN_ONLY, 200),
+    ("POST", "/admin/induction/templates/new"): Visit(ADMIN_ONLY, 400),
+    ("GET", "/admin/induction/templates/<int:template_id>"): Visit(ADMIN_ONLY, 200),
+    ("GET", "/admin/induction/templates/<int:template_id>/edit"): Visit(ADMIN_ONLY, 200),
+    ("POST", "/admin/induction/templates/<int:template_id>/edit"): Visit(ADMIN_ONLY, 303),
+    ("GET", "/admin/induction/templates/<int:template_id>/days/new"): Visit(ADMIN_ONLY, 200),
+    ("POST", "/admin/induction/templates/<int:template_id>/days/new"): Visit(ADMIN_ONLY, 400),
+    ("GET", "/admin/induction/template-days/<int:day_id>/edit"): Visit(ADMIN_ONLY, 200),
+    ("POST", "/admin/induction/template-days/<int:day_id>/edit"): Visit(ADMIN_ONLY, 303),
+    ("POST", "/admin/induction/template-days/<int:day_id>/delete"): Visit(ADMIN_ONLY, 303, values=SPARE_DAY),
+    ("GET", "/admin/induction/checklist"): Visit(ADMIN_ONLY, 200),
+    ("GET", "/admin/induction/checklist/new"): Visit(ADMIN_ONLY, 200),
+    ("POST", "/admin/induction/checklist/new"): Visit(ADMIN_ONLY, 400),
+    ("GET", "/admin/induction/checklist/<int:item_id>/edit"): Visit(ADMIN_ONLY, 200),
+    ("POST", "/admin/induction/checklist/<int:item_id>/edit"): Visit(ADMIN_ONLY, 400),
+    ("POST", "/admin/induction/checklist/<int:item_id>/active"): Visit(ADMIN_ONLY, 303, query="to=active"),
+    # A team's induction settings: sent without its fields, saved unchanged (303).
+    ("GET", "/admin/teams/<int:team_id>/induction"): each(SETS_INDUCTION, 200),
+    ("POST", "/admin/teams/<int:team_id>/induction"): each(SETS_INDUCTION, 303),
 }
 NOT_TAKEN = 405  # a method a route does not take, whoever asks
 
@@ -476,11 +504,13 @@ def _build() -> World:
                                   (SOUTH, south_worker, people[MANAGER_B]), (YJ, yj_worker, yj_manager)):
         resolver = people[SERVICE_MANAGER] if name != YJ else None
         objects[name] = _team_objects(name, teams[name], worker, manager, resolver, marks)
+    north.business_support, north.meeting_weekday = people[WORKER], 2
     for name, starter in ((NORTH, people[NEW_STARTER]), (SOUTH, south_worker), (YJ, yj_worker)):
         objects[name]["induction_id"] = factories.induction(starter, start_date=today - timedelta(days=3)).id
     shared = {"filename": "dist/app.css", "code": "CP", "token": issue_password_link(newcomer),
               "pending_id": hold_for_confirmation(people[MANAGER_A], "cases", "cases.csv", b"case_ref\n").id,
-              **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks)}
+              **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks),
+              **_induction_templates(marks)}
     db.session.commit()
     return World(people, objects, shared, marks)
 
@@ -520,6 +550,22 @@ def _group_record(worker: Staff, colleague: Staff, supervisor: Staff, objects: d
     db.session.commit()
     return {"group_record_id": record.id, "group_north_discussion_id": parts[NORTH].id,
             "group_south_discussion_id": parts[SOUTH].id, "group_booking_id": booking.id}
+
+
+def _induction_templates(marks: Markers) -> dict[str, int]:
+    """An internal-move timetable with a day, a spare day (removed by the walk) and a checklist item: their texts
+    are for admins, who edit them, alone."""
+    template = InductionTemplate(name=marks.new("induction template name", ADMIN_ONLY), kind="mover",
+                                 length_days=3, active=True, version=1)
+    day = InductionTemplateDay(template=template, day_number=2, kind="shadowing", host_slot="a", position=1000,
+                               description=marks.new("induction template day", ADMIN_ONLY))
+    spare = InductionTemplateDay(template=template, day_number=3, kind="reading", description="Spare", position=1001)
+    item = ChecklistItem(code="Z1", section=marks.new("checklist section", ADMIN_ONLY), deadline="week_1",
+                         title=marks.new("checklist item", ADMIN_ONLY), link="https://learning.example.org/z1",
+                         position=1000, version=1, active=True)
+    db.session.add_all([template, day, spare, item])
+    db.session.commit()
+    return {"template_id": template.id, "day_id": day.id, "spare_day_id": spare.id, "item_id": item.id}
 
 
 def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver: Staff | None,
