@@ -554,8 +554,9 @@ def _group_record(worker: Staff, colleague: Staff, supervisor: Staff, objects: d
 
 def _induction_templates(marks: Markers) -> dict[str, int]:
     """An internal-move timetable with a day, a spare day (removed by the walk) and a checklist item: their texts
-    are for admins, who edit them, alone."""
-    template = InductionTemplate(name=marks.new("induction template name", ADMIN_ONLY), kind="mover",
+    are for admins, who edit them, alone; the timetable's name also for the managers who open and re-plan an
+    induction (they choose a timetable by its name)."""
+    template = InductionTemplate(name=marks.new("induction template name", ADMIN_ONLY | MANAGERS), kind="mover",
                                  length_days=3, active=True, version=1)
     day = InductionTemplateDay(template=template, day_number=2, kind="shadowing", host_slot="a", position=1000,
                                description=marks.new("induction template day", ADMIN_ONLY))
