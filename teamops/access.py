@@ -16,13 +16,14 @@ from typing import Any, Protocol, TypeVar
 
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case
 from teamops.dates import disagreements_escalated_by, today
 from teamops.extensions import db
+from teamops.induction.buddy_models import InductionBuddy
 from teamops.induction.models import Induction
 from teamops.org import covers
 from teamops.org.models import MANAGER_ROLES, RoleGrant, Service, Staff, Team
@@ -132,8 +133,13 @@ def staff_in_reach(user: Staff) -> Select[tuple[Staff]]:
 
 def inductions_in_reach(user: Staff) -> Select[tuple[Induction]]:
     """Inductions whose starter is in reach (joined as ``Staff``): their own, the people they line-manage, the
-    teams they oversee; QAIT all; admins none (they edit the templates, not a starter's induction)."""
-    return select(Induction).join(Staff, Staff.id == Induction.staff_id).where(_reads_work_of(user))
+    teams they oversee, and those they buddy now; QAIT all; admins none (they edit the templates, not a
+    starter's induction)."""
+    if user.role == "admin":
+        return select(Induction).join(Staff, Staff.id == Induction.staff_id).where(false())
+    buddies = exists().where(InductionBuddy.induction_id == Induction.id, InductionBuddy.buddy_id == user.id,
+                             InductionBuddy.to_date.is_(None))
+    return select(Induction).join(Staff, Staff.id == Induction.staff_id).where(or_(_reads_work_of(user), buddies))
 
 
 def cases_in_reach(user: Staff) -> Select[tuple[Case]]:
@@ -445,10 +451,25 @@ def _approves_grant(user: Staff, grant: RoleGrant | None) -> bool:
 # A starter sees their own induction; whoever reads their work (their managers, line manager, QAIT) sees it
 # too; whoever supervises them runs it. Admins edit the templates and never see a starter's induction.
 
+def _buddies(user: Staff, induction: Induction) -> bool:
+    """Whether this person is the induction's buddy now (a former buddy no longer reads it)."""
+    return bool(db.session.scalar(select(exists().where(
+        InductionBuddy.induction_id == induction.id, InductionBuddy.buddy_id == user.id,
+        InductionBuddy.to_date.is_(None)))))
+
+
 def _views_induction(user: Staff, induction: Induction | None) -> bool:
     if induction is None or user.role == "admin":
         return user.role != "admin"
-    return induction.staff_id == user.id or _reads_records(user, induction.staff)
+    return (induction.staff_id == user.id or _reads_records(user, induction.staff)
+            or _buddies(user, induction))
+
+
+def _logs_checkin(user: Staff, induction: Induction | None) -> bool:
+    """The current buddy logs check-ins, never the starter, while the induction is open."""
+    if induction is None:
+        return user.role != "admin"
+    return induction.is_open and induction.staff_id != user.id and _buddies(user, induction)
 
 
 def _runs_induction(user: Staff, induction: Induction | None) -> bool:
@@ -515,6 +536,9 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_induction": _views_induction,
     "run_induction": _runs_induction,
     "open_induction": _opens_induction,
+    "log_checkin": _logs_checkin,
+    # A buddy's concern is marked seen by whoever runs the induction.
+    "resolve_induction_concern": lambda user, obj: _runs_induction(user, obj.induction if obj else None),
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "head_of_service" and user.team.service_id == obj.id),
 }

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from teamops.auth.passwords import hash_password
 from teamops.cases.models import Case, CaseAllocation
 from teamops.dashboards.figures import last_month_end
-from teamops.dates import is_working_day, today, utcnow, working_day_number
+from teamops.dates import is_working_day, previous_working_day, today, utcnow, working_day_number
 from teamops.extensions import db
 from teamops.induction import services as opening
+from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.org.models import Absence, Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.scheduling import (
@@ -147,7 +148,7 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     _person("worker@example.org", "Wren Taylor", north, "worker", "Social worker", on - timedelta(days=700),
             manager=manager, password=demo_hash)
     starter = _person("newstarter@example.org", "Nico Fraser", north, "worker", "Social worker",
-                      working_day_number(on - timedelta(days=5), 1), manager=manager, password=demo_hash)
+                      _working_days_back(on, STARTER_DAY - 1), manager=manager, password=demo_hash)
     north.meeting_weekday = 1  # Team North meets on Tuesdays
     count = 8
     for team in teams:
@@ -175,9 +176,54 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     cases = _seed_supervision([t for t in teams if t not in (leadership, qait_team)], on, policy, rng)
     _seed_waiting(north, on, cases)
     db.session.flush()
-    opening.open_for_new_staff(starter, north, "demo", None)  # as adding them would (CONTRACT.md)
+    _seed_induction(starter, north, manager, on)
     db.session.flush()
     return {"created": count}
+
+
+STARTER_DAY = 8  # the demo new starter is on working day 8 of their 10-day induction
+
+
+def _working_days_back(on: date, count: int) -> date:
+    """The working day ``count`` working days before the last working day on or before ``on``."""
+    day = previous_working_day(on)
+    for _ in range(count):
+        day = previous_working_day(day - timedelta(days=1))
+    return day
+
+
+def _seed_induction(starter: Staff, team: Team, manager: Staff, on: date) -> None:
+    """The new starter's induction, opened as adding them would (CONTRACT.md), on its working day 8 (issue 11
+    item 11): Wren Taylor the buddy and shadowing host A; check-ins on days 1 and 5, one with a concern the
+    manager has seen, and day 7's missed; the before-the-start items and a few of week 1 done, the case-system
+    e-learning still open past its week-1 deadline, the ID badge appointment confirmed by the manager."""
+    induction = opening.open_for_new_staff(starter, team, "demo", None)
+    if induction is None:
+        return
+    buddy = db.session.scalar(select(Staff).where(Staff.email == "worker@example.org"))
+    assert buddy is not None
+    day_of = {n: working_day_number(induction.start_date, n) for n in range(1, STARTER_DAY + 1)}
+    db.session.add(InductionBuddy(induction=induction, buddy=buddy, from_date=day_of[1] - timedelta(days=3),
+                                  named_by=manager))
+    opening.tick_automatic(induction, "buddy_named", day_of[1] - timedelta(days=3), manager)
+    for day in induction.days:
+        if day.host_slot == "a":
+            day.host = buddy
+    db.session.add_all([
+        InductionCheckin(induction=induction, buddy=buddy, held_on=day_of[1], mode="in_person", doing=3,
+                         notes="Met at Riverside House; laptop and log-ins working. Shadowing plan agreed."),
+        InductionCheckin(induction=induction, buddy=buddy, held_on=day_of[5], mode="virtual", doing=2,
+                         notes="Busy first week. Has read the practice standards.",
+                         concern="Still no access to the case-recording system: the e-learning will not load.",
+                         concern_seen_at=utcnow(), concern_seen_by=manager,
+                         concern_response="Raised with IT; Nico to use a colleague's machine for the e-learning.")])
+    done = {"A1", "A2", "A3", "A4", "A5", "B1", "B4", "B5", "C11", "B6"}
+    for item in induction.items:
+        if item.code in done and item.done_on is None:
+            item.done_on = min(item.due_on, day_of[STARTER_DAY])
+            item.done_at, item.done_by_id = utcnow(), starter.id if item.confirmer == "starter" else manager.id
+            if item.confirmer != "starter":
+                item.confirmed_on, item.confirmed_at, item.confirmed_by_id = item.done_on, item.done_at, manager.id
 
 
 def _seed_absence(team: Team, on: date) -> Staff | None:

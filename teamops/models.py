@@ -7,6 +7,7 @@ from teamops.bookings.models import Booking
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.dashboards.models import FiguresVersion
 from teamops.imports.models import PendingImport
+from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction, InductionDay, InductionItem
 from teamops.induction.template_models import ChecklistItem, InductionTemplate, InductionTemplateDay
 from teamops.org.models import Absence, Cover, OrganisationSettings, RoleGrant, Service, Staff, Team, TeamMembership
@@ -15,8 +16,9 @@ from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, 
 
 __all__ = [
     "Absence", "ActionReview", "ApiToken", "AuditEvent", "Booking", "Case", "CaseAllocation", "CaseDiscussion",
-    "CaseType", "ChecklistItem", "Cover", "FiguresVersion", "Induction", "InductionDay", "InductionItem",
-    "InductionTemplate", "InductionTemplateDay", "OrganisationSettings", "OversightEntry", "PasswordToken",
-    "PendingImport", "PolicyChange", "RecordVersion", "RoleGrant", "Service", "SignInFailure", "Staff",
-    "SupervisionAction", "SupervisionRecord", "SupervisionSettings", "Team", "TeamMembership", "UserSession",
+    "CaseType", "ChecklistItem", "Cover", "FiguresVersion", "Induction", "InductionBuddy", "InductionCheckin",
+    "InductionDay", "InductionItem", "InductionTemplate", "InductionTemplateDay", "OrganisationSettings",
+    "OversightEntry", "PasswordToken", "PendingImport", "PolicyChange", "RecordVersion", "RoleGrant", "Service",
+    "SignInFailure", "Staff", "SupervisionAction", "SupervisionRecord", "SupervisionSettings", "Team",
+    "TeamMembership", "UserSession",
 ]

@@ -36,6 +36,7 @@ from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.demo import DEMO_PASSWORD, seed_demo
 from teamops.extensions import db
+from teamops.induction.buddy_models import InductionCheckin
 from teamops.induction.models import Induction
 from teamops.induction.template_models import ChecklistItem, InductionTemplate
 from teamops.org import grants
@@ -77,6 +78,8 @@ class Objects:
     absence: int  # one of the worker's long absences, past ones
     disagreement: int  # a record the worker disagrees with, waiting for the manager
     induction: int  # the demo new starter's induction (colleagues of the worker have more, with more data)
+    induction_day: int  # its first shadowing host A day
+    checkin: int  # its check-in with a concern (seen)
     password_token: str
     today: date
     template: int  # the seeded permanent timetable (10 days, 25 items)
@@ -103,6 +106,7 @@ def _case_session(objects: Objects) -> dict[str, Any]:
             "case": list(objects.open_cases)}
 
 
+HOME_LIMITS = {"service_manager": 21, "team_manager": 18, "worker": 14, "new_starter": 14, "qait": 14}
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # Induction (issue 11): the list reads a page of inductions and their progress in two grouped statements.
     "induction.index": _visits("team_manager", "service_manager", "qait"),
@@ -112,14 +116,19 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "induction.new": (Visit("team_manager", label="empty"),
                       Visit("team_manager", lambda o: {"staff_id": o.worker}, label="staff_id")),
     "induction.plan": Visit("team_manager", lambda o: {"induction_id": o.induction}),
+    # The suggestions: every candidate with their team and duty count in one statement.
+    "induction.buddy": Visit("team_manager", lambda o: {"induction_id": o.induction}),
+    "induction.host": Visit("team_manager", lambda o: {"induction_id": o.induction, "day_id": o.induction_day}),
+    "induction.checkin_form": Visit("worker", lambda o: {"induction_id": o.induction}),  # the demo buddy
+    "induction.concern_seen": Visit("team_manager", lambda o: {"checkin_id": o.checkin}),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A
     # manager's home also lists what waits for them (issue 10 item 3): their drafts, discussions to file,
     # workers' disagreements and escalations, a statement each (the drafts' discussions one more). Everyone's
-    # home but an admin's asks for their own open induction (issue 11): one statement.
-    "home.index": tuple(Visit(p, label=p, limit={"service_manager": 19, "team_manager": 16, "worker": 13}.get(p, LIMIT))
-                        for p in PERSONAS),
+    # home but an admin's shows their own induction and those they buddy (one statement) and the timetable days
+    # they host (one more); a manager's also the buddies' concerns waiting for them (one more) (issue 11).
+    "home.index": tuple(Visit(p, label=p, limit=HOME_LIMITS.get(p, LIMIT)) for p in PERSONAS),
     "auth.sign_in": Visit(SIGNED_OUT),
     "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),
     "auth.change_password": Visit("worker"),
@@ -310,7 +319,10 @@ def _add_work(size: int) -> Objects:
     for n in range(size):  # more inductions in the team with more data (issue 11)
         factories.induction(colleagues[n], start_date=on - timedelta(days=n))
     starter = _person(PERSONAS["new_starter"])
-    induction = db.session.scalars(select(Induction.id).where(Induction.staff_id == starter.id)).one()
+    induction = db.session.scalars(select(Induction).where(Induction.staff_id == starter.id)).one()
+    host_day = next(day.id for day in induction.days if day.host_slot == "a")
+    concern = db.session.scalars(select(InductionCheckin.id).where(InductionCheckin.induction_id == induction.id,
+                                                                   InductionCheckin.concern.is_not(None))).one()
     token = issue_password_link(starter)
     db.session.commit()
     team = worker.team
@@ -319,7 +331,7 @@ def _add_work(size: int) -> Objects:
                    open_cases=tuple(c.id for c in open_cases), record=record.id,
                    discussion=record.discussions[0].id, personal_record=personal.id, booking=booking.id,
                    escalation=escalations[0].id, disagreement=disagreements[0].id, password_token=token, today=on,
-                   induction=induction,
+                   induction=induction.id, induction_day=host_day, checkin=concern,
                    absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0,
                    template=template.id, template_day=template.days[0].id,
                    checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one())

@@ -39,6 +39,8 @@ ENTITY_LABELS: dict[str, str] = {
     "case_type": "Case type",
     "cover": "Cover for a manager",
     "induction": "Induction",
+    "induction_buddy": "Induction buddy",
+    "induction_checkin": "Buddy check-in",
     "induction_checklist_item": "Induction checklist item",
     "induction_day": "Induction day",
     "induction_item": "Induction item",

@@ -5,17 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from teamops.access import manages_anyone, staff_in_reach, teams_in_reach
+from teamops.access import inductions_in_reach, manages_anyone, staff_in_reach, teams_in_reach
 from teamops.dashboards import context as dashboards
 from teamops.dates import induction_ends_on, induction_window_opens
 from teamops.extensions import db
-from teamops.induction.models import Induction
+from teamops.induction.buddy_models import InductionBuddy
+from teamops.induction.checkins import open_concerns
+from teamops.induction.models import Induction, InductionDay
 from teamops.org import covers
 from teamops.org.models import MANAGER_ROLES, Service, Staff, Team
 from teamops.records.waiting import SHOWN, waiting_for
+
+HOSTED_SHOWN = 5  # the next timetable days a person hosts, on their home page
 
 
 def new_starters(user: Staff, today: date) -> list[dict[str, Any]]:
@@ -35,10 +39,35 @@ def new_starters(user: Staff, today: date) -> list[dict[str, Any]]:
             for person, induction in recent]
 
 
-def own_induction(user: Staff) -> Induction | None:
-    """The person's own open induction, for their home page."""
-    return db.session.scalar(select(Induction).where(
-        Induction.staff_id == user.id, Induction.signed_off_at.is_(None), Induction.cancelled_at.is_(None)))
+def inductions_at_home(user: Staff, on: date) -> dict[str, Any]:
+    """The person's own open induction and those they buddy now, each buddied one with its next check-in (one
+    statement), and the timetable days they host from today (one more)."""
+    next_checkin = (select(func.min(InductionDay.on_date))
+                    .where(InductionDay.induction_id == Induction.id, InductionDay.kind == "buddy_checkin",
+                           InductionDay.on_date >= on).scalar_subquery())
+    buddies_now = exists().where(InductionBuddy.induction_id == Induction.id, InductionBuddy.buddy_id == user.id,
+                                 InductionBuddy.to_date.is_(None))
+    rows = db.session.execute(
+        select(Induction, next_checkin).join(Staff, Staff.id == Induction.staff_id)
+        .options(contains_eager(Induction.staff))
+        .where(Induction.signed_off_at.is_(None), Induction.cancelled_at.is_(None),
+               or_(Induction.staff_id == user.id, buddies_now))
+        .order_by(Induction.starts_on, Staff.name)).all()
+    hosted = db.session.execute(
+        select(InductionDay, Staff.name).join(Induction, Induction.id == InductionDay.induction_id)
+        .join(Staff, Staff.id == Induction.staff_id)
+        .where(InductionDay.host_id == user.id, InductionDay.on_date >= on, Induction.signed_off_at.is_(None),
+               Induction.cancelled_at.is_(None))
+        .order_by(InductionDay.on_date, InductionDay.position).limit(HOSTED_SHOWN)).all()
+    return {"own_induction": next((i for i, _ in rows if i.staff_id == user.id), None),
+            "buddying": [(i, upcoming) for i, upcoming in rows if i.staff_id != user.id],
+            "hosting": hosted, "home_day": on}
+
+
+def buddy_concerns(user: Staff) -> list[Any]:
+    """Buddies' concerns waiting for this manager: on the inductions of people they supervise (not their own)."""
+    return list(db.session.execute(open_concerns(
+        inductions_in_reach(user).where(Induction.staff_id != user.id)).options(contains_eager(Induction.staff))))
 
 
 def team_summaries(user: Staff) -> list[dict[str, Any]]:
@@ -80,7 +109,9 @@ def home_page(user: Staff, on: date) -> tuple[str, dict[str, Any]]:
     if user.role in MANAGER_ROLES or (user.role == "worker" and manages_anyone(user)):
         context.update(waiting=waiting_for(user), shown=SHOWN)
     if user.role != "admin":
-        context.update(own_induction=own_induction(user), home_day=on)
+        context.update(inductions_at_home(user, on))
+    if user.role in MANAGER_ROLES or (user.role == "worker" and manages_anyone(user)):
+        context["buddy_concerns"] = buddy_concerns(user)
     if user.role == "worker":
         context.update(dashboards.worker_dashboard(user))
     elif user.role == "team_manager":

@@ -103,6 +103,7 @@ class InductionDay(Model):
         CheckConstraint("day_number >= 1", name="day_number"),
         CheckConstraint(f"kind IN {tuple(DAY_KINDS)!r}", name="kind"),
         CheckConstraint(f"host_slot IS NULL OR host_slot IN {tuple(HOST_SLOTS)!r}", name="host_slot"),
+        Index("ix_induction_days_host_id_on_date", "host_id", "on_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -113,8 +114,12 @@ class InductionDay(Model):
     host_slot: Mapped[str | None] = mapped_column(String(8))
     description: Mapped[str] = mapped_column(String(TITLE_MAX))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Who hosts a manager's, shadowing host A's or B's day (R-IND-11; a buddy's day is the current buddy's).
+    host_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    host_reason: Mapped[str | None] = mapped_column(String(REASON_MAX))  # a host from another service: why
 
     induction: Mapped[Induction] = relationship(back_populates="days")
+    host: Mapped[Staff | None] = relationship()
 
     @property
     def kind_label(self) -> str:

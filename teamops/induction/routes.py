@@ -13,15 +13,15 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from teamops import dates
 from teamops.access import authorize, can, inductions_in_reach, requires, staff_in_reach
 from teamops.extensions import db
-from teamops.induction import bp, reading, services, template_routes
-from teamops.induction.models import Induction
+from teamops.induction import bp, buddies, buddy_routes, checkins, reading, services, template_routes
+from teamops.induction.models import Induction, InductionDay
 from teamops.induction.plan_forms import JOB_GROUP_HINTS, CancelForm, OpenInductionForm, PlanForm
 from teamops.induction.template_models import CONFIRMERS, HOST_SLOTS, JOB_GROUPS, SERVICE_GROUPS
 from teamops.org.models import Staff, Team
 from teamops.web import form_status, get_or_404, page_number, paginate, render, see_other
 
 SHOWS = {"open": "Open", "complete": "Complete", "all": "All, with cancelled"}
-__all__ = ["template_routes"]  # imported for its routes (the templates' pages), on this blueprint
+__all__ = ["buddy_routes", "template_routes"]  # imported for their routes, on this blueprint
 
 
 @bp.context_processor
@@ -33,7 +33,7 @@ def _labels() -> dict[str, Any]:
 def _load(induction_id: int) -> Induction:
     return get_or_404(Induction, induction_id, options=(
         joinedload(Induction.staff).joinedload(Staff.team).joinedload(Team.service),
-        selectinload(Induction.days), selectinload(Induction.items)))
+        selectinload(Induction.days).joinedload(InductionDay.host), selectinload(Induction.items)))
 
 
 def _when(induction: Induction) -> str:
@@ -87,11 +87,16 @@ def _page(induction: Induction, cancel_form: CancelForm, status: int = 200) -> A
     sections: dict[str, list[Any]] = {}
     for item in induction.items:
         sections.setdefault(item.section, []).append((item, reading.item_state(item, on)))
+    history = buddies.buddy_history(induction)
+    logged = checkins.checkins_of(induction)
     return render("induction/show.html", induction=induction, on=on, sections=sections,
                   state=reading.status(induction, on, reading.has_overdue(induction.items, on)),
                   statuses=reading.STATUSES, tags=reading.STATUS_TAGS,
                   resolved=sum(item.resolved for item in induction.items),
-                  mine=induction.staff_id == current_user.id, cancel_form=cancel_form, status=status)
+                  mine=induction.staff_id == current_user.id, cancel_form=cancel_form, status=status,
+                  current_buddy=next((row for row in history if row.to_date is None), None),
+                  buddy_history=history, logged=logged, expected=checkins.matched(induction, logged, on),
+                  runs=can("run_induction", induction), can_log=can("log_checkin", induction))
 
 
 @bp.route("/inductions/new", methods=["GET", "POST"])

@@ -8,11 +8,11 @@ from typing import Any
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from teamops.dates import EVENT_YEARS, START_YEARS, today
 from teamops.extensions import db
-from teamops.forms import DateInputField, check_date_range, id_number, year_between
+from teamops.forms import DateInputField, WholeNumberField, check_date_range, id_number, year_between
 from teamops.induction.template_models import SERVICE_GROUPS
 from teamops.org import absences, covers
 from teamops.org.models import (
@@ -245,6 +245,10 @@ class OrganisationSettingsForm(FlaskForm):
         Length(max=CASE_REF_MAX, message=f"Keep the example to {CASE_REF_MAX} characters or fewer")])
     case_ref_hint = StringField("How to describe your references", validators=[
         Length(max=CASE_REF_HINT_MAX, message=f"Keep the description to {CASE_REF_HINT_MAX} characters or fewer")])
+    buddy_min_service_months = WholeNumberField(
+        "Service a suggested buddy has at least (months)",
+        validators=[InputRequired("Enter the months of service, from 0 to 60"),
+                    NumberRange(0, 60, "Enter the months of service, from 0 to 60")])
 
     def rule(self) -> CaseRefRule:
         """What was typed, as a rule (call once the form is valid)."""

@@ -276,13 +276,16 @@ class OrganisationSettings(Model):
 
     __audited__ = "organisation_settings"
     __tablename__ = "organisation_settings"
-    __table_args__ = (CheckConstraint(f"case_ref_rule IN {CASE_REF_RULES!r}", name="case_ref_rule"),)
+    __table_args__ = (CheckConstraint(f"case_ref_rule IN {CASE_REF_RULES!r}", name="case_ref_rule"),
+                      CheckConstraint("buddy_min_service_months BETWEEN 0 AND 60", name="buddy_min_service_months"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_ref_rule: Mapped[str] = mapped_column(String(10), default="default")
     case_ref_pattern: Mapped[str] = mapped_column(String(CASE_REF_PATTERN_MAX), default="")  # for "custom"
     case_ref_example: Mapped[str] = mapped_column(String(CASE_REF_MAX), default="")
     case_ref_hint: Mapped[str] = mapped_column(String(CASE_REF_HINT_MAX), default="")
+    # R-IND-4: a suggested buddy has at least this many months' service (fewer ranks lower, never refused).
+    buddy_min_service_months: Mapped[int] = mapped_column(Integer, default=6)
 
     @property
     def label(self) -> str:

@@ -79,7 +79,8 @@ class CaseRefRule:
 def settings() -> OrganisationSettings:
     """The settings as an admin last saved them, or the defaults before anyone has."""
     return db.session.get(OrganisationSettings, 1) or OrganisationSettings(
-        id=1, case_ref_rule="default", case_ref_pattern="", case_ref_example="", case_ref_hint="")
+        id=1, case_ref_rule="default", case_ref_pattern="", case_ref_example="", case_ref_hint="",
+        buddy_min_service_months=6)
 
 
 def case_ref_rule() -> CaseRefRule:
@@ -87,9 +88,12 @@ def case_ref_rule() -> CaseRefRule:
     return CaseRefRule(row.case_ref_rule, row.case_ref_pattern, row.case_ref_example, row.case_ref_hint)
 
 
-def save_case_ref_rule(rule: CaseRefRule) -> None:
-    """Stores the rule; a pattern is kept only for "Your own pattern". Existing cases are not touched."""
+def save_case_ref_rule(rule: CaseRefRule, buddy_min_service_months: int | None = None) -> None:
+    """Stores the rule; a pattern is kept only for "Your own pattern". Existing cases are not touched. With the
+    rule, the service a suggested buddy has at least (R-IND-4)."""
     row = settings()
+    if buddy_min_service_months is not None:
+        row.buddy_min_service_months = buddy_min_service_months
     row.case_ref_rule = rule.rule
     row.case_ref_pattern = rule.pattern.strip() if rule.rule == "custom" else ""
     row.case_ref_example = rule.example.strip()

@@ -1,4 +1,5 @@
-"""The organisation's settings page (admins): today, the rule its case references follow."""
+"""The organisation's settings page (admins): the rule its case references follow, and the service a suggested
+buddy has at least."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def organisation_settings() -> Any:
     form = OrganisationSettingsForm(obj=settings())
     if form.validate_on_submit():
         rule = form.rule()
-        save_case_ref_rule(rule)
+        save_case_ref_rule(rule, form.buddy_min_service_months.data)
         db.session.commit()
         flash(f"Settings saved. New case references follow the rule “{RULE_LABELS[rule.rule]}”; cases already in "
               "TeamOps keep their references.", "success")

@@ -13,8 +13,10 @@ from teamops.org.settings import CaseRefRule, case_ref_rule, pattern_problem
 URL = "/admin/settings"
 
 
-def rule_form(rule: str = "default", pattern: str = "", example: str = "", hint: str = "") -> dict[str, str]:
-    return {"case_ref_rule": rule, "case_ref_pattern": pattern, "case_ref_example": example, "case_ref_hint": hint}
+def rule_form(rule: str = "default", pattern: str = "", example: str = "", hint: str = "",
+              buddy_months: str = "6") -> dict[str, str]:
+    return {"case_ref_rule": rule, "case_ref_pattern": pattern, "case_ref_example": example, "case_ref_hint": hint,
+            "buddy_min_service_months": buddy_months}
 
 
 def settings_events() -> int:
@@ -111,3 +113,15 @@ def test_ordinary_patterns_are_allowed(pattern):
 
 def test_a_form_sent_without_a_choice_is_refused(as_role):
     refused(as_role("admin").post_form(URL, {}), "case_ref_rule", "Select how your case references look")
+
+
+def test_the_buddy_service_threshold_is_a_setting(as_role):
+    """R-IND-4: a suggested buddy has at least this many months' service (6 by default); out of range is
+    refused by the field, and nothing is saved."""
+    admin = as_role("admin")
+    refused = admin.post_form(URL, rule_form(buddy_months="61"))
+    assert refused.status_code == 400
+    assert "Enter the months of service, from 0 to 60" in refused.get_data(as_text=True)
+    assert db.session.get(OrganisationSettings, 1) is None
+    assert admin.post_form(URL, rule_form(buddy_months="12")).status_code == 303
+    assert db.session.get(OrganisationSettings, 1).buddy_min_service_months == 12

@@ -45,6 +45,7 @@ from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.imports.services import hold_for_confirmation
+from teamops.induction import buddies, checkins
 from teamops.induction.template_models import ChecklistItem, InductionTemplate, InductionTemplateDay
 from teamops.org.grants import request_role
 from teamops.org.models import Absence, Cover, Staff, Team
@@ -118,7 +119,10 @@ RESOLVES_WORKER = per_team(north={MANAGER_A, SERVICE_MANAGER}, south={MANAGER_B,
 RESOLVES_WORKER_NEW = per_team(north={MANAGER_A}, south={MANAGER_B}, yj=set())  # the personal record's: 1 day
 # Induction (issue 11): North's is the new starter's own; South's and Youth Justice's are their workers'. The
 # starter and whoever reads their work see it (never admins); whoever supervises the starter runs it.
-SEES_INDUCTION = per_team(north={NEW_STARTER} | MANAGES[NORTH] | {QAIT}, south=MANAGES[SOUTH] | {QAIT}, yj={QAIT})
+# North's buddy is BUDDY, who logs its check-ins; WORKER hosts its shadowing days (seen on their home only).
+SEES_INDUCTION = per_team(north={NEW_STARTER, BUDDY} | MANAGES[NORTH] | {QAIT}, south=MANAGES[SOUTH] | {QAIT},
+                          yj={QAIT})
+LOGS = per_team(north={BUDDY}, south=set(), yj=set())
 # A team's induction settings (its meeting day, its business-support contact): whoever may manage the team today,
 # and admins (R-IND-15).
 SETS_INDUCTION = {team: MANAGES[team] | {ADMIN} for team in TEAMS}
@@ -370,6 +374,17 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/inductions/<int:induction_id>/plan"): each(MANAGES, 200),
     ("POST", "/inductions/<int:induction_id>/plan"): each(MANAGES, 400),
     ("POST", "/inductions/<int:induction_id>/cancel"): each(MANAGES, 400),  # a reason is required
+    # Buddies and hosts are chosen by whoever runs the induction (an empty form: "choose a colleague"); the
+    # current buddy logs check-ins; whoever runs it marks a buddy's concern seen (the form's response is
+    # optional: the first POST marks it, later ones say it was seen already).
+    ("GET", "/inductions/<int:induction_id>/buddy"): each(MANAGES, 200),
+    ("POST", "/inductions/<int:induction_id>/buddy"): each(MANAGES, 400),
+    ("GET", "/inductions/<int:induction_id>/days/<int:day_id>/host"): each(MANAGES, 200),
+    ("POST", "/inductions/<int:induction_id>/days/<int:day_id>/host"): each(MANAGES, 400),
+    ("GET", "/inductions/<int:induction_id>/check-ins/new"): each(LOGS, 200),
+    ("POST", "/inductions/<int:induction_id>/check-ins/new"): each(LOGS, 400),
+    ("GET", "/inductions/check-ins/<int:checkin_id>/seen"): each(MANAGES, 200),
+    ("POST", "/inductions/check-ins/<int:checkin_id>/seen"): each(MANAGES, 303),
     # The organisation's settings (the case reference rule): admins only.
     ("GET", "/admin/settings"): Visit(ADMIN_ONLY, 200),
     ("POST", "/admin/settings"): Visit(ADMIN_ONLY, 400),
@@ -481,7 +496,9 @@ def _build() -> World:
         QAIT: person(QAIT, "qait", north, email="qait@example.org", name="Quinn QAIT"),
         SERVICE_MANAGER: person(SERVICE_MANAGER, "service_manager", north, email="sm@example.org", name="Sam Service"),
         MANAGER_A: person(MANAGER_A, "team_manager", north, email="tm@example.org", name="Tia Manager"),
-        WORKER: person(WORKER, "worker", north, SEES_PERSON[NORTH], GROUP_READERS, email="worker@example.org"),
+        # The worker hosts the new starter's shadowing days: the starter and their buddy read who hosts them.
+        WORKER: person(WORKER, "worker", north, SEES_PERSON[NORTH], GROUP_READERS | {NEW_STARTER, BUDDY},
+                       email="worker@example.org"),
         BUDDY: person(BUDDY, "worker", north, email="buddy@example.org", name="Bea Buddy"),
         NEW_STARTER: person(NEW_STARTER, "worker", north, email="new@example.org", name="Nat New",
                             start_date=today - timedelta(days=3)),
@@ -506,7 +523,7 @@ def _build() -> World:
         objects[name] = _team_objects(name, teams[name], worker, manager, resolver, marks)
     north.business_support, north.meeting_weekday = people[WORKER], 2
     for name, starter in ((NORTH, people[NEW_STARTER]), (SOUTH, south_worker), (YJ, yj_worker)):
-        objects[name]["induction_id"] = factories.induction(starter, start_date=today - timedelta(days=3)).id
+        objects[name].update(_induction(name, starter, people, marks))
     shared = {"filename": "dist/app.css", "code": "CP", "token": issue_password_link(newcomer),
               "pending_id": hold_for_confirmation(people[MANAGER_A], "cases", "cases.csv", b"case_ref\n").id,
               **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks),
@@ -550,6 +567,24 @@ def _group_record(worker: Staff, colleague: Staff, supervisor: Staff, objects: d
     db.session.commit()
     return {"group_record_id": record.id, "group_north_discussion_id": parts[NORTH].id,
             "group_south_discussion_id": parts[SOUTH].id, "group_booking_id": booking.id}
+
+
+def _induction(team: str, starter: Staff, people: dict[str, Staff], marks: Markers) -> dict[str, int]:
+    """The team's starter's induction: a buddy (North's is BUDDY; elsewhere a colleague who is no persona), the
+    shadowing host A days hosted by WORKER in North, and a check-in with notes and a concern not yet seen."""
+    today = dates.today()
+    induction = factories.induction(starter, start_date=today - timedelta(days=3))
+    buddy = people[BUDDY] if team == NORTH else factories.staff("worker", starter.team)
+    buddies.name_buddy(induction, buddy, "", None)
+    day = next(d for d in induction.days if d.host_slot == "a")
+    if team == NORTH:
+        buddies.name_host(induction, day, people[WORKER], "")
+    seen_by = SEES_INDUCTION[team]
+    checkin = checkins.log_checkin(induction, buddy, held_on=induction.starts_on, mode="in_person", doing=2,
+                                   notes=marks.new(f"{team} check-in notes", seen_by),
+                                   concern=marks.new(f"{team} check-in concern", seen_by))
+    db.session.commit()
+    return {"induction_id": induction.id, "day_id": day.id, "checkin_id": checkin.id}
 
 
 def _induction_templates(marks: Markers) -> dict[str, int]:

@@ -1,0 +1,74 @@
+"""Buddy check-ins (R-IND-14): the ones the timetable expects, which are met, which were missed (flagged from
+the working day after), logging one, and the concerns that wait for the manager. Services flush."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, select
+
+from teamops import dates
+from teamops.extensions import db
+from teamops.induction.buddy_models import InductionCheckin
+from teamops.induction.models import Induction
+from teamops.org.models import Staff
+
+
+@dataclass(frozen=True)
+class Expected:
+    on: date
+    met_by: InductionCheckin | None
+    missed: bool  # unmet, and the working day after it has come
+
+    @property
+    def flagged_from(self) -> date:
+        return dates.next_working_day(self.on + timedelta(days=1))
+
+
+def expected_dates(induction: Induction) -> list[date]:
+    return sorted({day.on_date for day in induction.days if day.kind == "buddy_checkin"})
+
+
+def matched(induction: Induction, logged: Sequence[InductionCheckin], on: date) -> list[Expected]:
+    """Each expected check-in, met by the first check-in not yet used that was held after the one before it and
+    on or before it (so a late one counts for the next, and back-dating one clears a missed flag)."""
+    remaining = sorted(logged, key=lambda c: (c.held_on, c.id or 0))
+    found, previous = [], date.min
+    for expected in expected_dates(induction):
+        match = next((c for c in remaining if previous < c.held_on <= expected), None)
+        if match is not None:
+            remaining.remove(match)
+        missed = match is None and on >= dates.next_working_day(expected + timedelta(days=1))
+        found.append(Expected(expected, match, missed))
+        previous = expected
+    return found
+
+
+def checkins_of(induction: Induction) -> list[InductionCheckin]:
+    return list(db.session.scalars(select(InductionCheckin).where(InductionCheckin.induction_id == induction.id)
+                                   .order_by(InductionCheckin.held_on, InductionCheckin.id)))
+
+
+def log_checkin(induction: Induction, buddy: Staff, *, held_on: date, mode: str, doing: int, notes: str,
+                concern: str) -> InductionCheckin:
+    checkin = InductionCheckin(induction=induction, buddy=buddy, held_on=held_on, mode=mode, doing=doing,
+                               notes=notes.strip() or None, concern=concern.strip() or None)
+    db.session.add(checkin)
+    db.session.flush()
+    return checkin
+
+
+def mark_seen(checkin: InductionCheckin, by: Staff, response: str) -> None:
+    checkin.concern_seen_at, checkin.concern_seen_by = dates.utcnow(), by
+    checkin.concern_response = response.strip() or None
+    db.session.flush()
+
+
+def open_concerns(inductions: Select[tuple[Induction]]) -> Select[tuple[InductionCheckin, Induction]]:
+    """Concerns not yet seen, on the given inductions (a reach query joined to the starter)."""
+    return (inductions.add_columns(InductionCheckin).join(InductionCheckin,
+                                                          InductionCheckin.induction_id == Induction.id)
+            .where(InductionCheckin.concern.is_not(None), InductionCheckin.concern_seen_at.is_(None))
+            .order_by(InductionCheckin.held_on))
