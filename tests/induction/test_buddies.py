@@ -232,3 +232,21 @@ def test_a_missed_check_in_is_flagged_the_working_day_after_across_christmas(mak
                             mode="phone", doing=2)
     later = checkins.matched(induction, [first, late], date(2027, 1, 5))
     assert [e.missed for e in later] == [False, False, True, False]
+
+
+def test_a_kept_home_page_shows_a_new_buddy_duty_and_concern(world, app, as_role):
+    """The home page is kept (teamops.kept) until its versions move: naming a buddy, logging a check-in and a
+    concern move them, so the buddy's and the manager's next visit shows the change."""
+    induction = world["induction"]
+    with freeze(TODAY):
+        ellis, manager = app.test_client(), as_role("team_manager")
+        sign_in(ellis, world["ellis"])
+        assert "New starters you buddy" not in ellis.get("/").get_data(as_text=True)
+        assert "Concerns from buddies" not in manager.get("/").get_data(as_text=True)
+        buddies.name_buddy(induction, world["ellis"], "", None)
+        db.session.commit()
+        assert "New starters you buddy" in ellis.get("/").get_data(as_text=True)
+        checkins.log_checkin(induction, world["ellis"], held_on=TODAY, mode="phone", doing=1, notes="",
+                             concern="Struggling with the travel")
+        db.session.commit()
+        assert "Concerns from buddies" in manager.get("/").get_data(as_text=True)
