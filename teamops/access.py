@@ -537,6 +537,8 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "run_induction": _runs_induction,
     "open_induction": _opens_induction,
     "log_checkin": _logs_checkin,
+    # The new starters report for the director's quarterly meeting (R-IND-16): names, dates, buddy, status.
+    "view_starters_report": lambda user, obj: user.role in EVERYONE_READS,
     # A buddy's concern is marked seen by whoever runs the induction.
     "resolve_induction_concern": lambda user, obj: _runs_induction(user, obj.induction if obj else None),
     "view_service": lambda user, obj: user.role in EVERYONE_READS

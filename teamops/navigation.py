@@ -35,6 +35,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("My actions", "records.actions", "view_record", ("worker",)),
     NavItem("Records", "records.index", "view_record", ("worker", *MANAGERS_AND_QAIT)),
     NavItem("Inductions", "induction.index", "view_inductions"),
+    NavItem("New starters", "induction.starters", "view_starters_report"),
     # Case disagreements for those above teams; workers' disagreements with their record for whoever resolves
     # them (a line manager of any role included).
     NavItem("Escalations", "records.escalations", "view_escalations", ("worker", "team_manager", *ABOVE_TEAMS)),

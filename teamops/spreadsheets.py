@@ -16,6 +16,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 # The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,4 +39,26 @@ def csv_text(rows: Iterable[Sequence[Cell]]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
         writer.writerow([formula_safe(cell) if isinstance(cell, str) else cell for cell in row])
+    return out.getvalue()
+
+
+def xlsx_bytes(title: str, rows: Iterable[Sequence[Cell | date | None]]) -> bytes:
+    """The rows as an Excel workbook of one sheet, every text cell made formula-safe (openpyxl stores a string
+    that starts with ``=`` as a formula); dates stay dates, shown as day month year."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    for row in rows:
+        cells: list[Any] = []
+        for value in row:
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=formula_safe(value))
+                cell.data_type = "s"  # text, whatever it looks like
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, date):
+                    cell.number_format = "d mmm yyyy"
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()

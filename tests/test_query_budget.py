@@ -121,6 +121,11 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "induction.host": Visit("team_manager", lambda o: {"induction_id": o.induction, "day_id": o.induction_day}),
     "induction.checkin_form": Visit("worker", lambda o: {"induction_id": o.induction}),  # the demo buddy
     "induction.concern_seen": Visit("team_manager", lambda o: {"checkin_id": o.checkin}),
+    "induction.ics": Visit("new_starter", lambda o: {"induction_id": o.induction}),
+    "induction.starters": (Visit("qait", label="qait"), Visit("admin", label="admin"),
+                           Visit("qait", lambda o: {"format": "csv"}, label="csv"),
+                           Visit("qait", lambda o: {"format": "xlsx"}, label="xlsx")),
+    "api.inductions": Visit("qait"),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A

@@ -70,3 +70,20 @@ CASE_FIELDS = (
           "At `as_of`: overdue, due within 7 days (due_soon) or ok; null for a case closed on or before `as_of`.",
           nullable=True, choices=DUE_STATES),
 )
+
+INDUCTION_STATUSES = ("planned", "in_progress", "overdue_items", "complete")
+
+INDUCTION_FIELDS = (
+    Field("email", "email", "The starter's work e-mail address."),
+    Field("employment_type", "string", "Permanent or agency, when the induction opened.", choices=EMPLOYMENT_TYPES),
+    Field("start_date", "date", "The start date as given (working day 1 is the next working day when it is not "
+          "one)."),
+    Field("ends_on", "date", "The induction's last working day: working day 10 for permanent staff and 5 for "
+          "agency staff with the seeded timetables (CONTRACT.md \"Induction dates\")."),
+    Field("buddy_email", "email", "The buddy at `as_of`; null when there was none.", nullable=True),
+    Field("checkins_expected", "integer", "Buddy check-ins the timetable expects on or before `as_of`."),
+    Field("checkins_logged", "integer", "Buddy check-ins logged that were held on or before `as_of`."),
+    Field("status", "string", "At `as_of`: planned (before day 1), in_progress, overdue_items (a required item "
+          "past its due date and neither done nor marked not applicable by then) or complete (signed off). "
+          "Cancelled inductions are not listed.", choices=INDUCTION_STATUSES),
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from teamops.api.fields import CASE_FIELDS, STAFF_FIELDS, TEAM_FIELDS, Field
+from teamops.api.fields import CASE_FIELDS, INDUCTION_FIELDS, STAFF_FIELDS, TEAM_FIELDS, Field
 from teamops.api.params import (
     AS_OF_PATTERN,
     DEFAULT_PER_PAGE,
@@ -168,6 +168,10 @@ PATHS = {
         "listCases", "Cases and their case supervision",
         "Cases allocated on or before `as_of`, by reference, with case supervision due dates at `as_of`.",
         "Case", ("team", "worker", "as_of", "include_closed")),
+    "/inductions": _list_operation(
+        "listInductions", "Inductions",
+        "New starters' and movers' inductions in the account's reach (not cancelled), latest start first, with "
+        "the buddy, check-ins and status at `as_of` (R-IND-1, R-IND-4, R-IND-14).", "Induction", ("team", "as_of")),
     "/openapi.json": {"get": {
         "operationId": "getOpenApi",
         "summary": "This description",
@@ -200,6 +204,8 @@ def document(server_url: str, session_cookie: str) -> Schema:
                 "TeamPage": _page_schema("Team"),
                 "StaffMemberPage": _page_schema("StaffMember"),
                 "CasePage": _page_schema("Case"),
+                "Induction": _item_schema(INDUCTION_FIELDS, "An induction at `as_of`."),
+                "InductionPage": _page_schema("Induction"),
                 "Error": ERROR_SCHEMA,
             },
             "parameters": PARAMETERS,

@@ -32,11 +32,19 @@ from werkzeug.exceptions import HTTPException
 
 from teamops.access import requires
 from teamops.api import bp, params
-from teamops.api.fields import CASE_FIELDS, STAFF_FIELDS, TEAM_FIELDS
+from teamops.api.fields import CASE_FIELDS, INDUCTION_FIELDS, STAFF_FIELDS, TEAM_FIELDS
 from teamops.api.openapi import document
 from teamops.api.params import ApiError
 from teamops.api.responses import error_response, json_response, page_response
-from teamops.api.services import CaseFilter, cases_page, staff_page, team_in_reach, teams_page, worker_in_reach
+from teamops.api.services import (
+    CaseFilter,
+    cases_page,
+    inductions_page,
+    staff_page,
+    team_in_reach,
+    teams_page,
+    worker_in_reach,
+)
 from teamops.audit.services import record_event
 from teamops.extensions import db
 from teamops.kept import kept
@@ -130,6 +138,19 @@ def cases() -> Response:
     worker_id = worker_in_reach(user, worker_email) if worker_email is not None else None
     wanted = CaseFilter(on, team_id, worker_id, include_closed)
     return page_response(cases_page(user, paging, wanted), CASE_FIELDS, output, "cases")
+
+
+@bp.get("/inductions")
+@requires("use_api")
+@kept
+def inductions() -> Response:
+    args = request.args
+    output, paging = params.output_format(args), params.paging(args)
+    on, team_id = params.as_of(args), params.team_id(args)
+    user = _user()
+    if team_id is not None:
+        team_in_reach(user, team_id)
+    return page_response(inductions_page(user, paging, on, team_id), INDUCTION_FIELDS, output, "inductions")
 
 
 @bp.get("/openapi.json")

@@ -8,17 +8,21 @@ in the names it needs, and the scheduling module's batch look-ups.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from teamops.access import cases_in_reach, staff_in_reach, teams_in_reach
+from teamops.access import cases_in_reach, inductions_in_reach, staff_in_reach, teams_in_reach
 from teamops.api.params import ApiError, Paging
 from teamops.cases.models import Case
-from teamops.dates import in_induction
+from teamops.dates import in_induction, start_of_day
 from teamops.extensions import db
+from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
+from teamops.induction.models import Induction, InductionDay, InductionItem
+from teamops.induction.reading import BLOCKING
+from teamops.induction.reading import status as induction_status
 from teamops.org.models import Service, Staff, Team
 from teamops.scheduling import (
     absence_end_on,
@@ -148,5 +152,39 @@ def cases_page(user: Staff, paging: Paging, wanted: CaseFilter) -> Page:
             "worker_email": worker_email, "team": team_name, "allocated_on": case.allocated_on,
             "closed_on": case.closed_on, "last_supervised_on": due.last_supervised_on,
             "next_due_on": due.next_due_on, "due_state": due.due_state,
+        })
+    return Page(items, paging.page, paging.per_page, _count(query))
+
+
+def inductions_page(user: Staff, paging: Paging, on: date, team_id: int | None = None) -> Page:
+    """Inductions in reach (not cancelled), latest start first, each at ``on``: its buddy then, the check-ins
+    expected and logged by then, and its status then. One statement for the page, one for the count."""
+    end_of_day = start_of_day(on + timedelta(days=1))
+    buddy = aliased(Staff)
+    buddy_email = (select(buddy.email).join(InductionBuddy, InductionBuddy.buddy_id == buddy.id)
+                   .where(InductionBuddy.induction_id == Induction.id, InductionBuddy.from_date <= on,
+                          or_(InductionBuddy.to_date.is_(None), InductionBuddy.to_date > on))
+                   .order_by(InductionBuddy.from_date.desc()).limit(1).scalar_subquery())
+    expected = (select(func.count(func.distinct(InductionDay.on_date)))
+                .where(InductionDay.induction_id == Induction.id, InductionDay.kind == "buddy_checkin",
+                       InductionDay.on_date <= on).scalar_subquery())
+    logged = (select(func.count(InductionCheckin.id))
+              .where(InductionCheckin.induction_id == Induction.id, InductionCheckin.held_on <= on)
+              .scalar_subquery())
+    overdue = exists().where(
+        InductionItem.induction_id == Induction.id, InductionItem.requirement.in_(BLOCKING),
+        InductionItem.due_on < on, or_(InductionItem.done_on.is_(None), InductionItem.done_on > on),
+        or_(InductionItem.na_at.is_(None), InductionItem.na_at >= end_of_day))
+    query = inductions_in_reach(user).where(Induction.cancelled_at.is_(None)).order_by(
+        Induction.start_date.desc(), Staff.email, Induction.id)
+    if team_id is not None:
+        query = query.where(Staff.team_id == team_id)
+    items = []
+    for induction, email, buddy_at, expected_n, logged_n, late in _rows(
+            query.add_columns(Staff.email, buddy_email, expected, logged, overdue), paging):
+        items.append({
+            "email": email, "employment_type": induction.employment_type, "start_date": induction.start_date,
+            "ends_on": induction.ends_on, "buddy_email": buddy_at, "checkins_expected": expected_n,
+            "checkins_logged": logged_n, "status": induction_status(induction, on, bool(late)),
         })
     return Page(items, paging.page, paging.per_page, _count(query))

@@ -7,7 +7,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from teamops.dates import START_YEARS
 from teamops.extensions import db
@@ -83,3 +83,9 @@ class CancelForm(FlaskForm):
     reason = StringField("Why is the induction cancelled?",
                          validators=[DataRequired("Say why the induction is cancelled"),
                                      Length(max=REASON_MAX, message=f"Keep the reason to {REASON_MAX} characters")])
+
+
+class StartersForm(FlaskForm):
+    """The new starters report's filter (a GET form): who started on or after this date."""
+
+    since = DateInputField("Started on or after", validators=[Optional(), year_between(START_YEARS)])

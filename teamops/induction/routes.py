@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, request, url_for
+from flask import flash, make_response, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -13,14 +13,26 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from teamops import dates
 from teamops.access import authorize, can, inductions_in_reach, requires, staff_in_reach
 from teamops.extensions import db
-from teamops.induction import bp, buddies, buddy_routes, checkins, reading, services, template_routes
+from teamops.induction import (
+    bp,
+    buddies,
+    buddy_routes,
+    calendar,
+    checkins,
+    reading,
+    report,
+    services,
+    template_routes,
+)
 from teamops.induction.models import Induction, InductionDay
-from teamops.induction.plan_forms import JOB_GROUP_HINTS, CancelForm, OpenInductionForm, PlanForm
+from teamops.induction.plan_forms import JOB_GROUP_HINTS, CancelForm, OpenInductionForm, PlanForm, StartersForm
 from teamops.induction.template_models import CONFIRMERS, HOST_SLOTS, JOB_GROUPS, SERVICE_GROUPS
 from teamops.org.models import Staff, Team
+from teamops.spreadsheets import csv_text, xlsx_bytes
 from teamops.web import form_status, get_or_404, page_number, paginate, render, see_other
 
 SHOWS = {"open": "Open", "complete": "Complete", "all": "All, with cancelled"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 __all__ = ["buddy_routes", "template_routes"]  # imported for their routes, on this blueprint
 
 
@@ -177,3 +189,44 @@ def cancel(induction_id: int) -> Any:
         flash(f"{induction.staff.name}'s induction is cancelled. It stays here as a record.", "success")
         return see_other(url_for("induction.show", induction_id=induction.id))
     return _page(induction, form, 400)
+
+
+@bp.route("/inductions/<int:induction_id>/timetable.ics")
+@requires("view_induction")
+def ics(induction_id: int) -> Any:
+    """The timetable as a calendar file for Outlook (one all-day event per item)."""
+    induction = _load(induction_id)
+    authorize("view_induction", induction)
+    current = buddies.current_buddy_row(induction)
+    response = make_response(calendar.timetable_ics(induction, current.buddy if current else None))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="induction-timetable.ics"'
+    return response
+
+
+@bp.route("/inductions/starters")
+@requires("view_starters_report")
+def starters() -> Any:
+    """New starters since a date (the start of the last quarter by default), for the director's quarterly
+    meeting (R-IND-16); ``format=csv`` or ``xlsx`` downloads the same rows."""
+    on = dates.today()
+    form = StartersForm(request.args, meta={"csrf": False})
+    since = form.since.data if form.validate() and form.since.data else report.quarter_ago(on)
+    rows = report.starters_since(since, on)
+    wanted = request.args.get("format")
+    name = f"new-starters-since-{since.isoformat()}"
+    if wanted == "csv":
+        text = csv_text([report.HEADER, *(row.cells() for row in rows)])
+        return _download(text.encode("utf-8-sig"), "text/csv; charset=utf-8", f"{name}.csv")
+    if wanted == "xlsx":
+        book = xlsx_bytes("New starters", [report.HEADER, *(row.cells() for row in rows)])
+        return _download(book, XLSX, f"{name}.xlsx")
+    return render("induction/starters.html", form=form, rows=rows, since=since, tags=reading.STATUS_TAGS,
+                  statuses=reading.STATUSES, status=400 if form.errors else 200)
+
+
+def _download(body: bytes, content_type: str, filename: str) -> Any:
+    response = make_response(body)
+    response.headers["Content-Type"] = content_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -39,3 +39,15 @@ def test_the_induction_list_fits_a_phone(tab: Tab) -> None:
     tab.sign_in(ACCOUNTS["team_manager"])
     tab.goto("/inductions")
     assert tab.page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_induction_prints_without_menus_and_buttons(tab: Tab) -> None:
+    tab.sign_in(ACCOUNTS["newstarter"])
+    tab.follow(tab.page.get_by_role("link", name="See your induction").click)
+    tab.page.emulate_media(media="print")
+    expect(tab.page.locator('nav[aria-label="Main menu"]')).to_be_hidden()
+    expect(tab.page.get_by_role("link", name="Add the timetable to your calendar (.ics file for Outlook)")
+           ).to_be_hidden()
+    expect(tab.page.get_by_role("heading", name="Timetable")).to_be_visible()
+    expect(tab.page.locator('tr[aria-current="date"]').first).to_contain_text("Today")
+    tab.page.emulate_media(media="screen")

@@ -15,22 +15,24 @@ NAVIGATION = 'nav[aria-label="Main menu"] a'
 CURRENT = re.compile(r"^(page|true)$")  # GOV.UK service navigation marks the active section "true"
 # What each role must and must not be offered; other items may join the menu as features arrive.
 MUST_SHOW = {
-    "admin": {"Home", "Teams", "Staff", "Services", "Induction templates", "Import", "Audit trail"},
-    "qait": {"Home", "Teams", "Staff"},
-    "head_of_service": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import"},
-    "service_manager": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import"},
-    "team_manager": {"Home", "Escalations", "Teams", "Staff", "Import"},
+    "admin": {"Home", "Teams", "Staff", "Services", "Induction templates", "New starters", "Import", "Audit trail"},
+    "qait": {"Home", "Teams", "Staff", "Inductions", "New starters"},
+    "head_of_service": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import", "Inductions"},
+    "service_manager": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import", "Inductions"},
+    "team_manager": {"Home", "Escalations", "Teams", "Staff", "Import", "Inductions"},
     "worker": {"Home"},
     "newstarter": {"Home"},
 }
 MUST_NOT_SHOW = {
-    "admin": set(),
+    "admin": {"Inductions"},  # admins edit the templates, never a starter's induction
     "qait": {"Services", "Import", "Induction templates"},
-    "head_of_service": {"Services", "Induction templates"},
-    "service_manager": {"Services", "Induction templates"},
-    "team_manager": {"Services", "Induction templates"},
-    "worker": {"Teams", "Staff", "Services", "Import", "Audit trail", "Induction templates"},
-    "newstarter": {"Teams", "Staff", "Services", "Import", "Audit trail", "Induction templates"},
+    "head_of_service": {"Services", "Induction templates", "New starters"},
+    "service_manager": {"Services", "Induction templates", "New starters"},
+    "team_manager": {"Services", "Induction templates", "New starters"},
+    "worker": {"Teams", "Staff", "Services", "Import", "Audit trail", "Induction templates", "Inductions",
+               "New starters"},
+    "newstarter": {"Teams", "Staff", "Services", "Import", "Audit trail", "Induction templates", "Inductions",
+                   "New starters"},
 }
 
 

@@ -26,8 +26,10 @@ it (a set of personas, or one per team for a route about an object) and what the
 from __future__ import annotations
 
 import functools
+import io
 import re
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -377,6 +379,12 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     # Buddies and hosts are chosen by whoever runs the induction (an empty form: "choose a colleague"); the
     # current buddy logs check-ins; whoever runs it marks a buddy's concern seen (the form's response is
     # optional: the first POST marks it, later ones say it was seen already).
+    ("GET", "/inductions/<int:induction_id>/timetable.ics"): each(SEES_INDUCTION, 200),
+    # The new starters report (R-IND-16): QAIT and admins, on screen and as CSV and Excel.
+    ("GET", "/inductions/starters"): tuple(Visit(frozenset({QAIT, ADMIN}), 200, query=q) for q in (
+        "", "since={today}", "format=csv", "format=xlsx")),
+    ("GET", "/api/v1/inductions"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv"),
+                                    each(LISTS_TEAM, 200, query="team={team_id}")),
     ("GET", "/inductions/<int:induction_id>/buddy"): each(MANAGES, 200),
     ("POST", "/inductions/<int:induction_id>/buddy"): each(MANAGES, 400),
     ("GET", "/inductions/<int:induction_id>/days/<int:day_id>/host"): each(MANAGES, 200),
@@ -413,6 +421,7 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("POST", "/admin/teams/<int:team_id>/induction"): each(SETS_INDUCTION, 303),
 }
 NOT_TAKEN = 405  # a method a route does not take, whoever asks
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _visits(entry: Visit | tuple[Visit, ...]) -> tuple[Visit, ...]:
@@ -761,6 +770,9 @@ def _send(client: Client, method: str, url: str, token: str | None = None) -> tu
     """The status and body of one request (closed at once: a static file holds its file open)."""
     response = client.open(url, method=method, data=None if token is None else {"csrf_token": token})
     try:
+        if response.mimetype == XLSX:  # an Excel download: the markers are looked for in its sheets' XML
+            with zipfile.ZipFile(io.BytesIO(response.get_data())) as book:
+                return response.status_code, "".join(book.read(name).decode() for name in book.namelist())
         return response.status_code, response.get_data(as_text=True)
     finally:
         response.close()

@@ -1,0 +1,51 @@
+"""A person's induction timetable as a calendar file (.ics) that Outlook, Google Calendar and Apple Calendar
+open: one all-day event per timetable item, with who hosts it. No check-ins, notes or checklist in it: a
+calendar is read by whoever the file is shared with."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, url_for
+from icalendar import Calendar, Event
+
+from teamops.dates import utcnow
+from teamops.induction.models import Induction, InductionDay
+from teamops.org.models import Staff
+
+
+def _host(day: InductionDay, induction: Induction, buddy: Staff | None) -> str | None:
+    if day.host is not None:
+        return day.host.name
+    if day.host_slot == "buddy" and buddy is not None:
+        return buddy.name
+    if day.host_slot == "manager" and induction.staff.line_manager is not None:
+        return induction.staff.line_manager.name
+    return None
+
+
+def timetable_ics(induction: Induction, buddy: Staff | None) -> bytes:
+    base = current_app.config["TEAMOPS"].base_url.rstrip("/")
+    host = urlsplit(base).hostname or "teamops"
+    page = base + url_for("induction.show", induction_id=induction.id)
+    calendar = Calendar()
+    calendar.add("prodid", "-//TeamOps//Induction//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"Induction: {induction.staff.name}")
+    stamp = utcnow()
+    for day in induction.days:
+        event = Event()
+        event.add("uid", f"induction-{induction.id}-day-{day.id}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day.on_date)
+        event.add("dtend", day.on_date + timedelta(days=1))  # all-day events end the next day (Outlook needs it)
+        event.add("summary", f"Induction day {day.day_number}: {day.description}")
+        who = _host(day, induction, buddy)
+        event.add("description", f"{day.kind_label}" + (f", with {who}" if who else "") + f". {page}")
+        event.add("url", page)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()
