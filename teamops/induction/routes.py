@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from teamops import dates
 from teamops.access import authorize, can, inductions_in_reach, requires, staff_in_reach
 from teamops.extensions import db
-from teamops.induction import bp, reading, services, template_routes
+from teamops.induction import bp, checklist_routes, reading, services, template_routes
 from teamops.induction.models import Induction
 from teamops.induction.plan_forms import JOB_GROUP_HINTS, CancelForm, OpenInductionForm, PlanForm
 from teamops.induction.template_models import CONFIRMERS, HOST_SLOTS, JOB_GROUPS, SERVICE_GROUPS
@@ -21,7 +21,7 @@ from teamops.org.models import Staff, Team
 from teamops.web import form_status, get_or_404, page_number, paginate, render, see_other
 
 SHOWS = {"open": "Open", "complete": "Complete", "all": "All, with cancelled"}
-__all__ = ["template_routes"]  # imported for its routes (the templates' pages), on this blueprint
+__all__ = ["checklist_routes", "template_routes"]  # imported for their routes, on this blueprint
 
 
 @bp.context_processor
