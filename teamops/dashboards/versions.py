@@ -26,7 +26,7 @@ from teamops.bookings.models import Booking
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.dashboards.models import EVERY_TEAM, FiguresVersion
 from teamops.extensions import db
-from teamops.induction.models import Induction
+from teamops.induction.models import Induction, InductionItem
 from teamops.org.models import Absence, Cover, RoleGrant, Service, Staff, Team
 from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
@@ -34,6 +34,7 @@ from teamops.records.models import CaseDiscussion, SupervisionAction, Supervisio
 # Past this many people or cases in one transaction (an import), every team's version moves instead.
 MOST_IDS = 500
 _STAFF, _CASES, _ALL = "figures_staff", "figures_cases", "figures_all"
+_INDUCTIONS = "figures_inductions"  # an induction's id: its starter's team (a checklist item's state)
 # The attribute of each model that names whose figures it changes, or None for "every team". The
 # relationships that can move to someone else (a case's worker, an action's owner, a person's team) keep
 # their old value on change (``active_history``), so both sides of a move are seen.
@@ -44,6 +45,7 @@ _WHOSE: dict[type, tuple[str, tuple[str, ...]] | None] = {
     SupervisionAction: (_STAFF, ("owner",)), RoleGrant: (_STAFF, ("staff_id",)),
     CaseDiscussion: (_CASES, ("case_id",)), OversightEntry: (_CASES, ("case_id",)),
     Absence: (_STAFF, ("staff_id",)), Induction: (_STAFF, ("staff_id",)),
+    InductionItem: (_INDUCTIONS, ("induction_id",)),
     Team: None, Service: None, CaseType: None, SupervisionSettings: None, PolicyChange: None, Cover: None,
 }
 # What other teams' pages show of a person (a supervisor's name on a booking, a manager's on a team list): a
@@ -94,7 +96,7 @@ def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
 
 
 def _forget(session: Session) -> None:
-    for key in (_STAFF, _CASES, _ALL, "figures_teams"):
+    for key in (_STAFF, _CASES, _INDUCTIONS, _ALL, "figures_teams"):
         session.info.pop(key, None)
 
 
@@ -103,9 +105,10 @@ def _bump_before_commit(session: Session) -> None:
         session.flush()  # the commit's own flush comes after this hook: note its objects first
     info = session.info
     staff, cases, teams = info.get(_STAFF, set()), info.get(_CASES, set()), info.get("figures_teams", set())
-    if not (staff or cases or teams or info.get(_ALL)):
+    inductions = info.get(_INDUCTIONS, set())
+    if not (staff or cases or teams or inductions or info.get(_ALL)):
         return
-    everything = info.get(_ALL) or len(staff) + len(cases) + len(teams) > MOST_IDS
+    everything = info.get(_ALL) or len(staff) + len(cases) + len(teams) + len(inductions) > MOST_IDS
     if everything:
         wanted = {EVERY_TEAM}
     else:
@@ -113,6 +116,9 @@ def _bump_before_commit(session: Session) -> None:
         if cases:  # every team that held the case: a month-end figure counts it where it was then
             queries.append(select(Staff.team_id).join(CaseAllocation, CaseAllocation.worker_id == Staff.id)
                            .where(CaseAllocation.case_id.in_(sorted(cases))))
+        if inductions:  # a starter's checklist: the manager's home flags their overdue training
+            queries.append(select(Staff.team_id).join(Induction, Induction.staff_id == Staff.id)
+                           .where(Induction.id.in_(sorted(inductions))))
         wanted = set(session.scalars(union(*queries) if len(queries) > 1 else queries[0])) | teams
     _bump(session, sorted(wanted))
     _forget(session)
