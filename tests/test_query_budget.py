@@ -36,7 +36,7 @@ from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.demo import DEMO_PASSWORD, seed_demo
 from teamops.extensions import db
-from teamops.induction.models import Induction
+from teamops.induction.models import Induction, InductionItem
 from teamops.induction.template_models import ChecklistItem, InductionTemplate
 from teamops.org import grants
 from teamops.org.models import Absence, Staff
@@ -77,6 +77,7 @@ class Objects:
     absence: int  # one of the worker's long absences, past ones
     disagreement: int  # a record the worker disagrees with, waiting for the manager
     induction: int  # the demo new starter's induction (colleagues of the worker have more, with more data)
+    induction_item: int  # one of its checklist items (B13, a case hand-over: the manager may mark it not applicable)
     password_token: str
     today: date
     template: int  # the seeded permanent timetable (10 days, 25 items)
@@ -112,13 +113,16 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "induction.new": (Visit("team_manager", label="empty"),
                       Visit("team_manager", lambda o: {"staff_id": o.worker}, label="staff_id")),
     "induction.plan": Visit("team_manager", lambda o: {"induction_id": o.induction}),
+    "induction.item_na": Visit("team_manager", lambda o: {"item_id": o.induction_item}),
+    "induction.review": Visit("team_manager", lambda o: {"induction_id": o.induction}),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A
     # manager's home also lists what waits for them (issue 10 item 3): their drafts, discussions to file,
     # workers' disagreements and escalations, a statement each (the drafts' discussions one more). Everyone's
-    # home but an admin's asks for their own open induction (issue 11): one statement.
-    "home.index": tuple(Visit(p, label=p, limit={"service_manager": 19, "team_manager": 16, "worker": 13}.get(p, LIMIT))
+    # home but an admin's asks for their own open induction (issue 11): one statement. A manager's "waiting"
+    # also lists the starters' mandatory training overdue (issue 11 item 5, R-IND-10): one statement more.
+    "home.index": tuple(Visit(p, label=p, limit={"service_manager": 20, "team_manager": 17, "worker": 13}.get(p, LIMIT))
                         for p in PERSONAS),
     "auth.sign_in": Visit(SIGNED_OUT),
     "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),
@@ -311,6 +315,8 @@ def _add_work(size: int) -> Objects:
         factories.induction(colleagues[n], start_date=on - timedelta(days=n))
     starter = _person(PERSONAS["new_starter"])
     induction = db.session.scalars(select(Induction.id).where(Induction.staff_id == starter.id)).one()
+    induction_item = db.session.scalars(select(InductionItem.id).where(InductionItem.induction_id == induction,
+                                                                       InductionItem.code == "B13")).one()
     token = issue_password_link(starter)
     db.session.commit()
     team = worker.team
@@ -319,7 +325,7 @@ def _add_work(size: int) -> Objects:
                    open_cases=tuple(c.id for c in open_cases), record=record.id,
                    discussion=record.discussions[0].id, personal_record=personal.id, booking=booking.id,
                    escalation=escalations[0].id, disagreement=disagreements[0].id, password_token=token, today=on,
-                   induction=induction,
+                   induction=induction, induction_item=induction_item,
                    absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0,
                    template=template.id, template_day=template.days[0].id,
                    checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one())
