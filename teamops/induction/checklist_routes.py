@@ -58,7 +58,7 @@ def _undoable(item: InductionItem) -> bool:
 
 def _done_form(item: InductionItem, failed: DoneFields | None = None) -> DoneFields:
     """The row's "done on another day" fields: as sent back with their errors, or empty."""
-    return failed if failed is not None and failed.prefix == f"item-{item.id}-" else done_fields(item.id)
+    return failed if failed is not None and failed._prefix == f"item-{item.id}-" else done_fields(item.id)
 
 
 def _answer(item: InductionItem, outcome: checklist.Outcome | None, fields: DoneFields | None = None,
