@@ -99,7 +99,9 @@ def item_done(item_id: int) -> Any:
 def item_undo(item_id: int) -> Any:
     """Takes back the last step: the same day for whoever pressed it, at any time for the manager."""
     item = _posted(item_id, "tick_induction_item")
-    if checklist.can_undo(item, current_user.id, can("run_induction", item.induction)):
+    if item.done_on is None and item.na_reason is None:
+        outcome = checklist.Outcome(False, f"That item is already open: {item.title}")
+    elif checklist.can_undo(item, current_user.id, can("run_induction", item.induction)):
         outcome = checklist.undo(item)
         db.session.commit()
     else:
