@@ -214,7 +214,8 @@ def test_automatic_items_tick_themselves(org, induction):
         assert checklist.tick_automatic(induction, "buddy_named", org["team_manager"]) == []  # already done
 
 
-ROW_BUDGET = 11  # statements for one htmx "Mark done" or "Undo" answer (measured 11 on both databases)
+ROW_BUDGET = 13  # statements for one htmx "Mark done" or "Undo" answer (measured 13 on both databases, with the
+# two that move the starter's team's figures version)
 
 
 def test_mark_done_and_undo_keep_to_a_query_budget(app, starter, induction, count_queries):
