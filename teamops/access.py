@@ -24,7 +24,7 @@ from teamops.cases.models import Case
 from teamops.dates import disagreements_escalated_by, today
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionBuddy
-from teamops.induction.models import Induction
+from teamops.induction.models import Induction, InductionItem
 from teamops.org import covers
 from teamops.org.models import MANAGER_ROLES, RoleGrant, Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
@@ -484,6 +484,29 @@ def _opens_induction(user: Staff, person: Staff | None) -> bool:
     return person.id != user.id and person.active and _supervises(user, person)
 
 
+# The checklist (R-IND-13): the starter ticks their own items; whoever runs the induction ticks, confirms and
+# marks any item not applicable; the team's business-support contact ticks and confirms the office items. Nobody
+# once the induction is signed off or cancelled, and never the starter confirming their own item.
+
+def _office_contact(user: Staff, item: InductionItem) -> bool:
+    return (item.confirmer == "business_support" and item.induction.staff_id != user.id
+            and item.induction.staff.team.business_support_id == user.id)
+
+
+def _ticks_item(user: Staff, item: InductionItem | None) -> bool:
+    if item is None:
+        return user.role != "admin"
+    induction = item.induction
+    return induction.is_open and (induction.staff_id == user.id or _runs_induction(user, induction)
+                                  or _office_contact(user, item))
+
+
+def _confirms_item(user: Staff, item: InductionItem | None) -> bool:
+    if item is None:
+        return user.role != "admin"
+    return item.induction.is_open and (_runs_induction(user, item.induction) or _office_contact(user, item))
+
+
 POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "signed_in": lambda user, obj: True,
     "manage_organisation": lambda user, obj: user.role == "admin",
@@ -541,6 +564,8 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_starters_report": lambda user, obj: user.role in EVERYONE_READS,
     # A buddy's concern is marked seen by whoever runs the induction.
     "resolve_induction_concern": lambda user, obj: _runs_induction(user, obj.induction if obj else None),
+    "tick_induction_item": _ticks_item,
+    "confirm_induction_item": _confirms_item,
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "head_of_service" and user.team.service_id == obj.id),
 }

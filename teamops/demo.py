@@ -13,6 +13,7 @@ from teamops.cases.models import Case, CaseAllocation
 from teamops.dashboards.figures import last_month_end
 from teamops.dates import is_working_day, previous_working_day, today, utcnow, working_day_number
 from teamops.extensions import db
+from teamops.induction import checklist
 from teamops.induction import services as opening
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.org.models import Absence, Service, Staff, Team
@@ -205,7 +206,7 @@ def _seed_induction(starter: Staff, team: Team, manager: Staff, on: date) -> Non
     day_of = {n: working_day_number(induction.start_date, n) for n in range(1, STARTER_DAY + 1)}
     db.session.add(InductionBuddy(induction=induction, buddy=buddy, from_date=day_of[1] - timedelta(days=3),
                                   named_by=manager))
-    opening.tick_automatic(induction, "buddy_named", day_of[1] - timedelta(days=3), manager)
+    checklist.tick_automatic(induction, "buddy_named", manager, day_of[1] - timedelta(days=3))
     for day in induction.days:
         if day.host_slot == "a":
             day.host = buddy

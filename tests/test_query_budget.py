@@ -37,7 +37,7 @@ from teamops.cases.models import Case
 from teamops.demo import DEMO_PASSWORD, seed_demo
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionCheckin
-from teamops.induction.models import Induction
+from teamops.induction.models import Induction, InductionItem
 from teamops.induction.template_models import ChecklistItem, InductionTemplate
 from teamops.org import grants
 from teamops.org.models import Absence, Staff
@@ -80,6 +80,7 @@ class Objects:
     induction: int  # the demo new starter's induction (colleagues of the worker have more, with more data)
     induction_day: int  # its first shadowing host A day
     checkin: int  # its check-in with a concern (seen)
+    induction_item: int  # one of its checklist items (B13, a case hand-over: the manager may mark it not applicable)
     password_token: str
     today: date
     template: int  # the seeded permanent timetable (10 days, 25 items)
@@ -106,7 +107,7 @@ def _case_session(objects: Objects) -> dict[str, Any]:
             "case": list(objects.open_cases)}
 
 
-HOME_LIMITS = {"service_manager": 21, "team_manager": 18, "worker": 14, "new_starter": 14, "qait": 14}
+HOME_LIMITS = {"service_manager": 22, "team_manager": 19, "worker": 14, "new_starter": 14, "qait": 14}
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # Induction (issue 11): the list reads a page of inductions and their progress in two grouped statements.
     "induction.index": _visits("team_manager", "service_manager", "qait"),
@@ -126,13 +127,16 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
                            Visit("qait", lambda o: {"format": "csv"}, label="csv"),
                            Visit("qait", lambda o: {"format": "xlsx"}, label="xlsx")),
     "api.inductions": Visit("qait"),
+    "induction.item_na": Visit("team_manager", lambda o: {"item_id": o.induction_item}),
+    "induction.review": Visit("team_manager", lambda o: {"induction_id": o.induction}),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A
     # manager's home also lists what waits for them (issue 10 item 3): their drafts, discussions to file,
     # workers' disagreements and escalations, a statement each (the drafts' discussions one more). Everyone's
     # home but an admin's shows their own induction and those they buddy (one statement) and the timetable days
-    # they host (one more); a manager's also the buddies' concerns waiting for them (one more) (issue 11).
+    # they host (one more); a manager's also the buddies' concerns waiting for them (one more) and the
+    # starters' mandatory training overdue (one more; R-IND-10) (issue 11).
     "home.index": tuple(Visit(p, label=p, limit=HOME_LIMITS.get(p, LIMIT)) for p in PERSONAS),
     "auth.sign_in": Visit(SIGNED_OUT),
     "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),
@@ -328,6 +332,8 @@ def _add_work(size: int) -> Objects:
     host_day = next(day.id for day in induction.days if day.host_slot == "a")
     concern = db.session.scalars(select(InductionCheckin.id).where(InductionCheckin.induction_id == induction.id,
                                                                    InductionCheckin.concern.is_not(None))).one()
+    induction_item = db.session.scalars(select(InductionItem.id).where(InductionItem.induction_id == induction.id,
+                                                                       InductionItem.code == "B13")).one()
     token = issue_password_link(starter)
     db.session.commit()
     team = worker.team
@@ -336,7 +342,7 @@ def _add_work(size: int) -> Objects:
                    open_cases=tuple(c.id for c in open_cases), record=record.id,
                    discussion=record.discussions[0].id, personal_record=personal.id, booking=booking.id,
                    escalation=escalations[0].id, disagreement=disagreements[0].id, password_token=token, today=on,
-                   induction=induction.id, induction_day=host_day, checkin=concern,
+                   induction=induction.id, induction_day=host_day, checkin=concern, induction_item=induction_item,
                    absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0,
                    template=template.id, template_day=template.days[0].id,
                    checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one())

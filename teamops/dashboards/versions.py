@@ -35,7 +35,7 @@ from teamops.records.models import CaseDiscussion, SupervisionAction, Supervisio
 # Past this many people or cases in one transaction (an import), every team's version moves instead.
 MOST_IDS = 500
 _STAFF, _CASES, _ALL = "figures_staff", "figures_cases", "figures_all"
-_INDUCTIONS = "figures_inductions"
+_INDUCTIONS = "figures_inductions"  # an induction's id: its starter's team (a checklist item's state)
 # The attribute of each model that names whose figures it changes, or None for "every team". The
 # relationships that can move to someone else (a case's worker, an action's owner, a person's team) keep
 # their old value on change (``active_history``), so both sides of a move are seen.
@@ -124,7 +124,7 @@ def _bump_before_commit(session: Session) -> None:
         if cases:  # every team that held the case: a month-end figure counts it where it was then
             queries.append(select(Staff.team_id).join(CaseAllocation, CaseAllocation.worker_id == Staff.id)
                            .where(CaseAllocation.case_id.in_(sorted(cases))))
-        if inductions:  # the starter's team
+        if inductions:  # the starter's team (their induction's page, the managers' homes and lists)
             queries.append(select(Staff.team_id).join(Induction, Induction.staff_id == Staff.id)
                            .where(Induction.id.in_(sorted(inductions))))
         wanted = set(session.scalars(union(*queries) if len(queries) > 1 else queries[0])) | teams

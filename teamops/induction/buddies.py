@@ -12,8 +12,9 @@ from sqlalchemy.orm import joinedload
 from teamops import dates
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionBuddy
+from teamops.induction.checklist import tick_automatic
 from teamops.induction.models import Induction, InductionDay
-from teamops.induction.services import job_group_for, tick_automatic
+from teamops.induction.services import job_group_for
 from teamops.notify import notify
 from teamops.org.models import MANAGER_ROLES, OrganisationSettings, Staff, Team
 
@@ -161,7 +162,7 @@ def name_buddy(induction: Induction, person: Staff, reason: str, by: Staff | Non
     row = InductionBuddy(induction=induction, buddy=person, from_date=on, reason=reason.strip() or None,
                          named_by=by)
     db.session.add(row)
-    tick_automatic(induction, "buddy_named", on, by)
+    tick_automatic(induction, "buddy_named", by, on)
     db.session.flush()
     notify(person, f"You are {induction.staff.name}'s buddy",
            f"{by.name if by else 'Their manager'} has named you as {induction.staff.name}'s buddy for their "

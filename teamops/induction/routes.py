@@ -19,6 +19,7 @@ from teamops.induction import (
     buddy_routes,
     calendar,
     checkins,
+    checklist_routes,
     reading,
     report,
     services,
@@ -33,7 +34,7 @@ from teamops.web import form_status, get_or_404, page_number, paginate, render, 
 
 SHOWS = {"open": "Open", "complete": "Complete", "all": "All, with cancelled"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-__all__ = ["buddy_routes", "template_routes"]  # imported for their routes, on this blueprint
+__all__ = ["buddy_routes", "checklist_routes", "template_routes"]  # imported for their routes, on this blueprint
 
 
 @bp.context_processor

@@ -186,17 +186,6 @@ def cancel(induction: Induction, reason: str, by: Staff | None) -> None:
     db.session.flush()
 
 
-def tick_automatic(induction: Induction, automatic: str, on: date, by: Staff | None) -> None:
-    """Ticks the items TeamOps ticks itself ("buddy allocated" when a buddy is named, "induction reviewed" when
-    the review is recorded), if still open."""
-    for item in induction.items:
-        if item.automatic == automatic and item.done_on is None and item.na_reason is None:
-            item.done_on, item.done_at, item.done_by_id = on, dates.utcnow(), by.id if by else None
-            if item.confirmer != "starter":
-                item.confirmed_on, item.confirmed_at = on, item.done_at
-                item.confirmed_by_id = item.done_by_id
-
-
 def close_for_leaver(person: Staff, by: Staff | None) -> None:
     """A leaver's open induction is cancelled, with the day they left as the reason; it stays as a record."""
     induction = open_induction_of(person)

@@ -1,18 +1,21 @@
 """What waits for a manager (issue 10 item 3), on their home page: drafts to finish and sign off, case
 discussions to put on the child's record within the 7 days (R-SUP-5), records a worker disagreed with and
-escalations that come to them. Each list is the person's own (the records they wrote) or their queue, in a
-fixed number of queries."""
+escalations that come to them; and mandatory training still open after its due date in the inductions they run
+(R-IND-10). Each list is the person's own (the records they wrote) or their queue, in a fixed number of
+queries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from teamops.access import can
+from teamops.access import can, inductions_in_reach
 from teamops.dates import FILING_DAYS, days_to_file, today
 from teamops.extensions import db
+from teamops.induction.models import Induction, InductionItem
 from teamops.org.models import Staff
 from teamops.records import escalations, voice
 from teamops.records.models import CaseDiscussion, SupervisionRecord
@@ -39,9 +42,24 @@ class Waiting:
     to_file: list[ToFile] = field(default_factory=list)
     disagreements: list[SupervisionRecord] = field(default_factory=list)
     escalations: list[CaseDiscussion] = field(default_factory=list)
+    training_overdue: list[InductionItem] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.drafts or self.to_file or self.disagreements or self.escalations)
+        return bool(self.drafts or self.to_file or self.disagreements or self.escalations or self.training_overdue)
+
+
+def training_overdue(user: Staff, on: date) -> list[InductionItem]:
+    """Mandatory training still open after its due date (R-IND-10: the 6 weeks) in the inductions in this
+    person's reach that are not signed off, never their own: one statement, the starters joined."""
+    running = (inductions_in_reach(user).where(Induction.staff_id != user.id, Induction.signed_off_at.is_(None),
+                                               Induction.cancelled_at.is_(None))
+               .with_only_columns(Induction.id))
+    return list(db.session.scalars(
+        select(InductionItem).join(InductionItem.induction).join(Induction.staff)
+        .where(InductionItem.induction_id.in_(running), InductionItem.requirement == "mandatory",
+               InductionItem.done_on.is_(None), InductionItem.na_reason.is_(None), InductionItem.due_on < on)
+        .options(contains_eager(InductionItem.induction).contains_eager(Induction.staff))
+        .order_by(InductionItem.due_on, Staff.name, InductionItem.position, InductionItem.id)))
 
 
 def waiting_for(user: Staff) -> Waiting:
@@ -64,4 +82,5 @@ def waiting_for(user: Staff) -> Waiting:
         to_file=[ToFile(d, FILING_DAYS - days_to_file(d.held_on, None, on)) for d in unfiled],
         disagreements=voice.waiting(user),
         escalations=escalations.open_escalations(user) if can("resolve_escalations", user=user) else [],
+        training_overdue=training_overdue(user, on),
     )

@@ -47,7 +47,8 @@ from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.imports.services import hold_for_confirmation
-from teamops.induction import buddies, checkins
+from teamops.induction import buddies, checkins, checklist
+from teamops.induction.models import Induction
 from teamops.induction.template_models import ChecklistItem, InductionTemplate, InductionTemplateDay
 from teamops.org.grants import request_role
 from teamops.org.models import Absence, Cover, Staff, Team
@@ -125,6 +126,11 @@ RESOLVES_WORKER_NEW = per_team(north={MANAGER_A}, south={MANAGER_B}, yj=set())  
 SEES_INDUCTION = per_team(north={NEW_STARTER, BUDDY} | MANAGES[NORTH] | {QAIT}, south=MANAGES[SOUTH] | {QAIT},
                           yj={QAIT})
 LOGS = per_team(north={BUDDY}, south=set(), yj=set())
+# The checklist (R-IND-13): the starter ticks their own items, whoever runs the induction any item; North's
+# business-support contact (the worker) ticks and confirms the office items; whoever runs it confirms the rest.
+TICKS = per_team(north={NEW_STARTER} | MANAGES[NORTH], south=MANAGES[SOUTH], yj=set())
+OFFICE_CONFIRMS = per_team(north={WORKER} | MANAGES[NORTH], south=MANAGES[SOUTH], yj=set())
+OFFICE_TICKS = {team: TICKS[team] | OFFICE_CONFIRMS[team] for team in TEAMS}
 # A team's induction settings (its meeting day, its business-support contact): whoever may manage the team today,
 # and admins (R-IND-15).
 SETS_INDUCTION = {team: MANAGES[team] | {ADMIN} for team in TEAMS}
@@ -198,6 +204,9 @@ GROUP_BOOKING = {"booking_id": "group_booking_id"}
 CANCELLED = {"booking_id": "cancelled_booking_id"}
 WRITE = "worker={staff_id}&kind=case&held_on={today}&case={case_id}"
 SPARE_DAY = {"day_id": "spare_day_id"}
+STARTER_ITEM = {"item_id": "starter_item_id"}  # B4, the starter's own (the shared item_id is a template's)
+MANAGER_ITEM = {"item_id": "manager_item_id"}  # B1, ticked by the starter, for the manager to confirm
+OFFICE_ITEM = {"item_id": "office_item_id"}  # B6, business support's
 
 MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     # Public: static files, the health check, signing in and setting a password from a link.
@@ -393,6 +402,20 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("POST", "/inductions/<int:induction_id>/check-ins/new"): each(LOGS, 400),
     ("GET", "/inductions/check-ins/<int:checkin_id>/seen"): each(MANAGES, 200),
     ("POST", "/inductions/check-ins/<int:checkin_id>/seen"): each(MANAGES, 303),
+    # The checklist, in the order the walk presses them: the starter ticks their item (whoever presses after them
+    # is told it is already done: 303), takes the tick back the same day (the manager after them: already open);
+    # the manager confirms the starter's tick of B1 and North's contact the office item. Not applicable and the
+    # review need their fields (400); sign-off is refused while items are open (303, with what is still open).
+    ("POST", "/inductions/items/<int:item_id>/done"): (each(TICKS, 303, values=STARTER_ITEM),
+                                                       each(OFFICE_TICKS, 303, values=OFFICE_ITEM)),
+    ("POST", "/inductions/items/<int:item_id>/undo"): each(TICKS, 303, values=STARTER_ITEM),
+    ("POST", "/inductions/items/<int:item_id>/confirm"): (each(MANAGES, 303, values=MANAGER_ITEM),
+                                                          each(OFFICE_CONFIRMS, 303, values=OFFICE_ITEM)),
+    ("GET", "/inductions/items/<int:item_id>/not-applicable"): each(MANAGES, 200, values=STARTER_ITEM),
+    ("POST", "/inductions/items/<int:item_id>/not-applicable"): each(MANAGES, 400, values=STARTER_ITEM),
+    ("GET", "/inductions/<int:induction_id>/review"): each(MANAGES, 200),
+    ("POST", "/inductions/<int:induction_id>/review"): each(MANAGES, 400),
+    ("POST", "/inductions/<int:induction_id>/sign-off"): each(MANAGES, 303),
     # The organisation's settings (the case reference rule): admins only.
     ("GET", "/admin/settings"): Visit(ADMIN_ONLY, 200),
     ("POST", "/admin/settings"): Visit(ADMIN_ONLY, 400),
@@ -531,8 +554,11 @@ def _build() -> World:
         resolver = people[SERVICE_MANAGER] if name != YJ else None
         objects[name] = _team_objects(name, teams[name], worker, manager, resolver, marks)
     north.business_support, north.meeting_weekday = people[WORKER], 2
-    for name, starter in ((NORTH, people[NEW_STARTER]), (SOUTH, south_worker), (YJ, yj_worker)):
+    for name, starter, runner in ((NORTH, people[NEW_STARTER], people[MANAGER_A]),
+                                  (SOUTH, south_worker, people[MANAGER_B]), (YJ, yj_worker, yj_manager)):
         objects[name].update(_induction(name, starter, people, marks))
+        induction = db.session.get(Induction, objects[name]["induction_id"])
+        objects[name].update(_checklist(name, induction, starter, runner, marks))
     shared = {"filename": "dist/app.css", "code": "CP", "token": issue_password_link(newcomer),
               "pending_id": hold_for_confirmation(people[MANAGER_A], "cases", "cases.csv", b"case_ref\n").id,
               **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks),
@@ -594,6 +620,20 @@ def _induction(team: str, starter: Staff, people: dict[str, Staff], marks: Marke
                                    concern=marks.new(f"{team} check-in concern", seen_by))
     db.session.commit()
     return {"induction_id": induction.id, "day_id": day.id, "checkin_id": checkin.id}
+
+
+def _checklist(name: str, induction: Induction, starter: Staff, runner: Staff, marks: Markers) -> dict[str, int]:
+    """The starter's own item (B4, open), their tick of B1 with a comment (for the manager to confirm), the office
+    item (B6, open), an item not applicable with its reason (A5) and the review, recorded: comments and review notes
+    are for the induction's readers alone; a reason, like a cancellation's, is kept in the audit trail too."""
+    readers = SEES_INDUCTION[name]
+    items = {item.code: item for item in induction.items}
+    checklist.tick(items["B1"], starter, dates.today(), marks.new(f"{name} checklist comment", readers),
+                   confirms=False)
+    checklist.mark_not_applicable(items["A5"], runner, marks.new(f"{name} not applicable reason", readers | {ADMIN}))
+    checklist.record_review(induction, runner, dates.today(), marks.new(f"{name} review notes", readers))
+    db.session.commit()
+    return {"starter_item_id": items["B4"].id, "manager_item_id": items["B1"].id, "office_item_id": items["B6"].id}
 
 
 def _induction_templates(marks: Markers) -> dict[str, int]:
