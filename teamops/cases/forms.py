@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -21,16 +22,25 @@ from teamops.policy.models import CaseType
 NOT_A_REFERENCE = "Use only letters, numbers and hyphens: the case system's reference, never a name"
 
 
-def _worker_choices(workers: list[Staff]) -> list[tuple[int, str]]:
-    return [(0, "Select a worker")] + [(w.id, f"{w.name} ({w.team.name})") for w in workers]
+def _worker_choices(workers: list[Staff], induction_ends: dict[int, date]) -> list[tuple[int, str]]:
+    def label(worker: Staff) -> str:
+        ends = induction_ends.get(worker.id)
+        return f"{worker.name} ({worker.team.name})" + (f" (in induction until {ends:%-d %b})" if ends else "")
+
+    return [(0, "Select a worker")] + [(w.id, label(w)) for w in workers]
 
 
 class WorkerChoiceMixin:
-    worker_id: SelectField
-    workers: dict[int, Staff]
+    """The worker to allocate to, and "Allocate anyway" for an allocation that asks for confirmation
+    (``teamops.cases.allocation_rules``: an agency starter's first day)."""
 
-    def set_workers(self, workers: list[Staff]) -> None:
-        self.worker_id.choices = _worker_choices(workers)
+    worker_id: SelectField
+    confirm_allocation: BooleanField
+    workers: dict[int, Staff]
+    caution: Any = None  # an allocation_rules.Caution waiting for "Allocate anyway"
+
+    def set_workers(self, workers: list[Staff], induction_ends: dict[int, date] | None = None) -> None:
+        self.worker_id.choices = _worker_choices(workers, induction_ends or {})
         self.workers = {w.id: w for w in workers}
 
     def validate_worker_id(self, field: SelectField) -> None:
@@ -49,6 +59,7 @@ class CaseForm(WorkerChoiceMixin, FlaskForm):
     worker_id = SelectField("Allocated worker", coerce=id_number, validate_choice=False)
     allocated_on = DateInputField("Allocation date", validators=[
         InputRequired("Enter the allocation date"), year_between(EVENT_YEARS), not_in_future()])
+    confirm_allocation = BooleanField("Allocate anyway")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,6 +91,7 @@ class ReallocateForm(WorkerChoiceMixin, FlaskForm):
     worker_id = SelectField("New worker", coerce=id_number, validate_choice=False)
     from_date = DateInputField("Allocated to them from", validators=[
         InputRequired("Enter the date the new worker takes the case"), year_between(EVENT_YEARS), not_in_future()])
+    confirm_allocation = BooleanField("Allocate anyway")
 
 
 class CloseForm(FlaskForm):
