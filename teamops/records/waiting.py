@@ -1,7 +1,7 @@
 """What waits for a manager (issue 10 item 3), on their home page: drafts to finish and sign off, case
-discussions to put on the child's record within the 7 days (R-SUP-5), records a worker disagreed with and
-escalations that come to them. Each list is the person's own (the records they wrote) or their queue, in a
-fixed number of queries."""
+discussions to put on the child's record within the 7 days (R-SUP-5), records a worker disagreed with,
+escalations that come to them, and cases imported for a permanent starter during their induction (R-IND-3).
+Each list is the person's own (the records they wrote) or their queue, in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from teamops.access import can
+from teamops.access import can, staff_in_reach
+from teamops.cases.allocation_rules import Breach, breaches
 from teamops.dates import FILING_DAYS, days_to_file, today
 from teamops.extensions import db
 from teamops.org.models import Staff
@@ -39,9 +40,10 @@ class Waiting:
     to_file: list[ToFile] = field(default_factory=list)
     disagreements: list[SupervisionRecord] = field(default_factory=list)
     escalations: list[CaseDiscussion] = field(default_factory=list)
+    breaches: list[Breach] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.drafts or self.to_file or self.disagreements or self.escalations)
+        return bool(self.drafts or self.to_file or self.disagreements or self.escalations or self.breaches)
 
 
 def waiting_for(user: Staff) -> Waiting:
@@ -64,4 +66,5 @@ def waiting_for(user: Staff) -> Waiting:
         to_file=[ToFile(d, FILING_DAYS - days_to_file(d.held_on, None, on)) for d in unfiled],
         disagreements=voice.waiting(user),
         escalations=escalations.open_escalations(user) if can("resolve_escalations", user=user) else [],
+        breaches=breaches(staff_in_reach(user).with_only_columns(Staff.id)),
     )
