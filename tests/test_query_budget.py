@@ -160,6 +160,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "org.absence_new": Visit("team_manager", lambda o: {"staff_id": o.worker}),
     "org.handover_page": Visit("team_manager", lambda o: {"staff_id": o.worker}),
     "org.absence_edit": Visit("team_manager", lambda o: {"absence_id": o.absence}),
+    "org.asye_page": Visit("team_manager", lambda o: {"staff_id": o.worker}),
     "org.staff": Visit("admin"),
     "org.access_changes": (Visit("admin", label="admin"), Visit("qait", label="qait")),
     "org.staff_member": Visit("team_manager", lambda o: {"staff_id": o.worker}),
