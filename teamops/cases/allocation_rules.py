@@ -1,11 +1,13 @@
-"""Who may be given a case on a day (R-IND-3), in one place for every way a case is allocated: the new-case
-form, reallocation and the case details on the case page, a leaver's hand-over and the case import.
+"""Who may be given a case on a day (R-IND-3, R-ASYE-2), in one place for every way a case is allocated: the
+new-case form, reallocation and the case details on the case page, a leaver's hand-over and the case import.
 
 R-IND-3: permanent staff get no case during their induction (``teamops.induction.periods``): refused, with the
 day they may be given one. Agency staff may be given cases from their second day, by priority, so their first
-day is a caution the manager confirms. The import is the case system's record: it accepts such a row with a
-warning for the line, and a permanent starter's case shows as a breach on the manager's home page
-(``breaches``)."""
+day is a caution the manager confirms. R-ASYE-2: in the first 6 months of their ASYE (``teamops.org.asye``) a
+worker leads a child protection case, or a case with a Section 47 enquiry under way, only with a co-worker named;
+a co-worker is active, someone else, not in induction and not in their own first 6 ASYE months. The import is the
+case system's record: it accepts such a row with a warning for the line, and a permanent starter's case shows as
+a breach on the manager's home page (``breaches``)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,10 @@ from teamops.cases.models import Case, CaseAllocation
 from teamops.extensions import db
 from teamops.induction import periods
 from teamops.induction.models import Induction
+from teamops.org import asye
 from teamops.org.models import Staff
+
+CHILD_PROTECTION = "CP"
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,42 @@ def induction_verdict(worker: Staff, on: date, rows: periods.Rows) -> Verdict:
     return None
 
 
+def needs_coworker(case_type_code: str, section_47: bool) -> bool:
+    """A child protection case or a Section 47 enquiry: what an ASYE in their first 6 months may not lead alone."""
+    return case_type_code == CHILD_PROTECTION or section_47
+
+
+def _first_months(person: Staff) -> str:
+    last = asye.first_six_months_end(person)
+    return f"{person.name} is in the first 6 months of their ASYE (until {last:%-d %B %Y})"
+
+
+def coworker_refusal(worker: Staff, coworker: Staff, on: date, rows: periods.Rows) -> Refusal | None:
+    """A co-worker is an experienced colleague: active, not the lead, not in induction, past their first 6
+    ASYE months."""
+    if not coworker.active:
+        return Refusal(f"{coworker.name} has left:", "choose an active co-worker.", "coworker_id")
+    if coworker.id == worker.id:
+        return Refusal("The co-worker cannot be the lead worker:", "choose someone else, or no co-worker.",
+                       "coworker_id")
+    period = periods.period_on(coworker, on, rows)
+    if period is not None:
+        return Refusal(f"{coworker.name} is in induction until {_day(period.ends_on)}:",
+                       "choose an experienced co-worker.", "coworker_id")
+    if asye.in_first_six_months(coworker, on):
+        return Refusal(f"{_first_months(coworker)}:", "choose an experienced co-worker.", "coworker_id")
+    return None
+
+
+def asye_refusal(worker: Staff, on: date, case_type_code: str, section_47: bool,
+                 coworker: Staff | None) -> Refusal | None:
+    """R-ASYE-2 for the lead worker."""
+    if coworker is None and needs_coworker(case_type_code, section_47) and asye.in_first_six_months(worker, on):
+        return Refusal(f"{_first_months(worker)}: name an experienced co-worker to lead a child protection case or "
+                       "Section 47 enquiry with them.", "", "coworker_id")
+    return None
+
+
 def allocation_check(worker: Staff, on: date, case_type_code: str, section_47: bool = False,
                      coworker: Staff | None = None, *, new_worker: bool = True,
                      rows: periods.Rows | None = None) -> Verdict:
@@ -86,7 +127,13 @@ def allocation_check(worker: Staff, on: date, case_type_code: str, section_47: b
     if rows is None:
         rows = periods.rows_for([person.id for person in (worker, coworker) if person is not None])
     verdict = induction_verdict(worker, on, rows) if new_worker else None
-    return verdict
+    if isinstance(verdict, Refusal):
+        return verdict
+    if coworker is not None:
+        refusal = coworker_refusal(worker, coworker, on, rows)
+        if refusal is not None:
+            return refusal
+    return asye_refusal(worker, on, case_type_code, section_47, coworker) or verdict
 
 
 def induction_ends(worker_ids: Select[tuple[int]] | Sequence[int], workers: Sequence[Staff],

@@ -12,7 +12,7 @@ from teamops.cases.allocation_rules import Caution, Refusal, allocation_check
 from teamops.dates import today
 from teamops.forms import id_number
 from teamops.induction import periods
-from teamops.org.handover import Duties, Plan, would_loop
+from teamops.org.handover import Duties, Plan, kept_coworker, would_loop
 from teamops.org.models import MANAGER_ROLES, Staff
 
 SAME = (0, "As chosen above")
@@ -34,15 +34,20 @@ class HandoverForm(FlaskForm):
     cautions: list[Caution]
     confirm_allocation = BooleanField("Allocate anyway")
 
-    def _cases(self) -> tuple[bool, dict[int, Staff]]:
+    def _cases(self) -> tuple[bool, dict[int, Staff], dict[int, Staff | None]]:
         """Who takes on each case, each allowed by the allocation rules (R-IND-3) from today; a caution (an
         agency starter's first day) holds the hand-over until "Allocate anyway" is chosen."""
         ok = True
         workers: dict[int, Staff] = {}
+        coworkers: dict[int, Staff | None] = {}
         self.cautions = []
         chosen_people = {case.id: self.workers.get(self[f"case_{case.id}"].data or self.all_cases.data or 0)
                          for case in self.duties.cases}
-        rows = periods.rows_for(sorted({p.id for p in chosen_people.values() if p is not None}))
+        for case in self.duties.cases:
+            person = chosen_people[case.id]
+            coworkers[case.id] = kept_coworker(case, self.leaver, person) if person is not None else None
+        named = [*chosen_people.values(), *coworkers.values()]
+        rows = periods.rows_for(sorted({p.id for p in named if p is not None}))
         for case in self.duties.cases:
             field = self[f"case_{case.id}"]
             person = chosen_people[case.id]
@@ -50,7 +55,8 @@ class HandoverForm(FlaskForm):
                 field.errors = [f"Choose who takes on case {case.case_ref}"]
                 ok = False
                 continue
-            verdict = allocation_check(person, today(), case.case_type_code, rows=rows)
+            verdict = allocation_check(person, today(), case.case_type_code, case.section_47, coworkers[case.id],
+                                       rows=rows)
             if isinstance(verdict, Refusal):
                 field.errors = [f"Case {case.case_ref}: {verdict.message}"]
                 ok = False
@@ -59,13 +65,13 @@ class HandoverForm(FlaskForm):
                 self.cautions.append(Caution(f"Case {case.case_ref}: {verdict.reason}", verdict.advice))
                 ok = False
             workers[case.id] = person
-        return ok, workers
+        return ok, workers, coworkers
 
     def validate(self, extra_validators: Any = None) -> bool:
         self.cautions = []
         if not super().validate(extra_validators):
             return False
-        ok, workers = self._cases()
+        ok, workers, coworkers = self._cases()
         line_managers: dict[int, Staff] = {}
         for report in self.duties.supervisees:
             name = f"supervisee_{report.id}"
@@ -90,7 +96,7 @@ class HandoverForm(FlaskForm):
                 ok = False
             team_managers[team.id] = self.team_managers.get(chosen) if chosen else None
         if ok:
-            self.plan = Plan(workers, line_managers, team_managers)
+            self.plan = Plan(workers, line_managers, team_managers, coworkers)
         return ok
 
 

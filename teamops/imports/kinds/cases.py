@@ -219,10 +219,13 @@ def _update(plan: _Planned, case: Case, by_id: dict[int, Staff], on: date,
     if not changed and not moves:
         return Change(plan.row.line, "unchanged", case.case_ref), None
     verdict = None
-    if when is not None:
-        verdict = allocation_check(worker, when, values["case_type_code"], rows=rows)
+    if when is not None:  # the file names no co-worker: a new worker has none
+        verdict = allocation_check(worker, when, values["case_type_code"], case.section_47, rows=rows)
     elif "case_type_code" in changed:
-        verdict = allocation_check(worker, on, values["case_type_code"], new_worker=False, rows=rows)
+        current = current_allocation(case)
+        coworker = by_id.get(current.coworker_id or 0) if current is not None else None
+        verdict = allocation_check(worker, on, values["case_type_code"], case.section_47, coworker,
+                                   new_worker=False, rows=rows)
 
     def apply() -> None:
         if "allocated_on" in changed and case.allocations:
