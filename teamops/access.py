@@ -541,6 +541,8 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
         _manages(user, None) if obj is None else _manages(user, obj) and obj.id != user.id),
     # A long absence (R-ORG-6) is recorded by whoever supervises the person (never by the person themselves).
     "record_absence": lambda user, obj: _supervises(user, obj) and getattr(obj, "id", None) != user.id,
+    # A newly qualified social worker's ASYE dates (R-ASYE-1): the same people, the same way.
+    "set_asye": lambda user, obj: _supervises(user, obj) and getattr(obj, "id", None) != user.id,
     "pick_team": lambda user, obj: user.role in (*ABOVE_TEAMS, "qait"),
     "view_service_dashboard": lambda user, obj: user.role in (*ABOVE_TEAMS, "qait"),
     "pick_service": lambda user, obj: user.role == "qait",

@@ -94,6 +94,8 @@ def import_command(kind: str, file: Path, dry_run: bool) -> None:
     if report.problems:
         click.echo(f"{report.problems.found} problem(s) found: nothing was imported.", err=True)
         sys.exit(1)
+    for warning in report.warnings:  # accepted rows that break a practice rule: on stderr, counts stay last
+        click.echo(f"warning: line {warning.line}: {warning.column}: {warning.message}", err=True)
     prefix = "Dry run, nothing written: would have " if dry_run else ""
     click.echo(f"{prefix}created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
 

@@ -21,6 +21,7 @@ from teamops.dates import add_months, add_weeks, month_end, today
 from teamops.extensions import db
 from teamops.org.models import Absence, Staff
 from teamops.policy.models import (
+    DEFAULT_ASYE_INTERVAL,
     DEFAULT_CASE_CAP_MONTHS,
     DEFAULT_HIGH_RISK_CAP_MONTHS,
     DEFAULT_PERSONAL_INTERVAL_MONTHS,
@@ -57,6 +58,8 @@ class Policy:
     high_risk_cap_months: int = DEFAULT_HIGH_RISK_CAP_MONTHS
     personal_interval_months: int = DEFAULT_PERSONAL_INTERVAL_MONTHS
     labels: dict[str, str] = field(default_factory=dict)  # case type code to its name, for pages
+    # R-ASYE-3: personal supervision of someone in their ASYE year (a setting, monthly by default).
+    asye_interval: Interval = Interval(*DEFAULT_ASYE_INTERVAL)
     # Next due dates already worked out with this policy: a county's cases share far fewer (type, risk, date)
     # combinations than there are cases.
     memo: dict[tuple[str, bool, bool, date], date] = field(default_factory=dict, repr=False, compare=False)
@@ -83,6 +86,7 @@ class PolicyHistory:
 def _apply(base: Policy, changes: Iterable[PolicyChange]) -> Policy:
     intervals = dict(base.intervals)
     case_cap, high_risk_cap, personal = base.case_cap_months, base.high_risk_cap_months, base.personal_interval_months
+    asye_interval = base.asye_interval
     for change in changes:
         if change.case_type_code is not None:
             intervals[change.case_type_code] = Interval(change.interval_count or 1, change.interval_unit or "weeks",
@@ -91,7 +95,9 @@ def _apply(base: Policy, changes: Iterable[PolicyChange]) -> Policy:
             case_cap = change.case_cap_months or case_cap
             high_risk_cap = change.high_risk_cap_months or high_risk_cap
             personal = change.personal_interval_months or personal
-    return Policy(intervals, case_cap, high_risk_cap, personal, labels=base.labels)
+            if change.asye_interval_count and change.asye_interval_unit:
+                asye_interval = Interval(change.asye_interval_count, change.asye_interval_unit)
+    return Policy(intervals, case_cap, high_risk_cap, personal, labels=base.labels, asye_interval=asye_interval)
 
 
 def load_history() -> PolicyHistory:
@@ -103,7 +109,7 @@ def load_history() -> PolicyHistory:
     settings = rows[0][1] if rows else None
     base = Policy(intervals, labels=labels) if settings is None else Policy(
         intervals, settings.case_cap_months, settings.high_risk_cap_months, settings.personal_interval_months,
-        labels)
+        labels, asye_interval=Interval(settings.asye_interval_count, settings.asye_interval_unit))
     return PolicyHistory(base, list(db.session.scalars(select(PolicyChange))))
 
 
@@ -135,8 +141,15 @@ def _next_due_on(policy: Policy, case_type: str, high_risk: bool, allocated_on: 
     return min(candidates)
 
 
-def personal_next_due_on(policy: Policy, start_date: date, last_personal_on: date | None) -> date:
-    return add_months(last_personal_on or start_date, policy.personal_interval_months)
+def personal_next_due_on(policy: Policy, start_date: date, last_personal_on: date | None,
+                         asye: tuple[date | None, date | None] = (None, None)) -> date:
+    """The last personal supervision (else the start date) plus the personal interval; plus the ASYE interval
+    when that day falls in the person's ASYE year (``asye``: its first and last day, R-ASYE-3)."""
+    base = last_personal_on or start_date
+    first, last = asye
+    if first is not None and last is not None and first <= base <= last:
+        return policy.asye_interval.after(base)
+    return add_months(base, policy.personal_interval_months)
 
 
 def due_state(next_due_on: date, on: date) -> str:
@@ -259,7 +272,7 @@ def person_due(policy: Policy, person: Staff, on: date, last_on: date | None,
                absence_end: date | None = None) -> PersonDue:
     """Personal supervision at ``on``. After a long absence (``absence_end``: see ``absence_end_on``) it is due
     again a month after the absence's last day, unless one was held since (R-ORG-6); during it, "absent"."""
-    next_due = personal_next_due_on(policy, person.start_date, last_on)
+    next_due = personal_next_due_on(policy, person.start_date, last_on, (person.asye_starts_on, person.asye_ends_on))
     if absence_end is not None and (last_on is None or last_on <= absence_end):
         next_due = max(next_due, add_months(absence_end, policy.personal_interval_months))
     if absence_end is not None and absence_end >= on:

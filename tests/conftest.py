@@ -100,8 +100,8 @@ def _restore_seeded_policy(connection: sqlalchemy.Connection) -> None:
     connection.execute(sqlalchemy.text("UPDATE case_types SET source_note = :new WHERE source_note = :old"),
                        [{"old": old, "new": new} for old, new in sources.CHANGES])
     connection.execute(sqlalchemy.text(
-        "INSERT INTO supervision_settings (id, case_cap_months, high_risk_cap_months, personal_interval_months) "
-        "VALUES (1, 2, 1, 1)"))
+        "INSERT INTO supervision_settings (id, case_cap_months, high_risk_cap_months, personal_interval_months, "
+        "asye_interval_count, asye_interval_unit) VALUES (1, 2, 1, 1, 1, 'months')"))
     induction = importlib.util.spec_from_file_location(
         "induction", ROOT / "migrations" / "versions" / "0017_inductions.py")
     assert induction and induction.loader

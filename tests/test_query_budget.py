@@ -107,7 +107,7 @@ def _case_session(objects: Objects) -> dict[str, Any]:
             "case": list(objects.open_cases)}
 
 
-HOME_LIMITS = {"service_manager": 22, "team_manager": 19, "worker": 14, "new_starter": 14, "qait": 14}
+HOME_LIMITS = {"service_manager": 23, "team_manager": 20, "worker": 14, "new_starter": 14, "qait": 14}
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # Induction (issue 11): the list reads a page of inductions and their progress in two grouped statements.
     "induction.index": _visits("team_manager", "service_manager", "qait"),
@@ -135,8 +135,9 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # manager's home also lists what waits for them (issue 10 item 3): their drafts, discussions to file,
     # workers' disagreements and escalations, a statement each (the drafts' discussions one more). Everyone's
     # home but an admin's shows their own induction and those they buddy (one statement) and the timetable days
-    # they host (one more); a manager's also the buddies' concerns waiting for them (one more) and the
-    # starters' mandatory training overdue (one more; R-IND-10) (issue 11).
+    # they host (one more); a manager's also the buddies' concerns waiting for them (one more), the
+    # starters' mandatory training overdue (one more; R-IND-10) and cases imported for a permanent starter during
+    # their induction (one more; R-IND-3) (issue 11).
     "home.index": tuple(Visit(p, label=p, limit=HOME_LIMITS.get(p, LIMIT)) for p in PERSONAS),
     "auth.sign_in": Visit(SIGNED_OUT),
     "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),
@@ -177,6 +178,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "org.absence_new": Visit("team_manager", lambda o: {"staff_id": o.worker}),
     "org.handover_page": Visit("team_manager", lambda o: {"staff_id": o.worker}),
     "org.absence_edit": Visit("team_manager", lambda o: {"absence_id": o.absence}),
+    "org.asye_page": Visit("team_manager", lambda o: {"staff_id": o.worker}),
     "org.staff": Visit("admin"),
     "org.access_changes": (Visit("admin", label="admin"), Visit("qait", label="qait")),
     "org.staff_member": Visit("team_manager", lambda o: {"staff_id": o.worker}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -21,17 +22,51 @@ from teamops.policy.models import CaseType
 NOT_A_REFERENCE = "Use only letters, numbers and hyphens: the case system's reference, never a name"
 
 
-def _worker_choices(workers: list[Staff]) -> list[tuple[int, str]]:
-    return [(0, "Select a worker")] + [(w.id, f"{w.name} ({w.team.name})") for w in workers]
+def _worker_choices(workers: list[Staff], induction_ends: dict[int, date]) -> list[tuple[int, str]]:
+    def label(worker: Staff) -> str:
+        ends = induction_ends.get(worker.id)
+        return f"{worker.name} ({worker.team.name})" + (f" (in induction until {ends:%-d %b})" if ends else "")
+
+    return [(0, "Select a worker")] + [(w.id, label(w)) for w in workers]
 
 
-class WorkerChoiceMixin:
+COWORKER_HINT = ("An experienced colleague who co-works the case. A worker in the first 6 months of their ASYE leads a "
+                 "child protection case or Section 47 enquiry only with one (R-ASYE-2).")
+
+
+class CoworkerChoiceMixin:
+    """The case's co-worker (R-ASYE-2), from the same people as its worker; none is a choice."""
+
+    coworker_id: SelectField
+    coworkers: dict[int, Staff]
+
+    def set_coworkers(self, people: list[Staff]) -> None:
+        self.coworker_id.choices = [(0, "No co-worker")] + [(w.id, f"{w.name} ({w.team.name})") for w in people]
+        self.coworkers = {w.id: w for w in people}
+
+    def validate_coworker_id(self, field: SelectField) -> None:
+        if field.data and field.data not in self.coworkers:
+            raise ValidationError("Choose an active co-worker in a team you manage, or no co-worker")
+
+    @property
+    def coworker(self) -> Staff | None:
+        return self.coworkers.get(self.coworker_id.data or 0)
+
+
+class WorkerChoiceMixin(CoworkerChoiceMixin):
+    """The worker to allocate to, their co-worker, and "Allocate anyway" for an allocation that asks for
+    confirmation (``teamops.cases.allocation_rules``: an agency starter's first day)."""
+
     worker_id: SelectField
+    confirm_allocation: BooleanField
     workers: dict[int, Staff]
+    caution: Any = None  # an allocation_rules.Caution waiting for "Allocate anyway"
 
-    def set_workers(self, workers: list[Staff]) -> None:
-        self.worker_id.choices = _worker_choices(workers)
+    def set_workers(self, workers: list[Staff], induction_ends: dict[int, date] | None = None,
+                    coworkers: list[Staff] | None = None) -> None:
+        self.worker_id.choices = _worker_choices(workers, induction_ends or {})
         self.workers = {w.id: w for w in workers}
+        self.set_coworkers(workers if coworkers is None else coworkers)
 
     def validate_worker_id(self, field: SelectField) -> None:
         if not field.data:
@@ -46,9 +81,12 @@ class CaseForm(WorkerChoiceMixin, FlaskForm):
         Length(max=CASE_REF_MAX, message="Case references are 32 characters or fewer")])
     case_type_code = SelectField("Case type", validators=[DataRequired("Select the case type")])
     high_risk = BooleanField("High risk (supervised at least monthly)")
+    section_47 = BooleanField("Section 47 enquiry under way")
     worker_id = SelectField("Allocated worker", coerce=id_number, validate_choice=False)
+    coworker_id = SelectField("Co-worker (optional)", coerce=id_number, validate_choice=False)
     allocated_on = DateInputField("Allocation date", validators=[
         InputRequired("Enter the allocation date"), year_between(EVENT_YEARS), not_in_future()])
+    confirm_allocation = BooleanField("Allocate anyway")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,9 +104,11 @@ class CaseForm(WorkerChoiceMixin, FlaskForm):
             raise ValidationError("A case with this reference is already in TeamOps")
 
 
-class CaseDetailsForm(FlaskForm):
+class CaseDetailsForm(CoworkerChoiceMixin, FlaskForm):
     case_type_code = SelectField("Case type", validators=[DataRequired("Select the case type")])
     high_risk = BooleanField("High risk (supervised at least monthly)")
+    section_47 = BooleanField("Section 47 enquiry under way")
+    coworker_id = SelectField("Co-worker", coerce=id_number, validate_choice=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,8 +118,10 @@ class CaseDetailsForm(FlaskForm):
 
 class ReallocateForm(WorkerChoiceMixin, FlaskForm):
     worker_id = SelectField("New worker", coerce=id_number, validate_choice=False)
+    coworker_id = SelectField("Co-worker (optional)", coerce=id_number, validate_choice=False)
     from_date = DateInputField("Allocated to them from", validators=[
         InputRequired("Enter the date the new worker takes the case"), year_between(EVENT_YEARS), not_in_future()])
+    confirm_allocation = BooleanField("Allocate anyway")
 
 
 class CloseForm(FlaskForm):

@@ -31,6 +31,9 @@ class Case(Model):
     worker_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     allocated_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # A Section 47 enquiry under way (set on the case page; not in the import or the API): with a child
+    # protection case, what an ASYE in their first 6 months may not lead alone (R-ASYE-2).
+    section_47: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case_type: Mapped[CaseType] = relationship()
@@ -48,15 +51,19 @@ class CaseAllocation(Model):
 
     __audited__ = "case_allocation"
     __tablename__ = "case_allocations"
+    __table_args__ = (CheckConstraint("coworker_id <> worker_id", name="coworker"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    # An experienced colleague named to co-work the case with its lead worker (R-ASYE-2).
+    coworker_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     from_date: Mapped[date] = mapped_column(Date)
     to_date: Mapped[date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship(back_populates="allocations")
-    worker: Mapped[Staff] = relationship()
+    worker: Mapped[Staff] = relationship(foreign_keys=[worker_id])
+    coworker: Mapped[Staff | None] = relationship(foreign_keys=[coworker_id])
 
 
 class OversightEntry(Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import abort, flash, request, url_for
@@ -10,7 +11,9 @@ from flask_login import current_user
 from teamops import charts
 from teamops.access import authorize, can, cases_in_reach, requires, staff_in_reach
 from teamops.cases import bp, services
+from teamops.cases.allocation_rules import Caution, Refusal, Verdict, allocation_check, induction_ends
 from teamops.cases.forms import (
+    COWORKER_HINT,
     CaseDetailsForm,
     CaseForm,
     CaseSearchForm,
@@ -23,6 +26,7 @@ from teamops.dates import today
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.kept import kept
+from teamops.org.models import Staff
 from teamops.policy.services import interval_label
 from teamops.scheduling import IN_TIMESCALE_DEFINITION, case_dues, load_policy
 from teamops.web import changed, filter_keys, form_status, get_or_404, page_number, render
@@ -36,6 +40,25 @@ def _case(case_id: int, action: str = "view_case") -> Case:
 
 def _manager_workers() -> list[Any]:
     return services.workers_for(current_user, staff_in_reach(current_user))
+
+
+def _set_workers(form: Any, workers: list[Staff], on: date) -> None:
+    """The workers to choose from, each one in induction marked with its last day."""
+    ids = staff_in_reach(current_user).where(Staff.active.is_(True)).with_only_columns(Staff.id)
+    form.set_workers(workers, induction_ends(ids, workers, on) if workers else {})
+
+
+def _blocked(form: Any, verdict: Verdict) -> int | None:
+    """The status to answer when the allocation rules stop it (``teamops.cases.allocation_rules``): 400 with
+    the refusal by its field; 409 with the caution until "Allocate anyway" is chosen; None to go ahead."""
+    if isinstance(verdict, Refusal):
+        field = form._fields.get(verdict.field) or form._fields.get("worker_id") or form.coworker_id
+        field.errors = [*field.errors, verdict.message]
+        return 400
+    if isinstance(verdict, Caution) and not form.confirm_allocation.data:
+        form.caution = verdict
+        return 409
+    return None
 
 
 @bp.route("")
@@ -55,15 +78,22 @@ def index() -> Any:
 @requires("manage_cases")
 def new() -> Any:
     form = CaseForm()
-    form.set_workers(_manager_workers())
+    _set_workers(form, _manager_workers(), today())
+    status = form_status()
     if form.validate_on_submit():
+        assert form.allocated_on.data is not None
         worker = form.workers[form.worker_id.data]
-        case = services.create_case(form.case_ref.data or "", form.case_type_code.data or "",
-                                    bool(form.high_risk.data), worker, form.allocated_on.data)  # type: ignore[arg-type]
-        db.session.commit()
-        flash(f"Case {case.case_ref} added and allocated to {worker.name}.", "success")
-        return changed(url_for("cases.show", case_id=case.id))
-    return render("cases/new.html", form=form, case_ref_hint=form.case_ref_rule.form_hint, status=form_status())
+        code, section_47 = form.case_type_code.data or "", bool(form.section_47.data)
+        blocked = _blocked(form, allocation_check(worker, form.allocated_on.data, code, section_47, form.coworker))
+        if blocked is None:
+            case = services.create_case(form.case_ref.data or "", code, bool(form.high_risk.data), worker,
+                                        form.allocated_on.data, section_47=section_47, coworker=form.coworker)
+            db.session.commit()
+            flash(f"Case {case.case_ref} added and allocated to {worker.name}.", "success")
+            return changed(url_for("cases.show", case_id=case.id))
+        status = blocked
+    return render("cases/new.html", form=form, case_ref_hint=form.case_ref_rule.form_hint, status=status,
+                  coworker_hint=COWORKER_HINT)
 
 
 @bp.route("/<int:case_id>")
@@ -79,19 +109,29 @@ def _render_case(case: Case, status: int = 200, **forms: Any) -> Any:
     due = case_dues([case], on, policy)[case.id]
     interval = policy.intervals.get(case.case_type_code)
     manage = can("manage_cases", case) and not case.closed_on
-    details = forms.get("details_form") or CaseDetailsForm(obj=case)
-    reallocate = forms.get("reallocate_form") or ReallocateForm(formdata=None)
-    reallocate.set_workers([w for w in _manager_workers() if w.id != case.worker_id] if manage else [])
+    workers = _manager_workers() if manage else []
+    history = services.history(case)
+    current = next((a for a in history["allocations"] if a.to_date is None), None)
+    details = forms.get("details_form")
+    if details is None:
+        details = CaseDetailsForm(obj=case)
+        details.coworker_id.data = current.coworker_id if current is not None else 0
+        details.set_coworkers(workers)
+    reallocate = forms.get("reallocate_form")
+    if reallocate is None:  # the list has no induction notes here: the page keeps to its query budget
+        reallocate = ReallocateForm(formdata=None)
+        reallocate.set_workers([w for w in workers if w.id != case.worker_id], coworkers=workers)
     context = {
         "case": case, "due": due, "interval": interval, "interval_label": interval_label, "manage": manage,
-        "today": on,
+        "today": on, "coworker_hint": COWORKER_HINT,
         "definition": IN_TIMESCALE_DEFINITION,
         "details_form": details, "reallocate_form": reallocate,
         "close_form": forms.get("close_form") or CloseForm(formdata=None),
         "oversight_form": forms.get("oversight_form") or OversightForm(formdata=None),
         "oversight_labels": OVERSIGHT_LABELS, "action_form": ActionForm(),
         "points": charts.scaling_points(case.id),
-        **services.history(case),
+        "coworker": current.coworker if current is not None else None,
+        **history,
     }
     return render("cases/show.html", status=status, **context)
 
@@ -101,11 +141,15 @@ def _render_case(case: Case, status: int = 200, **forms: Any) -> Any:
 def details(case_id: int) -> Any:
     case = _case(case_id, "manage_cases")
     form = CaseDetailsForm()
+    form.set_coworkers(_manager_workers())
     if not form.validate_on_submit():
         return _render_case(case, 400, details_form=form)
-    services.update_case(case, form.case_type_code.data or "", bool(form.high_risk.data))
+    code, section_47 = form.case_type_code.data or "", bool(form.section_47.data)
+    if _blocked(form, allocation_check(case.worker, today(), code, section_47, form.coworker, new_worker=False)):
+        return _render_case(case, 400, details_form=form)
+    services.update_case(case, code, bool(form.high_risk.data), section_47, form.coworker)
     db.session.commit()
-    flash("Case type and risk saved. Due dates follow the new policy at once.", "success")
+    flash("Case details saved. Due dates follow the new policy at once.", "success")
     return changed(url_for("cases.show", case_id=case.id))
 
 
@@ -114,19 +158,27 @@ def details(case_id: int) -> Any:
 def reallocate(case_id: int) -> Any:
     case = _case(case_id, "manage_cases")
     form = ReallocateForm()
-    form.set_workers([w for w in _manager_workers() if w.id != case.worker_id])
+    workers = _manager_workers()
+    _set_workers(form, [w for w in workers if w.id != case.worker_id], today())
+    form.set_coworkers(workers)
     if case.closed_on is not None:
         abort(400)
+    status = 400
     if form.validate_on_submit() and form.from_date.data and form.from_date.data < case.allocated_on:
         form.from_date.errors = ["The new allocation cannot start before the case was first allocated"]
     elif form.validate_on_submit():
+        assert form.from_date.data is not None
         worker = form.workers[form.worker_id.data]
-        services.reallocate(case, worker, form.from_date.data)  # type: ignore[arg-type]
-        db.session.commit()
-        flash(f"Case {case.case_ref} reallocated to {worker.name}. Its supervision history stays with it.",
-              "success")
-        return changed(url_for("cases.show", case_id=case.id))
-    return _render_case(case, 400, reallocate_form=form)
+        blocked = _blocked(form, allocation_check(worker, form.from_date.data, case.case_type_code, case.section_47,
+                                                  form.coworker))
+        if blocked is None:
+            services.reallocate(case, worker, form.from_date.data, coworker=form.coworker)
+            db.session.commit()
+            flash(f"Case {case.case_ref} reallocated to {worker.name}. Its supervision history stays with it.",
+                  "success")
+            return changed(url_for("cases.show", case_id=case.id))
+        status = blocked
+    return _render_case(case, status, reallocate_form=form)
 
 
 @bp.route("/<int:case_id>/close", methods=["POST"])

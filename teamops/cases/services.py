@@ -68,7 +68,8 @@ def history(case: Case) -> dict[str, Any]:
     ).all()
     allocations = db.session.scalars(
         select(CaseAllocation).where(CaseAllocation.case_id == case.id)
-        .options(joinedload(CaseAllocation.worker)).order_by(CaseAllocation.from_date)
+        .options(joinedload(CaseAllocation.worker), joinedload(CaseAllocation.coworker).joinedload(Staff.team))
+        .order_by(CaseAllocation.from_date)
     ).all()
     oversight = db.session.scalars(
         select(OversightEntry).where(OversightEntry.case_id == case.id)
@@ -85,37 +86,50 @@ def add_oversight(case: Case, author: Staff, kind: str, entry_date: date, decisi
 
 
 def create_case(case_ref: str, case_type_code: str, high_risk: bool, worker: Staff, allocated_on: date,
-                closed_on: date | None = None) -> Case:
-    """A new case, allocated to ``worker`` from ``allocated_on``; its allocation history starts there."""
+                closed_on: date | None = None, *, section_47: bool = False, coworker: Staff | None = None) -> Case:
+    """A new case, allocated to ``worker`` (with ``coworker``, when named) from ``allocated_on``; its allocation
+    history starts there."""
     case = Case(case_ref=case_ref.strip(), case_type_code=case_type_code, high_risk=high_risk, worker=worker,
-                allocated_on=allocated_on, closed_on=closed_on)
-    case.allocations.append(CaseAllocation(worker=worker, from_date=allocated_on))
+                allocated_on=allocated_on, closed_on=closed_on, section_47=section_47)
+    case.allocations.append(CaseAllocation(worker=worker, coworker=coworker, from_date=allocated_on))
     db.session.add(case)
     db.session.flush()
     return case
 
 
-def update_case(case: Case, case_type_code: str, high_risk: bool) -> None:
+def update_case(case: Case, case_type_code: str, high_risk: bool, section_47: bool | None = None,
+                coworker: Staff | None = None) -> None:
+    """The case's type, risk and Section 47 enquiry, and the co-worker of its current allocation."""
     case.case_type_code = case_type_code
     case.high_risk = high_risk
+    if section_47 is not None:
+        case.section_47 = section_47
+        allocation = current_allocation(case)
+        if allocation is not None:
+            allocation.coworker = coworker
     db.session.flush()
+
+
+def coworker_of(case: Case) -> Staff | None:
+    allocation = current_allocation(case)
+    return allocation.coworker if allocation is not None else None
 
 
 def current_allocation(case: Case) -> CaseAllocation | None:
     return next((a for a in case.allocations if a.to_date is None), None)
 
 
-def reallocate(case: Case, worker: Staff, on: date, *, flush: bool = True) -> None:
+def reallocate(case: Case, worker: Staff, on: date, *, flush: bool = True, coworker: Staff | None = None) -> None:
     """Hands the case to another worker from ``on``. The case keeps its supervision clock and history; a
     change on the day the current allocation started corrects it rather than adding a new one. The case
     import reallocates thousands of cases and flushes them once (``flush=False``): a flush each cost seconds."""
     allocation = current_allocation(case)
     if allocation is not None and allocation.from_date == on:
-        allocation.worker = worker
+        allocation.worker, allocation.coworker = worker, coworker
     else:
         if allocation is not None:
             allocation.to_date = on
-        case.allocations.append(CaseAllocation(worker=worker, from_date=on))
+        case.allocations.append(CaseAllocation(worker=worker, coworker=coworker, from_date=on))
     case.worker = worker
     if flush:
         db.session.flush()

@@ -44,6 +44,9 @@ class Report:
     changes: list[Change] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
     writes: list[Callable[[], None]] = field(default_factory=list)
+    # Rows accepted that break a practice rule (a case for a permanent starter during their induction, R-IND-3):
+    # the file is the case system's record, so they are imported, and each is reported for its line.
+    warnings: list[Problem] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)

@@ -27,6 +27,8 @@ from teamops.web import changed, form_status, get_or_404, render, see_other
 PREVIEW_ROWS = 200
 # The problems the page lists; the rest are counted ("and N more"). A 5 MB file can hold 870,000 bad rows.
 PREVIEW_PROBLEMS = 200
+# The warnings the result page repeats, one message each (the preview lists up to PREVIEW_ROWS).
+PREVIEW_WARNINGS = 20
 # The rows an upload may have: far more than any team's or organisation's file (10,000 staff import in seconds),
 # few enough that a file of tiny bad rows is checked in seconds and megabytes. The command line has no limit.
 UPLOAD_ROWS = 50_000
@@ -101,6 +103,11 @@ def confirm(pending_id: int) -> Any:
     db.session.commit()
     flash(f"Imported {filename}: {report.created} created, {report.updated} updated, "
           f"{report.unchanged} unchanged.", "success")
+    for warning in report.warnings[:PREVIEW_WARNINGS]:  # the result page lists what was imported anyway
+        flash(f"Warning, line {warning.line} ({warning.column}): {warning.message}", "warning")
+    if len(report.warnings) > PREVIEW_WARNINGS:
+        flash(f"...and {len(report.warnings) - PREVIEW_WARNINGS} more warnings: the preview listed them all.",
+              "warning")
     return changed(url_for("imports.upload"))
 
 

@@ -7,14 +7,14 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
+from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from teamops.dates import EVENT_YEARS, START_YEARS, today
+from teamops.dates import EVENT_YEARS, START_YEARS, add_months, today
 from teamops.extensions import db
 from teamops.forms import DateInputField, WholeNumberField, check_date_range, id_number, year_between
 from teamops.induction.template_models import SERVICE_GROUPS
-from teamops.org import absences, covers
+from teamops.org import absences, asye, covers
 from teamops.org.models import (
     ABSENCE_KINDS,
     CASE_REF_HINT_MAX,
@@ -113,7 +113,6 @@ class StaffForm(FlaskForm):
                                   validators=[DataRequired("Select the employment type")])
     start_date = DateInputField("Start date", validators=[InputRequired("Enter the start date"),
                                                         year_between(START_YEARS)])
-    newly_qualified = BooleanField("Newly qualified (ASYE, first 12 months in practice)")
     role = SelectField("TeamOps role", choices=list(ROLE_LABELS.items()),
                        validators=[DataRequired("Select a role")])
 
@@ -150,7 +149,7 @@ class StaffForm(FlaskForm):
         return {
             "name": self.name.data, "email": self.email.data, "job_role": self.job_role.data,
             "team_id": self.team_id.data, "employment_type": self.employment_type.data,
-            "start_date": self.start_date.data, "newly_qualified": bool(self.newly_qualified.data),
+            "start_date": self.start_date.data,
             "role": self.role.data, "line_manager_id": self.line_manager.id if self.line_manager else None,
         }
 
@@ -293,3 +292,24 @@ class OrganisationSettingsForm(FlaskForm):
         if self._custom() and not (field.data or "").strip():
             raise ValidationError("Describe your references for the people adding a case, for example "
                                   "a Mosaic ID such as 1234567")
+
+
+class AsyeForm(FlaskForm):
+    """A newly qualified social worker's ASYE year (R-ASYE-1): its first day and last day (12 months less a day
+    when left blank; later when extended). Both blank: the person has no ASYE."""
+
+    starts_on = DateInputField("First day of the ASYE", validators=[Optional(), year_between(EVENT_YEARS)])
+    ends_on = DateInputField("Last day of the ASYE", validators=[Optional(), year_between(EVENT_YEARS)])
+
+    def validate_ends_on(self, field: DateInputField) -> None:
+        first = self.starts_on.data
+        if field.data is None:
+            return
+        if first is None:
+            if not self.starts_on.errors:
+                raise ValidationError("Enter the first day too, or leave both blank for no ASYE")
+            return
+        if field.data <= first:
+            raise ValidationError("The last day must be after the first day")
+        if field.data > add_months(first, asye.LONGEST_MONTHS):
+            raise ValidationError(f"An ASYE lasts at most {asye.LONGEST_MONTHS // 12} years: check the dates")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from teamops.access import line_reports
 from teamops.cases.models import Case
-from teamops.cases.services import reallocate
+from teamops.cases.services import current_allocation, reallocate
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.org.covers import end_cover
@@ -81,12 +81,20 @@ class Plan:
     workers: dict[int, Staff]
     line_managers: dict[int, Staff]
     team_managers: dict[int, Staff | None]
+    coworkers: dict[int, Staff | None] = field(default_factory=dict)  # by case id: the co-worker who stays
+
+
+def kept_coworker(case: Case, leaver: Staff, worker: Staff) -> Staff | None:
+    """A case's co-worker stays with it (R-ASYE-2) unless they are the new worker or the leaver."""
+    allocation = current_allocation(case)
+    coworker = allocation.coworker if allocation is not None else None
+    return coworker if coworker is not None and coworker.id not in (leaver.id, worker.id) else None
 
 
 def hand_over(duties: Duties, plan: Plan, by: Staff) -> None:
     on = today()
     for case in duties.cases:
-        reallocate(case, plan.workers[case.id], on, flush=False)
+        reallocate(case, plan.workers[case.id], on, flush=False, coworker=plan.coworkers.get(case.id))
     for person in duties.supervisees:
         person.line_manager = plan.line_managers[person.id]
     for team in duties.teams:

@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 
+from teamops.cases.allocation_rules import Caution, Refusal, allocation_check
+from teamops.dates import today
 from teamops.forms import id_number
-from teamops.org.handover import Duties, Plan, would_loop
+from teamops.induction import periods
+from teamops.org.handover import Duties, Plan, kept_coworker, would_loop
 from teamops.org.models import MANAGER_ROLES, Staff
 
 SAME = (0, "As chosen above")
@@ -28,20 +31,47 @@ class HandoverForm(FlaskForm):
     managers: dict[int, Staff]
     team_managers: dict[int, Staff]
     plan: Plan | None = None
+    cautions: list[Caution]
+    confirm_allocation = BooleanField("Allocate anyway")
 
-    def validate(self, extra_validators: Any = None) -> bool:
-        if not super().validate(extra_validators):
-            return False
+    def _cases(self) -> tuple[bool, dict[int, Staff], dict[int, Staff | None]]:
+        """Who takes on each case, each allowed by the allocation rules (R-IND-3) from today; a caution (an
+        agency starter's first day) holds the hand-over until "Allocate anyway" is chosen."""
         ok = True
         workers: dict[int, Staff] = {}
+        coworkers: dict[int, Staff | None] = {}
+        self.cautions = []
+        chosen_people = {case.id: self.workers.get(self[f"case_{case.id}"].data or self.all_cases.data or 0)
+                         for case in self.duties.cases}
         for case in self.duties.cases:
-            chosen = self[f"case_{case.id}"].data or self.all_cases.data
-            person = self.workers.get(chosen or 0)
+            person = chosen_people[case.id]
+            coworkers[case.id] = kept_coworker(case, self.leaver, person) if person is not None else None
+        named = [*chosen_people.values(), *coworkers.values()]
+        rows = periods.rows_for(sorted({p.id for p in named if p is not None}))
+        for case in self.duties.cases:
+            field = self[f"case_{case.id}"]
+            person = chosen_people[case.id]
             if person is None:
-                self[f"case_{case.id}"].errors = [f"Choose who takes on case {case.case_ref}"]
+                field.errors = [f"Choose who takes on case {case.case_ref}"]
                 ok = False
-            else:
-                workers[case.id] = person
+                continue
+            verdict = allocation_check(person, today(), case.case_type_code, case.section_47, coworkers[case.id],
+                                       rows=rows)
+            if isinstance(verdict, Refusal):
+                field.errors = [f"Case {case.case_ref}: {verdict.message}"]
+                ok = False
+                continue
+            if isinstance(verdict, Caution) and not self.confirm_allocation.data:
+                self.cautions.append(Caution(f"Case {case.case_ref}: {verdict.reason}", verdict.advice))
+                ok = False
+            workers[case.id] = person
+        return ok, workers, coworkers
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        self.cautions = []
+        if not super().validate(extra_validators):
+            return False
+        ok, workers, coworkers = self._cases()
         line_managers: dict[int, Staff] = {}
         for report in self.duties.supervisees:
             name = f"supervisee_{report.id}"
@@ -66,7 +96,7 @@ class HandoverForm(FlaskForm):
                 ok = False
             team_managers[team.id] = self.team_managers.get(chosen) if chosen else None
         if ok:
-            self.plan = Plan(workers, line_managers, team_managers)
+            self.plan = Plan(workers, line_managers, team_managers, coworkers)
         return ok
 
 
@@ -96,7 +126,7 @@ def build(leaver: Staff, duties: Duties, people: list[Staff], formdata: Any = No
                                                coerce=id_number, validate_choice=False)
     form_class = type("BuiltHandoverForm", (HandoverForm,), attrs)
     form: HandoverForm = form_class(formdata=formdata) if formdata is not None else form_class()
-    form.leaver, form.duties = leaver, duties
+    form.leaver, form.duties, form.cautions = leaver, duties, []
     form.workers = {p.id: p for p in workers}
     form.managers = {p.id: p for p in managers}
     form.team_managers = {p.id: p for p in leads}

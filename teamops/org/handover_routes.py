@@ -37,4 +37,5 @@ def handover_page(staff_id: int) -> Any:
         flash(f"Handed over from {leaver.name}: " + "; ".join(duties.summary()) + "."
               + (" Each case has a hand-over supervision due today." if duties.cases else ""), "success")
         return see_other(url_for("org.handover_page", staff_id=leaver.id))
-    return render("org/handover.html", form=form, leaver=leaver, duties=duties, status=form_status())
+    return render("org/handover.html", form=form, leaver=leaver, duties=duties,
+                  status=409 if form.cautions else form_status())

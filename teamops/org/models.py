@@ -103,6 +103,8 @@ class Staff(UserMixin, Model):
     __table_args__ = (
         CheckConstraint(f"role IN {ROLES!r}", name="role"),
         CheckConstraint(f"employment_type IN {EMPLOYMENT_TYPES!r}", name="employment_type"),
+        CheckConstraint("asye_ends_on > asye_starts_on", name="asye_dates"),
+        CheckConstraint("(asye_starts_on IS NULL) = (asye_ends_on IS NULL)", name="asye_both"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -113,7 +115,9 @@ class Staff(UserMixin, Model):
     line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     employment_type: Mapped[str] = mapped_column(String(16))
     start_date: Mapped[date] = mapped_column(Date)
-    newly_qualified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A newly qualified social worker's ASYE year (R-ASYE-1: the dates matter, not a flag; teamops.org.asye).
+    asye_starts_on: Mapped[date | None] = mapped_column(Date)
+    asye_ends_on: Mapped[date | None] = mapped_column(Date)  # the last day
     role: Mapped[str] = mapped_column(String(20), default="worker")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     left_on: Mapped[date | None] = mapped_column(Date)

@@ -11,12 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from teamops.access import authorize, requires, staff_in_reach, teams_in_reach
+from teamops.dates import today
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.induction import services as opening
 from teamops.org import (
     absence_routes,
     access_routes,
+    asye_routes,
     bp,
     cover_routes,
     covers,
@@ -30,7 +32,7 @@ from teamops.org.models import WEEKDAYS, Service, Staff, Team
 from teamops.web import filter_keys, form_status, get_or_404, page_number, paginate, render, see_other
 
 # Imported for their routes, on this blueprint.
-__all__ = ["absence_routes", "access_routes", "cover_routes", "handover_routes", "settings_routes"]
+__all__ = ["absence_routes", "access_routes", "asye_routes", "cover_routes", "handover_routes", "settings_routes"]
 
 
 def _list(name: str, search: Callable[[Any, str, str], Any], in_reach: Any) -> Any:
@@ -83,7 +85,7 @@ def team(team_id: int) -> Any:
         .order_by(Staff.active.desc(), Staff.name)
     ).all()
     return render("org/team.html", team=team, members=members, action_form=ActionForm(), covers=covers.covers_of(team),
-                  cover_state=covers.state, weekdays=WEEKDAYS)
+                  cover_state=covers.state, weekdays=WEEKDAYS, today=today())
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])

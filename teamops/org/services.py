@@ -63,7 +63,7 @@ def save_staff(staff: Staff | None, values: dict[str, Any], requested_by: Staff 
     until a second person approves it."""
     staff = staff or Staff()
     for field in ("name", "job_role", "employment_type", "team_id", "line_manager_id",
-                  "start_date", "newly_qualified"):
+                  "start_date"):
         setattr(staff, field, values[field])
     role = values["role"]
     wanted = role if grants.needs_approval(role, staff.role) else None

@@ -45,4 +45,10 @@ class SettingsForm(FlaskForm):
     case_cap_months = _months("Every case: at least every (months)")
     high_risk_cap_months = _months("High-risk cases: at least every (months)")
     personal_interval_months = _months("Personal supervision: every (months)")
+    asye_interval_count = WholeNumberField("Personal supervision in the ASYE year: every",
+                                           invalid="Enter a whole number, for example 1",
+                                           validators=[InputRequired("Enter a whole number, for example 1"),
+                                                       NumberRange(1, 52, "Enter a whole number from 1 to 52")])
+    asye_interval_unit = SelectField("Unit", choices=[("weeks", "weeks"), ("months", "months")],
+                                     validators=[DataRequired("Select weeks or months")])
     effective_from = _effective_from()

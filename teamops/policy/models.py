@@ -22,6 +22,8 @@ INTERVAL_UNITS = ("weeks", "months")
 DEFAULT_CASE_CAP_MONTHS = 2
 DEFAULT_HIGH_RISK_CAP_MONTHS = 1
 DEFAULT_PERSONAL_INTERVAL_MONTHS = 1
+# R-ASYE-3: an ASYE's personal supervision, a setting; monthly by default (the contract's "plus 1 month").
+DEFAULT_ASYE_INTERVAL = (1, "months")
 
 
 class CaseType(Model):
@@ -55,11 +57,17 @@ class SupervisionSettings(Model):
 
     __audited__ = "supervision_settings"
     __tablename__ = "supervision_settings"
+    __table_args__ = (
+        CheckConstraint(f"asye_interval_unit IN {INTERVAL_UNITS!r}", name="asye_interval_unit"),
+        CheckConstraint("asye_interval_count BETWEEN 1 AND 52", name="asye_interval_count"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_cap_months: Mapped[int] = mapped_column(Integer, default=DEFAULT_CASE_CAP_MONTHS)
     high_risk_cap_months: Mapped[int] = mapped_column(Integer, default=DEFAULT_HIGH_RISK_CAP_MONTHS)
     personal_interval_months: Mapped[int] = mapped_column(Integer, default=DEFAULT_PERSONAL_INTERVAL_MONTHS)
+    asye_interval_count: Mapped[int] = mapped_column(Integer, default=DEFAULT_ASYE_INTERVAL[0])
+    asye_interval_unit: Mapped[str] = mapped_column(String(8), default=DEFAULT_ASYE_INTERVAL[1])
 
 
 class PolicyChange(Model):
@@ -74,6 +82,8 @@ class PolicyChange(Model):
     __table_args__ = (
         CheckConstraint(f"interval_unit IS NULL OR interval_unit IN {INTERVAL_UNITS!r}", name="interval_unit"),
         CheckConstraint("(case_type_code IS NULL) = (interval_count IS NULL)", name="one_kind"),
+        CheckConstraint(f"asye_interval_unit IS NULL OR asye_interval_unit IN {INTERVAL_UNITS!r}",
+                        name="asye_interval_unit"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -85,6 +95,8 @@ class PolicyChange(Model):
     case_cap_months: Mapped[int | None] = mapped_column(Integer)
     high_risk_cap_months: Mapped[int | None] = mapped_column(Integer)
     personal_interval_months: Mapped[int | None] = mapped_column(Integer)
+    asye_interval_count: Mapped[int | None] = mapped_column(Integer)
+    asye_interval_unit: Mapped[str | None] = mapped_column(String(8))
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -13,6 +13,7 @@ from teamops.extensions import db
 from teamops.policy import bp, services
 from teamops.policy.forms import CaseTypeForm, SettingsForm
 from teamops.policy.models import CaseType, PolicyChange
+from teamops.scheduling import Interval
 from teamops.web import changed, form_status, get_or_404, render
 
 
@@ -60,11 +61,13 @@ def case_type(code: str) -> Any:
 def settings() -> Any:
     policy = services.in_force()
     form = SettingsForm(case_cap_months=policy.case_cap_months, high_risk_cap_months=policy.high_risk_cap_months,
-                        personal_interval_months=policy.personal_interval_months)
+                        personal_interval_months=policy.personal_interval_months,
+                        asye_interval_count=policy.asye_interval.count, asye_interval_unit=policy.asye_interval.unit)
     if form.validate_on_submit():
         change = services.save_settings(
             case_cap_months=form.case_cap_months.data or 0, high_risk_cap_months=form.high_risk_cap_months.data or 0,
             personal_interval_months=form.personal_interval_months.data or 0,
+            asye_interval=Interval(form.asye_interval_count.data or 1, form.asye_interval_unit.data or "months"),
             effective_from=form.effective_from.data, by=current_user._get_current_object())
         db.session.commit()
         flash(_saved(change, "Supervision caps"), "success")

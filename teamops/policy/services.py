@@ -16,6 +16,7 @@ from teamops.dates import today
 from teamops.extensions import db
 from teamops.org.models import Staff
 from teamops.policy.models import (
+    DEFAULT_ASYE_INTERVAL,
     DEFAULT_CASE_CAP_MONTHS,
     DEFAULT_HIGH_RISK_CAP_MONTHS,
     DEFAULT_PERSONAL_INTERVAL_MONTHS,
@@ -34,7 +35,8 @@ def settings() -> SupervisionSettings:
     """The caps before any dated change, or the contract's defaults before anyone has set them."""
     return db.session.get(SupervisionSettings, 1) or SupervisionSettings(
         id=1, case_cap_months=DEFAULT_CASE_CAP_MONTHS, high_risk_cap_months=DEFAULT_HIGH_RISK_CAP_MONTHS,
-        personal_interval_months=DEFAULT_PERSONAL_INTERVAL_MONTHS)
+        personal_interval_months=DEFAULT_PERSONAL_INTERVAL_MONTHS, asye_interval_count=DEFAULT_ASYE_INTERVAL[0],
+        asye_interval_unit=DEFAULT_ASYE_INTERVAL[1])
 
 
 def interval_label(interval: Interval) -> str:
@@ -65,6 +67,9 @@ def describe(change: PolicyChange, labels: dict[str, str], on: date) -> ChangeRo
     rule = (f"Every case at least every {months_label(change.case_cap_months or 0)}; high-risk cases every "
             f"{months_label(change.high_risk_cap_months or 0)}; personal supervision every "
             f"{months_label(change.personal_interval_months or 0)}")
+    if change.asye_interval_count and change.asye_interval_unit:
+        asye = Interval(change.asye_interval_count, change.asye_interval_unit)
+        rule += f" (in the ASYE year every {interval_label(asye)})"
     return ChangeRow(change, "Caps and personal supervision", rule, change.effective_from <= on)
 
 
@@ -100,16 +105,21 @@ def save_case_type(case_type: CaseType, *, label: str, interval_count: int, inte
 
 
 def save_settings(*, case_cap_months: int, high_risk_cap_months: int, personal_interval_months: int,
-                  effective_from: date | None = None, by: Staff | None = None) -> PolicyChange | None:
-    """New caps from ``effective_from`` (default today); nothing when they are those already in force."""
+                  asye_interval: Interval | None = None, effective_from: date | None = None,
+                  by: Staff | None = None) -> PolicyChange | None:
+    """New caps and personal intervals from ``effective_from`` (default today); nothing when they are those
+    already in force. ``asye_interval`` None keeps the ASYE interval in force."""
     day = effective_from or today()
     policy = load_history().on(day)
-    wanted = (case_cap_months, high_risk_cap_months, personal_interval_months)
-    if (policy.case_cap_months, policy.high_risk_cap_months, policy.personal_interval_months) == wanted:
+    asye = Interval(asye_interval.count, asye_interval.unit) if asye_interval else policy.asye_interval
+    wanted = (case_cap_months, high_risk_cap_months, personal_interval_months, asye)
+    if (policy.case_cap_months, policy.high_risk_cap_months, policy.personal_interval_months,
+            policy.asye_interval) == wanted:
         return None
     change = PolicyChange(effective_from=day, case_cap_months=case_cap_months,
                           high_risk_cap_months=high_risk_cap_months,
-                          personal_interval_months=personal_interval_months, made_by=by)
+                          personal_interval_months=personal_interval_months, asye_interval_count=asye.count,
+                          asye_interval_unit=asye.unit, made_by=by)
     db.session.add(change)
     db.session.flush()
     return change

@@ -1,8 +1,8 @@
 """What waits for a manager (issue 10 item 3), on their home page: drafts to finish and sign off, case
-discussions to put on the child's record within the 7 days (R-SUP-5), records a worker disagreed with and
-escalations that come to them; and mandatory training still open after its due date in the inductions they run
-(R-IND-10). Each list is the person's own (the records they wrote) or their queue, in a fixed number of
-queries."""
+discussions to put on the child's record within the 7 days (R-SUP-5), records a worker disagreed with,
+escalations that come to them, cases imported for a permanent starter during their induction (R-IND-3), and
+mandatory training still open after its due date in the inductions they run (R-IND-10). Each list is the
+person's own (the records they wrote) or their queue, in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from teamops.access import can, inductions_in_reach
+from teamops.access import can, inductions_in_reach, staff_in_reach
+from teamops.cases.allocation_rules import Breach, breaches
 from teamops.dates import FILING_DAYS, days_to_file, today
 from teamops.extensions import db
 from teamops.induction.models import Induction, InductionItem
@@ -43,9 +44,11 @@ class Waiting:
     disagreements: list[SupervisionRecord] = field(default_factory=list)
     escalations: list[CaseDiscussion] = field(default_factory=list)
     training_overdue: list[InductionItem] = field(default_factory=list)
+    breaches: list[Breach] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.drafts or self.to_file or self.disagreements or self.escalations or self.training_overdue)
+        return bool(self.drafts or self.to_file or self.disagreements or self.escalations or self.training_overdue
+                    or self.breaches)
 
 
 def training_overdue(user: Staff, on: date) -> list[InductionItem]:
@@ -83,4 +86,5 @@ def waiting_for(user: Staff) -> Waiting:
         disagreements=voice.waiting(user),
         escalations=escalations.open_escalations(user) if can("resolve_escalations", user=user) else [],
         training_overdue=training_overdue(user, on),
+        breaches=breaches(staff_in_reach(user).with_only_columns(Staff.id)),
     )

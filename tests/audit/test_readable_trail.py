@@ -39,18 +39,17 @@ def test_a_move_to_another_team_reads_with_labels_and_names(as_role, org):
     started = worker.start_date.strftime("%-d %b %Y")
     response = admin.post_form(f"/admin/staff/{worker.id}/edit", staff_form(
         org, name=worker.name, email=worker.email, team_id=str(south.id), start_date="2024-12-01",
-        line_manager_email="sm@example.org", newly_qualified="y", role="team_manager", employment_type="agency"))
+        line_manager_email="sm@example.org", role="team_manager", employment_type="agency"))
     assert response.status_code == 303
 
     page = admin.get("/admin/audit?entity=staff&action=update").get_data(as_text=True)
     shown = changes_shown(page)
     assert ("Team", "Family Safeguarding North → Family Safeguarding South") in shown
     assert ("Line manager", f"{NOTHING} → Sam Service") in shown
-    assert ("Newly qualified", "No → Yes") in shown
     assert ("TeamOps role", "Worker → Team manager") in shown  # codes read as the app names them
     assert ("Employment type", "Permanent → Agency") in shown
     assert ("Start date", f"{started} → 1 Dec 2024") in shown
-    assert "team_id" not in page and "line_manager_id" not in page and "newly_qualified" not in page
+    assert "team_id" not in page and "line_manager_id" not in page
     assert "team_manager" not in page.split("<table")[1]
     assert f"{north.id} → {south.id}" not in page and "True" not in page and "False" not in page
     # Who: the person's name, with the address they signed in with.

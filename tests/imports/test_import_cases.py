@@ -316,7 +316,8 @@ def test_imported_cases_and_allocations_are_audited_with_every_field(import_cli,
         expected[("case", made.id)] = ("create", f"create case {made.case_ref}", {
             "case_ref": [None, made.case_ref], "case_type_code": [None, "CIN"],
             "high_risk": [None, made.high_risk], "worker_id": [None, worker.id],
-            "allocated_on": [None, "2026-03-02"], **closed, "created_at": [None, made.created_at.isoformat()]},
+            "allocated_on": [None, "2026-03-02"], **closed, "section_47": [None, False],
+            "created_at": [None, made.created_at.isoformat()]},
             None, None)
         expected[("case_allocation", allocation.id)] = ("create", f"create case_allocation #{allocation.id}", {
             "case_id": [None, made.id], "worker_id": [None, worker.id], "from_date": [None, "2026-03-02"]},

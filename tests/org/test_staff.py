@@ -28,11 +28,10 @@ def count_staff() -> int:
 
 def test_admin_adds_a_member_of_staff(as_role, org):
     admin = as_role("admin")
-    response = admin.post_form("/admin/staff/new", staff_form(org, email="Robin.New@Example.org",
-                                                               newly_qualified="y"))
+    response = admin.post_form("/admin/staff/new", staff_form(org, email="Robin.New@Example.org"))
     assert response.status_code == 303
     person = db.session.scalar(select(Staff).where(Staff.email == "robin.new@example.org"))
-    assert person.line_manager == org["team_manager"] and person.newly_qualified is True
+    assert person.line_manager == org["team_manager"] and person.asye_starts_on is None
     assert person.password_hash is None  # they set it through a link
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "Robin New saved." in page and "Not set yet" in page

@@ -66,7 +66,8 @@ def test_admin_changes_the_caps(as_role, make, org):
 
     admin = as_role("admin")
     response = admin.post_form("/policy/settings", {"case_cap_months": "3", "high_risk_cap_months": "1",
-                                                    "personal_interval_months": "2",
+                                                    "personal_interval_months": "2", "asye_interval_count": "1",
+                                                    "asye_interval_unit": "months",
                                                     "effective_from": today().isoformat()})
     assert response.status_code == 303
     assert load_policy().personal_interval_months == 2

@@ -353,6 +353,10 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("POST", "/admin/people/<int:staff_id>/absences/new"): each(MANAGES, 400),
     ("GET", "/admin/absences/<int:absence_id>/edit"): each(MANAGES, 200),
     ("POST", "/admin/absences/<int:absence_id>/edit"): each(MANAGES, 400),
+    # A newly qualified social worker's ASYE dates (R-ASYE-1): set by whoever supervises the person. The form
+    # sent empty is valid: both dates blank means no ASYE (the worker has none), so it is done (303).
+    ("GET", "/admin/people/<int:staff_id>/asye"): each(MANAGES, 200),
+    ("POST", "/admin/people/<int:staff_id>/asye"): each(MANAGES, 303),
     ("GET", "/admin/staff/new"): Visit(ADMIN_ONLY, 200),
     ("POST", "/admin/staff/new"): Visit(ADMIN_ONLY, 400),
     ("GET", "/admin/staff/<int:staff_id>/edit"): each(everywhere(ADMIN_ONLY), 200),

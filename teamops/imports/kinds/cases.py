@@ -19,11 +19,13 @@ from sqlalchemy.orm import selectinload
 
 from teamops import dates
 from teamops.audit.services import insert_audited
+from teamops.cases.allocation_rules import Verdict, allocation_check
 from teamops.cases.models import Case, CaseAllocation
 from teamops.cases.services import current_allocation, reallocate
 from teamops.extensions import db
 from teamops.imports.core import REFERENCE_TAKEN, Change, Checker, Report, Scope, chunks, known_person
-from teamops.imports.csvfile import Row
+from teamops.imports.csvfile import Problem, Row
+from teamops.induction import periods
 from teamops.org.models import Staff
 from teamops.org.settings import CONTRACT_RULE, case_ref_rule
 from teamops.policy.models import CASE_TYPE_CODES, CaseType
@@ -151,11 +153,17 @@ def plan_cases(rows: list[Row], report: Report, scope: Scope) -> None:
         planned.append(_Planned(row, ref, existing, values, worker))
     if report.problems:
         return
+    rows_by_person = periods.rows_for(select(Staff.id)) if planned else {}
     for plan in planned:
         if plan.existing is None:
-            report.changes.append(_create(plan))
+            change = _create(plan)
+            verdict = allocation_check(plan.worker, plan.values["allocated_on"], plan.values["case_type_code"],
+                                       rows=rows_by_person)
         else:
-            report.changes.append(_update(plan, plan.existing, by_id, on))
+            change, verdict = _update(plan, plan.existing, by_id, on, rows_by_person)
+        report.changes.append(change)
+        if verdict is not None:
+            report.warnings.append(Problem(plan.row.line, "worker_email", verdict.imported))
     new = [plan for plan in planned if plan.existing is None]
     if new:
         report.writes.append(partial(_insert_cases, new))
@@ -194,7 +202,10 @@ def reallocation_date(case: Case, allocated_on: date, closed_on: date | None, on
     return max(when, allocated_on, current.from_date)
 
 
-def _update(plan: _Planned, case: Case, by_id: dict[int, Staff], on: date) -> Change:
+def _update(plan: _Planned, case: Case, by_id: dict[int, Staff], on: date,
+            rows: periods.Rows) -> tuple[Change, Verdict]:
+    """The change to an existing case, and what the allocation rules say of it: of its new worker from the day
+    they take it, or (the same worker) of a new case type."""
     values, worker = plan.values, plan.worker
     changed = {key: (getattr(case, key), value) for key, value in values.items() if getattr(case, key) != value}
     moves = worker.id != case.worker_id
@@ -206,7 +217,15 @@ def _update(plan: _Planned, case: Case, by_id: dict[int, Staff], on: date) -> Ch
     if when is not None:
         shown["worker"] = (by_id[case.worker_id].email, f"{worker.email} from {when.isoformat()}")
     if not changed and not moves:
-        return Change(plan.row.line, "unchanged", case.case_ref)
+        return Change(plan.row.line, "unchanged", case.case_ref), None
+    verdict = None
+    if when is not None:  # the file names no co-worker: a new worker has none
+        verdict = allocation_check(worker, when, values["case_type_code"], case.section_47, rows=rows)
+    elif "case_type_code" in changed:
+        current = current_allocation(case)
+        coworker = by_id.get(current.coworker_id or 0) if current is not None else None
+        verdict = allocation_check(worker, on, values["case_type_code"], case.section_47, coworker,
+                                   new_worker=False, rows=rows)
 
     def apply() -> None:
         if "allocated_on" in changed and case.allocations:
@@ -216,4 +235,4 @@ def _update(plan: _Planned, case: Case, by_id: dict[int, Staff], on: date) -> Ch
         if when is not None:
             reallocate(case, worker, when, flush=False)  # run_import flushes every change at once
 
-    return Change(plan.row.line, "update", case.case_ref, shown, apply)
+    return Change(plan.row.line, "update", case.case_ref, shown, apply), verdict
