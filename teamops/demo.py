@@ -11,7 +11,7 @@ from sqlalchemy import select
 from teamops.auth.passwords import hash_password
 from teamops.cases.models import Case, CaseAllocation
 from teamops.dashboards.figures import last_month_end
-from teamops.dates import is_working_day, previous_working_day, today, utcnow, working_day_number
+from teamops.dates import add_months, is_working_day, previous_working_day, today, utcnow, working_day_number
 from teamops.extensions import db
 from teamops.induction import checklist
 from teamops.induction import services as opening
@@ -172,6 +172,7 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
             count += 1
     db.session.flush()
     policy = load_policy(on)
+    _seed_asye(teams[1], on)
     away = _seed_absence(teams[1], on)
     _seed_personal(teams, on, policy, rng, away)
     cases = _seed_supervision([t for t in teams if t not in (leadership, qait_team)], on, policy, rng)
@@ -225,6 +226,16 @@ def _seed_induction(starter: Staff, team: Team, manager: Staff, on: date) -> Non
             item.done_at, item.done_by_id = utcnow(), starter.id if item.confirmer == "starter" else manager.id
             if item.confirmer != "starter":
                 item.confirmed_on, item.confirmed_at, item.confirmed_by_id = item.done_on, item.done_at, manager.id
+
+
+def _seed_asye(team: Team, on: date) -> None:
+    """A newly qualified social worker in their third month of the ASYE year (R-ASYE-1): until they are 6
+    months in, they lead a child protection case only with a co-worker."""
+    person = next((p for p in team.members if p.role == "worker" and p.job_role == "Social worker"), None)
+    if person is not None:
+        person.asye_starts_on = add_months(on, -2) - timedelta(days=10)
+        person.asye_ends_on = add_months(person.asye_starts_on, 12) - timedelta(days=1)
+        person.start_date = min(person.start_date, person.asye_starts_on)
 
 
 def _seed_absence(team: Team, on: date) -> Staff | None:
@@ -356,7 +367,10 @@ def _seed_supervision(teams: list[Team], on: date, policy: Policy, rng: random.R
             days = HELD_DAYS if target != OVERDUE else LONG_LATE_DAYS if team.name == STRUGGLING_TEAM else LATE_DAYS
             back = rng.randint(14 if target == OK else days.stop + 10, EARLIEST_ALLOCATION_DAYS)
             allocated = _working_day_before(max(on - timedelta(days=back), worker.start_date))
-            case = _case(ref, rng.choice(types), worker, allocated, high_risk=rng.random() < 0.15)
+            code = rng.choice(types)
+            if code == "CP" and worker.asye_starts_on is not None and allocated >= worker.asye_starts_on:
+                code = next(t for t in types if t != "CP")  # no CP lead without a co-worker in the ASYE (R-ASYE-2)
+            case = _case(ref, code, worker, allocated, high_risk=rng.random() < 0.15)
             made.setdefault(worker.id, []).append(case)
 
             def next_due(day: date, case: Case = case) -> date:

@@ -171,6 +171,14 @@ def name_buddy(induction: Induction, person: Staff, reason: str, by: Staff | Non
     return row
 
 
+def end_buddy(induction: Induction, on: date) -> None:
+    """The current buddy stops today (a leaver's hand-over); the row stays in the history."""
+    current = current_buddy_row(induction)
+    if current is not None:
+        current.to_date = max(on, current.from_date)
+        db.session.flush()
+
+
 def name_host(induction: Induction, day: InductionDay, person: Staff, reason: str) -> list[InductionDay]:
     """The host of a day; naming shadowing host A (or B) also fills that slot's other days that have none."""
     days = [day] + [other for other in induction.days

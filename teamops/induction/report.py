@@ -1,6 +1,7 @@
 """The new starters report (R-IND-16): everyone who started since a date, for the quarterly new starters'
 meeting with the director, on screen and as CSV and Excel. QAIT and admins read it; it holds names, teams,
-dates, the buddy and the status, never notes or check-ins."""
+dates, the buddy, the status and how many cases a permanent starter was given during their induction (R-IND-3:
+only an import can break the rule), never notes, check-ins or case references."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from teamops.cases.models import CaseAllocation
 from teamops.dates import add_months
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionBuddy
@@ -19,7 +21,7 @@ from teamops.induction.reading import BLOCKING, STATUSES, status
 from teamops.org.models import Service, Staff, Team
 
 HEADER = ("Name", "E-mail", "Team", "Service", "Job role", "Employment", "Start date", "Last day of induction",
-          "Buddy", "Status")
+          "Buddy", "Status", "Cases allocated during induction")
 MOST_ROWS = 5000  # a county's starters in a year are fewer; a report is never unbounded
 
 
@@ -39,11 +41,12 @@ class StarterRow:
     job_role: str
     buddy: str | None
     state: str
+    breaches: int  # cases allocated to a permanent starter during their induction (R-IND-3; only by import)
 
     def cells(self) -> tuple[Any, ...]:
         return (self.name, self.email, self.team, self.service, self.job_role,
                 self.induction.employment_type.capitalize(), self.induction.start_date, self.induction.ends_on,
-                self.buddy or "", STATUSES[self.state])
+                self.buddy or "", STATUSES[self.state], self.breaches)
 
 
 def starters_since(since: date, on: date) -> list[StarterRow]:
@@ -56,12 +59,18 @@ def starters_since(since: date, on: date) -> list[StarterRow]:
     overdue = exists().where(InductionItem.induction_id == Induction.id, InductionItem.requirement.in_(BLOCKING),
                              InductionItem.due_on < on, InductionItem.done_on.is_(None),
                              InductionItem.na_reason.is_(None))
+    breaches = (select(func.count(CaseAllocation.id))
+                .where(CaseAllocation.worker_id == Induction.staff_id, Induction.employment_type == "permanent",
+                       CaseAllocation.from_date >= Induction.starts_on, CaseAllocation.from_date <= Induction.ends_on)
+                .scalar_subquery())
     rows = db.session.execute(
-        select(Induction, Staff.name, Staff.email, Team.name, Service.name, Staff.job_role, buddy_name, overdue)
+        select(Induction, Staff.name, Staff.email, Team.name, Service.name, Staff.job_role, buddy_name, overdue,
+               breaches)
         .join(Staff, Staff.id == Induction.staff_id).join(Team, Team.id == Staff.team_id)
         .join(Service, Service.id == Team.service_id)
         .where(Induction.kind == "new_starter", Induction.cancelled_at.is_(None), Induction.start_date >= since,
                or_(Staff.active.is_(True), Staff.left_on >= since))
         .order_by(Induction.start_date, Staff.name, Induction.id).limit(MOST_ROWS)).all()
-    return [StarterRow(induction, name, email, team, service, job, buddy_at, status(induction, on, bool(late)))
-            for induction, name, email, team, service, job, buddy_at, late in rows]
+    return [StarterRow(induction, name, email, team, service, job, buddy_at, status(induction, on, bool(late)),
+                       int(cases or 0))
+            for induction, name, email, team, service, job, buddy_at, late, cases in rows]

@@ -1,24 +1,27 @@
 """Leavers (R-ORG-4): what someone must hand over before they leave, and the hand-over in one go.
 
-A person's duties are their open cases, the people they line-manage, the teams they are the manager of and the
-covers they hold (running or to come). Deactivating an account that still has any is refused with the list
-(``teamops.org.routes``). The hand-over reallocates each case from today, so each keeps its supervision clock
-and has a hand-over supervision due today (R-ORG-5, ``teamops.scheduling``), gives each supervisee a new line
-manager, names the teams' new managers (or none for now) and ends the covers. Services flush; the request
-commits."""
+A person's duties are their open cases, the people they line-manage, the teams they are the manager of, the
+covers they hold (running or to come), the new starters they buddy and the induction days to come they host.
+Deactivating an account that still has any is refused with the list (``teamops.org.routes``). The hand-over
+reallocates each case from today, so each keeps its supervision clock and has a hand-over supervision due today
+(R-ORG-5, ``teamops.scheduling``), gives each supervisee a new line manager, names the teams' new managers (or
+none for now), ends the covers, and ends their buddying and hosting (each starter's manager names someone
+else). Services flush; the request commits."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from teamops.access import line_reports
 from teamops.cases.models import Case
 from teamops.cases.services import current_allocation, reallocate
 from teamops.dates import today
 from teamops.extensions import db
+from teamops.induction import buddies
+from teamops.induction.models import Induction, InductionDay
 from teamops.org.covers import end_cover
 from teamops.org.models import Cover, Staff, Team
 
@@ -29,9 +32,11 @@ class Duties:
     supervisees: list[Staff] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     covers: list[Cover] = field(default_factory=list)
+    buddying: list[Induction] = field(default_factory=list)  # open inductions they buddy now (R-IND-4)
+    hosting: list[InductionDay] = field(default_factory=list)  # timetable days to come they host (R-IND-11)
 
     def __bool__(self) -> bool:
-        return bool(self.cases or self.supervisees or self.teams or self.covers)
+        return bool(self.cases or self.supervisees or self.teams or self.covers or self.buddying or self.hosting)
 
     def summary(self) -> list[str]:
         """What is left to hand over, in plain words, for the refusal and the page."""
@@ -43,6 +48,9 @@ class Duties:
         found.extend(f"the manager of {team.name}" for team in self.teams)
         found.extend(f"covering for the manager of {cover.team.name} until {cover.ends_on:%-d %B %Y}"
                      for cover in self.covers)
+        found.extend(f"the buddy of {induction.staff.name}" for induction in self.buddying)
+        if self.hosting:
+            found.append(_count(len(self.hosting), "induction day", "induction days") + " to come that they host")
         return found
 
 
@@ -51,7 +59,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def duties_of(person: Staff) -> Duties:
-    """Everything this person holds that someone else must take on (four small queries)."""
+    """Everything this person holds that someone else must take on (six small queries)."""
     on = today()
     cases = list(db.session.scalars(
         select(Case).where(Case.worker_id == person.id, or_(Case.closed_on.is_(None), Case.closed_on > on))
@@ -64,7 +72,13 @@ def duties_of(person: Staff) -> Duties:
     covers = list(db.session.scalars(
         select(Cover).where(Cover.staff_id == person.id, Cover.ends_on >= on, Cover.ended_at.is_(None))
         .options(selectinload(Cover.team)).order_by(Cover.starts_on)))
-    return Duties(cases, supervisees, teams, covers)
+    buddying = list(db.session.scalars(buddies.buddying(person.id).options(joinedload(Induction.staff))
+                                       .order_by(Induction.starts_on)))
+    hosting = list(db.session.scalars(
+        select(InductionDay).join(Induction, Induction.id == InductionDay.induction_id)
+        .where(InductionDay.host_id == person.id, InductionDay.on_date >= on, Induction.signed_off_at.is_(None),
+               Induction.cancelled_at.is_(None)).order_by(InductionDay.on_date)))
+    return Duties(cases, supervisees, teams, covers, buddying, hosting)
 
 
 def would_loop(person: Staff, new_manager: Staff) -> bool:
@@ -102,3 +116,8 @@ def hand_over(duties: Duties, plan: Plan, by: Staff) -> None:
     db.session.flush()
     for cover in duties.covers:  # running or to come: both end now, and stay in the history
         end_cover(cover, by)
+    for induction in duties.buddying:  # the buddy ends today (kept in the history); the manager names another
+        buddies.end_buddy(induction, on)
+    for day in duties.hosting:  # the day needs a new host, chosen on the induction's page
+        day.host, day.host_reason = None, None
+    db.session.flush()

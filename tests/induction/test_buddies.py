@@ -250,3 +250,24 @@ def test_a_kept_home_page_shows_a_new_buddy_duty_and_concern(world, app, as_role
                              concern="Struggling with the travel")
         db.session.commit()
         assert "Concerns from buddies" in manager.get("/").get_data(as_text=True)
+
+
+def test_a_leaving_buddy_hands_over_their_buddying_and_hosting(world, as_role):
+    """R-ORG-4: buddying and hosting are a leaver's duties; deactivation is refused until they are handed over,
+    and the hand-over ends them (the history keeps them), for the starter's manager to name someone else."""
+    induction = world["induction"]
+    buddies.name_buddy(induction, world["ellis"], "", None)
+    day = next(d for d in induction.days if d.host_slot == "a" and d.on_date >= TODAY)
+    buddies.name_host(induction, day, world["ellis"], "")
+    db.session.commit()
+    with freeze(TODAY):
+        refused = as_role("admin").post_form(f"/admin/staff/{world['ellis'].id}/active?to=inactive")
+        assert refused.status_code == 400
+        assert "the buddy of Nico Fraser" in refused.get_data(as_text=True)
+        manager = as_role("team_manager")
+        page = manager.get(f"/admin/staff/{world['ellis'].id}/handover").get_data(as_text=True)
+        assert "stops being a buddy and a host" in page
+        assert manager.post_form(f"/admin/staff/{world['ellis'].id}/handover", {}).status_code == 303
+    db.session.refresh(day)
+    assert buddies.current_buddy_row(induction) is None and day.host_id is None
+    assert [row.to_date for row in buddies.buddy_history(induction)] == [TODAY]

@@ -66,6 +66,8 @@ def test_the_new_starters_report_and_its_downloads(make, org, as_role, starter):
                      start_date=date(2026, 11, 30))
     make.induction(sly)
     make.induction(make.staff("worker", org["teams"]["north"], name="Early Bird", start_date=date(2026, 6, 1)))
+    make.case("4300123", "CIN", False, starter.staff, date(2026, 12, 23))  # as an import may (R-IND-3)
+    make.case("4300124", "CIN", False, starter.staff, date(2027, 1, 8))  # the day after the induction: fine
     qait = as_role("qait")
     with freeze(date(2026, 12, 2)):
         page = qait.get("/inductions/starters?since-day=1&since-month=11&since-year=2026").get_data(as_text=True)
@@ -79,7 +81,9 @@ def test_the_new_starters_report_and_its_downloads(make, org, as_role, starter):
     rows = list(csv.reader(io.StringIO(csv_response.data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Name", "E-mail", "Team"]
     assert [row[0] for row in rows[1:]] == ["'=HYPERLINK(\"http://x\",\"y\")", "Nico Fraser"]
-    assert rows[2][6:9] == ["2026-12-22", "2027-01-07", "Wren Worker"] and rows[2][9] == "Planned"
+    assert rows[2][6:9] == ["2026-12-22", "2027-01-07", "Wren Worker"] and rows[2][9:] == ["Planned", "1"]
+    assert rows[1][10] == "0"
+    assert "4300123" not in csv_response.data.decode()  # a count, never a case reference
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_response.data)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[1][0] == "'=HYPERLINK(\"http://x\",\"y\")"  # text, never a formula
