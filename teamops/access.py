@@ -567,6 +567,8 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     # A buddy's concern is marked seen by whoever runs the induction.
     "resolve_induction_concern": lambda user, obj: _runs_induction(user, obj.induction if obj else None),
     "tick_induction_item": _ticks_item,
+    # A team's business-support contact lists its starters' office items to confirm (an empty list for others).
+    "view_office_items": lambda user, obj: user.role != "admin",
     "confirm_induction_item": _confirms_item,
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "head_of_service" and user.team.service_id == obj.id),

@@ -127,6 +127,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
                            Visit("qait", lambda o: {"format": "csv"}, label="csv"),
                            Visit("qait", lambda o: {"format": "xlsx"}, label="xlsx")),
     "api.inductions": Visit("qait"),
+    "induction.office": Visit("worker"),  # the demo worker is no contact: the empty list's cost
     "induction.item_na": Visit("team_manager", lambda o: {"item_id": o.induction_item}),
     "induction.review": Visit("team_manager", lambda o: {"induction_id": o.induction}),
     "home.health": Visit(SIGNED_OUT),

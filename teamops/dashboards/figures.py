@@ -23,7 +23,7 @@ from teamops.dashboards import versions
 from teamops.dashboards.models import EVERY_TEAM
 from teamops.dates import start_of_day
 from teamops.extensions import db
-from teamops.org import memberships
+from teamops.org import asye, memberships
 from teamops.org.models import Staff, Team
 from teamops.records.models import SupervisionAction
 from teamops.scheduling import Compliance, PersonDue
@@ -56,6 +56,8 @@ class WorkerRow:
     now: Compliance
     last_month: Compliance
     next_session: date | None = None  # the next session booked with them, from the day on (issue 10 item 2)
+    asye_ends_on: date | None = None  # the last day of their ASYE year, while it runs (R-ASYE-1)
+    asye_lead_until: date | None = None  # the last day they lead CP or Section 47 work only with a co-worker
 
 
 @dataclass
@@ -243,6 +245,8 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
             induction_ends_on=dates.induction_ends_on(person.start_date, person.employment_type),
             now=now_by_worker.get(person.id, NONE_OPEN), last_month=end_by_worker.get(person.id, NONE_OPEN),
             next_session=dates.london_date(next_session) if next_session is not None else None,
+            asye_ends_on=person.asye_ends_on if asye.in_asye(person, on) else None,
+            asye_lead_until=asye.first_six_months_end(person) if asye.in_first_six_months(person, on) else None,
         ))
     return teams
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import abort, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from teamops import dates
 from teamops.access import authorize, can, requires
@@ -17,7 +18,7 @@ from teamops.forms import ActionForm
 from teamops.induction import bp, checklist, reading
 from teamops.induction.checklist_forms import DoneFields, NotApplicableForm, ReviewForm, done_fields
 from teamops.induction.models import Induction, InductionItem
-from teamops.org.models import Staff
+from teamops.org.models import Staff, Team
 from teamops.web import form_status, get_or_404, render, see_other, wants_fragment
 
 
@@ -73,7 +74,28 @@ def _answer(item: InductionItem, outcome: checklist.Outcome | None, fields: Done
         return render("induction/item_done.html", item=item, induction=induction, form=fields, status=status)
     if outcome is not None:
         flash(outcome.message, "success" if outcome.changed else "info")
+    if not can("view_induction", induction):  # the team's business-support contact: back to their office list
+        return see_other(url_for("induction.office"))
     return see_other(url_for("induction.show", induction_id=induction.id, _anchor="checklist"))
+
+
+@bp.route("/inductions/office")
+@requires("view_office_items")
+def office() -> Any:
+    """The office items (badge, office and health and safety inductions, ...) of the starters in the teams whose
+    business-support contact this person is, still to do or to confirm: the contact confirms them here without
+    reading the rest of the induction."""
+    items = list(db.session.scalars(
+        select(InductionItem).join(Induction, Induction.id == InductionItem.induction_id)
+        .join(Staff, Staff.id == Induction.staff_id).join(Team, Team.id == Staff.team_id)
+        .where(Team.business_support_id == current_user.id, Induction.staff_id != current_user.id,
+               Induction.signed_off_at.is_(None), Induction.cancelled_at.is_(None),
+               InductionItem.confirmer == "business_support", InductionItem.na_reason.is_(None),
+               or_(InductionItem.done_on.is_(None), InductionItem.confirmed_on.is_(None)))
+        .options(contains_eager(InductionItem.induction).contains_eager(Induction.staff))
+        .order_by(InductionItem.due_on, Staff.name, InductionItem.position)))
+    names = checklist.names_for(sorted({item.induction_id for item in items}))
+    return render("induction/office.html", items=items, names=names, on=dates.today())
 
 
 @bp.route("/inductions/items/<int:item_id>/done", methods=["POST"])

@@ -215,3 +215,16 @@ def test_the_asye_interval_moves_only_asye_staffs_personal_due_date(make, org, j
     assert after[other.id].next_due_on == date(2027, 1, 22)
     past = scheduling.person_dues([jo], date(2027, 1, 4), history.on(date(2027, 1, 4)))
     assert past[jo.id].next_due_on == date(2027, 1, 22)  # a dated change never rewrites the past
+
+
+@pytest.mark.parametrize(("on", "shown"), [
+    (MONTH_5, "Jo Bell, until 21 December 2027 (leads a child protection case or Section 47 enquiry only with a "
+              "co-worker until 21 June 2027)"),
+    (MONTH_7, "Jo Bell, until 21 December 2027</li>"),
+])
+def test_the_managers_dashboard_lists_who_is_in_their_asye_year(jo, as_role, on, shown):
+    """Issue 11 item 8: the manager's dashboard shows who is in ASYE and when it ends (and, in the first 6
+    months, until when they lead CP or Section 47 work only with a co-worker)."""
+    with dates.freeze(on):
+        page = as_role("team_manager").get("/dashboard/team").get_data(as_text=True)
+    assert "In their ASYE year" in page and shown in page

@@ -271,3 +271,27 @@ def test_a_leaving_buddy_hands_over_their_buddying_and_hosting(world, as_role):
     db.session.refresh(day)
     assert buddies.current_buddy_row(induction) is None and day.host_id is None
     assert [row.to_date for row in buddies.buddy_history(induction)] == [TODAY]
+
+
+def test_the_business_support_contact_confirms_office_items_from_their_list(world, org, app, as_role):
+    """Issue 11 item 5: the team's business-support contact confirms office items without reading the rest of
+    the induction: their own list, and back to it after each confirmation."""
+    contact = world["bo"]
+    org["teams"]["north"].business_support = contact
+    db.session.commit()
+    badge = next(item for item in world["induction"].items if item.code == "B6")
+    with freeze(TODAY):
+        client = app.test_client()
+        sign_in(client, contact)
+        assert "office items to confirm" in client.get("/").get_data(as_text=True)
+        page = client.get("/inductions/office").get_data(as_text=True)
+        assert "Nico Fraser" in page and badge.title in page
+        assert client.get(f"/inductions/{world['induction'].id}").status_code == 403
+        done = client.post_form(f"/inductions/items/{badge.id}/confirm")
+        assert done.status_code == 303 and done.headers["Location"].endswith("/inductions/office")
+        after = client.get("/inductions/office").get_data(as_text=True)
+        assert f'id="item-{badge.id}"' not in after and "Otto Other" in after  # Otto's badge still waits
+        other = as_role("worker").get("/inductions/office").get_data(as_text=True)
+    db.session.refresh(badge)
+    assert badge.confirmed_on == TODAY and badge.confirmed_by_id == contact.id
+    assert "Nothing to confirm now." in other  # the worker is no team's contact

@@ -393,6 +393,8 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     # current buddy logs check-ins; whoever runs it marks a buddy's concern seen (the form's response is
     # optional: the first POST marks it, later ones say it was seen already).
     ("GET", "/inductions/<int:induction_id>/timetable.ics"): each(SEES_INDUCTION, 200),
+    # A team's business-support contact's list of its starters' office items (empty for anyone else).
+    ("GET", "/inductions/office"): Visit(NOT_ADMIN, 200),
     # The new starters report (R-IND-16): QAIT and admins, on screen and as CSV and Excel.
     ("GET", "/inductions/starters"): tuple(Visit(frozenset({QAIT, ADMIN}), 200, query=q) for q in (
         "", "since={today}", "format=csv", "format=xlsx")),
