@@ -10,7 +10,9 @@ from datetime import date
 from sqlalchemy import and_, case, func, or_, select
 
 from teamops.extensions import db
+from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction, InductionItem
+from teamops.org.models import Staff
 
 STATUSES = {"planned": "Planned", "in_progress": "In progress", "overdue_items": "Items overdue",
             "complete": "Complete", "cancelled": "Cancelled"}
@@ -94,3 +96,25 @@ def progress_of(induction_ids: Sequence[int], on: date) -> dict[int, Progress]:
     return {induction_id: Progress(int(resolved or 0), int(total), int(overdue or 0),
                                    *upcoming.get(induction_id, (None, None)))
             for induction_id, total, resolved, overdue in counts}
+
+
+@dataclass(frozen=True)
+class People:
+    buddy: str | None
+    concerns: int  # buddies' concerns not yet seen
+
+
+def buddies_and_concerns(induction_ids: Sequence[int]) -> dict[int, People]:
+    """Each induction's current buddy and its buddies' concerns waiting for the manager: one statement for a page
+    of inductions."""
+    if not induction_ids:
+        return {}
+    waiting = (select(func.count(InductionCheckin.id))
+               .where(InductionCheckin.induction_id == Induction.id, InductionCheckin.concern.is_not(None),
+                      InductionCheckin.concern_seen_at.is_(None)).scalar_subquery())
+    rows = db.session.execute(
+        select(Induction.id, Staff.name, waiting).select_from(Induction)
+        .outerjoin(InductionBuddy, and_(InductionBuddy.induction_id == Induction.id, InductionBuddy.to_date.is_(None)))
+        .outerjoin(Staff, Staff.id == InductionBuddy.buddy_id)
+        .where(Induction.id.in_(induction_ids)))
+    return {induction_id: People(name, int(count or 0)) for induction_id, name, count in rows}

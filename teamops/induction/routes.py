@@ -72,7 +72,8 @@ def index() -> Any:
                                                                progress[induction.id].overdue))
               for induction in page.items}
     return render("induction/index.html", "induction/_list.html", page=page, show=show, shows=SHOWS,
-                  progress=progress, states=states, statuses=reading.STATUSES, tags=reading.STATUS_TAGS)
+                  progress=progress, states=states, statuses=reading.STATUSES, tags=reading.STATUS_TAGS,
+                  people=reading.buddies_and_concerns([induction.id for induction in page.items]))
 
 
 @bp.route("/inductions/mine")

@@ -1,9 +1,10 @@
 """Issue 11's browser journey, with axe-core on every page (the Tab fixture): a manager opens an induction for a
 new colleague and picks a buddy; the buddy logs a check-in with a concern; the manager sees it on their home page
-and marks it seen; the starter reads it on their induction page."""
+and marks it seen; the starter reads it on their induction page and ticks an item of their checklist."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -105,3 +106,12 @@ def test_an_induction_from_opening_to_a_buddys_concern(tab: Tab, browser: Browse
         starter.follow(starter.page.get_by_role("link", name="See your induction").click)
         expect(starter.page.locator("#check-ins ~ .govuk-summary-card").first).to_contain_text(CONCERN)
         expect(starter.page.locator("main")).to_contain_text("Laptop ordered")
+        row = starter.page.get_by_role("row").filter(has_text="Met the team, in person or virtually")
+        row.get_by_role("button", name=re.compile(r"^Mark done")).click()
+        expect(row).to_contain_text("Done on time")
+        starter.audited()
+
+    tab.goto("/inductions")  # the manager's list: the buddy, and no concern waiting now
+    listed = tab.page.get_by_role("row").filter(has_text=name)
+    expect(listed).to_contain_text("Wren Taylor")
+    expect(listed).not_to_contain_text("concern")

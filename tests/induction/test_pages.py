@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from teamops.dates import freeze
 from teamops.extensions import db
+from teamops.induction import buddies, checkins
 from teamops.induction.models import Induction
 from tests.conftest import sign_in
 from tests.dates_typed import date_boxes
@@ -65,7 +66,11 @@ def test_someone_without_an_induction_is_told_so(as_role):
 
 
 def test_the_managers_list_shows_inductions_in_reach_only(make, org, as_role, starter):
-    make.induction(starter)
+    induction = make.induction(starter)
+    buddies.name_buddy(induction, org["worker"], "", None)
+    checkins.log_checkin(induction, org["worker"], held_on=date(2026, 11, 30), mode="phone", doing=1, notes="",
+                         concern="Lonely at the hub")
+    db.session.commit()
     south = make.staff("worker", org["teams"]["south"], name="Sid Southstart", start_date=date(2026, 11, 30))
     make.induction(south)
     with freeze(TODAY):
@@ -74,6 +79,7 @@ def test_the_managers_list_shows_inductions_in_reach_only(make, org, as_role, st
     assert "Nico Fraser" in page and "Sid Southstart" not in page
     assert "Nico Fraser" in qait and "Sid Southstart" in qait
     assert "Items overdue" in page and "of " in page
+    assert "Wren Worker" in page and "1 concern" in page and "Lonely" not in page  # the buddy; a count only
 
 
 def test_a_manager_opens_an_internal_move_by_hand(org, as_role, make):
