@@ -127,7 +127,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
                            Visit("qait", lambda o: {"format": "csv"}, label="csv"),
                            Visit("qait", lambda o: {"format": "xlsx"}, label="xlsx")),
     "api.inductions": Visit("qait"),
-    "induction.office": Visit("worker"),  # the demo worker is no contact: the empty list's cost
+    "induction.office": Visit("worker"),  # the worker is made their team's business-support contact
     "induction.item_na": Visit("team_manager", lambda o: {"item_id": o.induction_item}),
     "induction.review": Visit("team_manager", lambda o: {"induction_id": o.induction}),
     "home.health": Visit(SIGNED_OUT),
@@ -328,6 +328,7 @@ def _add_work(size: int) -> Objects:
         grants.decide(grants.request_role(colleagues[n], "qait", manager), qait, approve=n % 3 == 0)
         grants.request_role(colleagues[n], "admin", admin)
     db.session.commit()
+    worker.team.business_support = worker  # their office list holds the team's starters' office items
     for n in range(size):  # more inductions in the team with more data (issue 11)
         factories.induction(colleagues[n], start_date=on - timedelta(days=n))
     starter = _person(PERSONAS["new_starter"])

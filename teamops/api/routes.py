@@ -24,6 +24,7 @@ How it fits together:
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Response, current_app, request, url_for
@@ -102,6 +103,17 @@ def _user() -> Staff:
     return user
 
 
+def _dated_team_list() -> tuple[Staff, str, params.Paging, date, int | None]:
+    """The arguments of a list at ``as_of`` that a ``team`` may narrow (checked: 404 unknown, 403 out of reach)."""
+    args = request.args
+    output, paging = params.output_format(args), params.paging(args)
+    on, team_id = params.as_of(args), params.team_id(args)
+    user = _user()
+    if team_id is not None:
+        team_in_reach(user, team_id)
+    return user, output, paging, on, team_id
+
+
 @bp.get("/teams")
 @requires("use_api")
 @kept
@@ -115,12 +127,7 @@ def teams() -> Response:
 @requires("use_api")
 @kept
 def staff() -> Response:
-    args = request.args
-    output, paging = params.output_format(args), params.paging(args)
-    on, team_id = params.as_of(args), params.team_id(args)
-    user = _user()
-    if team_id is not None:
-        team_in_reach(user, team_id)
+    user, output, paging, on, team_id = _dated_team_list()
     return page_response(staff_page(user, paging, on, team_id), STAFF_FIELDS, output, "staff")
 
 
@@ -144,12 +151,7 @@ def cases() -> Response:
 @requires("use_api")
 @kept
 def inductions() -> Response:
-    args = request.args
-    output, paging = params.output_format(args), params.paging(args)
-    on, team_id = params.as_of(args), params.team_id(args)
-    user = _user()
-    if team_id is not None:
-        team_in_reach(user, team_id)
+    user, output, paging, on, team_id = _dated_team_list()
     return page_response(inductions_page(user, paging, on, team_id), INDUCTION_FIELDS, output, "inductions")
 
 

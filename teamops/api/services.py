@@ -8,20 +8,20 @@ in the names it needs, and the scheduling module's batch look-ups.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from teamops.access import cases_in_reach, inductions_in_reach, staff_in_reach, teams_in_reach
 from teamops.api.params import ApiError, Paging
 from teamops.cases.models import Case
-from teamops.dates import in_induction, start_of_day
+from teamops.dates import in_induction
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
-from teamops.induction.models import Induction, InductionDay, InductionItem
-from teamops.induction.reading import BLOCKING
+from teamops.induction.models import Induction, InductionDay
+from teamops.induction.reading import overdue_at
 from teamops.induction.reading import status as induction_status
 from teamops.org.models import Service, Staff, Team
 from teamops.scheduling import (
@@ -159,7 +159,6 @@ def cases_page(user: Staff, paging: Paging, wanted: CaseFilter) -> Page:
 def inductions_page(user: Staff, paging: Paging, on: date, team_id: int | None = None) -> Page:
     """Inductions in reach (not cancelled), latest start first, each at ``on``: its buddy then, the check-ins
     expected and logged by then, and its status then. One statement for the page, one for the count."""
-    end_of_day = start_of_day(on + timedelta(days=1))
     buddy = aliased(Staff)
     buddy_email = (select(buddy.email).join(InductionBuddy, InductionBuddy.buddy_id == buddy.id)
                    .where(InductionBuddy.induction_id == Induction.id, InductionBuddy.from_date <= on,
@@ -171,10 +170,7 @@ def inductions_page(user: Staff, paging: Paging, on: date, team_id: int | None =
     logged = (select(func.count(InductionCheckin.id))
               .where(InductionCheckin.induction_id == Induction.id, InductionCheckin.held_on <= on)
               .scalar_subquery())
-    overdue = exists().where(
-        InductionItem.induction_id == Induction.id, InductionItem.requirement.in_(BLOCKING),
-        InductionItem.due_on < on, or_(InductionItem.done_on.is_(None), InductionItem.done_on > on),
-        or_(InductionItem.na_at.is_(None), InductionItem.na_at >= end_of_day))
+    overdue = overdue_at(on)
     query = inductions_in_reach(user).where(Induction.cancelled_at.is_(None)).order_by(
         Induction.start_date.desc(), Staff.email, Induction.id)
     if team_id is not None:

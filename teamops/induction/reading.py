@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 
+from teamops.dates import start_of_day
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction, InductionItem
@@ -58,6 +59,16 @@ def status(induction: Induction, on: date, overdue_items: bool) -> str:
 def has_overdue(items: Sequence[InductionItem], on: date) -> bool:
     return any(item.requirement in BLOCKING and item.done_on is None and item.na_reason is None
                and item.due_on < on for item in items)
+
+
+def overdue_at(on: date) -> ColumnElement[bool]:
+    """SQL, correlated to ``Induction``: a required or mandatory item was past its due date on ``on`` and neither
+    done nor marked not applicable by then (the ``overdue_items`` status, as ``has_overdue`` says it today)."""
+    end_of_day = start_of_day(on + timedelta(days=1))
+    return exists().where(
+        InductionItem.induction_id == Induction.id, InductionItem.requirement.in_(BLOCKING),
+        InductionItem.due_on < on, or_(InductionItem.done_on.is_(None), InductionItem.done_on > on),
+        or_(InductionItem.na_at.is_(None), InductionItem.na_at >= end_of_day))
 
 
 @dataclass(frozen=True)

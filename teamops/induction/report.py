@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from teamops.cases.models import CaseAllocation
 from teamops.dates import add_months
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionBuddy
-from teamops.induction.models import Induction, InductionItem
-from teamops.induction.reading import BLOCKING, STATUSES, status
+from teamops.induction.models import Induction
+from teamops.induction.reading import STATUSES, overdue_at, status
 from teamops.org.models import Service, Staff, Team
 
 HEADER = ("Name", "E-mail", "Team", "Service", "Job role", "Employment", "Start date", "Last day of induction",
@@ -56,9 +56,7 @@ def starters_since(since: date, on: date) -> list[StarterRow]:
     buddy_name = (select(buddy.name).join(InductionBuddy, InductionBuddy.buddy_id == buddy.id)
                   .where(InductionBuddy.induction_id == Induction.id, InductionBuddy.to_date.is_(None))
                   .limit(1).scalar_subquery())
-    overdue = exists().where(InductionItem.induction_id == Induction.id, InductionItem.requirement.in_(BLOCKING),
-                             InductionItem.due_on < on, InductionItem.done_on.is_(None),
-                             InductionItem.na_reason.is_(None))
+    overdue = overdue_at(on)
     breaches = (select(func.count(CaseAllocation.id))
                 .where(CaseAllocation.worker_id == Induction.staff_id, Induction.employment_type == "permanent",
                        CaseAllocation.from_date >= Induction.starts_on, CaseAllocation.from_date <= Induction.ends_on)

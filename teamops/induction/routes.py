@@ -127,30 +127,28 @@ def new() -> Any:
             form.staff_id.data = chosen.id
             form.start_date.data = chosen.start_date
             form.job_group.data = services.job_group_for(chosen)
-            template = services.active_template(chosen.employment_type)
-            form.template_id.data = template.id if template is not None else 0
-    if form.validate_on_submit() and _free_date(form):
-        assert form.person is not None and form.chosen is not None and form.start_date.data is not None
-        induction = services.open_induction(
-            form.person, team=form.person.team, kind="mover" if form.chosen.kind == "mover" else "new_starter",
-            template=form.chosen, start_date=form.start_date.data, opened_via="by_hand",
-            opened_by=current_user._get_current_object(), job_group=form.job_group.data)
-        db.session.commit()
-        flash(f"{form.person.name}'s induction is open. {_when(induction)}.", "success")
-        return see_other(url_for("induction.show", induction_id=induction.id))
+            suggested = services.active_template(chosen.employment_type)
+            form.template_id.data = suggested.id if suggested is not None else 0
+    if form.validate_on_submit():
+        person, template = form.person, form.chosen  # set by the form's checks
+        assert person is not None and template is not None and form.start_date.data is not None
+        kind = "mover" if template.kind == "mover" else "new_starter"
+        if _free_date(form, person, kind):
+            induction = services.open_induction(
+                person, team=person.team, kind=kind, template=template, start_date=form.start_date.data,
+                opened_via="by_hand", opened_by=current_user._get_current_object(), job_group=form.job_group.data)
+            db.session.commit()
+            flash(f"{person.name}'s induction is open. {_when(induction)}.", "success")
+            return see_other(url_for("induction.show", induction_id=induction.id))
     return render("induction/new.html", form=form, status=form_status())
 
 
-def _free_date(form: OpenInductionForm) -> bool:
-    """One induction of a kind per person and start date (a cancelled one included: it stays as a record)."""
-    assert form.person is not None and form.chosen is not None
-    kind = "mover" if form.chosen.kind == "mover" else "new_starter"
-    taken = db.session.scalar(select(Induction.id).where(Induction.staff_id == form.person.id,
-                                                         Induction.kind == kind,
-                                                         Induction.start_date == form.start_date.data))
-    if taken is not None:
+def _free_date(form: OpenInductionForm | PlanForm, person: Staff, kind: str, except_id: int | None = None) -> bool:
+    """One induction of a kind per person and start date: a date taken is an error by the field."""
+    assert form.start_date.data is not None
+    if services.date_taken(person, kind, form.start_date.data, except_id):
         form.start_date.errors = [*form.start_date.errors,
-                                  f"{form.person.name} already had an induction from this date: choose another date"]
+                                  f"{person.name} already had an induction from this date: choose another date"]
         return False
     return True
 
@@ -163,19 +161,13 @@ def plan(induction_id: int) -> Any:
     form = PlanForm(obj=induction)
     if request.method == "GET":
         form.template_id.data = induction.template_id or 0
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _free_date(form, induction.staff, induction.kind, induction.id):
         assert form.start_date.data is not None
-        clash = db.session.scalar(select(Induction.id).where(
-            Induction.staff_id == induction.staff_id, Induction.kind == induction.kind,
-            Induction.start_date == form.start_date.data, Induction.id != induction.id))
-        if clash is None:
-            services.replan(induction, start_date=form.start_date.data, template=form.chosen,
-                            job_group=form.job_group.data or induction.job_group, team=induction.staff.team)
-            db.session.commit()
-            flash(f"{induction.staff.name}'s induction is re-planned. {_when(induction)}.", "success")
-            return see_other(url_for("induction.show", induction_id=induction.id))
-        form.start_date.errors = [*form.start_date.errors,
-                                  f"{induction.staff.name} already had an induction from this date: choose another"]
+        services.replan(induction, start_date=form.start_date.data, template=form.chosen,
+                        job_group=form.job_group.data or induction.job_group, team=induction.staff.team)
+        db.session.commit()
+        flash(f"{induction.staff.name}'s induction is re-planned. {_when(induction)}.", "success")
+        return see_other(url_for("induction.show", induction_id=induction.id))
     return render("induction/plan.html", form=form, induction=induction, status=form_status())
 
 

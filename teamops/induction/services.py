@@ -85,6 +85,16 @@ def _copy_items(induction: Induction) -> None:
             due_on=dates.induction_deadline(induction.start_date, induction.length_days, item.deadline)))
 
 
+def date_taken(person: Staff, kind: str, start_date: date, except_id: int | None = None) -> bool:
+    """Whether the person already had an induction of this kind from this date (a cancelled one included: it
+    stays as a record, and the pair is unique)."""
+    query = select(Induction.id).where(Induction.staff_id == person.id, Induction.kind == kind,
+                                       Induction.start_date == start_date)
+    if except_id is not None:
+        query = query.where(Induction.id != except_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
 def open_induction(person: Staff, *, team: Team, kind: str, template: InductionTemplate, start_date: date,
                    opened_via: str, opened_by: Staff | None, job_group: str | None = None) -> Induction:
     """Opens an induction from a template: its days on their working days, and the checklist items for the
