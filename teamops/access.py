@@ -507,6 +507,31 @@ def _confirms_item(user: Staff, item: InductionItem | None) -> bool:
     return item.induction.is_open and (_runs_induction(user, item.induction) or _office_contact(user, item))
 
 
+def _lists_network(user: Staff, network: Any) -> bool:
+    """Whether this person is one of a network's listed contacts (who keep its entry true)."""
+    return network is not None and any(
+        contact.staff_id == user.id for contact in getattr(network, "contacts", ()))
+
+
+def _runs_team_entry(user: Staff, team: Team | None) -> bool:
+    """A team's directory entry (remit, bases, phone) is kept by its manager, whoever covers them, the managers
+    above, and admins."""
+    if user.role == "admin":
+        return True
+    return team is not None and _manages(user, team)
+
+
+def _decides_champion(user: Staff, champion: Any) -> bool:
+    """A champion is appointed, approved, declined or stood down by a manager of the champion's team or their
+    line manager; never by the volunteer themselves."""
+    person = getattr(champion, "staff", champion)
+    if person is None:
+        return _manages(user, None) or manages_anyone(user)
+    if person.id == user.id:
+        return False
+    return _manages(user, person) or person.line_manager_id == user.id
+
+
 POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "signed_in": lambda user, obj: True,
     "manage_organisation": lambda user, obj: user.role == "admin",
@@ -570,6 +595,17 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     # A team's business-support contact lists its starters' office items to confirm (an empty list for others).
     "view_office_items": lambda user, obj: user.role != "admin",
     "confirm_induction_item": _confirms_item,
+    # The directory (issue 12): everyone signed in reads it; admins keep its reference data.
+    "read_directory": lambda user, obj: True,
+    "manage_directory": lambda user, obj: user.role == "admin",
+    "edit_network": lambda user, obj: user.role == "admin" or _lists_network(user, obj),
+    "edit_contact": lambda user, obj: user.role == "admin" or (
+        obj is not None and getattr(obj, "staff_id", None) == user.id),
+    "edit_team_entry": _runs_team_entry,
+    "appoint_champion": _decides_champion,
+    "volunteer_champion": lambda user, obj: user.role != "admin",
+    "step_down_champion": lambda user, obj: obj is not None and (
+        getattr(obj, "staff_id", None) == user.id or _decides_champion(user, obj)),
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "head_of_service" and user.team.service_id == obj.id),
 }

@@ -37,6 +37,11 @@ def today() -> date:
     return utcnow().astimezone(LONDON).date()
 
 
+def local_now() -> datetime:
+    """Now on the wall clock in England (Europe/London, clock changes included): what "open now" reads."""
+    return utcnow().astimezone(LONDON)
+
+
 @contextmanager
 def freeze(day: date) -> Iterator[None]:
     """Makes ``day`` today for the whole app (every module reads this clock), from noon in England: the clock

@@ -37,6 +37,51 @@ class WholeNumberField(IntegerField):
             self.data = int(text)
 
 
+LINK_SCHEMES = ("https://", "http://")
+PHONE_CHARACTERS = frozenset("0123456789 +()-")
+
+
+def link_problem(link: str) -> str | None:
+    """Why a web address cannot be a link (only http and https ever become one: never ``javascript:``)."""
+    text = link.strip()
+    if text and (not text.lower().startswith(LINK_SCHEMES) or len(text) <= len("https://")
+                 or any(c.isspace() or not c.isprintable() for c in text)):
+        return "Enter a web address that starts with https:// (or http://), or leave it empty"
+    return None
+
+
+def phone_problem(phone: str) -> str | None:
+    """Why a phone number is not one: digits (a 5-digit extension, or a full number), spaces, ``+``, brackets
+    and dashes only."""
+    text = phone.strip()
+    if not text:
+        return None
+    digits = sum(c.isdigit() for c in text)
+    if not set(text) <= PHONE_CHARACTERS or not text.isascii():
+        return "Enter a phone number in digits, like 50222 or 0116 305 0000, with no letters"
+    if digits < 5 or digits > 15:
+        return "Enter a phone number of 5 to 15 digits, like 50222 or 0116 305 0000"
+    return None
+
+
+class WebLink:
+    """A WTForms validator: ``link_problem`` next to the field."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        problem = link_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class PhoneNumber:
+    """A WTForms validator: ``phone_problem`` next to the field."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        problem = phone_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
 DATE_PARTS = ("day", "month", "year")
 MONTH_NAMES = {name: number for number, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),

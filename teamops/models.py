@@ -6,19 +6,39 @@ from teamops.auth.models import PasswordToken, SignInFailure, UserSession
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.dashboards.models import FiguresVersion
+from teamops.directory.models import (
+    Champion,
+    ChampionArea,
+    Contact,
+    ContactHours,
+    Network,
+    NetworkContact,
+    NetworkException,
+)
 from teamops.imports.models import PendingImport
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction, InductionDay, InductionItem
 from teamops.induction.template_models import ChecklistItem, InductionTemplate, InductionTemplateDay
-from teamops.org.models import Absence, Cover, OrganisationSettings, RoleGrant, Service, Staff, Team, TeamMembership
+from teamops.org.models import (
+    Absence,
+    Cover,
+    OrganisationSettings,
+    RoleGrant,
+    Service,
+    Staff,
+    Team,
+    TeamBase,
+    TeamMembership,
+)
 from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
 from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
 
 __all__ = [
     "Absence", "ActionReview", "ApiToken", "AuditEvent", "Booking", "Case", "CaseAllocation", "CaseDiscussion",
-    "CaseType", "ChecklistItem", "Cover", "FiguresVersion", "Induction", "InductionBuddy", "InductionCheckin",
-    "InductionDay", "InductionItem", "InductionTemplate", "InductionTemplateDay", "OrganisationSettings",
+    "CaseType", "Champion", "ChampionArea", "ChecklistItem", "Contact", "ContactHours", "Cover", "FiguresVersion",
+    "Induction", "InductionBuddy", "InductionCheckin", "InductionDay", "InductionItem", "InductionTemplate",
+    "InductionTemplateDay", "Network", "NetworkContact", "NetworkException", "OrganisationSettings",
     "OversightEntry", "PasswordToken", "PendingImport", "PolicyChange", "RecordVersion", "RoleGrant", "Service",
-    "SignInFailure", "Staff", "SupervisionAction", "SupervisionRecord", "SupervisionSettings", "Team",
+    "SignInFailure", "Staff", "SupervisionAction", "SupervisionRecord", "SupervisionSettings", "Team", "TeamBase",
     "TeamMembership", "UserSession",
 ]

@@ -82,8 +82,8 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
 
 
 def _restore_seeded_policy(connection: sqlalchemy.Connection) -> None:
-    """Puts back the rows the migrations seed (the default supervision policy, the induction templates) after a
-    truncate."""
+    """Puts back the rows the migrations seed (the default supervision policy, the induction templates, the
+    champion areas) after a truncate."""
     spec = importlib.util.spec_from_file_location("seed", ROOT / "migrations" / "versions" / "0002_supervision.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -108,6 +108,12 @@ def _restore_seeded_policy(connection: sqlalchemy.Connection) -> None:
     templates = importlib.util.module_from_spec(induction)
     induction.loader.exec_module(templates)
     templates.seed_templates(connection)  # the induction templates and checklist (R-IND-15)
+    directory = importlib.util.spec_from_file_location(
+        "directory", ROOT / "migrations" / "versions" / "0020_directory.py")
+    assert directory and directory.loader
+    areas = importlib.util.module_from_spec(directory)
+    directory.loader.exec_module(areas)
+    areas.seed_areas(connection)  # the champion areas (issue 12)
 
 
 class Client(FlaskClient):

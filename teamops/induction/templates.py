@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from teamops.dates import utcnow
 from teamops.extensions import db
+from teamops.forms import link_problem
 from teamops.induction.template_models import (
     MAX_LENGTH_DAYS,
     TEMPLATE_KINDS,
@@ -30,7 +31,6 @@ from teamops.org.models import WEEKDAYS, Staff, Team
 ONE_IN_USE = ("permanent", "agency")  # opening an induction by itself picks the one template in use
 SERVICE_FLAGS = ("for_csc", "for_cfws", "for_yos")
 JOB_FLAGS = ("for_front_line", "for_business_support", "for_managers")
-LINK_SCHEMES = ("https://", "http://")
 
 
 class Refused(ValueError):
@@ -215,13 +215,6 @@ def code_problem(item: ChecklistItem | None, code: str) -> str | None:
         query = query.where(ChecklistItem.id != item.id)
     taken = db.session.scalar(query)
     return f"Item {taken} already has this code: choose another" if taken else None
-
-
-def link_problem(link: str) -> str | None:
-    text = link.strip()
-    if text and (not text.lower().startswith(LINK_SCHEMES) or len(text) <= len("https://") or " " in text):
-        return "Enter a web address that starts with https:// (or http://), or leave the link empty"
-    return None
 
 
 def checklist_problems(item: ChecklistItem | None, values: Mapping[str, Any]) -> dict[str, str]:

@@ -40,6 +40,8 @@ CASE_REF_PATTERN_MAX = 100
 CASE_REF_HINT_MAX = 100
 # Which part of the induction checklist a service's starters get (R-IND-15): "other" gets the items for all.
 INDUCTION_GROUPS = ("csc", "cfws", "yos", "other")
+PHONE_MAX = 32
+DIRECTORY_TEXT_MAX = 2000
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
@@ -80,6 +82,13 @@ class Team(Model):
     # Who confirms a starter's office items (badge, office and health and safety induction), with the manager.
     business_support_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", use_alter=True, name="fk_teams_business_support_id_staff"))
+    # The directory's entry for the team (issue 12): what it does, how to reach it, when that was last checked.
+    remit: Mapped[str] = mapped_column(String(DIRECTORY_TEXT_MAX), default="")
+    phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
+    checked_on: Mapped[date | None] = mapped_column(Date)
+    checked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", use_alter=True, name="fk_teams_checked_by_id_staff"))
 
     service: Mapped[Service] = relationship(back_populates="teams")
     manager: Mapped[Staff | None] = relationship(foreign_keys=[manager_id], post_update=True)
@@ -87,6 +96,13 @@ class Team(Model):
     members: Mapped[list[Staff]] = relationship(
         back_populates="team", foreign_keys="Staff.team_id", order_by="Staff.name"
     )
+    other_bases: Mapped[list[TeamBase]] = relationship(
+        order_by="TeamBase.name", cascade="all, delete-orphan", passive_deletes=True)
+
+    @property
+    def bases(self) -> list[str]:
+        """Every office base the team works from, its main one first."""
+        return [self.office_base, *(base.name for base in self.other_bases)]
 
     @property
     def label(self) -> str:
@@ -94,6 +110,17 @@ class Team(Model):
 
     def __repr__(self) -> str:
         return f"<Team {self.name}>"
+
+
+class TeamBase(Model):
+    """Another office base a team works from, besides its main one (``Team.office_base``)."""
+
+    __tablename__ = "team_bases"
+    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_team_bases_team_id_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(TEXT_MAX))
 
 
 class Staff(UserMixin, Model):
@@ -121,6 +148,10 @@ class Staff(UserMixin, Model):
     role: Mapped[str] = mapped_column(String(20), default="worker")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     left_on: Mapped[date | None] = mapped_column(Date)
+    # For the directory (issue 12): a work phone (often a 5-digit extension) and their own office base, when it
+    # is not their team's main one ("nearest" uses it, else the team's).
+    work_phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))
+    office_base: Mapped[str | None] = mapped_column(String(TEXT_MAX))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
