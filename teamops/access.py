@@ -518,7 +518,7 @@ def _runs_team_entry(user: Staff, team: Team | None) -> bool:
     above, and admins."""
     if user.role == "admin":
         return True
-    return team is not None and _manages(user, team)
+    return _manages(user, team)
 
 
 def _decides_champion(user: Staff, champion: Any) -> bool:
@@ -604,8 +604,9 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "edit_team_entry": _runs_team_entry,
     "appoint_champion": _decides_champion,
     "volunteer_champion": lambda user, obj: user.role != "admin",
-    "step_down_champion": lambda user, obj: obj is not None and (
-        getattr(obj, "staff_id", None) == user.id or _decides_champion(user, obj)),
+    # The champion themselves, whoever decides for them, or an admin (a leaver's role) steps down or confirms.
+    "keep_champion": lambda user, obj: obj is None or (
+        user.role == "admin" or getattr(obj, "staff_id", None) == user.id or _decides_champion(user, obj)),
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "head_of_service" and user.team.service_id == obj.id),
 }

@@ -38,6 +38,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("New starters", "induction.starters", "view_starters_report"),
     # Case disagreements for those above teams; workers' disagreements with their record for whoever resolves
     # them (a line manager of any role included).
+    NavItem("Directory", "directory.index", "read_directory"),
     NavItem("Escalations", "records.escalations", "view_escalations", ("worker", "team_manager", *ABOVE_TEAMS)),
     NavItem("Teams", "org.teams", "view_team", (*MANAGERS_AND_QAIT, "admin")),
     NavItem("Staff", "org.staff", "view_staff", (*MANAGERS_AND_QAIT, "admin")),

@@ -93,6 +93,7 @@ class Team(Model):
     service: Mapped[Service] = relationship(back_populates="teams")
     manager: Mapped[Staff | None] = relationship(foreign_keys=[manager_id], post_update=True)
     business_support: Mapped[Staff | None] = relationship(foreign_keys=[business_support_id], post_update=True)
+    checked_by: Mapped[Staff | None] = relationship(foreign_keys=[checked_by_id], post_update=True)
     members: Mapped[list[Staff]] = relationship(
         back_populates="team", foreign_keys="Staff.team_id", order_by="Staff.name"
     )
