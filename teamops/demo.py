@@ -12,6 +12,7 @@ from teamops.auth.passwords import hash_password
 from teamops.cases.models import Case, CaseAllocation
 from teamops.dashboards.figures import last_month_end
 from teamops.dates import add_months, is_working_day, previous_working_day, today, utcnow, working_day_number
+from teamops.directory.demo import seed_directory
 from teamops.extensions import db
 from teamops.induction import checklist
 from teamops.induction import services as opening
@@ -180,6 +181,7 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     db.session.flush()
     _seed_induction(starter, north, manager, on)
     db.session.flush()
+    seed_directory(on, teams)
     return {"created": count}
 
 

@@ -11,12 +11,15 @@ import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from teamops import dates
 from teamops.auth.models import UserSession
 from teamops.auth.passwords import hash_password
 from teamops.bookings.models import Booking
 from teamops.cases import services as cases
 from teamops.cases.models import Case
+from teamops.directory.models import Champion, ChampionArea
 from teamops.extensions import db
 from teamops.induction import services as inductions
 from teamops.induction.models import Induction
@@ -178,6 +181,15 @@ def booking(worker: Staff, supervisor: Staff, starts_at: datetime, minutes: int 
                           cases=list(cases_ or []), attendees=list(attendees or [])))
 
 
+def champion(person: Staff, area: str, scope: str, starts_on: date = date(2026, 1, 5), state: str = "active",
+             ) -> Champion:
+    """A champion of a seeded area (migration 0020), checked the day they started."""
+    found = db.session.scalar(select(ChampionArea).where(ChampionArea.name == area))
+    assert found is not None, area
+    return _saved(Champion(staff=person, area=found, scope=scope, state=state, starts_on=starts_on,
+                           checked_on=starts_on))
+
+
 class Factory:
     """The ``make`` fixture: ``make.staff("team_manager", team)``, ``make.case(None, "CP", False, worker, day)``."""
 
@@ -190,6 +202,7 @@ class Factory:
     booking = staticmethod(booking)
     escalation = staticmethod(escalation)
     induction = staticmethod(induction)
+    champion = staticmethod(champion)
 
 
 def age_sessions(minutes: int) -> None:
@@ -198,3 +211,4 @@ def age_sessions(minutes: int) -> None:
     for row in db.session.scalars(db.select(UserSession)):
         row.last_seen_at -= timedelta(minutes=minutes)
     db.session.commit()
+

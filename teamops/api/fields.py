@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from teamops.directory.models import SCOPES
 from teamops.org.models import EMPLOYMENT_TYPES, ROLES
 from teamops.policy.models import CASE_TYPE_CODES
 from teamops.scheduling import ABSENT, DUE_SOON, OK, OVERDUE
@@ -86,4 +87,14 @@ INDUCTION_FIELDS = (
     Field("status", "string", "At `as_of`: planned (before day 1), in_progress, overdue_items (a required item "
           "past its due date and neither done nor marked not applicable by then) or complete (signed off). "
           "Cancelled inductions are not listed.", choices=INDUCTION_STATUSES),
+)
+
+CHAMPION_FIELDS = (
+    Field("name", "string", "The champion's name."),
+    Field("email", "email", "The champion's work e-mail address."),
+    Field("area", "string", "What they champion (an area admins keep: domestic abuse, first aid ...)."),
+    Field("team", "string", "The champion's team."),
+    Field("office_base", "string", "Where the champion works from: their own base, else their team's main one."),
+    Field("scope", "string", "Who they champion for: their team, their office base, their service or the county.",
+          choices=tuple(SCOPES)),
 )

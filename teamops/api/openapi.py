@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from teamops.api.fields import CASE_FIELDS, INDUCTION_FIELDS, STAFF_FIELDS, TEAM_FIELDS, Field
+from teamops.api.fields import CASE_FIELDS, CHAMPION_FIELDS, INDUCTION_FIELDS, STAFF_FIELDS, TEAM_FIELDS, Field
 from teamops.api.params import (
     AS_OF_PATTERN,
     DEFAULT_PER_PAGE,
@@ -104,6 +104,11 @@ PARAMETERS = {
                          "An address of someone out of reach, or of nobody, answers 403 (the same answer for "
                          "both).",
                          {"type": "string", "format": "email", "maxLength": EMAIL_MAX, "pattern": EMAIL_PATTERN}),
+    "area": _parameter("area", "Only champions of this area: its name (any case) or id. A name no area has "
+                       "answers 404.", {"type": "string", "minLength": 1, "maxLength": 120}),
+    "near_team": _parameter("near_team", "A team's id (as /teams lists): champions nearest to it come first. An "
+                            "id no team has answers 404.",
+                            {"type": "integer", "minimum": 1, "maximum": MAX_TEAM_ID}),
     "include_closed": _parameter("include_closed", "false (default): only cases open at `as_of`; true: closed "
                                  "cases too.", {"type": "boolean", "default": False}),
 }
@@ -132,6 +137,7 @@ RESPONSES = {
     "Forbidden": _error("The team asked for is outside what this account may see, or no member of staff within "
                         "it has the e-mail address asked for."),
     "NotFound": _error("No team has that id."),
+    "NotFoundTeamOrArea": _error("No team has that id, or no champion area has that name or id."),
 }
 
 
@@ -142,6 +148,8 @@ def _list_operation(operation_id: str, summary: str, description: str, item: str
         errors["403"] = _ref("responses", "Forbidden")
     if "team" in parameters:
         errors["404"] = _ref("responses", "NotFound")
+    if "area" in parameters:
+        errors["404"] = _ref("responses", "NotFoundTeamOrArea")
     return {"get": {
         "operationId": operation_id,
         "summary": summary,
@@ -172,6 +180,12 @@ PATHS = {
         "listInductions", "Inductions",
         "New starters' and movers' inductions in the account's reach (not cancelled), latest start first, with "
         "the buddy, check-ins and status at `as_of` (R-IND-1, R-IND-4, R-IND-14).", "Induction", ("team", "as_of")),
+    "/champions": _list_operation(
+        "listChampions", "Champions",
+        "Champions serving today (approved, started, not stepped down, still on the staff), by area and name; "
+        "with `near_team`, nearest to that team first: its own champions, then those at its office base, then "
+        "its service's, then the rest. The directory is the same for every account.", "Champion",
+        ("area", "near_team")),
     "/openapi.json": {"get": {
         "operationId": "getOpenApi",
         "summary": "This description",
@@ -206,6 +220,8 @@ def document(server_url: str, session_cookie: str) -> Schema:
                 "CasePage": _page_schema("Case"),
                 "Induction": _item_schema(INDUCTION_FIELDS, "An induction at `as_of`."),
                 "InductionPage": _page_schema("Induction"),
+                "Champion": _item_schema(CHAMPION_FIELDS, "A champion serving today."),
+                "ChampionPage": _page_schema("Champion"),
                 "Error": ERROR_SCHEMA,
             },
             "parameters": PARAMETERS,

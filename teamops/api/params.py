@@ -94,12 +94,12 @@ def include_closed(args: MultiDict[str, str]) -> bool:
     return value == "true"
 
 
-def team_id(args: MultiDict[str, str]) -> int | None:
-    text = args.get("team")
+def team_id(args: MultiDict[str, str], name: str = "team") -> int | None:
+    text = args.get(name)
     if text is None:
         return None
     if not _DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_TEAM_ID:
-        raise bad("team", "team must be a team id (a whole number, as /teams lists)")
+        raise bad(name, f"{name} must be a team id (a whole number, as /teams lists)")
     return int(text)
 
 

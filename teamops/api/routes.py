@@ -31,15 +31,18 @@ from flask import Response, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from teamops import dates
 from teamops.access import requires
 from teamops.api import bp, params
-from teamops.api.fields import CASE_FIELDS, INDUCTION_FIELDS, STAFF_FIELDS, TEAM_FIELDS
+from teamops.api.fields import CASE_FIELDS, CHAMPION_FIELDS, INDUCTION_FIELDS, STAFF_FIELDS, TEAM_FIELDS
 from teamops.api.openapi import document
 from teamops.api.params import ApiError
 from teamops.api.responses import error_response, json_response, page_response
 from teamops.api.services import (
     CaseFilter,
     cases_page,
+    champion_area_id,
+    champions_page,
     inductions_page,
     staff_page,
     team_in_reach,
@@ -153,6 +156,16 @@ def cases() -> Response:
 def inductions() -> Response:
     user, output, paging, on, team_id = _dated_team_list()
     return page_response(inductions_page(user, paging, on, team_id), INDUCTION_FIELDS, output, "inductions")
+
+
+@bp.get("/champions")
+@requires("use_api")
+def champions() -> Response:
+    args = request.args
+    output, paging = params.output_format(args), params.paging(args)
+    near = params.team_id(args, "near_team")
+    page = champions_page(paging, dates.today(), champion_area_id(args.get("area")), near)
+    return page_response(page, CHAMPION_FIELDS, output, "champions")
 
 
 @bp.get("/openapi.json")

@@ -18,6 +18,9 @@ from teamops.access import cases_in_reach, inductions_in_reach, staff_in_reach, 
 from teamops.api.params import ApiError, Paging
 from teamops.cases.models import Case
 from teamops.dates import in_induction
+from teamops.directory import champions as directory_champions
+from teamops.directory.champions import ChampionStaff, Place
+from teamops.directory.models import Champion, ChampionArea
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction, InductionDay
@@ -183,4 +186,39 @@ def inductions_page(user: Staff, paging: Paging, on: date, team_id: int | None =
             "ends_on": induction.ends_on, "buddy_email": buddy_at, "checkins_expected": expected_n,
             "checkins_logged": logged_n, "status": induction_status(induction, on, bool(late)),
         })
+    return Page(items, paging.page, paging.per_page, _count(query))
+
+
+def champion_area_id(name_or_id: str | None) -> int | None:
+    """The ``area`` parameter: an area's name (any case) or id; 404 for one no area has."""
+    if name_or_id is None:
+        return None
+    text = " ".join(name_or_id.split())
+    area = db.session.scalar(select(ChampionArea.id).where(
+        or_(func.lower(ChampionArea.name) == text.lower(),
+            ChampionArea.id == (int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1))))
+    if area is None:
+        raise ApiError(404, "No champion area has that name or id")
+    return area
+
+
+def champions_page(paging: Paging, on: date, area_id: int | None, near_team_id: int | None) -> Page:
+    """Champions serving at ``on`` (approved, started, not stepped down, not left), by area and name; with a
+    team, nearest to it first (the team, its office base, its service, the rest). Everyone reads the directory,
+    so the list is the same for every account."""
+    query = directory_champions.current(on)
+    if area_id is not None:
+        query = query.where(Champion.area_id == area_id)
+    if near_team_id is not None:
+        team = db.session.get(Team, near_team_id)
+        if team is None:
+            raise ApiError(404, f"No team has id {near_team_id}")
+        query = query.order_by(directory_champions.rank_from(Place.of_team(team)))
+    query = query.order_by(ChampionArea.name, ChampionStaff.name, Champion.id)
+    items = [{
+        "name": champion.staff.name, "email": champion.staff.email, "area": champion.area.name,
+        "team": champion.staff.team.name,
+        "office_base": (champion.staff.office_base or "").strip() or champion.staff.team.office_base,
+        "scope": champion.scope,
+    } for champion in db.session.scalars(query.limit(paging.per_page).offset(paging.offset)).unique()]
     return Page(items, paging.page, paging.per_page, _count(query))

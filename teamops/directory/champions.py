@@ -51,7 +51,7 @@ class Place:
         return cls(team.id, team.service_id, team.office_base)
 
 
-def _rank(place: Place) -> ColumnElement[int]:
+def rank_from(place: Place) -> ColumnElement[int]:
     return case(
         (ChampionStaff.team_id == place.team_id, literal(0)),
         (champion_base() == place.base.strip().lower(), literal(1)),
@@ -90,7 +90,7 @@ def nearest(place: Place, on: date, area_id: int | None = None, *, only_serving:
             ) -> list[tuple[Champion, int]]:
     """Champions (of an area, or every area) with how near each is (0 team … 3 further), nearest first; with
     ``only_serving`` only those whose scope reaches ``place``."""
-    rank = _rank(place).label("rank")
+    rank = rank_from(place).label("rank")
     query = current(on).add_columns(rank)
     if area_id is not None:
         query = query.where(Champion.area_id == area_id)
