@@ -35,12 +35,13 @@ from teamops.auth.services import issue_password_link
 from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.demo import DEMO_PASSWORD, seed_demo
+from teamops.directory.models import ChampionArea
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionCheckin
 from teamops.induction.models import Induction, InductionItem
 from teamops.induction.template_models import ChecklistItem, InductionTemplate
 from teamops.org import grants
-from teamops.org.models import Absence, Staff
+from teamops.org.models import Absence, Staff, TeamBase
 from teamops.records import escalations as escalation_services
 from teamops.records import services as records
 from teamops.records.models import ActionReview, SupervisionAction
@@ -86,6 +87,7 @@ class Objects:
     template: int  # the seeded permanent timetable (10 days, 25 items)
     template_day: int  # its first item
     checklist_item: int  # the seeded checklist's C12 (the case-system e-learning)
+    area: int  # the seeded "Domestic abuse" champion area (colleagues champion it with more data)
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,28 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
                            Visit("qait", lambda o: {"format": "csv"}, label="csv"),
                            Visit("qait", lambda o: {"format": "xlsx"}, label="xlsx")),
     "api.inductions": Visit("qait"),
+    # The directory (issue 12): the same for everyone, each list one statement with what it shows joined.
+    "directory.index": _visits("worker", "team_manager", "admin"),
+    "directory.search_page": (Visit("worker", label="empty"), Visit("worker", lambda o: {"q": "a"}, label="a"),
+                              Visit("worker", lambda o: {"q": "domestic abuse"}, label="words")),
+    "directory.teams": Visit("worker"),
+    "directory.team": Visit("worker", lambda o: {"team_id": o.team}),
+    "directory.team_edit": Visit("team_manager", lambda o: {"team_id": o.team}),
+    "directory.offices": (Visit("worker", label="all"),
+                          Visit("worker", lambda o: {"office": "Riverside House"}, label="office")),
+    "directory.my_details": Visit("worker"),
+    "directory.checks": Visit("admin"),
+    "directory.champion_list": (Visit("worker", label="mine"),
+                                Visit("worker", lambda o: {"area": o.area}, label="area"),
+                                Visit("worker", lambda o: {"team": o.team}, label="team"),
+                                Visit("worker", lambda o: {"office": "Riverside House"}, label="office")),
+    "directory.champion_mine": Visit("worker"),
+    "directory.champion_manage": Visit("team_manager"),
+    "directory.champion_appoint": Visit("team_manager"),
+    "directory.champion_volunteer": Visit("worker"),
+    "directory.areas": Visit("admin"),
+    "directory.area_edit": Visit("admin", lambda o: {"area_id": o.area}),
+    "api.champions": (Visit("worker", label="all"), Visit("worker", lambda o: {"near_team": o.team}, label="near")),
     "induction.office": Visit("worker"),  # the worker is made their team's business-support contact
     "induction.item_na": Visit("team_manager", lambda o: {"item_id": o.induction_item}),
     "induction.review": Visit("team_manager", lambda o: {"induction_id": o.induction}),
@@ -339,6 +363,11 @@ def _add_work(size: int) -> Objects:
     induction_item = db.session.scalars(select(InductionItem.id).where(InductionItem.induction_id == induction.id,
                                                                        InductionItem.code == "B13")).one()
     token = issue_password_link(starter)
+    area = db.session.scalars(select(ChampionArea).where(ChampionArea.name == "Domestic abuse")).one()
+    for n in range(size):  # more champions, offers and roles stepped down with more data (issue 12)
+        factories.champion(colleagues[n], area.name, ("team", "office", "service", "county")[n % 4],
+                           state=("active", "proposed", "ended")[n % 3])
+        db.session.add(TeamBase(team_id=worker.team_id, name=f"Annexe {n}"))
     db.session.commit()
     team = worker.team
     template = db.session.scalars(select(InductionTemplate).where(InductionTemplate.kind == "permanent")).one()
@@ -349,7 +378,8 @@ def _add_work(size: int) -> Objects:
                    induction=induction.id, induction_day=host_day, checkin=concern, induction_item=induction_item,
                    absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0,
                    template=template.id, template_day=template.days[0].id,
-                   checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one())
+                   checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one(),
+                   area=area.id)
 
 
 # Measuring -----------------------------------------------------------------------------------------------

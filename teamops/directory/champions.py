@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from teamops.dates import utcnow
 from teamops.directory.checking import mark_checked
@@ -191,7 +191,7 @@ def waiting_for(user: Staff, people: Select[tuple[int]]) -> list[Champion]:
     return list(db.session.scalars(
         select(Champion).join(Champion.staff).where(Champion.state == "proposed", Champion.staff_id.in_(people),
                                                      Staff.active.is_(True))
-        .options(contains_eager(Champion.staff))
+        .options(contains_eager(Champion.staff), selectinload(Champion.area))
         .order_by(Champion.starts_on, Staff.name)))
 
 
@@ -199,7 +199,7 @@ def history_of(people: Select[tuple[int]]) -> list[Champion]:
     """Every champion role, past and present, of ``people``: newest first."""
     return list(db.session.scalars(
         select(Champion).join(Champion.staff).where(Champion.staff_id.in_(people))
-        .options(contains_eager(Champion.staff))
+        .options(contains_eager(Champion.staff), selectinload(Champion.area))
         .order_by(Champion.state.in_(CURRENT_STATES).desc(), Champion.starts_on.desc(), Staff.name)))
 
 
@@ -208,7 +208,8 @@ def left_champions() -> list[Champion]:
     needs a new champion (the admins' "to check" list) until someone stands them down."""
     return list(db.session.scalars(
         select(Champion).join(Champion.staff).where(Champion.state.in_(CURRENT_STATES), Staff.active.is_(False))
-        .options(contains_eager(Champion.staff)).order_by(Staff.name)))
+        .options(contains_eager(Champion.staff).selectinload(Staff.team), selectinload(Champion.area))
+        .order_by(Staff.name)))
 
 
 def office_bases() -> list[str]:

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from teamops.directory import champions
 from teamops.directory.champions import ChampionStaff, ChampionTeam
@@ -73,7 +74,7 @@ def search(text: str, on: date) -> Results:
         .where(Contact.active.is_(True), _every_word(words, Contact.name, Contact.summary,
                                                       func.coalesce(Service.name, ""),
                                                       func.coalesce(Staff.name, "")))
-        .order_by(Contact.kind, Contact.name).limit(PER_KIND)))
+        .options(selectinload(Contact.service)).order_by(Contact.kind, Contact.name).limit(PER_KIND)))
     return results
 
 

@@ -45,6 +45,7 @@ from teamops.audit.models import AuditEvent
 from teamops.auth.services import issue_password_link
 from teamops.cases import services as case_services
 from teamops.cases.models import Case
+from teamops.directory.models import ChampionArea
 from teamops.extensions import db
 from teamops.imports.services import hold_for_confirmation
 from teamops.induction import buddies, checkins, checklist
@@ -134,6 +135,8 @@ OFFICE_TICKS = {team: TICKS[team] | OFFICE_CONFIRMS[team] for team in TEAMS}
 # A team's induction settings (its meeting day, its business-support contact): whoever may manage the team today,
 # and admins (R-IND-15).
 SETS_INDUCTION = {team: MANAGES[team] | {ADMIN} for team in TEAMS}
+TEAM_ENTRY = SETS_INDUCTION  # a team's directory entry: its managers and admins
+KEEPS_CHAMPION = SETS_INDUCTION  # a champion's managers, admins (and the champion, no persona here)
 
 # The statuses ---------------------------------------------------------------------------------------------
 
@@ -422,6 +425,37 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/inductions/<int:induction_id>/review"): each(MANAGES, 200),
     ("POST", "/inductions/<int:induction_id>/review"): each(MANAGES, 400),
     ("POST", "/inductions/<int:induction_id>/sign-off"): each(MANAGES, 303),
+    # The directory (issue 12): everyone signed in reads it. A form sent with no fields: a team's entry and your
+    # own details are saved as they were (303); the others ask for what is missing (400).
+    ("GET", "/directory/"): Visit(SIGNED_IN, 200),
+    ("GET", "/directory/search"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="q=a")),
+    ("GET", "/directory/teams"): Visit(SIGNED_IN, 200),
+    ("GET", "/directory/teams/<int:team_id>"): each(everywhere(SIGNED_IN), 200),
+    ("GET", "/directory/teams/<int:team_id>/edit"): each(TEAM_ENTRY, 200),
+    ("POST", "/directory/teams/<int:team_id>/edit"): each(TEAM_ENTRY, 303),
+    ("POST", "/directory/teams/<int:team_id>/confirm"): each(TEAM_ENTRY, 303),
+    ("GET", "/directory/offices"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="office=a")),
+    ("GET", "/directory/me"): Visit(SIGNED_IN, 200),
+    ("POST", "/directory/me"): Visit(SIGNED_IN, 303),
+    ("GET", "/directory/checks"): Visit(ADMIN_ONLY, 200),
+    ("GET", "/directory/champions"): (Visit(SIGNED_IN, 200), each(everywhere(SIGNED_IN), 200, query="team={team_id}")),
+    ("GET", "/directory/champions/mine"): Visit(SIGNED_IN, 200),
+    ("GET", "/directory/champions/manage"): Visit(MANAGERS, 200),
+    ("GET", "/directory/champions/appoint"): Visit(MANAGERS, 200),
+    ("POST", "/directory/champions/appoint"): Visit(MANAGERS, 400),
+    ("GET", "/directory/champions/volunteer"): Visit(NOT_ADMIN, 200),
+    ("POST", "/directory/champions/volunteer"): Visit(NOT_ADMIN, 400),
+    # A volunteer's offer: the first manager to press decides it, later presses are told it is decided (303).
+    ("POST", "/directory/champions/<int:champion_id>/approve"): each(MANAGES, 303, values={"champion_id": "offer_id"}),
+    ("POST", "/directory/champions/<int:champion_id>/decline"): each(MANAGES, 303, values={"champion_id": "offer_id"}),
+    ("POST", "/directory/champions/<int:champion_id>/confirm"): each(KEEPS_CHAMPION, 303),
+    ("POST", "/directory/champions/<int:champion_id>/step-down"): each(KEEPS_CHAMPION, 303),
+    ("GET", "/directory/areas"): Visit(ADMIN_ONLY, 200),
+    ("POST", "/directory/areas"): Visit(ADMIN_ONLY, 400),
+    ("GET", "/directory/areas/<int:area_id>/edit"): Visit(ADMIN_ONLY, 200),
+    ("POST", "/directory/areas/<int:area_id>/edit"): Visit(ADMIN_ONLY, 303),  # unticked "in use": out of use
+    ("GET", "/api/v1/champions"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv"),
+                                   each(everywhere(SIGNED_IN), 200, query="near_team={team_id}")),
     # The organisation's settings (the case reference rule): admins only.
     ("GET", "/admin/settings"): Visit(ADMIN_ONLY, 200),
     ("POST", "/admin/settings"): Visit(ADMIN_ONLY, 400),
@@ -511,13 +545,14 @@ def _build() -> World:
     today = dates.today()
     marks = Markers()
     csc = factories.service("Children's Social Care")
-    youth_justice = factories.service(marks.new("Youth Justice service name", frozenset({QAIT, ADMIN})))
+    youth_justice = factories.service(marks.new("Youth Justice service name", SIGNED_IN))  # the directory's teams
     # Manager B also reads the North team's and the North worker's names: they are on the group record of the
     # North worker's session that discussed a South case (``_group_record``).
-    north_members = frozenset({WORKER, BUDDY, NEW_STARTER, MANAGER_A, SERVICE_MANAGER, QAIT, ADMIN, MANAGER_B})
+    # Every team's name and office base are in the directory for everyone signed in (issue 12), so their markers
+    # are seen by everyone; the service's name is not (the directory names it only on team pages: see below).
     teams = {}
-    for name, service, seen_by in ((NORTH, csc, north_members), (SOUTH, csc, SEES_TEAM[SOUTH]),
-                                   (YJ, youth_justice, SEES_TEAM[YJ])):
+    for name, service, seen_by in ((NORTH, csc, SIGNED_IN), (SOUTH, csc, SIGNED_IN),
+                                   (YJ, youth_justice, SIGNED_IN)):
         teams[name] = factories.team(marks.new(f"{name} team name", seen_by), service,
                                      office_base=marks.new(f"{name} office base", seen_by))
     north, south, yj = teams[NORTH], teams[SOUTH], teams[YJ]
@@ -540,10 +575,12 @@ def _build() -> World:
         BUDDY: person(BUDDY, "worker", north, email="buddy@example.org", name="Bea Buddy"),
         NEW_STARTER: person(NEW_STARTER, "worker", north, email="new@example.org", name="Nat New",
                             start_date=today - timedelta(days=3)),
-        MANAGER_B: person(MANAGER_B, "team_manager", south, SEES_PERSON[SOUTH], email="south.tm@example.org"),
+        # A team manager's name is in the directory for everyone (issue 12: each team's manager); their job is not.
+        MANAGER_B: person(MANAGER_B, "team_manager", south, SEES_PERSON[SOUTH], SIGNED_IN,
+                          email="south.tm@example.org"),
     }
     south_worker = person("South worker", "worker", south, SEES_PERSON[SOUTH], email="south.worker@example.org")
-    yj_manager = person("YJ manager", "team_manager", yj, SEES_PERSON[YJ], email="yj.tm@example.org")
+    yj_manager = person("YJ manager", "team_manager", yj, SEES_PERSON[YJ], SIGNED_IN, email="yj.tm@example.org")
     yj_worker = person("YJ worker", "worker", yj, SEES_PERSON[YJ], email="yj.worker@example.org")
     colleague = person("South colleague", "worker", south, SEES_PERSON[SOUTH], GROUP_READERS)
     newcomer = person("newcomer", "worker", north, name="Pat Pending", password=False)
@@ -568,7 +605,7 @@ def _build() -> World:
     shared = {"filename": "dist/app.css", "code": "CP", "token": issue_password_link(newcomer),
               "pending_id": hold_for_confirmation(people[MANAGER_A], "cases", "cases.csv", b"case_ref\n").id,
               **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks),
-              **_induction_templates(marks)}
+              **_induction_templates(marks), "area_id": _spare_area()}
     db.session.commit()
     return World(people, objects, shared, marks)
 
@@ -640,6 +677,14 @@ def _checklist(name: str, induction: Induction, starter: Staff, runner: Staff, m
     checklist.record_review(induction, runner, dates.today(), marks.new(f"{name} review notes", readers))
     db.session.commit()
     return {"starter_item_id": items["B4"].id, "manager_item_id": items["B1"].id, "office_item_id": items["B6"].id}
+
+
+def _spare_area() -> int:
+    """A champion area nobody champions: the walk's edit (sent without its fields) takes it out of use."""
+    area = ChampionArea(name="Matrix area", description="", active=True)
+    db.session.add(area)
+    db.session.commit()
+    return area.id
 
 
 def _induction_templates(marks: Markers) -> dict[str, int]:
@@ -723,6 +768,10 @@ def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver
     cancelled.change_reason = content("cancellation reason")
     token = issue_token(worker, "matrix")[1]
     bystander = factories.staff("worker", team)
+    # The team's champion (a bystander: the directory shows their name to everyone) and a volunteer's offer.
+    champion = factories.champion(bystander, "Domestic abuse", "team", starts_on=today - timedelta(days=300))
+    offer = factories.champion(factories.staff("worker", team), "First aid", "office", starts_on=today,
+                               state="proposed")
     grant = request_role(worker, "qait", None)
     # A cover still to come: it reaches nothing yet, so no persona's reach changes.
     cover = Cover(team=team, staff=bystander, manager=manager, starts_on=today + timedelta(days=30),
@@ -734,7 +783,7 @@ def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver
     return {"token_id": token.id, "bystander_id": bystander.id, "grant_id": grant.id, "decision": "refuse",
             "team_id": team.id, "service_id": team.service_id, "staff_id": worker.id, "worker_email": worker.email,
             "case_id": case.id, "record_id": record.id, "discussion_id": discussion.id, "version": 1,
-            "cover_id": cover.id, "absence_id": absence.id,
+            "cover_id": cover.id, "absence_id": absence.id, "champion_id": champion.id, "offer_id": offer.id,
             "personal_record_id": personal.id, "earlier_record_id": earlier.id, "action_id": action.id,
             "booking_id": booked.id, "cancelled_booking_id": cancelled.id, "today": today.isoformat(),
             "next_week": (today + timedelta(days=7)).isoformat()}
