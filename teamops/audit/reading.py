@@ -37,6 +37,8 @@ ENTITY_LABELS: dict[str, str] = {
     "case_allocation": "Case allocation",
     "case_discussion": "Case discussion",
     "case_type": "Case type",
+    "contact": "Directory contact or support service",
+    "contact_hours": "Opening hours",
     "cover": "Cover for a manager",
     "induction": "Induction",
     "induction_buddy": "Induction buddy",
@@ -98,6 +100,14 @@ ENTITY_FIELD_LABELS: dict[tuple[str, str], str] = {
     ("api_token", "staff_id"): "Holder",
     ("password_link", "staff_id"): "For",
     ("team", "manager_id"): "Team manager",
+    ("contact", "staff_id"): "Member of staff named",
+    ("contact", "service_id"): "Service area",
+    ("contact", "org_code"): "Organisation code",
+    ("contact", "always_open"): "Open 24 hours, every day",
+    ("contact", "active"): "Listed",
+    ("contact", "checked_by_id"): "Checked by",
+    ("contact_hours", "opens_day"): "Opens on (Monday 0)",
+    ("contact_hours", "closes_day"): "Closes on (Monday 0)",
 }
 
 # Codes stored in a field, as people read them; any other code reads with spaces ("signed_off": "Signed off").
