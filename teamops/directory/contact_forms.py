@@ -41,17 +41,21 @@ class ContactForm(FlaskForm):
     hours_note = StringField("A note about the hours (optional)", validators=[Length(max=SHORT_MAX)])
     active = BooleanField("List it in the directory")
 
-    def __init__(self, *args: Any, names_staff: bool = True, keep_service: int | None = None, **kwargs: Any) -> None:
-        """``names_staff``: whether this person may change who the entry names (admins); for the person named it
-        is left as it is. ``keep_service``: the entry's own service area, offered even if no longer active."""
+    def __init__(self, *args: Any, admin: bool = True, keep_service: int | None = None, **kwargs: Any) -> None:
+        """``admin``: whether this person decides who the entry names and which service area it is for; the member
+        of staff it names changes the rest and leaves those as they are. ``keep_service``: the entry's own service
+        area, offered even if no longer active."""
         super().__init__(*args, **kwargs)
-        self._service_choices = [(EVERYONE, "Everyone"), *(
-            (str(service.id), service.name) for service in db.session.scalars(
-                select(Service).where(or_(Service.active, Service.id == keep_service))
-                .order_by(Service.name, Service.id)))]
-        self.service_id.choices = self._service_choices
-        if not names_staff:
+        self._service_choices: list[tuple[str, str]] = []
+        if admin:
+            self._service_choices = [(EVERYONE, "Everyone"), *(
+                (str(service.id), service.name) for service in db.session.scalars(
+                    select(Service).where(or_(Service.active, Service.id == keep_service))
+                    .order_by(Service.name, Service.id)))]
+            self.service_id.choices = self._service_choices
+        else:
             del self.staff_email
+            del self.service_id
         self.periods: list[Period] = []
         self.person: Staff | None = None
 
@@ -79,8 +83,10 @@ class ContactForm(FlaskForm):
             raise ValidationError(str(problem)) from None
 
     def values(self) -> dict[str, Any]:
-        return {"name": self.name.data or "", "summary": self.summary.data or "",
-                "service_id": int(self.service_id.data) if self.service_id.data else None,
+        values: dict[str, Any] = {}
+        if "service_id" in self:
+            values["service_id"] = int(self.service_id.data) if self.service_id.data else None
+        return {**values, "name": self.name.data or "", "summary": self.summary.data or "",
                 "phone": self.phone.data, "email": self.email.data, "link": self.link.data,
                 "org_code": self.org_code.data, "referral": self.referral.data or "",
                 "confidential": bool(self.confidential.data), "always_open": bool(self.always_open.data),

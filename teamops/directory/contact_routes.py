@@ -38,12 +38,12 @@ def _own_service_id() -> int | None:
 
 
 def _list(kind: str) -> Any:
-    service_id = _service_filter(request.args.get("service"))
+    wanted = _service_filter(request.args.get("service"))
+    services = contacts.services_for_filter(kind)  # a service area with no entries is not a filter
+    chosen = next((service for service in services if service.id == wanted), None)
     now = dates.local_now()
-    entries = [contacts.shown(contact, now) for contact in
-               db.session.scalars(contacts.listed(kind, current_user, service_id)).unique()]
-    services = contacts.services_for_filter()
-    chosen = next((service for service in services if service.id == service_id), None)
+    entries = [contacts.shown(contact, now) for contact in db.session.scalars(
+        contacts.listed(kind, current_user, chosen.id if chosen else None)).unique()]
     return render("directory/contact_list.html", entries=entries, services=services, chosen=chosen,
                   own_service_id=_own_service_id(), now=now, kind=kind, title=TITLES[kind],
                   action_form=ActionForm())
@@ -106,16 +106,16 @@ def contact_new() -> Any:
 def contact_edit(contact_id: int) -> Any:
     found = _load(contact_id)
     authorize("edit_contact", found)
-    names_staff = can("manage_directory")
+    admin = can("manage_directory")
     if request.method == "POST":
-        form = ContactForm(names_staff=names_staff, keep_service=found.service_id)
+        form = ContactForm(admin=admin, keep_service=found.service_id)
     else:
-        form = ContactForm(names_staff=names_staff, keep_service=found.service_id, data={
+        form = ContactForm(admin=admin, keep_service=found.service_id, data={
             **{name: getattr(found, name) for name in contacts.FIELDS},
             "service_id": str(found.service_id) if found.service_id else EVERYONE,
             "staff_email": found.staff.email if found.staff else "", "hours": hours_text(contacts.periods(found))})
     if form.validate_on_submit():
-        staff = form.person if names_staff else False
+        staff = form.person if admin else False
         contacts.save_contact(found, found.kind, form.values(), form.periods, current_user._get_current_object(),
                               staff=staff)
         db.session.commit()

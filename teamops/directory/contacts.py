@@ -156,6 +156,8 @@ def shown(contact: Contact, now: datetime) -> Shown:
                  needs_new_contact(contact))
 
 
-def services_for_filter() -> list[Service]:
-    return list(db.session.scalars(select(Service).where(Service.active).order_by(Service.name, Service.id)))
-
+def services_for_filter(kind: str) -> list[Service]:
+    """The service areas that have entries of this kind listed: what the list's filter offers."""
+    has_entries = select(Contact.id).where(Contact.service_id == Service.id, Contact.kind == kind,
+                                           Contact.active).exists()
+    return list(db.session.scalars(select(Service).where(has_entries).order_by(Service.name, Service.id)))
