@@ -35,13 +35,16 @@ from teamops.auth.services import issue_password_link
 from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.demo import DEMO_PASSWORD, seed_demo
-from teamops.directory.models import ChampionArea
+from teamops.directory import contacts
+from teamops.directory.contact_demo import seed_contacts
+from teamops.directory.hours import parse_hours
+from teamops.directory.models import ChampionArea, Contact
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionCheckin
 from teamops.induction.models import Induction, InductionItem
 from teamops.induction.template_models import ChecklistItem, InductionTemplate
 from teamops.org import grants
-from teamops.org.models import Absence, Staff, TeamBase
+from teamops.org.models import Absence, Service, Staff, TeamBase
 from teamops.records import escalations as escalation_services
 from teamops.records import services as records
 from teamops.records.models import ActionReview, SupervisionAction
@@ -88,6 +91,7 @@ class Objects:
     template_day: int  # its first item
     checklist_item: int  # the seeded checklist's C12 (the case-system e-learning)
     area: int  # the seeded "Domestic abuse" champion area (colleagues champion it with more data)
+    contact: int = 0  # the demo's out-of-hours team (more contacts and services with more data)
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,14 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "induction.office": Visit("worker"),  # the worker is made their team's business-support contact
     "induction.item_na": Visit("team_manager", lambda o: {"item_id": o.induction_item}),
     "induction.review": Visit("team_manager", lambda o: {"induction_id": o.induction}),
+    # Specialist contacts and support services (issue 12): the entries with their service area, named person
+    # and checker in one statement, every entry's opening hours in one more, the filter's service areas in one.
+    "directory.contacts_list": (Visit("worker", label="all"),
+                                Visit("worker", lambda o: {"service": o.service}, label="service")),
+    "directory.support": Visit("worker"),
+    "directory.contact": Visit("worker", lambda o: {"contact_id": o.contact}),
+    "directory.contact_new": Visit("admin", lambda o: {"kind": "support"}),
+    "directory.contact_edit": Visit("admin", lambda o: {"contact_id": o.contact}),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A
@@ -371,7 +383,8 @@ def _add_work(size: int) -> Objects:
     db.session.commit()
     team = worker.team
     template = db.session.scalars(select(InductionTemplate).where(InductionTemplate.kind == "permanent")).one()
-    return Objects(worker=worker.id, team=team.id, service=team.service_id, case=trend.id,
+    contact = _add_contacts(size, on)
+    return Objects(contact=contact, worker=worker.id, team=team.id, service=team.service_id, case=trend.id,
                    open_cases=tuple(c.id for c in open_cases), record=record.id,
                    discussion=record.discussions[0].id, personal_record=personal.id, booking=booking.id,
                    escalation=escalations[0].id, disagreement=disagreements[0].id, password_token=token, today=on,
@@ -380,6 +393,25 @@ def _add_work(size: int) -> Objects:
                    template=template.id, template_day=template.days[0].id,
                    checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one(),
                    area=area.id)
+
+
+def _add_contacts(size: int, on: date) -> int:
+    """The demo's contacts and support services, and ``size`` times more of each kind with hours and a named
+    person in every service area; the out-of-hours team's id."""
+    services = list(db.session.scalars(select(Service).order_by(Service.id)))
+    people = list(db.session.scalars(select(Staff).order_by(Staff.id)))
+    seed_contacts(on, services, people)
+    admin = _person(PERSONAS["admin"])
+    for n in range(size):
+        for service in services:
+            for kind in ("specialist", "support"):
+                named = next(p for p in people if p.team.service_id == service.id)
+                contacts.save_contact(None, kind, {"name": f"{kind} {service.name} {n}", "service_id": service.id,
+                                                   "active": True, "phone": "50100", "link": "https://example.org"},
+                                      parse_hours("Monday to Friday 09:00-12:00\nMonday to Friday 13:00-17:00"),
+                                      admin, staff=named)
+    db.session.commit()
+    return db.session.scalars(select(Contact.id).where(Contact.name == "Out-of-hours team")).one()
 
 
 # Measuring -----------------------------------------------------------------------------------------------

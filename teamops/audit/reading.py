@@ -37,6 +37,10 @@ ENTITY_LABELS: dict[str, str] = {
     "case_allocation": "Case allocation",
     "case_discussion": "Case discussion",
     "case_type": "Case type",
+    "champion": "Champion",
+    "champion_area": "Champion area",
+    "contact": "Directory contact or support service",
+    "contact_hours": "Opening hours",
     "cover": "Cover for a manager",
     "induction": "Induction",
     "induction_buddy": "Induction buddy",
@@ -98,6 +102,28 @@ ENTITY_FIELD_LABELS: dict[tuple[str, str], str] = {
     ("api_token", "staff_id"): "Holder",
     ("password_link", "staff_id"): "For",
     ("team", "manager_id"): "Team manager",
+    ("champion", "staff_id"): "Champion",
+    ("champion", "area_id"): "Area",
+    ("champion", "scope"): "Champions for",
+    ("champion", "starts_on"): "Champion from",
+    ("champion", "ends_on"): "Stepped down on",
+    ("champion", "proposed_by_id"): "Offered or appointed by",
+    ("champion", "decided_by_id"): "Decided by",
+    ("champion", "checked_by_id"): "Checked by",
+    ("champion", "checked_on"): "Last checked",
+    ("team", "remit"): "What the team does",
+    ("team", "checked_by_id"): "Checked by",
+    ("team", "checked_on"): "Last checked",
+    ("staff", "work_phone"): "Work phone",
+    ("staff", "office_base"): "Own office base",
+    ("contact", "staff_id"): "Member of staff named",
+    ("contact", "service_id"): "Service area",
+    ("contact", "org_code"): "Organisation code",
+    ("contact", "always_open"): "Open 24 hours, every day",
+    ("contact", "active"): "Listed",
+    ("contact", "checked_by_id"): "Checked by",
+    ("contact_hours", "opens_day"): "Opens on (Monday 0)",
+    ("contact_hours", "closes_day"): "Closes on (Monday 0)",
 }
 
 # Codes stored in a field, as people read them; any other code reads with spaces ("signed_off": "Signed off").
@@ -118,6 +144,7 @@ NAMED_TABLES: dict[str, str] = {
     "services": "name",
     "cases": "case_ref",
     "case_types": "label",
+    "champion_areas": "name",
 }
 
 NOTHING = "\N{EN DASH}"

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from teamops.directory.contact_demo import seed_contacts
 from teamops.directory.models import Champion, ChampionArea
 from teamops.extensions import db
 from teamops.org.models import Staff, Team, TeamBase
@@ -86,6 +87,8 @@ def seed_directory(on: date, teams: list[Team]) -> None:
                                 state="proposed", starts_on=on, checked_on=on, proposed_by_id=volunteers[0].id,
                                 note="Completed the two-day course last month"))
     db.session.flush()
+    services = list({team.service_id: team.service for team in teams}.values())
+    seed_contacts(on, services, list(db.session.scalars(select(Staff).order_by(Staff.id))))
 
 
 def _champion(person: Staff, area: ChampionArea, scope: str, starts_on: date, on: date) -> None:

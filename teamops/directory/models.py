@@ -230,6 +230,7 @@ class ContactHours(Model):
     Tuesday 08:30) or over the weekend (Friday 17:00 to Monday 08:30); a period ending where it starts lasts a
     whole week."""
 
+    __audited__ = "contact_hours"
     __tablename__ = "contact_hours"
     __table_args__ = (
         CheckConstraint("opens_day BETWEEN 0 AND 6", name="opens_day"),

@@ -45,6 +45,8 @@ from teamops.audit.models import AuditEvent
 from teamops.auth.services import issue_password_link
 from teamops.cases import services as case_services
 from teamops.cases.models import Case
+from teamops.directory import contacts
+from teamops.directory.hours import parse_hours
 from teamops.directory.models import ChampionArea
 from teamops.extensions import db
 from teamops.imports.services import hold_for_confirmation
@@ -210,6 +212,8 @@ SPARE_DAY = {"day_id": "spare_day_id"}
 STARTER_ITEM = {"item_id": "starter_item_id"}  # B4, the starter's own (the shared item_id is a template's)
 MANAGER_ITEM = {"item_id": "manager_item_id"}  # B1, ticked by the starter, for the manager to confirm
 OFFICE_ITEM = {"item_id": "office_item_id"}  # B6, business support's
+SUPPORT_CONTACT = {"contact_id": "support_contact_id"}  # a support service with opening hours
+KEEPS_CONTACT: Who = frozenset({BUDDY, ADMIN})  # the specialist contact names the buddy
 
 MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     # Public: static files, the health check, signing in and setting a password from a link.
@@ -482,6 +486,19 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     # A team's induction settings: sent without its fields, saved unchanged (303).
     ("GET", "/admin/teams/<int:team_id>/induction"): each(SETS_INDUCTION, 200),
     ("POST", "/admin/teams/<int:team_id>/induction"): each(SETS_INDUCTION, 303),
+    # Specialist contacts and support services (issue 12): everyone signed in reads them; admins add them; an
+    # entry is changed and confirmed by admins and the member of staff it names (the buddy). An empty form is
+    # sent back (no name: 400); confirming is done (303).
+    ("GET", "/directory/contacts"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="service={service_id}"),
+                                     Visit(SIGNED_IN, 200, query="service=99999999999")),
+    ("GET", "/directory/support"): Visit(SIGNED_IN, 200),
+    ("GET", "/directory/contacts/<int:contact_id>"): (Visit(SIGNED_IN, 200),
+                                                      Visit(SIGNED_IN, 200, values=SUPPORT_CONTACT)),
+    ("GET", "/directory/contacts/new"): (Visit(ADMIN_ONLY, 200), Visit(ADMIN_ONLY, 200, query="kind=support")),
+    ("POST", "/directory/contacts/new"): Visit(ADMIN_ONLY, 400, query="kind=support"),
+    ("GET", "/directory/contacts/<int:contact_id>/edit"): Visit(KEEPS_CONTACT, 200),
+    ("POST", "/directory/contacts/<int:contact_id>/edit"): Visit(KEEPS_CONTACT, 400),
+    ("POST", "/directory/contacts/<int:contact_id>/confirm"): Visit(KEEPS_CONTACT, 303),
 }
 NOT_TAKEN = 405  # a method a route does not take, whoever asks
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -605,7 +622,7 @@ def _build() -> World:
     shared = {"filename": "dist/app.css", "code": "CP", "token": issue_password_link(newcomer),
               "pending_id": hold_for_confirmation(people[MANAGER_A], "cases", "cases.csv", b"case_ref\n").id,
               **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks),
-              **_induction_templates(marks), "area_id": _spare_area()}
+              **_induction_templates(marks), "area_id": _spare_area(), **_directory_contacts(people[BUDDY], marks)}
     db.session.commit()
     return World(people, objects, shared, marks)
 
@@ -702,6 +719,23 @@ def _induction_templates(marks: Markers) -> dict[str, int]:
     db.session.add_all([template, day, spare, item])
     db.session.commit()
     return {"template_id": template.id, "day_id": day.id, "spare_day_id": spare.id, "item_id": item.id}
+
+
+def _directory_contacts(named: Staff, marks: Markers) -> dict[str, int]:
+    """A specialist contact for the North team's service naming the buddy (who keeps it), and a support service
+    with opening hours: everyone signed in reads them."""
+    admin = db.session.scalar(select(Staff).where(Staff.role == "admin"))
+    assert admin is not None
+    specialist = contacts.save_contact(None, "specialist", {
+        "name": marks.new("specialist contact name", SIGNED_IN), "service_id": named.team.service_id,
+        "summary": marks.new("specialist contact summary", SIGNED_IN), "phone": "50222", "active": True},
+        parse_hours("Monday to Friday 09:00-17:00"), admin, staff=named)
+    support = contacts.save_contact(None, "support", {
+        "name": marks.new("support service name", SIGNED_IN), "org_code": marks.new("support org code", SIGNED_IN),
+        "link": "https://support.example.org", "active": True},
+        parse_hours("Monday to Thursday 17:00-08:30\nFriday 17:00 to Monday 08:30"), admin)
+    db.session.commit()
+    return {"contact_id": specialist.id, "support_contact_id": support.id}
 
 
 def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver: Staff | None,
