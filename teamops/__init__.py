@@ -22,6 +22,7 @@ from teamops import (
     bookings,
     cases,
     dashboards,
+    directory,
     home,
     imports,
     induction,
@@ -43,7 +44,8 @@ from teamops.extensions import csrf, db, htmx, login_manager, migrate
 from teamops.org import memberships
 
 # Every domain package: its ``bp`` blueprint, and a ``routes`` module whose routes join it.
-DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api, tokens, induction)
+DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api, tokens, induction,
+           directory)
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["ROOT", "create_app", "models"]

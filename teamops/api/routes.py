@@ -33,7 +33,7 @@ from werkzeug.exceptions import HTTPException
 
 from teamops.access import requires
 from teamops.api import bp, params
-from teamops.api.fields import CASE_FIELDS, INDUCTION_FIELDS, STAFF_FIELDS, TEAM_FIELDS
+from teamops.api.fields import CASE_FIELDS, INDUCTION_FIELDS, NETWORK_FIELDS, STAFF_FIELDS, TEAM_FIELDS
 from teamops.api.openapi import document
 from teamops.api.params import ApiError
 from teamops.api.responses import error_response, json_response, page_response
@@ -41,6 +41,7 @@ from teamops.api.services import (
     CaseFilter,
     cases_page,
     inductions_page,
+    networks_page,
     staff_page,
     team_in_reach,
     teams_page,
@@ -153,6 +154,16 @@ def cases() -> Response:
 def inductions() -> Response:
     user, output, paging, on, team_id = _dated_team_list()
     return page_response(inductions_page(user, paging, on, team_id), INDUCTION_FIELDS, output, "inductions")
+
+
+@bp.get("/networks")
+@requires("use_api")
+def networks() -> Response:
+    """The directory's networks and groups with their next meetings from ``from`` (default today). Not kept: a
+    network's changes move no team's figures version."""
+    args = request.args
+    output, paging, on = params.output_format(args), params.paging(args), params.as_of(args, "from")
+    return page_response(networks_page(paging, on), NETWORK_FIELDS, output, "networks")
 
 
 @bp.get("/openapi.json")
