@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from teamops.access import cases_in_reach, inductions_in_reach, staff_in_reach, teams_in_reach
 from teamops.api.params import ApiError, Paging

@@ -171,7 +171,8 @@ class ContactForm(FlaskForm):
     email = EmailField("Their work e-mail", validators=[
         DataRequired("Enter their work e-mail"), Email("Enter an e-mail address like name@example.org"),
         Length(max=EMAIL_MAX)])
-    role = RadioField("Their role", choices=list(CONTACT_ROLES.items()), validators=[InputRequired("Choose their role")])
+    role = RadioField("Their role", choices=list(CONTACT_ROLES.items()),
+                      validators=[InputRequired("Choose their role")])
     agreed = BooleanField("They agreed to be listed as a contact")
     agreed_on = DateInputField("Date they agreed", validators=[
         year_between(EVENT_YEARS), not_in_future("The date they agreed cannot be in the future")])
