@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,6 +35,10 @@ from teamops.auth.services import issue_password_link
 from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.demo import DEMO_PASSWORD, seed_demo
+from teamops.directory import networks, recurrence
+from teamops.directory.models import Network
+from teamops.directory.network_demo import seed_networks
+from teamops.directory.recurrence import WEEKLY, Pattern
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionCheckin
 from teamops.induction.models import Induction, InductionItem
@@ -86,6 +90,7 @@ class Objects:
     template: int  # the seeded permanent timetable (10 days, 25 items)
     template_day: int  # its first item
     checklist_item: int  # the seeded checklist's C12 (the case-system e-learning)
+    network: int  # the demo's Diversity advocates, with more contacts and meeting changes with more data
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,17 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
                            Visit("qait", lambda o: {"format": "csv"}, label="csv"),
                            Visit("qait", lambda o: {"format": "xlsx"}, label="xlsx")),
     "api.inductions": Visit("qait"),
+    # Networks and groups (issue 12): the list reads the networks and their meeting changes (two statements); a
+    # network's page its contacts with their staff, its changes and who checked it.
+    "directory.networks_index": Visit("worker"),
+    "directory.network": (Visit("worker", lambda o: {"network_id": o.network}, label="worker"),
+                          Visit("admin", lambda o: {"network_id": o.network}, label="admin")),
+    "directory.network_ics": Visit("worker", lambda o: {"network_id": o.network}),
+    "directory.network_new": Visit("admin"),
+    "directory.network_edit": Visit("admin", lambda o: {"network_id": o.network}),
+    "directory.network_contacts": Visit("admin", lambda o: {"network_id": o.network}),
+    "directory.network_exceptions": Visit("admin", lambda o: {"network_id": o.network}),
+    "api.networks": Visit("qait"),
     "induction.office": Visit("worker"),  # the worker is made their team's business-support contact
     "induction.item_na": Visit("team_manager", lambda o: {"item_id": o.induction_item}),
     "induction.review": Visit("team_manager", lambda o: {"induction_id": o.induction}),
@@ -340,6 +356,7 @@ def _add_work(size: int) -> Objects:
                                                                        InductionItem.code == "B13")).one()
     token = issue_password_link(starter)
     db.session.commit()
+    network = _add_networks(size, on, colleagues)
     team = worker.team
     template = db.session.scalars(select(InductionTemplate).where(InductionTemplate.kind == "permanent")).one()
     return Objects(worker=worker.id, team=team.id, service=team.service_id, case=trend.id,
@@ -348,8 +365,30 @@ def _add_work(size: int) -> Objects:
                    escalation=escalations[0].id, disagreement=disagreements[0].id, password_token=token, today=on,
                    induction=induction.id, induction_day=host_day, checkin=concern, induction_item=induction_item,
                    absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0,
-                   template=template.id, template_day=template.days[0].id,
+                   template=template.id, template_day=template.days[0].id, network=network,
                    checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one())
+
+
+def _add_networks(size: int, on: date, people: list[Staff]) -> int:
+    """The demo networks, ``size`` more, and on Diversity advocates ``size`` more contacts and meeting changes."""
+    seed_networks(on, people)
+    for n in range(size):
+        weekly = networks.Schedule(Pattern(WEEKLY, 1, n % 5), on, None, time(12), time(13))
+        extra = networks.save_network(None, networks.Details(name=f"Reading group {n}", kind="group"), weekly,
+                                      people[0])
+        networks.add_contact(extra, people[n], "contact", True, on)
+        networks.add_exception(extra, recurrence.next_meetings(extra, on + timedelta(days=7), 1)[0].on)
+    diversity = db.session.scalars(select(Network).where(Network.name == "Diversity advocates")).one()
+    listed = {contact.staff_id for contact in diversity.contacts}
+    for person in [person for person in people if person.id not in listed][:size]:
+        networks.add_contact(diversity, person, "contact", True, on)
+    assert diversity.rule is not None and diversity.first_on is not None
+    later = recurrence.meeting_days(diversity.rule, diversity.first_on, None, on + timedelta(days=250),
+                                    on + timedelta(days=250 + 31 * size))
+    for day in later[:size]:
+        networks.add_exception(diversity, day)
+    db.session.commit()
+    return diversity.id
 
 
 # Measuring -----------------------------------------------------------------------------------------------
