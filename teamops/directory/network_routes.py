@@ -57,7 +57,7 @@ def _page(network: Network) -> Any:
     keeps = can("edit_network", network)
     return render("directory/network.html", network=network, contacts=networks.shown_contacts(network),
                   meetings=recurrence.next_meetings(network, on, 3), rule=recurrence.rule_in_words(network),
-                  exceptions=[e for e in network.exceptions if e.original_on >= on or (e.moved_on or on) >= on],
+                  exceptions=[e for e in network.exceptions if max(e.original_on, e.moved_on or e.original_on) >= on],
                   keeps=keeps, needs_contact=keeps and networks.needs_contact(network),
                   stale=checking.is_stale(network, on), action_form=ActionForm())
 

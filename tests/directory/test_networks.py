@@ -340,3 +340,12 @@ def test_the_demo_networks(org: dict[str, Any]) -> None:
     assert "confidential" in lgbt.notes and "agency staff included" in lgbt.notes
     assert all(network.mailbox is None or network.mailbox.endswith("@example.org") for network in made)
     assert seed_networks(TODAY, people) == []  # idempotent
+
+
+def test_a_change_in_the_past_is_no_longer_listed(as_role: Any, network: Network) -> None:
+    networks.add_exception(network, date(2026, 2, 17))  # before today, 2 March
+    networks.add_exception(network, date(2026, 3, 17))
+    db.session.commit()
+    text = as_role("worker").get(f"/directory/networks/{network.id}").get_data(as_text=True)
+    assert "Tuesday 17 March 2026: cancelled" in text
+    assert "17 February 2026" not in text
