@@ -508,8 +508,9 @@ def _confirms_item(user: Staff, item: InductionItem | None) -> bool:
 
 
 def _lists_network(user: Staff, network: Any) -> bool:
-    """Whether this person is one of a network's listed contacts (who keep its entry true)."""
-    return network is not None and any(
+    """Whether this person is one of a network's listed contacts (who keep its entry true). Before the network
+    is loaded (``@requires``), anyone signed in may be one: the route asks again with the network."""
+    return network is None or any(
         contact.staff_id == user.id for contact in getattr(network, "contacts", ()))
 
 

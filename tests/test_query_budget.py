@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,10 +35,12 @@ from teamops.auth.services import issue_password_link
 from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.demo import DEMO_PASSWORD, seed_demo
-from teamops.directory import contacts
+from teamops.directory import contacts, networks, recurrence
 from teamops.directory.contact_demo import seed_contacts
 from teamops.directory.hours import parse_hours
-from teamops.directory.models import ChampionArea, Contact
+from teamops.directory.models import ChampionArea, Contact, Network
+from teamops.directory.network_demo import seed_networks
+from teamops.directory.recurrence import WEEKLY, Pattern
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionCheckin
 from teamops.induction.models import Induction, InductionItem
@@ -91,6 +93,7 @@ class Objects:
     template_day: int  # its first item
     checklist_item: int  # the seeded checklist's C12 (the case-system e-learning)
     area: int  # the seeded "Domestic abuse" champion area (colleagues champion it with more data)
+    network: int  # the demo's Diversity advocates, with more contacts and meeting changes with more data
     contact: int = 0  # the demo's out-of-hours team (more contacts and services with more data)
 
 
@@ -155,6 +158,17 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "directory.areas": Visit("admin"),
     "directory.area_edit": Visit("admin", lambda o: {"area_id": o.area}),
     "api.champions": (Visit("worker", label="all"), Visit("worker", lambda o: {"near_team": o.team}, label="near")),
+    # Networks and groups (issue 12): the list reads the networks and their meeting changes (two statements); a
+    # network's page its contacts with their staff, its changes and who checked it.
+    "directory.networks_index": Visit("worker"),
+    "directory.network": (Visit("worker", lambda o: {"network_id": o.network}, label="worker"),
+                          Visit("admin", lambda o: {"network_id": o.network}, label="admin")),
+    "directory.network_ics": Visit("worker", lambda o: {"network_id": o.network}),
+    "directory.network_new": Visit("admin"),
+    "directory.network_edit": Visit("admin", lambda o: {"network_id": o.network}),
+    "directory.network_contacts": Visit("admin", lambda o: {"network_id": o.network}),
+    "directory.network_exceptions": Visit("admin", lambda o: {"network_id": o.network}),
+    "api.networks": Visit("qait"),
     "induction.office": Visit("worker"),  # the worker is made their team's business-support contact
     "induction.item_na": Visit("team_manager", lambda o: {"item_id": o.induction_item}),
     "induction.review": Visit("team_manager", lambda o: {"induction_id": o.induction}),
@@ -381,6 +395,7 @@ def _add_work(size: int) -> Objects:
                            state=("active", "proposed", "ended")[n % 3])
         db.session.add(TeamBase(team_id=worker.team_id, name=f"Annexe {n}"))
     db.session.commit()
+    network = _add_networks(size, on, colleagues)
     team = worker.team
     template = db.session.scalars(select(InductionTemplate).where(InductionTemplate.kind == "permanent")).one()
     contact = _add_contacts(size, on)
@@ -392,7 +407,7 @@ def _add_work(size: int) -> Objects:
                    absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0,
                    template=template.id, template_day=template.days[0].id,
                    checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one(),
-                   area=area.id)
+                   area=area.id, network=network)
 
 
 def _add_contacts(size: int, on: date) -> int:
@@ -412,6 +427,30 @@ def _add_contacts(size: int, on: date) -> int:
                                       admin, staff=named)
     db.session.commit()
     return db.session.scalars(select(Contact.id).where(Contact.name == "Out-of-hours team")).one()
+
+
+
+
+def _add_networks(size: int, on: date, people: list[Staff]) -> int:
+    """The demo networks, ``size`` more, and on Diversity advocates ``size`` more contacts and meeting changes."""
+    seed_networks(on, people)
+    for n in range(size):
+        weekly = networks.Schedule(Pattern(WEEKLY, 1, n % 5), on, None, time(12), time(13))
+        extra = networks.save_network(None, networks.Details(name=f"Reading group {n}", kind="group"), weekly,
+                                      people[0])
+        networks.add_contact(extra, people[n], "contact", True, on)
+        networks.add_exception(extra, recurrence.next_meetings(extra, on + timedelta(days=7), 1)[0].on)
+    diversity = db.session.scalars(select(Network).where(Network.name == "Diversity advocates")).one()
+    listed = {contact.staff_id for contact in diversity.contacts}
+    for person in [person for person in people if person.id not in listed][:size]:
+        networks.add_contact(diversity, person, "contact", True, on)
+    assert diversity.rule is not None and diversity.first_on is not None
+    later = recurrence.meeting_days(diversity.rule, diversity.first_on, None, on + timedelta(days=250),
+                                    on + timedelta(days=250 + 31 * size))
+    for day in later[:size]:
+        networks.add_exception(diversity, day)
+    db.session.commit()
+    return diversity.id
 
 
 # Measuring -----------------------------------------------------------------------------------------------

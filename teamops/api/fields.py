@@ -18,7 +18,7 @@ DUE_STATES = (OVERDUE, DUE_SOON, OK)
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # integer, string, email, date or boolean
+    kind: str  # integer, string, email, date, boolean, or local_datetimes (a list of ISO local date-times)
     description: str
     nullable: bool = False
     choices: tuple[str, ...] | None = None
@@ -97,4 +97,16 @@ CHAMPION_FIELDS = (
     Field("office_base", "string", "Where the champion works from: their own base, else their team's main one."),
     Field("scope", "string", "Who they champion for: their team, their office base, their service or the county.",
           choices=tuple(SCOPES)),
+)
+
+NETWORK_FIELDS = (
+    Field("name", "string", "The network's or group's name."),
+    Field("purpose", "string", "What it is for."),
+    Field("contact_email", "email", "Whom to write to: the first listed contact who still works here, else the "
+          "network's shared mailbox; null when it has neither.", nullable=True),
+    Field("meeting_rule", "string", "When it meets, in plain words (\"Monthly on the third Tuesday, 14:00 to "
+          "17:00\"); \"No regular meetings\" when it has no pattern."),
+    Field("next_meetings", "local_datetimes", "The next 3 meetings' start times on or after `from`, as ISO local "
+          "date-times in Europe/London wall-clock time (`2026-03-17T14:00:00`), with cancelled meetings left out "
+          "and moved ones at their new time. In CSV: joined with \"; \"."),
 )

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from teamops.api.fields import CASE_FIELDS, CHAMPION_FIELDS, INDUCTION_FIELDS, STAFF_FIELDS, TEAM_FIELDS, Field
+from teamops.api.fields import (
+    CASE_FIELDS,
+    CHAMPION_FIELDS,
+    INDUCTION_FIELDS,
+    NETWORK_FIELDS,
+    STAFF_FIELDS,
+    TEAM_FIELDS,
+    Field,
+)
 from teamops.api.params import (
     AS_OF_PATTERN,
     DEFAULT_PER_PAGE,
@@ -23,6 +31,7 @@ from teamops.api.params import (
 )
 
 JSON = "application/json"
+LOCAL_DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$"
 Schema = dict[str, Any]
 
 DESCRIPTION = (
@@ -52,6 +61,8 @@ def _field_schema(field: Field) -> Schema:
         schema = {"type": "string", "format": "date"}
     elif field.kind == "email":
         schema = {"type": "string", "format": "email"}
+    elif field.kind == "local_datetimes":  # no offset: Europe/London wall-clock time, so not RFC 3339 date-time
+        schema = {"type": "array", "items": {"type": "string", "pattern": LOCAL_DATETIME_PATTERN}}
     if field.nullable:
         schema["type"] = [schema["type"], "null"]
     if field.choices is not None:
@@ -100,6 +111,9 @@ PARAMETERS = {
     "as_of": _parameter("as_of", f"The date the figures describe (YYYY-MM-DD, years {EARLIEST_YEAR} to "
                         f"{LATEST_YEAR}). Default: today in England.",
                         {"type": "string", "format": "date", "pattern": AS_OF_PATTERN}),
+    "from": _parameter("from", f"The first day whose meetings count (YYYY-MM-DD, years {EARLIEST_YEAR} to "
+                       f"{LATEST_YEAR}). Default: today in England.",
+                       {"type": "string", "format": "date", "pattern": AS_OF_PATTERN}),
     "worker": _parameter("worker", "Only cases allocated to the member of staff with this e-mail address. "
                          "An address of someone out of reach, or of nobody, answers 403 (the same answer for "
                          "both).",
@@ -186,6 +200,11 @@ PATHS = {
         "with `near_team`, nearest to that team first: its own champions, then those at its office base, then "
         "its service's, then the rest. The directory is the same for every account.", "Champion",
         ("area", "near_team")),
+    "/networks": _list_operation(
+        "listNetworks", "Networks and groups",
+        "Every staff network, group and scheme in the directory, by name (everyone signed in reads the directory), "
+        "with whom to contact, the meeting pattern in plain words and the next 3 meetings from `from`. Never a "
+        "list of members.", "Network", ("from",)),
     "/openapi.json": {"get": {
         "operationId": "getOpenApi",
         "summary": "This description",
@@ -222,6 +241,8 @@ def document(server_url: str, session_cookie: str) -> Schema:
                 "InductionPage": _page_schema("Induction"),
                 "Champion": _item_schema(CHAMPION_FIELDS, "A champion serving today."),
                 "ChampionPage": _page_schema("Champion"),
+                "Network": _item_schema(NETWORK_FIELDS, "A network, group or scheme, and its next meetings."),
+                "NetworkPage": _page_schema("Network"),
                 "Error": ERROR_SCHEMA,
             },
             "parameters": PARAMETERS,

@@ -73,17 +73,17 @@ def output_format(args: MultiDict[str, str]) -> str:
     return value
 
 
-def as_of(args: MultiDict[str, str]) -> date:
-    """The date the answer describes; today (in England) when not given."""
-    text = args.get("as_of")
+def as_of(args: MultiDict[str, str], name: str = "as_of") -> date:
+    """The date the answer describes (or, for ``from``, where it starts); today (in England) when not given."""
+    text = args.get(name)
     if text is None:
         return today()
     try:
         value = parse_iso_date(text)
     except ValueError as error:
-        raise bad("as_of", str(error)) from None
+        raise bad(name, str(error)) from None
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise bad("as_of", f"as_of must be a date between {EARLIEST_YEAR} and {LATEST_YEAR}")
+        raise bad(name, f"{name} must be a date between {EARLIEST_YEAR} and {LATEST_YEAR}")
     return value
 
 

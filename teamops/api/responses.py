@@ -42,6 +42,8 @@ def _cell(value: Any) -> Cell:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return value
+    if isinstance(value, list):  # a list of plain values (the next meetings): one cell, joined with "; "
+        return "; ".join(str(plain(part)) for part in value)
     return str(plain(value))
 
 

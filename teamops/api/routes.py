@@ -34,7 +34,14 @@ from werkzeug.exceptions import HTTPException
 from teamops import dates
 from teamops.access import requires
 from teamops.api import bp, params
-from teamops.api.fields import CASE_FIELDS, CHAMPION_FIELDS, INDUCTION_FIELDS, STAFF_FIELDS, TEAM_FIELDS
+from teamops.api.fields import (
+    CASE_FIELDS,
+    CHAMPION_FIELDS,
+    INDUCTION_FIELDS,
+    NETWORK_FIELDS,
+    STAFF_FIELDS,
+    TEAM_FIELDS,
+)
 from teamops.api.openapi import document
 from teamops.api.params import ApiError
 from teamops.api.responses import error_response, json_response, page_response
@@ -44,6 +51,7 @@ from teamops.api.services import (
     champion_area_id,
     champions_page,
     inductions_page,
+    networks_page,
     staff_page,
     team_in_reach,
     teams_page,
@@ -166,6 +174,16 @@ def champions() -> Response:
     near = params.team_id(args, "near_team")
     page = champions_page(paging, dates.today(), champion_area_id(args.get("area")), near)
     return page_response(page, CHAMPION_FIELDS, output, "champions")
+
+
+@bp.get("/networks")
+@requires("use_api")
+def networks() -> Response:
+    """The directory's networks and groups with their next meetings from ``from`` (default today). Not kept: a
+    network's changes move no team's figures version."""
+    args = request.args
+    output, paging, on = params.output_format(args), params.paging(args), params.as_of(args, "from")
+    return page_response(networks_page(paging, on), NETWORK_FIELDS, output, "networks")
 
 
 @bp.get("/openapi.json")

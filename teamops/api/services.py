@@ -12,15 +12,16 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from teamops.access import cases_in_reach, inductions_in_reach, staff_in_reach, teams_in_reach
 from teamops.api.params import ApiError, Paging
 from teamops.cases.models import Case
 from teamops.dates import in_induction
 from teamops.directory import champions as directory_champions
+from teamops.directory import networks, recurrence
 from teamops.directory.champions import ChampionStaff, Place
-from teamops.directory.models import Champion, ChampionArea
+from teamops.directory.models import Champion, ChampionArea, Network, NetworkContact
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction, InductionDay
@@ -221,4 +222,19 @@ def champions_page(paging: Paging, on: date, area_id: int | None, near_team_id: 
         "office_base": (champion.staff.office_base or "").strip() or champion.staff.team.office_base,
         "scope": champion.scope,
     } for champion in db.session.scalars(query.limit(paging.per_page).offset(paging.offset)).unique()]
+    return Page(items, paging.page, paging.per_page, _count(query))
+
+
+def networks_page(paging: Paging, on: date) -> Page:
+    """Every active network and group, by name (the directory is everyone's to read), with the next 3 meetings
+    on or after ``on`` as local ISO date-times. One statement for the page, one each for its contacts and
+    exceptions, one for the count."""
+    query = networks.networks_query().options(selectinload(Network.contacts).joinedload(NetworkContact.staff))
+    items = []
+    for network in db.session.scalars(query.limit(paging.per_page).offset(paging.offset)):
+        items.append({
+            "name": network.name, "purpose": network.purpose, "contact_email": networks.contact_email(network),
+            "meeting_rule": recurrence.rule_in_words(network),
+            "next_meetings": [meeting.starts.isoformat() for meeting in recurrence.next_meetings(network, on, 3)],
+        })
     return Page(items, paging.page, paging.per_page, _count(query))

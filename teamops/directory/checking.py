@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, and_, exists, not_, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from teamops.dates import add_months, today
@@ -44,13 +44,24 @@ class ToCheck:
     networks: list[Network]
     contacts: list[Contact]
     champions: list[Champion]
-    networks_left: list[NetworkContact]
+    networks_left: list[Network]
     contacts_left: list[Contact]
 
     @property
     def total(self) -> int:
         return sum(len(rows) for rows in (self.teams, self.networks, self.contacts, self.champions,
                                           self.networks_left, self.contacts_left))
+
+
+def networks_needing_contact() -> Select[tuple[Network]]:
+    """Active networks that need a new contact: a listed contact has left, or nobody here is listed and there is
+    no shared mailbox (``networks.needs_contact`` in SQL)."""
+    left = exists().where(NetworkContact.network_id == Network.id, NetworkContact.staff_id == Staff.id,
+                          Staff.active.is_(False))
+    here = exists().where(NetworkContact.network_id == Network.id, NetworkContact.staff_id == Staff.id,
+                          Staff.active.is_(True))
+    return (select(Network).where(Network.active.is_(True), or_(left, and_(not_(here), Network.mailbox.is_(None))))
+            .order_by(Network.name, Network.id))
 
 
 def to_check(on: date) -> ToCheck:
@@ -70,11 +81,7 @@ def to_check(on: date) -> ToCheck:
                                                         Staff.active.is_(True))
             .options(contains_eager(Champion.staff), selectinload(Champion.area))
             .order_by(Champion.checked_on, Staff.name))),
-        networks_left=list(db.session.scalars(
-            select(NetworkContact).join(NetworkContact.staff).join(NetworkContact.network)
-            .where(Staff.active.is_(False), Network.active.is_(True))
-            .options(contains_eager(NetworkContact.staff), contains_eager(NetworkContact.network))
-            .order_by(Network.name))),
+        networks_left=list(db.session.scalars(networks_needing_contact())),
         contacts_left=list(db.session.scalars(
             select(Contact).join(Contact.staff).where(Staff.active.is_(False), Contact.active.is_(True))
             .options(contains_eager(Contact.staff)).order_by(Contact.name))),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from teamops.directory.contact_demo import seed_contacts
 from teamops.directory.models import Champion, ChampionArea
+from teamops.directory.network_demo import seed_networks
 from teamops.extensions import db
 from teamops.org.models import Staff, Team, TeamBase
 
@@ -88,7 +89,9 @@ def seed_directory(on: date, teams: list[Team]) -> None:
                                 note="Completed the two-day course last month"))
     db.session.flush()
     services = list({team.service_id: team.service for team in teams}.values())
-    seed_contacts(on, services, list(db.session.scalars(select(Staff).order_by(Staff.id))))
+    everyone = list(db.session.scalars(select(Staff).order_by(Staff.id)))
+    seed_contacts(on, services, everyone)
+    seed_networks(on, [person for person in everyone if person.active and person.role == "worker"])
 
 
 def _champion(person: Staff, area: ChampionArea, scope: str, starts_on: date, on: date) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from teamops import dates
 from teamops.access import authorize, requires
-from teamops.directory import bp, champion_routes, champions, checking, contact_routes, search
+from teamops.directory import bp, champion_routes, champions, checking, contact_routes, network_routes, search
 from teamops.directory import teams as team_entries
 from teamops.directory.champion_forms import DirectorySearchForm, MyDetailsForm, TeamEntryForm
 from teamops.directory.champions import NEAREST, Place
@@ -20,7 +20,7 @@ from teamops.forms import ActionForm
 from teamops.org.models import Staff, Team
 from teamops.web import form_status, get_or_404, render, see_other
 
-__all__ = ["champion_routes", "contact_routes"]
+__all__ = ["champion_routes", "contact_routes", "network_routes"]
 
 
 def _me() -> Staff:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
 from tests import factories
+from tests.directory.conftest import make_network
 
 
 @pytest.fixture
@@ -41,7 +43,8 @@ def test_document_is_openapi_3_1_and_lists_exactly_the_built_endpoints(spec):
     assert spec["openapi"] == "3.1.0"
     assert spec["info"]["title"] and spec["info"]["version"]
     assert spec["servers"] == [{"url": "/api/v1"}]
-    assert set(spec["paths"]) == {"/teams", "/staff", "/cases", "/inductions", "/champions", "/openapi.json"}
+    assert set(spec["paths"]) == {"/teams", "/staff", "/cases", "/inductions", "/champions", "/networks",
+                                  "/openapi.json"}
     for path, item in spec["paths"].items():
         assert set(item) == {"get"}, path
         assert item["get"]["operationId"] and "200" in item["get"]["responses"]
@@ -70,6 +73,7 @@ def test_both_authentication_schemes(spec):
      {"400", "401", "403", "404"}),
     ("/inductions", {"team", "as_of", "page", "per_page", "format"}, {"400", "401", "403", "404"}),
     ("/champions", {"area", "near_team", "page", "per_page", "format"}, {"400", "401", "404"}),
+    ("/networks", {"from", "page", "per_page", "format"}, {"400", "401"}),
 ])
 def test_list_operations_document_parameters_and_answers(spec, path, parameters, errors):
     operation = spec["paths"][path]["get"]
@@ -89,7 +93,7 @@ def test_per_page_limit_is_documented(spec):
     assert (per_page["minimum"], per_page["maximum"], per_page["default"]) == (1, 1000, 100)
 
 
-TYPES = {"string": str, "integer": int, "boolean": bool, "null": type(None)}
+TYPES = {"string": str, "integer": int, "boolean": bool, "null": type(None), "array": list}
 
 
 def conforms(value, schema):
@@ -100,6 +104,9 @@ def conforms(value, schema):
         return False
     if schema.get("format") == "date" and value is not None:
         date.fromisoformat(value)
+    if "items" in schema:
+        return all(conforms(part, schema["items"]) and re.fullmatch(schema["items"]["pattern"], part)
+                   for part in value)
     return True
 
 
@@ -107,6 +114,7 @@ def conforms(value, schema):
     ("/api/v1/teams", "TeamPage"), ("/api/v1/staff", "StaffMemberPage"),
     ("/api/v1/cases?include_closed=true", "CasePage"), ("/api/v1/inductions", "InductionPage"),
     ("/api/v1/champions", "ChampionPage"),
+    ("/api/v1/networks", "NetworkPage"),
 ])
 def test_answers_match_the_documented_schemas(spec, bearer, org, path, schema_name):
     factories.case("OA-1", "CP", True, org["worker"], date(2026, 1, 5))
@@ -114,6 +122,7 @@ def test_answers_match_the_documented_schemas(spec, bearer, org, path, schema_na
     closed = factories.case("OA-2", "EH", False, org["yj_worker"], date(2026, 1, 5))
     factories.close_case(closed, date(2026, 2, 1))
     factories.champion(org["worker"], "First aid", "office")
+    make_network(org["admin"], contacts=((org["worker"], "chair"),))
     page_schema = spec["components"]["schemas"][schema_name]
     item_schema = resolve(spec, page_schema["properties"]["items"]["items"]["$ref"])
     body = bearer("qait").get(path).get_json()

@@ -32,7 +32,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -45,9 +45,10 @@ from teamops.audit.models import AuditEvent
 from teamops.auth.services import issue_password_link
 from teamops.cases import services as case_services
 from teamops.cases.models import Case
-from teamops.directory import contacts
+from teamops.directory import contacts, networks, recurrence
 from teamops.directory.hours import parse_hours
 from teamops.directory.models import ChampionArea
+from teamops.directory.recurrence import MONTHLY_WEEKDAY, Pattern
 from teamops.extensions import db
 from teamops.imports.services import hold_for_confirmation
 from teamops.induction import buddies, checkins, checklist
@@ -139,6 +140,12 @@ OFFICE_TICKS = {team: TICKS[team] | OFFICE_CONFIRMS[team] for team in TEAMS}
 SETS_INDUCTION = {team: MANAGES[team] | {ADMIN} for team in TEAMS}
 TEAM_ENTRY = SETS_INDUCTION  # a team's directory entry: its managers and admins
 KEEPS_CHAMPION = SETS_INDUCTION  # a champion's managers, admins (and the champion, no persona here)
+# The directory (issue 12): everyone signed in reads it. A network is kept by admins and its listed contacts:
+# North's lists BUDDY. A listed contact and a meeting change removed by the first who may (BUDDY in North) are gone
+# for the admin after them (404).
+KEEPS_NETWORK = per_team(north={BUDDY, ADMIN}, south={ADMIN}, yj={ADMIN})
+REMOVES_FIRST = per_team(north={BUDDY}, south={ADMIN}, yj={ADMIN})
+REMOVED_ALREADY = per_team(north={ADMIN}, south=set(), yj=set())
 
 # The statuses ---------------------------------------------------------------------------------------------
 
@@ -499,6 +506,26 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/directory/contacts/<int:contact_id>/edit"): Visit(KEEPS_CONTACT, 200),
     ("POST", "/directory/contacts/<int:contact_id>/edit"): Visit(KEEPS_CONTACT, 400),
     ("POST", "/directory/contacts/<int:contact_id>/confirm"): Visit(KEEPS_CONTACT, 303),
+    # Networks and groups (issue 12): everyone signed in reads them and their .ics; admins add one; admins and
+    # its listed contacts keep it. Forms sent empty answer 400 (an edit loses its first date: the date boxes are
+    # not sent); confirming is a button (303).
+    ("GET", "/directory/networks"): Visit(SIGNED_IN, 200),
+    ("GET", "/directory/networks/<int:network_id>"): each(everywhere(SIGNED_IN), 200),
+    ("GET", "/directory/networks/<int:network_id>.ics"): each(everywhere(SIGNED_IN), 200),
+    ("GET", "/directory/networks/new"): Visit(ADMIN_ONLY, 200),
+    ("POST", "/directory/networks/new"): Visit(ADMIN_ONLY, 400),
+    ("GET", "/directory/networks/<int:network_id>/edit"): each(KEEPS_NETWORK, 200),
+    ("POST", "/directory/networks/<int:network_id>/edit"): each(KEEPS_NETWORK, 400),
+    ("GET", "/directory/networks/<int:network_id>/contacts"): each(KEEPS_NETWORK, 200),
+    ("POST", "/directory/networks/<int:network_id>/contacts"): each(KEEPS_NETWORK, 400),
+    ("POST", "/directory/networks/<int:network_id>/contacts/<int:contact_id>/remove"): each(
+        REMOVES_FIRST, 303, others=((404, REMOVED_ALREADY),), values={"contact_id": "network_contact_id"}),
+    ("GET", "/directory/networks/<int:network_id>/exceptions"): each(KEEPS_NETWORK, 200),
+    ("POST", "/directory/networks/<int:network_id>/exceptions"): each(KEEPS_NETWORK, 400),
+    ("POST", "/directory/networks/<int:network_id>/exceptions/<int:exception_id>/remove"): each(
+        REMOVES_FIRST, 303, others=((404, REMOVED_ALREADY),)),
+    ("POST", "/directory/networks/<int:network_id>/confirm"): each(KEEPS_NETWORK, 303),
+    ("GET", "/api/v1/networks"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv&from={today}")),
 }
 NOT_TAKEN = 405  # a method a route does not take, whoever asks
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -619,6 +646,7 @@ def _build() -> World:
         objects[name].update(_induction(name, starter, people, marks))
         induction = db.session.get(Induction, objects[name]["induction_id"])
         objects[name].update(_checklist(name, induction, starter, runner, marks))
+        objects[name].update(_network(name, teams[name], people, marks))
     shared = {"filename": "dist/app.css", "code": "CP", "token": issue_password_link(newcomer),
               "pending_id": hold_for_confirmation(people[MANAGER_A], "cases", "cases.csv", b"case_ref\n").id,
               **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks),
@@ -736,6 +764,23 @@ def _directory_contacts(named: Staff, marks: Markers) -> dict[str, int]:
         parse_hours("Monday to Thursday 17:00-08:30\nFriday 17:00 to Monday 08:30"), admin)
     db.session.commit()
     return {"contact_id": specialist.id, "support_contact_id": support.id}
+
+
+def _network(name: str, team: Team, people: dict[str, Staff], marks: Markers) -> dict[str, int]:
+    """A network per team, read by everyone: North's lists BUDDY (who keeps it); each lists a colleague who is no
+    persona (removed by the walk) and has a cancelled meeting (undone by the walk)."""
+    kept_by = [people[BUDDY]] if name == NORTH else []
+    details = networks.Details(name=marks.new(f"{name} network name", SIGNED_IN), kind="network",
+                               purpose=marks.new(f"{name} network purpose", SIGNED_IN), place="Room 1")
+    schedule = networks.Schedule(Pattern(MONTHLY_WEEKDAY, 1, 1, 3), dates.today().replace(day=1), None,
+                                 time(14), time(17))
+    network = networks.save_network(None, details, schedule, people[ADMIN])
+    for person in (*kept_by, factories.staff("worker", team)):
+        networks.add_contact(network, person, "chair", True, dates.today())
+    meeting = recurrence.next_meetings(network, dates.today(), 1)[0].on
+    exception = networks.add_exception(network, meeting)
+    db.session.commit()
+    return {"network_id": network.id, "network_contact_id": network.contacts[-1].id, "exception_id": exception.id}
 
 
 def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver: Staff | None,
