@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from teamops.dates import EVENT_YEARS, START_YEARS, add_months, today
 from teamops.extensions import db
-from teamops.forms import DateInputField, WholeNumberField, check_date_range, id_number, year_between
+from teamops.forms import DateInputField, PhoneNumber, WholeNumberField, check_date_range, id_number, year_between
 from teamops.induction.template_models import SERVICE_GROUPS
 from teamops.org import absences, asye, covers
 from teamops.org.models import (
@@ -24,6 +24,7 @@ from teamops.org.models import (
     EMPLOYMENT_TYPES,
     INDUCTION_GROUPS,
     NAME_MAX,
+    PHONE_MAX,
     ROLE_LABELS,
     TEXT_MAX,
     Service,
@@ -115,6 +116,7 @@ class StaffForm(FlaskForm):
                                                         year_between(START_YEARS)])
     role = SelectField("TeamOps role", choices=list(ROLE_LABELS.items()),
                        validators=[DataRequired("Select a role")])
+    work_phone = StringField("Work phone (optional)", validators=[PhoneNumber(), Length(max=PHONE_MAX)])
 
     def __init__(self, *args: Any, staff: Staff | None = None, editor: Staff | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,6 +153,7 @@ class StaffForm(FlaskForm):
             "team_id": self.team_id.data, "employment_type": self.employment_type.data,
             "start_date": self.start_date.data,
             "role": self.role.data, "line_manager_id": self.line_manager.id if self.line_manager else None,
+            "work_phone": (self.work_phone.data or "").strip() or None,
         }
 
 

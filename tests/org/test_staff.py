@@ -35,6 +35,15 @@ def test_admin_adds_a_member_of_staff(as_role, org):
     assert person.password_hash is None  # they set it through a link
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "Robin New saved." in page and "Not set yet" in page
+    assert person.work_phone is None  # optional (issue 12)
+
+
+def test_admin_gives_a_work_phone_for_the_directory(as_role, org):
+    response = as_role("admin").post_form(f"/admin/staff/{org['worker'].id}/edit", staff_form(
+        org, name="Wren Worker", email="worker@example.org", work_phone=" 0116 305 0000 "))
+    assert response.status_code == 303
+    db.session.refresh(org["worker"])
+    assert org["worker"].work_phone == "0116 305 0000"
 
 
 @pytest.mark.parametrize(
@@ -53,6 +62,7 @@ def test_admin_adds_a_member_of_staff(as_role, org):
         ({"start_date": ""}, "start_date", "Enter the start date"),
         ({"employment_type": "contractor"}, "employment_type", "Not a valid choice"),
         ({"role": "superuser"}, "role", "Not a valid choice"),
+        ({"work_phone": "ext FIVE"}, "work_phone", "no letters"),  # issue 12: the directory's phone
     ],
 )
 def test_bad_staff_input_is_refused_next_to_the_field(as_role, org, overrides, field, message):
