@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from teamops import dates
 from teamops.access import authorize, can, requires, staff_in_reach
-from teamops.directory import bp, champions
+from teamops.directory import bp, champions, signed_in
 from teamops.directory.champion_forms import AppointForm, AreaForm, AreaPickForm, VolunteerForm
 from teamops.directory.champions import NEAREST, Place
 from teamops.directory.checking import is_stale, mark_checked
@@ -21,11 +21,6 @@ from teamops.forms import ActionForm
 from teamops.notify import notify
 from teamops.org.models import Staff, Team
 from teamops.web import form_status, get_or_404, render, see_other
-
-
-def _me() -> Staff:
-    person: Staff = current_user._get_current_object()
-    return person
 
 
 @bp.route("/champions")
@@ -45,25 +40,25 @@ def champion_list() -> Any:
         rows = [(c, None) for c in champions.at_base(office, on) if pick.area_id in (None, c.area_id)]
         heading = f"Champions at {office}"
     else:
-        me = _me()
+        me = signed_in()
         rows = [(c, rank) for c, rank in champions.nearest(Place.of_person(me), on, pick.area_id)]
         heading = "Your champions"
     return render("directory/champions.html", "directory/_champion_results.html", pick=pick, rows=rows,
                   heading=heading, team=team, office=office, nearest=NEAREST, bases=champions.office_bases(),
                   teams=db.session.scalars(select(Team).where(Team.active.is_(True)).order_by(Team.name)).all(),
-                  my_base=champions.base_of(_me()))
+                  my_base=champions.base_of(signed_in()))
 
 
 def _decides_for() -> Any:
     """Ids of the people whose champion roles this person decides (in reach, never themselves)."""
-    return staff_in_reach(_me()).with_only_columns(Staff.id).where(Staff.id != current_user.id)
+    return staff_in_reach(signed_in()).with_only_columns(Staff.id).where(Staff.id != current_user.id)
 
 
 @bp.route("/champions/manage")
 @requires("appoint_champion")
 def champion_manage() -> Any:
     people = _decides_for()
-    return render("directory/champion_manage.html", waiting=champions.waiting_for(_me(), people),
+    return render("directory/champion_manage.html", waiting=champions.waiting_for(signed_in(), people),
                   roles=champions.history_of(people), action_form=ActionForm(), today=dates.today())
 
 
@@ -84,7 +79,7 @@ def champion_appoint() -> Any:
         else:
             assert person is not None and form.area_id is not None and form.starts_on.data is not None
             champion = champions.appoint(person, form.area_id, form.scope.data or "team", form.starts_on.data,
-                                         form.note.data or "", _me())
+                                         form.note.data or "", signed_in())
             db.session.commit()
             flash(f"{person.name} is the {champion.area.name.lower()} champion from "
                   f"{form.starts_on.data:%-d %B %Y}.", "success")
@@ -98,7 +93,7 @@ def champion_volunteer() -> Any:
     form = VolunteerForm()
     if request.method == "GET":
         form.area.data = request.args.get("area", "")
-    me = _me()
+    me = signed_in()
     if form.validate_on_submit():
         problem = champions.refusal(me, form.area_id, form.scope.data or "")
         if problem is not None:
@@ -123,7 +118,7 @@ def champion_volunteer() -> Any:
 @requires("read_directory")
 def champion_mine() -> Any:
     """Your own champion roles, past and present."""
-    me = _me()
+    me = signed_in()
     return render("directory/champion_mine.html", roles=champions.history_of(select(Staff.id).where(Staff.id == me.id)),
                   action_form=ActionForm(), today=dates.today(), stale=is_stale)
 
@@ -134,11 +129,11 @@ def _decided(champion_id: int, approve: bool) -> Any:
     if champion.state != "proposed":
         flash("This offer has already been decided.", "info")
         return see_other(url_for("directory.champion_manage"))
-    champions.decide(champion, approve, _me(), dates.today())
+    champions.decide(champion, approve, signed_in(), dates.today())
     db.session.commit()
     verb = "approved" if approve else "declined"
     notify(champion.staff, f"Your offer to be a {champion.area.name.lower()} champion was {verb}",
-           f"{_me().name} {verb} your offer. See your champion roles on TeamOps: "
+           f"{signed_in().name} {verb} your offer. See your champion roles on TeamOps: "
            f"{url_for('directory.champion_mine', _external=True)}")
     flash(f"{champion.staff.name}'s offer {verb}. They have been told.", "success")
     return see_other(url_for("directory.champion_manage"))
@@ -183,7 +178,7 @@ def champion_confirm(champion_id: int) -> Any:
     champion = get_or_404(Champion, champion_id)
     authorize("keep_champion", champion)
     if champion.state == "active":
-        mark_checked(champion, _me())
+        mark_checked(champion, signed_in())
         db.session.commit()
         flash(f"Thank you: {champion.staff.name}'s entry is confirmed as correct today.", "success")
     return see_other(_back_for(champion))

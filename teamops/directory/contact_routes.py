@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from teamops import dates
 from teamops.access import authorize, can, requires
-from teamops.directory import bp, contacts
+from teamops.directory import bp, contacts, signed_in
 from teamops.directory.contact_forms import EVERYONE, ContactForm
 from teamops.directory.hours import hours_text
 from teamops.directory.models import CONTACT_KINDS, Contact
@@ -93,7 +93,7 @@ def contact_new() -> Any:
     kind = _kind()
     form = ContactForm(active=True)
     if form.validate_on_submit():
-        added = contacts.save_contact(None, kind, form.values(), form.periods, current_user._get_current_object(),
+        added = contacts.save_contact(None, kind, form.values(), form.periods, signed_in(),
                                       staff=form.person)
         db.session.commit()
         flash(f"{added.name} is in the directory.", "success")
@@ -116,7 +116,7 @@ def contact_edit(contact_id: int) -> Any:
             "staff_email": found.staff.email if found.staff else "", "hours": hours_text(contacts.periods(found))})
     if form.validate_on_submit():
         staff = form.person if admin else False
-        contacts.save_contact(found, found.kind, form.values(), form.periods, current_user._get_current_object(),
+        contacts.save_contact(found, found.kind, form.values(), form.periods, signed_in(),
                               staff=staff)
         db.session.commit()
         flash(f"{found.name} is saved, and marked as checked today.", "success")
@@ -131,7 +131,7 @@ def contact_confirm(contact_id: int) -> Any:
     authorize("edit_contact", found)
     form = ActionForm()
     if form.validate_on_submit():
-        contacts.confirm(found, current_user._get_current_object())
+        contacts.confirm(found, signed_in())
         db.session.commit()
         flash(f"{found.name} is marked as checked today.", "success")
     return see_other(url_for("directory.contact", contact_id=found.id))

@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, make_response, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
 from teamops import dates
 from teamops.access import authorize, can, requires
-from teamops.directory import bp, calendar, checking, networks, recurrence
+from teamops.directory import bp, calendar, checking, networks, recurrence, signed_in
 from teamops.directory.models import CONTACT_ROLES, NETWORK_KINDS, Network, NetworkContact, NetworkException
 from teamops.directory.network_forms import ContactForm, ExceptionForm, NetworkForm
 from teamops.extensions import db
@@ -29,11 +28,6 @@ def _network_labels() -> dict[str, Any]:
 
 def _load(network_id: int) -> Network:
     return get_or_404(Network, network_id, options=networks.with_everything())
-
-
-def _me() -> Staff:
-    person: Staff = current_user._get_current_object()
-    return person
 
 
 @bp.route("/networks")
@@ -85,7 +79,7 @@ def network_edit(network_id: int) -> Any:
 def _saved(form: NetworkForm, network: Network | None) -> bool:
     """Saves the form, or puts the service's refusal next to its field (nothing written)."""
     try:
-        saved = networks.save_network(network, form.details(), form.schedule, _me())
+        saved = networks.save_network(network, form.details(), form.schedule, signed_in())
     except (networks.NetworkProblem, recurrence.PatternProblem) as problem:
         db.session.rollback()
         field = getattr(form, {"ends_at": "end_time"}.get(problem.field, problem.field))
@@ -179,7 +173,7 @@ def network_exception_remove(network_id: int, exception_id: int) -> Any:
 def network_confirm(network_id: int) -> Any:
     found = _load(network_id)
     authorize("edit_network", found)
-    networks.confirm(found, _me())
+    networks.confirm(found, signed_in())
     db.session.commit()
     flash("Thank you: the entry is marked as checked today.", "success")
     return see_other(url_for("directory.network", network_id=found.id))

@@ -6,32 +6,35 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, request, url_for
-from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from teamops import dates
 from teamops.access import authorize, requires
-from teamops.directory import bp, champion_routes, champions, checking, contact_routes, network_routes, search
+from teamops.directory import (
+    bp,
+    champion_routes,
+    champions,
+    checking,
+    contact_routes,
+    network_routes,
+    search,
+    signed_in,
+)
 from teamops.directory import teams as team_entries
 from teamops.directory.champion_forms import DirectorySearchForm, MyDetailsForm, TeamEntryForm
 from teamops.directory.champions import NEAREST, Place
 from teamops.extensions import db
 from teamops.forms import ActionForm
-from teamops.org.models import Staff, Team
+from teamops.org.models import Team
 from teamops.web import form_status, get_or_404, render, see_other
 
 __all__ = ["champion_routes", "contact_routes", "network_routes"]
 
 
-def _me() -> Staff:
-    person: Staff = current_user._get_current_object()
-    return person
-
-
 @bp.route("/")
 @requires("read_directory")
 def index() -> Any:
-    me = _me()
+    me = signed_in()
     on = dates.today()
     return render("directory/index.html", search_form=DirectorySearchForm(), areas=champions.active_areas(),
                   nearest=champions.nearest_by_area(Place.of_person(me), on), labels=NEAREST,
@@ -71,7 +74,7 @@ def team_edit(team_id: int) -> Any:
         form.other_bases.data = "\n".join(base.name for base in team.other_bases)
     if form.validate_on_submit():
         team_entries.save_entry(team, remit=form.remit.data or "", phone=form.phone.data or "",
-                                email=form.email.data or "", other_bases=form.bases(), by=_me())
+                                email=form.email.data or "", other_bases=form.bases(), by=signed_in())
         db.session.commit()
         flash(f"The directory entry for {team.name} is saved.", "success")
         return see_other(url_for("directory.team", team_id=team.id))
@@ -83,7 +86,7 @@ def team_edit(team_id: int) -> Any:
 def team_confirm(team_id: int) -> Any:
     team = get_or_404(Team, team_id)
     authorize("edit_team_entry", team)
-    checking.mark_checked(team, _me())
+    checking.mark_checked(team, signed_in())
     db.session.commit()
     flash(f"Thank you: the entry for {team.name} is confirmed as correct today.", "success")
     return see_other(url_for("directory.team", team_id=team.id))
@@ -101,7 +104,7 @@ def offices() -> Any:
 @bp.route("/me", methods=["GET", "POST"])
 @requires("read_directory")
 def my_details() -> Any:
-    me = _me()
+    me = signed_in()
     form = MyDetailsForm(obj=me, bases=champions.office_bases(), team_base=me.team.office_base)
     if request.method == "GET":
         form.office_base.data = me.office_base or ""
