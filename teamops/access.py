@@ -533,6 +533,30 @@ def _decides_champion(user: Staff, champion: Any) -> bool:
     return _manages(user, person) or person.line_manager_id == user.id
 
 
+def _reads_returns(user: Staff, obj: Any) -> bool:
+    """A team's QAIT returns and caseload reviews (issue 13): QAIT all; the managers above a team and its own
+    manager (or cover) theirs; never a worker (unless covering the team) or an admin."""
+    if user.role == "admin":
+        return False
+    if obj is None:
+        return user.role in (*MANAGERS, "qait") or bool(_covered(user))
+    return _oversees_team(user, _returns_team(obj))
+
+
+def _submits_return(user: Staff, obj: Any) -> bool:
+    """A team's return and caseload commentary are its own manager's to write and send, or whoever covers
+    for them (R-ORG-3); the managers above read them, QAIT accepts or returns them."""
+    if obj is None:
+        return user.role == "team_manager" or bool(_covered(user))
+    return _runs_team_of(user, _returns_team(obj))
+
+
+def _returns_team(obj: Any) -> Team | None:
+    """The team of a team, a return or a caseload review."""
+    team = obj if isinstance(obj, Team) else getattr(obj, "team", None)
+    return team if isinstance(team, Team) else None
+
+
 POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "signed_in": lambda user, obj: True,
     "manage_organisation": lambda user, obj: user.role == "admin",
@@ -608,6 +632,10 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     # The champion themselves, whoever decides for them, or an admin (a leaver's role) steps down or confirms.
     "keep_champion": lambda user, obj: obj is None or (
         user.role == "admin" or getattr(obj, "staff_id", None) == user.id or _decides_champion(user, obj)),
+    # QAIT returns and caseload reviews (issue 13).
+    "view_returns": _reads_returns,
+    "submit_return": _submits_return,
+    "run_returns": lambda user, obj: user.role == "qait",  # the dashboard, accept or return, chase, snapshot
     "view_service": lambda user, obj: user.role in EVERYONE_READS
     or (isinstance(obj, Service) and user.role == "head_of_service" and user.team.service_id == obj.id),
 }

@@ -176,10 +176,79 @@ def first_friday(year: int, month: int) -> date:
     return first + timedelta(days=(FRIDAY - first.weekday()) % 7)
 
 
-def return_due_on(year: int, month: int) -> date:
-    """A month's QAIT return is due the first Friday of the next month, or the next working day. R-QA-1/2."""
+# R-QA-2: when the first Friday is not a working day, the return moves to the next working day (the default) or,
+# if the organisation chooses, the working day before, unless that falls inside the month being reported.
+RETURN_NEXT = "next"
+RETURN_BEFORE = "before"
+RETURN_RULES = (RETURN_NEXT, RETURN_BEFORE)
+
+
+def return_first_friday(year: int, month: int) -> date:
+    """The first Friday of the month after ``year``-``month``: when that month's return is due, before any move."""
     following = add_months(date(year, month, 1), 1)
-    return next_working_day(first_friday(following.year, following.month))
+    return first_friday(following.year, following.month)
+
+
+def return_due_on(year: int, month: int, rule: str = RETURN_NEXT) -> date:
+    """A month's QAIT return is due the first Friday of the next month (R-QA-1); on a bank holiday, the next
+    working day (R-QA-2), or with ``rule`` "before" the working day before, except where that day falls inside
+    the month reported: then the next working day after all (CONTRACT.md "Scheduling rules")."""
+    friday = return_first_friday(year, month)
+    if rule == RETURN_BEFORE and not is_working_day(friday):
+        before = previous_working_day(friday)
+        if (before.year, before.month) != (year, month):
+            return before
+    return next_working_day(friday)
+
+
+def return_rule_falls_back(year: int, month: int, rule: str) -> bool:
+    """Whether "the working day before" would fall inside the month reported, so the next working day holds."""
+    friday = return_first_friday(year, month)
+    return (rule == RETURN_BEFORE and not is_working_day(friday)
+            and (previous_working_day(friday).year, previous_working_day(friday).month) == (year, month))
+
+
+def working_days_late(due_on: date, on: date) -> int:
+    """Working days after ``due_on`` up to and including ``on`` (0 on or before the due date)."""
+    return working_days_between(due_on + timedelta(days=1), on)
+
+
+def working_days_left(on: date, due_on: date) -> int:
+    """Working days from ``on`` up to and including ``due_on`` (the due day counts; 0 once it has passed)."""
+    return working_days_between(on, due_on)
+
+
+def first_working_day(year: int, month: int) -> date:
+    """The month's first working day: when the caseload report is made (R-QA-3)."""
+    return next_working_day(date(year, month, 1))
+
+
+CASELOAD_COMMENTARY_DAYS = 7  # R-QA-3: managers have a week to add commentary and return the report
+
+
+def caseload_commentary_due_on(made_on: date) -> date:
+    """When a caseload report's commentary is due: 7 days after it was made, rolled to a working day (R-QA-3)."""
+    return next_working_day(made_on + timedelta(days=CASELOAD_COMMENTARY_DAYS))
+
+
+def month_start(month: str) -> date:
+    """``YYYY-MM`` to the month's first day; ValueError with a plain message for anything else (2026-13)."""
+    if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
+        raise ValueError("Give a month as YYYY-MM, for example 2026-03")
+    year, number = int(month[:4]), int(month[5:])
+    if not 1 <= number <= 12 or not 1900 < year < 2200:
+        raise ValueError("Give a real month, for example 2026-03")
+    return date(year, number, 1)
+
+
+def month_label(month: date) -> str:
+    """"March 2026"."""
+    return f"{calendar.month_name[month.month]} {month.year}"
+
+
+def month_code(month: date) -> str:
+    """"2026-03"."""
+    return f"{month.year:04d}-{month.month:02d}"
 
 
 def month_end(year: int, month: int) -> date:

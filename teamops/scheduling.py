@@ -16,8 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import ScalarSelect, Select, and_, func, or_, select, true
 
+from teamops import dates
 from teamops.cases.models import Case, CaseAllocation
-from teamops.dates import add_months, add_weeks, month_end, today
+from teamops.dates import add_months, add_weeks, today
 from teamops.extensions import db
 from teamops.org.models import Absence, Staff
 from teamops.policy.models import (
@@ -373,12 +374,8 @@ def _policy_on(policy: Policy | PolicyHistory | None) -> Callable[[date], Policy
 
 def month_end_of(month: str) -> date:
     """``YYYY-MM`` to that month's last day; ValueError for anything else."""
-    if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
-        raise ValueError("Give a month as YYYY-MM, for example 2026-03")
-    year, number = int(month[:4]), int(month[5:])
-    if not 1 <= number <= 12 or not 1900 < year < 2200:
-        raise ValueError("Give a real month, for example 2026-03")
-    return month_end(year, number)
+    first = dates.month_start(month)
+    return dates.month_end(first.year, first.month)
 
 
 @dataclass(frozen=True)

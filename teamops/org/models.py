@@ -54,6 +54,9 @@ class Service(Model):
     name: Mapped[str] = mapped_column(String(TEXT_MAX), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     induction_group: Mapped[str] = mapped_column(String(8), default="other")
+    # R-QA-3: whether QAIT's monthly caseload review applies to the service's teams (seeded for children's
+    # social care).
+    caseload_reviews: Mapped[bool] = mapped_column(Boolean, default=False)
 
     teams: Mapped[list[Team]] = relationship(back_populates="service", order_by="Team.name")
 
@@ -313,7 +316,8 @@ class OrganisationSettings(Model):
     __audited__ = "organisation_settings"
     __tablename__ = "organisation_settings"
     __table_args__ = (CheckConstraint(f"case_ref_rule IN {CASE_REF_RULES!r}", name="case_ref_rule"),
-                      CheckConstraint("buddy_min_service_months BETWEEN 0 AND 60", name="buddy_min_service_months"))
+                      CheckConstraint("buddy_min_service_months BETWEEN 0 AND 60", name="buddy_min_service_months"),
+                      CheckConstraint("return_due_rule IN ('next', 'before')", name="return_due_rule"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_ref_rule: Mapped[str] = mapped_column(String(10), default="default")
@@ -322,6 +326,9 @@ class OrganisationSettings(Model):
     case_ref_hint: Mapped[str] = mapped_column(String(CASE_REF_HINT_MAX), default="")
     # R-IND-4: a suggested buddy has at least this many months' service (fewer ranks lower, never refused).
     buddy_min_service_months: Mapped[int] = mapped_column(Integer, default=6)
+    # R-QA-2: when the first Friday is not a working day, the return is due the next working day ("next") or the
+    # working day before ("before", unless that falls inside the month reported).
+    return_due_rule: Mapped[str] = mapped_column(String(6), default="next")
 
     @property
     def label(self) -> str:

@@ -80,7 +80,7 @@ def settings() -> OrganisationSettings:
     """The settings as an admin last saved them, or the defaults before anyone has."""
     return db.session.get(OrganisationSettings, 1) or OrganisationSettings(
         id=1, case_ref_rule="default", case_ref_pattern="", case_ref_example="", case_ref_hint="",
-        buddy_min_service_months=6)
+        buddy_min_service_months=6, return_due_rule="next")
 
 
 def case_ref_rule() -> CaseRefRule:
