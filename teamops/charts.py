@@ -217,3 +217,88 @@ def _marker(series: Series, x: float, y: float) -> Markup:
         return Markup('<polygon points="{pts}" fill="{c}"/>').format(
             pts=" ".join(f"{round(cx, 1)},{round(cy, 1)}" for cx, cy in corners), c=series.colour)
     return Markup('<circle cx="{x}" cy="{y}" r="4.5" fill="{c}"/>').format(x=x, y=y, c=series.colour)
+
+
+# The "% in timescale" trend (issue 13 item 4): twelve months, a line per team, service or the county, on a
+# fixed axis from 0 to 100. A month with no figure leaves a gap (the line is not drawn across it). Pages show
+# the same figures as a table.
+TREND_WIDTH, TREND_HEIGHT = 640, 240
+TREND_PLOT_WIDTH, TREND_PLOT_HEIGHT = TREND_WIDTH - LEFT - RIGHT, TREND_HEIGHT - TOP - BOTTOM
+PERCENT_GRID = (0, 50, 100)
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    """One line of the trend: its name and a percentage (or None) per month, oldest first."""
+
+    name: str
+    values: list[float | None]
+
+
+def trend_series(lines: list[TrendLine]) -> list[tuple[TrendLine, Series]]:
+    """Each line with how it is drawn (colour, marker, dash in turn), for the chart and its key."""
+    return [(line, Series(line.name, [], SERIES_COLOURS[n % len(SERIES_COLOURS)], MARKERS[n % len(MARKERS)],
+                          DASHES[n % len(DASHES)])) for n, line in enumerate(lines)]
+
+
+def _month(day: date) -> str:
+    return day.strftime("%b %Y")
+
+
+def describe_trend(months: list[date], lines: list[TrendLine]) -> str:
+    """The chart in words: each line's first and latest figure, and the months it has."""
+    if not months:
+        return "No months to show."
+    parts = []
+    for line in lines:
+        known = [(month, value) for month, value in zip(months, line.values, strict=True) if value is not None]
+        if not known:
+            parts.append(f"{line.name}: no figures.")
+        elif len(known) == 1:
+            parts.append(f"{line.name}: {known[0][1]}% in {_month(known[0][0])} only.")
+        else:
+            parts.append(f"{line.name}: {known[0][1]}% in {_month(known[0][0])}, {known[-1][1]}% in "
+                         f"{_month(known[-1][0])}; figures for {len(known)} of {len(months)} months.")
+    return f"Percentage of cases in timescale, {_month(months[0])} to {_month(months[-1])}. " + " ".join(parts)
+
+
+def percent_trend_svg(months: list[date], lines: list[TrendLine], label: str, id_prefix: str = "trend") -> Markup:
+    """The trend as an inline SVG image: months evenly along x, 0 to 100 % up y."""
+    if not months or not lines:
+        return Markup("")
+    step = TREND_PLOT_WIDTH / max(len(months) - 1, 1)
+
+    def x_of(index: int) -> float:
+        return round(LEFT + index * step, 1)
+
+    def y_of_percent(value: float) -> float:
+        return round(TOP + (100 - value) / 100 * TREND_PLOT_HEIGHT, 1)
+
+    parts = [Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="teamops-trend-chart" width="{w}" height="{h}" '
+        'viewBox="0 0 {w} {h}" role="img" aria-labelledby="{p}-title {p}-desc">'
+        '<title id="{p}-title">{label}</title><desc id="{p}-desc">{desc}</desc>'
+    ).format(w=TREND_WIDTH, h=TREND_HEIGHT, p=id_prefix, label=label, desc=describe_trend(months, lines))]
+    for grid in PERCENT_GRID:
+        y = y_of_percent(grid)
+        parts.append(Markup(
+            '<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{c}" stroke-width="1"/>'
+            '<text x="{tx}" y="{ty}" text-anchor="end" font-size="12" fill="{t}">{v}%</text>'
+        ).format(x1=LEFT, x2=TREND_WIDTH - RIGHT, y=y, c=GRID_COLOUR, tx=LEFT - 4, ty=y + 4, t=TEXT_COLOUR,
+                 v=grid))
+    baseline = TREND_HEIGHT - BOTTOM + 20
+    for index, anchor in ((0, "start"), (len(months) - 1, "end")):
+        parts.append(Markup('<text x="{x}" y="{y}" text-anchor="{a}" font-size="12" fill="{t}">{d}</text>')
+                     .format(x=x_of(index), y=baseline, a=anchor, t=TEXT_COLOUR, d=_month(months[index])))
+    for line, series in trend_series(lines):
+        run: list[tuple[float, float]] = []
+        for index, percent in enumerate([*line.values, None]):
+            if percent is not None:
+                run.append((x_of(index), y_of_percent(percent)))
+                continue
+            if len(run) > 1:
+                parts.append(_line(series, run))
+            parts.extend(_marker(series, x, y) for x, y in run)
+            run = []
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from teamops.dates import EVENT_YEARS, START_YEARS, add_months, today
+from teamops.dates import EVENT_YEARS, RETURN_BEFORE, RETURN_NEXT, RETURN_RULES, START_YEARS, add_months, today
 from teamops.extensions import db
 from teamops.forms import DateInputField, PhoneNumber, WholeNumberField, check_date_range, id_number, year_between
 from teamops.induction.template_models import SERVICE_GROUPS
@@ -251,6 +251,16 @@ class OrganisationSettingsForm(FlaskForm):
         "Service a suggested buddy has at least (months)",
         validators=[InputRequired("Enter the months of service, from 0 to 60"),
                     NumberRange(0, 60, "Enter the months of service, from 0 to 60")])
+
+    return_due_rule = RadioField(
+        "When the first Friday is a bank holiday, the month's supervision return is due",
+        choices=[(RETURN_NEXT, "The next working day"),
+                 (RETURN_BEFORE, "The working day before (unless that is still in the month being reported)")],
+        validate_choice=False, validators=[InputRequired("Select when a return is due after a bank holiday")])
+
+    def validate_return_due_rule(self, field: RadioField) -> None:
+        if field.data not in RETURN_RULES:
+            raise ValidationError("Select when a return is due after a bank holiday")
 
     def rule(self) -> CaseRefRule:
         """What was typed, as a rule (call once the form is valid)."""

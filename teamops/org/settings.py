@@ -88,12 +88,15 @@ def case_ref_rule() -> CaseRefRule:
     return CaseRefRule(row.case_ref_rule, row.case_ref_pattern, row.case_ref_example, row.case_ref_hint)
 
 
-def save_case_ref_rule(rule: CaseRefRule, buddy_min_service_months: int | None = None) -> None:
+def save_case_ref_rule(rule: CaseRefRule, buddy_min_service_months: int | None = None,
+                       return_due_rule: str | None = None) -> None:
     """Stores the rule; a pattern is kept only for "Your own pattern". Existing cases are not touched. With the
     rule, the service a suggested buddy has at least (R-IND-4)."""
     row = settings()
     if buddy_min_service_months is not None:
         row.buddy_min_service_months = buddy_min_service_months
+    if return_due_rule is not None:
+        row.return_due_rule = return_due_rule
     row.case_ref_rule = rule.rule
     row.case_ref_pattern = rule.pattern.strip() if rule.rule == "custom" else ""
     row.case_ref_example = rule.example.strip()

@@ -21,7 +21,7 @@ def organisation_settings() -> Any:
     form = OrganisationSettingsForm(obj=settings())
     if form.validate_on_submit():
         rule = form.rule()
-        save_case_ref_rule(rule, form.buddy_min_service_months.data)
+        save_case_ref_rule(rule, form.buddy_min_service_months.data, form.return_due_rule.data)
         db.session.commit()
         flash(f"Settings saved. New case references follow the rule “{RULE_LABELS[rule.rule]}”; cases already in "
               "TeamOps keep their references.", "success")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -9,14 +11,15 @@ from teamops.audit.models import AuditEvent
 from teamops.extensions import db
 from teamops.org.models import OrganisationSettings
 from teamops.org.settings import CaseRefRule, case_ref_rule, pattern_problem
+from teamops.returns.services import due_on
 
 URL = "/admin/settings"
 
 
 def rule_form(rule: str = "default", pattern: str = "", example: str = "", hint: str = "",
-              buddy_months: str = "6") -> dict[str, str]:
+              buddy_months: str = "6", return_due_rule: str = "next") -> dict[str, str]:
     return {"case_ref_rule": rule, "case_ref_pattern": pattern, "case_ref_example": example, "case_ref_hint": hint,
-            "buddy_min_service_months": buddy_months}
+            "buddy_min_service_months": buddy_months, "return_due_rule": return_due_rule}
 
 
 def settings_events() -> int:
@@ -125,3 +128,16 @@ def test_the_buddy_service_threshold_is_a_setting(as_role):
     assert db.session.get(OrganisationSettings, 1) is None
     assert admin.post_form(URL, rule_form(buddy_months="12")).status_code == 303
     assert db.session.get(OrganisationSettings, 1).buddy_min_service_months == 12
+
+
+def test_admin_chooses_the_working_day_before_for_returns(as_role):
+    """R-QA-2: the rule is the organisation's; the default is the next working day. March 2026's return (Good
+    Friday) is then due on Thursday 2 April; December 2026's still on Monday 4 January 2027."""
+    admin = as_role("admin")
+    assert "The working day before" in admin.get(URL).get_data(as_text=True)
+    refused = admin.post_form(URL, rule_form(return_due_rule="whenever"))
+    assert refused.status_code == 400 and "Select when a return is due after a bank holiday" in refused.get_data(
+        as_text=True)
+    assert admin.post_form(URL, rule_form(return_due_rule="before")).status_code == 303
+    assert db.session.get(OrganisationSettings, 1).return_due_rule == "before"
+    assert due_on(date(2026, 3, 1)) == date(2026, 4, 2) and due_on(date(2026, 12, 1)) == date(2027, 1, 4)
