@@ -19,6 +19,7 @@ from teamops.induction import services as opening
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.org.models import Absence, Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
+from teamops.returns.demo import seed_returns
 from teamops.scheduling import (
     DUE_SOON,
     OK,
@@ -144,7 +145,7 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     manager = _person("manager@example.org", "Morgan Hale", north, "team_manager", "Team manager", long_ago,
                       manager=service_manager, password=demo_hash)
     north.manager = manager
-    _person("qait@example.org", "Quinn Abbott", qait_team, "qait", "QA officer", long_ago, password=demo_hash)
+    qait = _person("qait@example.org", "Quinn Abbott", qait_team, "qait", "QA officer", long_ago, password=demo_hash)
     _person("admin@example.org", "Adrian Mills", qait_team, "admin", "Business support", long_ago,
             password=demo_hash)
     _person("worker@example.org", "Wren Taylor", north, "worker", "Social worker", on - timedelta(days=700),
@@ -182,6 +183,7 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     _seed_induction(starter, north, manager, on)
     db.session.flush()
     seed_directory(on, teams)
+    seed_returns(on, [t for t in teams if t not in (leadership, qait_team)], manager, qait)
     return {"created": count}
 
 

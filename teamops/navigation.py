@@ -34,6 +34,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("My sessions", "bookings.mine", "signed_in", ("worker",)),
     NavItem("My actions", "records.actions", "view_record", ("worker",)),
     NavItem("Records", "records.index", "view_record", ("worker", *MANAGERS_AND_QAIT)),
+    NavItem("Returns", "returns.index", "view_returns"),
     NavItem("Inductions", "induction.index", "view_inductions"),
     NavItem("New starters", "induction.starters", "view_starters_report"),
     # Case disagreements for those above teams; workers' disagreements with their record for whoever resolves

@@ -116,6 +116,11 @@ def _case_session(objects: Objects) -> dict[str, Any]:
             "case": list(objects.open_cases)}
 
 
+def _month(objects: Objects, back: int) -> str:
+    """The code of the month ``back`` months before the current one (-1: last month)."""
+    return dates.month_code(dates.add_months(date(objects.today.year, objects.today.month, 1), back))
+
+
 HOME_LIMITS = {"service_manager": 23, "team_manager": 20, "worker": 14, "new_starter": 14, "qait": 14}
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # Induction (issue 11): the list reads a page of inductions and their progress in two grouped statements.
@@ -180,6 +185,19 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "directory.contact": Visit("worker", lambda o: {"contact_id": o.contact}),
     "directory.contact_new": Visit("admin", lambda o: {"kind": "support"}),
     "directory.contact_edit": Visit("admin", lambda o: {"contact_id": o.contact}),
+    # QAIT returns (issue 13): the demo manager's team has last month's return as a draft (the figures read live)
+    # and a year of accepted returns before it (the trend; a version's frozen rows). A month's live figures are
+    # seven statements of their own (who was in each team at the month's end, the people with their last
+    # personal supervision and absences, the policy's two, the open cases, the month's case discussions), so
+    # the list takes two over the default (the returns with their latest versions, the chases, the trend, and
+    # for QAIT the services to filter by) and one team's return one (its notes, versions and chases).
+    "returns.index": (*(Visit(p, label=p, limit=LIMIT + 2) for p in ("team_manager", "service_manager", "qait")),
+                      Visit("qait", lambda o: {"month": _month(o, -2)}, label="qait, submitted month",
+                            limit=LIMIT + 2)),
+    "returns.team_return": (Visit("team_manager", lambda o: {"team_id": o.team, "month": _month(o, -1)},
+                                  label="draft", limit=LIMIT + 1),
+                            Visit("qait", lambda o: {"team_id": o.team, "month": _month(o, -2)}, label="accepted")),
+    "returns.version": Visit("service_manager", lambda o: {"team_id": o.team, "month": _month(o, -2), "number": 1}),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A

@@ -85,7 +85,8 @@ def index() -> Any:
     form.month.data = dates.month_code(month)
     service_id = form.service.data or None if runs else None
     teams = services.teams_for(user, service_id)
-    rows = services.month_returns(teams, month, live=services.has_ended(month, on), on=on)
+    rule = services.due_rule()
+    rows = services.month_returns(teams, month, live=services.has_ended(month, on), on=on, rule=rule)
     months = services.trend_months(month)
     submitted = services.submitted_trend(teams.with_only_columns(Team.id).order_by(None), months)
     lines = _trend_lines(rows, submitted, months)
@@ -95,8 +96,8 @@ def index() -> Any:
                   trend_key=charts.trend_series(lines),
                   trend_svg=charts.percent_trend_svg(months, lines, "Percentage of cases in timescale, as returned"),
                   team_trend=_team_trend(rows, submitted, months),
-                  coming=services.coming_due_dates(on) if runs else [], chase_form=ChaseForm() if runs else None,
-                  rule_fell_back=services.due_rule() == dates.RETURN_BEFORE)
+                  coming=services.coming_due_dates(on, rule=rule) if runs else [],
+                  chase_form=ChaseForm() if runs else None)
 
 
 def _trend_lines(rows: list[TeamReturn], submitted: dict[int, dict[date, tuple[int, int]]],

@@ -187,8 +187,10 @@ def _frozen(position: int, line: WorkerLine, commentary: str) -> ReturnRow:
                      commentary=commentary)
 
 
-def decide(ret: SupervisionReturn, decision: str, comment: str, by: Staff, now: datetime) -> ReturnVersion:
-    """QAIT accepts the submitted version, or returns it with a comment for the manager to act on."""
+def decide(ret: SupervisionReturn, decision: str, comment: str, by: Staff, now: datetime,
+           tell: bool = True) -> ReturnVersion:
+    """QAIT accepts the submitted version, or returns it with a comment for the manager to act on; the team's
+    managers are told (``tell``: not for the demo's history)."""
     if ret.status != SUBMITTED:
         raise ReturnRefused(f"Only a submitted return can be accepted or returned: this one is "
                             f"{_status_words(ret.status)}")
@@ -199,7 +201,7 @@ def decide(ret: SupervisionReturn, decision: str, comment: str, by: Staff, now: 
     version.decision_comment = comment.strip()
     ret.status = decision
     db.session.flush()
-    for manager in team_managers(ret.team):
+    for manager in team_managers(ret.team) if tell else []:
         if decision == RETURNED:
             notify(manager, f"{ret.team.name}: your return for {dates.month_label(ret.month)} was returned",
                    f"QAIT returned the {dates.month_label(ret.month)} supervision return for {ret.team.name}. "
@@ -306,30 +308,35 @@ def teams_for(user: Staff, service_id: int | None = None) -> Select[tuple[Team]]
     return query.order_by(Service.name, Team.name)
 
 
-def month_returns(teams: Select[tuple[Team]], month: date, *, live: bool = False,
-                  on: date | None = None) -> list[TeamReturn]:
+def month_returns(teams: Select[tuple[Team]], month: date, *, live: bool = False, on: date | None = None,
+                  rule: str | None = None) -> list[TeamReturn]:
     """Every team of ``teams`` with its return for the month, latest version and chases, in a fixed number of
     queries; with ``live``, the figures now as well (for teams that have not submitted)."""
     on = on or dates.today()
     found = list(db.session.scalars(teams).unique())
     team_ids = teams.with_only_columns(Team.id).order_by(None)
-    returns = {ret.team_id: ret for ret in db.session.scalars(
-        select(SupervisionReturn).where(SupervisionReturn.month == month, SupervisionReturn.team_id.in_(team_ids)))}
-    versions = {version.return_id: version for version in db.session.scalars(
-        select(ReturnVersion).join(SupervisionReturn)
-        .where(SupervisionReturn.month == month, SupervisionReturn.team_id.in_(team_ids),
-               ReturnVersion.number == SupervisionReturn.submissions))}
+    returns: dict[int, SupervisionReturn] = {}
+    versions: dict[int, ReturnVersion] = {}
+    for started, version in db.session.execute(
+            select(SupervisionReturn, ReturnVersion)
+            .outerjoin(ReturnVersion, (ReturnVersion.return_id == SupervisionReturn.id)
+                       & (ReturnVersion.number == SupervisionReturn.submissions))
+            .where(SupervisionReturn.month == month, SupervisionReturn.team_id.in_(team_ids))).tuples():
+        returns[started.team_id] = started
+        if version is not None:
+            versions[started.id] = version
     chases: dict[int, list[ReturnChase]] = defaultdict(list)
     for chase in db.session.scalars(select(ReturnChase).where(ReturnChase.month == month,
                                                               ReturnChase.team_id.in_(team_ids))
                                     .order_by(ReturnChase.level)):
         chases[chase.team_id].append(chase)
     figures = month_figures(team_ids, month, on) if live else {}
-    due = due_on(month)
+    due = due_on(month, rule)
     rows = []
     for team in found:
-        ret = returns.get(team.id)
-        rows.append(TeamReturn(team, month, due, ret, versions.get(ret.id) if ret is not None else None,
+        found_return = returns.get(team.id)
+        rows.append(TeamReturn(team, month, due, found_return,
+                               versions.get(found_return.id) if found_return is not None else None,
                                figures.get(team.id, TeamMonth(team.id, month)) if live else None,
                                chases.get(team.id, [])))
     return rows

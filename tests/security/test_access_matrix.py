@@ -58,6 +58,7 @@ from teamops.org.grants import request_role
 from teamops.org.models import Absence, Cover, Staff, Team
 from teamops.records import services as record_services
 from teamops.records.models import ActionReview, SupervisionAction
+from teamops.returns import services as return_services
 from tests import factories
 from tests.conftest import Client, fresh_database, make_app
 
@@ -138,6 +139,7 @@ OFFICE_TICKS = {team: TICKS[team] | OFFICE_CONFIRMS[team] for team in TEAMS}
 # A team's induction settings (its meeting day, its business-support contact): whoever may manage the team today,
 # and admins (R-IND-15).
 SETS_INDUCTION = {team: MANAGES[team] | {ADMIN} for team in TEAMS}
+WRITES_RETURN = per_team(north={MANAGER_A}, south={MANAGER_B}, yj=set())  # the team's own manager
 TEAM_ENTRY = SETS_INDUCTION  # a team's directory entry: its managers and admins
 KEEPS_CHAMPION = SETS_INDUCTION  # a champion's managers, admins (and the champion, no persona here)
 # The directory (issue 12): everyone signed in reads it. A network is kept by admins and its listed contacts:
@@ -467,6 +469,15 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("POST", "/directory/areas/<int:area_id>/edit"): Visit(ADMIN_ONLY, 303),  # unticked "in use": out of use
     ("GET", "/api/v1/champions"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv"),
                                    each(everywhere(SIGNED_IN), 200, query="near_team={team_id}")),
+    # QAIT returns (issue 13): a team's managers and those above it read its return, QAIT every team's; its own
+    # manager writes it (a submitted return: "QAIT must return it first", back to the page); QAIT decides (the
+    # empty decision form: 400) and chases (no team selected: back to the list).
+    ("GET", "/returns/"): Visit(MANAGERS | {QAIT}, 200),
+    ("POST", "/returns/chase"): Visit(frozenset({QAIT}), 303),
+    ("GET", "/returns/<int:team_id>/<month>"): each(TEAM_DASHBOARD, 200),
+    ("POST", "/returns/<int:team_id>/<month>"): each(WRITES_RETURN, 303),
+    ("POST", "/returns/<int:team_id>/<month>/decision"): each(everywhere(frozenset({QAIT})), 400),
+    ("GET", "/returns/<int:team_id>/<month>/versions/<int:number>"): each(TEAM_DASHBOARD, 200),
     # The organisation's settings (the case reference rule): admins only.
     ("GET", "/admin/settings"): Visit(ADMIN_ONLY, 200),
     ("POST", "/admin/settings"): Visit(ADMIN_ONLY, 400),
@@ -647,6 +658,7 @@ def _build() -> World:
         induction = db.session.get(Induction, objects[name]["induction_id"])
         objects[name].update(_checklist(name, induction, starter, runner, marks))
         objects[name].update(_network(name, teams[name], people, marks))
+        objects[name].update(_supervision_return(name, teams[name], runner, marks))
     shared = {"filename": "dist/app.css", "code": "CP", "token": issue_password_link(newcomer),
               "pending_id": hold_for_confirmation(people[MANAGER_A], "cases", "cases.csv", b"case_ref\n").id,
               **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks),
@@ -781,6 +793,18 @@ def _network(name: str, team: Team, people: dict[str, Staff], marks: Markers) ->
     exception = networks.add_exception(network, meeting)
     db.session.commit()
     return {"network_id": network.id, "network_contact_id": network.contacts[-1].id, "exception_id": exception.id}
+
+
+def _supervision_return(name: str, team: Team, manager: Staff, marks: Markers) -> dict[str, Any]:
+    """Last month's return, submitted with commentary that only the team's readers of returns may see (its
+    managers, the service manager above and QAIT: never a worker or an admin)."""
+    today = dates.today()
+    month = return_services.last_month(today)
+    ret = return_services.start(team, month, manager, today)
+    return_services.save_draft(ret, marks.new(f"{name} return: team commentary", TEAM_DASHBOARD[name]), {})
+    return_services.submit(ret, manager, today)
+    db.session.commit()
+    return {"month": dates.month_code(month), "number": 1}
 
 
 def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver: Staff | None,
