@@ -16,6 +16,7 @@ from teamops.bookings.models import KIND_LABELS
 from teamops.dashboards import figures, services, versions
 from teamops.dashboards.forms import TeamTableForm
 from teamops.org.models import Staff, Team
+from teamops.returns import services as return_services
 
 # Columns whose first click sorts the biggest (most urgent) first; the others start with the smallest.
 DESCENDING_FIRST = frozenset({"cases", "overdue", "due_soon", "actions", "induction"})  # biggest first
@@ -45,8 +46,16 @@ def team_dashboard(team: Team, viewer: Staff, args: MultiDict[str, str] | None =
     # looking): its HTML is kept with the figures.
     mine = viewer.id if show == services.SUPERVISEES_ONLY else None
     key = None if team_figures.key is None else ("team_table", team_figures.key, sort, descending, show, mine)
-    values["team_table"] = figures.kept_html(key, lambda: _html("dashboards/_team_table.html", values))
+    values["team_table"] = figures.kept_html(key, lambda: _html("dashboards/_team_table.html",
+                                                                {**values, "submitted": _submitted(team, context)}))
     return values
+
+
+def _submitted(team: Team, context: dict[str, Any]) -> scheduling.Compliance | None:
+    """Last month's figure as the team submitted it in its return (issue 13), when there is one."""
+    end = context["last_month_end"]
+    found = return_services.submitted_figure(team.id, end.replace(day=1))
+    return scheduling.Compliance(*found) if found is not None else None
 
 
 def _html(template: str, values: dict[str, Any]) -> Markup:

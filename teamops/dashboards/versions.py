@@ -28,9 +28,10 @@ from teamops.dashboards.models import EVERY_TEAM, FiguresVersion
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction, InductionDay, InductionItem
-from teamops.org.models import Absence, Cover, RoleGrant, Service, Staff, Team
+from teamops.org.models import Absence, Cover, OrganisationSettings, RoleGrant, Service, Staff, Team
 from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
+from teamops.returns.models import ReturnChase, SupervisionReturn
 
 # Past this many people or cases in one transaction (an import), every team's version moves instead.
 MOST_IDS = 500
@@ -52,6 +53,10 @@ _WHOSE: dict[type, tuple[str, tuple[str, ...]] | None] = {
     InductionItem: (_INDUCTIONS, ("induction_id",)), InductionCheckin: (_INDUCTIONS, ("induction_id",)),
     InductionBuddy: (_INDUCTIONS, ("induction_id",)),
     Team: None, Service: None, CaseType: None, SupervisionSettings: None, PolicyChange: None, Cover: None,
+    # A team's supervision return and QAIT's chases of it: its dashboard shows the submitted figure, its
+    # managers' homes the return's state (issue 13); the organisation's return-date rule moves every due date.
+    SupervisionReturn: ("figures_teams", ("team_id",)), ReturnChase: ("figures_teams", ("team_id",)),
+    OrganisationSettings: None,
 }
 # What other teams' pages show of a person (a supervisor's name on a booking, a manager's on a team list): a
 # change to one of these moves every team's version.

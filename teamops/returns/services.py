@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from teamops import dates, scheduling
@@ -507,3 +507,40 @@ def submitted_figure(team_id: int, month: date) -> tuple[int, int] | None:
                ReturnVersion.number == SupervisionReturn.submissions)).first()
     return (row[0], row[1]) if row is not None else None
 
+
+
+@dataclass(frozen=True)
+class ReturnAtHome:
+    """A return a manager owes, as their home page shows it."""
+
+    team: Team
+    month: date
+    status: str
+    due_on: date
+    chased: int  # how many times QAIT chased it
+
+    def working_days_left(self, on: date) -> int:
+        return dates.working_days_left(on, self.due_on)
+
+    def working_days_late(self, on: date) -> int:
+        return dates.working_days_late(self.due_on, on)
+
+
+def returns_at_home(user: Staff, on: date) -> list[ReturnAtHome]:
+    """Last month's returns of the teams this person writes returns for (their own team as its manager, any
+    team they cover), with their status and QAIT's chases: one statement, and the due-date rule."""
+    if user.role in ("admin", "qait"):
+        return []
+    month = last_month(on)
+    covered = covers.covered_team_ids(user.id, on)
+    own = (Team.id == user.team_id) if user.role == "team_manager" else false()
+    chased = (select(func.count(ReturnChase.id)).where(ReturnChase.team_id == Team.id, ReturnChase.month == month)
+              .correlate(Team).scalar_subquery())
+    rows = db.session.execute(
+        select(Team, SupervisionReturn.status, chased)
+        .outerjoin(SupervisionReturn, (SupervisionReturn.team_id == Team.id) & (SupervisionReturn.month == month))
+        .where(Team.active.is_(True), or_(own, Team.id.in_(covered))).order_by(Team.name)).tuples().all()
+    if not rows:
+        return []
+    due = due_on(month)
+    return [ReturnAtHome(team, month, status or NOT_STARTED, due, count) for team, status, count in rows]

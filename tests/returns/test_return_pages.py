@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from teamops import dates
+from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.returns.models import ReturnChase, ReturnVersion, SupervisionReturn
 
@@ -148,3 +149,27 @@ def test_qait_chases_late_teams_and_the_return_records_it(north: dict[str, Any],
     assert db.session.scalar(select(func.count(ReturnChase.id))) == 3
     assert as_role("team_manager").post_form("/returns/chase", {"month": MONTH, "teams": [str(south.id)]}
                                              ).status_code == 403
+
+
+def test_the_managers_home_says_when_the_return_is_due(north: dict[str, Any], as_role: Any) -> None:
+    manager = as_role("team_manager")
+    with dates.freeze(APRIL_2):
+        home = manager.get("/").get_data(as_text=True)
+        assert "Supervision return for March 2026" in home and "not started" in home
+        assert "2 working days left" in home
+    with dates.freeze(date(2026, 4, 9)):
+        home = manager.get("/").get_data(as_text=True)
+    assert "2 working days late" in home
+    assert "Supervision return" not in as_role("worker").get("/").get_data(as_text=True)
+
+
+def test_the_dashboard_shows_the_submitted_figure_when_the_live_one_moved(
+        north: dict[str, Any], as_role: Any, make: Any) -> None:
+    manager = as_role("team_manager")
+    with dates.freeze(APRIL_2):
+        manager.post_form(north["url"], {note_field(north): "", "team_commentary": "", "action": "submit"})
+        assert "As submitted in the return" not in manager.get("/dashboard/team").get_data(as_text=True)
+        case = db.session.scalar(select(Case).where(Case.case_ref == "CASE-1"))
+        make.record("case", date(2026, 3, 25), north["worker"], north["team_manager"], [case])  # backdated
+        page = manager.get("/dashboard/team").get_data(as_text=True)
+    assert "100.0% (2 of 2 open cases at" in page and "As submitted in the return: 50.0% (1 of 2)" in page
