@@ -121,7 +121,7 @@ def _month(objects: Objects, back: int) -> str:
     return dates.month_code(dates.add_months(date(objects.today.year, objects.today.month, 1), back))
 
 
-HOME_LIMITS = {"service_manager": 23, "team_manager": 20, "worker": 14, "new_starter": 14, "qait": 14}
+HOME_LIMITS = {"service_manager": 23, "team_manager": 23, "worker": 14, "new_starter": 14, "qait": 14}
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # Induction (issue 11): the list reads a page of inductions and their progress in two grouped statements.
     "induction.index": _visits("team_manager", "service_manager", "qait"),
@@ -206,7 +206,9 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # home but an admin's shows their own induction and those they buddy (one statement) and the timetable days
     # they host (one more); a manager's also the buddies' concerns waiting for them (one more), the
     # starters' mandatory training overdue (one more; R-IND-10) and cases imported for a permanent starter during
-    # their induction (one more; R-IND-3) (issue 11).
+    # their induction (one more; R-IND-3) (issue 11). A team manager's home also says when last month's return is
+    # due (the return with QAIT's chases, and the organisation's due-date rule) and its table shows the figure the
+    # team submitted for last month beside the live one (one more each; issue 13).
     "home.index": tuple(Visit(p, label=p, limit=HOME_LIMITS.get(p, LIMIT)) for p in PERSONAS),
     "auth.sign_in": Visit(SIGNED_OUT),
     "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),

@@ -80,9 +80,10 @@ def index() -> Any:
     try:
         month = services.parse_month(form.month.data, on)
     except ReturnRefused as refused:
-        form.month.errors = [str(refused)]
+        form.month.errors = [str(refused)]  # what was typed stays in the box
         month, status = services.last_month(on), 400
-    form.month.data = dates.month_code(month)
+    else:
+        form.month.data = dates.month_code(month)
     service_id = form.service.data or None if runs else None
     teams = services.teams_for(user, service_id)
     rule = services.due_rule()
