@@ -20,7 +20,7 @@ def test_draft_submit_returned_resubmit_accepted(tab: Tab, browser: Browser, liv
     expect(tab.page.locator("main")).to_contain_text("draft saved")
     tab.follow(tab.page.locator("main").get_by_role("link", name=TEAM).first.click)
     expect(tab.page.get_by_role("heading", level=1)).to_contain_text("Supervision return for")
-    boxes = tab.page.get_by_label(re.compile(r"^Commentary on .*'s figures$"))
+    boxes = tab.page.get_by_label(re.compile(r"Commentary on .*'s figures"))
     expect(boxes.first).to_be_visible()
     tab.page.get_by_label("Commentary on the team's return").fill("Two workers were on leave in the month.")
     tab.follow(tab.page.get_by_role("button", name="Submit to QAIT").click)

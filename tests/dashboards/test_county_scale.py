@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from teamops.cases.models import Case, CaseAllocation
 from teamops.dashboards.figures import figures_for_teams
 from teamops.dashboards.services import active_team_ids, active_teams
 from teamops.extensions import db
-from teamops.org.models import Service, Staff, Team
+from teamops.org.models import Service, Staff, Team, TeamMembership
 from teamops.records.models import CaseDiscussion, SupervisionRecord
 from tests.dashboards.conftest import TODAY, text_of
 
@@ -75,3 +75,27 @@ def test_the_qait_dashboard_answers_at_three_counties(as_role, org):
     workers = TEAMS * WORKERS_PER_TEAM + 3  # and the org fixture's three workers, who hold no cases
     assert f"{workers} workers hold {CASES} open cases: {CASES // 3} overdue" in text
     assert "In timescale this month so far: 66.7%" in text
+
+
+def test_the_returns_list_answers_at_three_counties_in_as_many_statements(as_role, org, count_queries):
+    """QAIT's returns for last month (issue 13) over 450 teams and 12 months of trend: the same statements as
+    for the org fixture's three teams, and the county's totals right. At 28 February 2026 the 50,000 cases
+    allocated long ago are open and none was supervised by then (all overdue); the 25,000 allocated three days
+    ago were not open yet."""
+    qait = as_role("qait")
+    qait.get("/returns/")  # warm up: sign-in bookkeeping
+    with count_queries() as small:
+        assert qait.get("/returns/").status_code == 200
+    _three_counties(org["team_manager"])
+    county_staff = db.session.scalars(select(Staff).where(Staff.id >= FIRST_ID)).all()
+    db.session.execute(insert(TeamMembership), [{"staff_id": person.id, "team_id": person.team_id,
+                                                 "from_date": person.start_date} for person in county_staff])
+    db.session.commit()
+    with count_queries() as large:
+        page = qait.get("/returns/")
+    assert page.status_code == 200
+    assert large.count == small.count and large.most_parameters < 100
+    text = text_of(page.get_data(as_text=True))
+    assert "County team 450" in text and "Not started" in text
+    opened = CASES * 2 // 3
+    assert f"All teams shown {TEAMS + 3} 0 {TEAMS + 3} {opened} 0.0%" in text
