@@ -116,6 +116,10 @@ def _case_session(objects: Objects) -> dict[str, Any]:
             "case": list(objects.open_cases)}
 
 
+def _last_month(objects: Objects) -> str:
+    return dates.month_code(dates.add_months(objects.today.replace(day=1), -1))
+
+
 HOME_LIMITS = {"service_manager": 23, "team_manager": 20, "worker": 14, "new_starter": 14, "qait": 14}
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # Induction (issue 11): the list reads a page of inductions and their progress in two grouped statements.
@@ -169,6 +173,16 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "directory.network_contacts": Visit("admin", lambda o: {"network_id": o.network}),
     "directory.network_exceptions": Visit("admin", lambda o: {"network_id": o.network}),
     "api.networks": Visit("qait"),
+    # Returns (issue 13): a page of teams chosen in SQL, then the month's figures for that page alone (members at
+    # the month's end, people, policy, open cases, discussions) or its returns and latest submissions. The exports
+    # read every team's return with the figures now and the submissions' rows in one statement more.
+    "api.compliance": (Visit("qait", lambda o: {"month": _last_month(o)}, label="qait"),
+                       Visit("team_manager", lambda o: {"month": _last_month(o), "team": o.team}, label="team")),
+    "api.returns": Visit("qait", lambda o: {"month": _last_month(o)}),
+    "api.return_calendar": Visit("worker", lambda o: {"year": o.today.year}),
+    "returns.export_xlsx": Visit("qait", lambda o: {"month": _last_month(o)}),
+    "returns.export_csv": tuple(Visit("qait", lambda o, view=view: {"month": _last_month(o), "view": view}, label=view)
+                                for view in ("workers", "teams", "services")),
     "induction.office": Visit("worker"),  # the worker is made their team's business-support contact
     "induction.item_na": Visit("team_manager", lambda o: {"item_id": o.induction_item}),
     "induction.review": Visit("team_manager", lambda o: {"induction_id": o.induction}),
