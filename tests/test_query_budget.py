@@ -174,6 +174,18 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "directory.network_contacts": Visit("admin", lambda o: {"network_id": o.network}),
     "directory.network_exceptions": Visit("admin", lambda o: {"network_id": o.network}),
     "api.networks": Visit("qait"),
+    # Returns (issue 13): a page of teams chosen in SQL, then the month's figures for that page alone (members at
+    # the month's end, people, policy, open cases, discussions) or its returns and latest submissions. The exports
+    # read every team's return with the figures now and the submissions' rows in one statement more: two over
+    # LIMIT (the month's returns, latest submissions and chases, then the five statements of the figures now,
+    # then the frozen rows), the same at any size.
+    "api.compliance": (Visit("qait", lambda o: {"month": _month(o, -1)}, label="qait"),
+                       Visit("team_manager", lambda o: {"month": _month(o, -1), "team": o.team}, label="team")),
+    "api.returns": Visit("qait", lambda o: {"month": _month(o, -1)}),
+    "api.return_calendar": Visit("worker", lambda o: {"year": o.today.year}),
+    "returns.export_xlsx": Visit("qait", lambda o: {"month": _month(o, -1)}, limit=LIMIT + 2),
+    "returns.export_csv": tuple(Visit("qait", lambda o, view=view: {"month": _month(o, -1), "view": view}, label=view,
+                                      limit=LIMIT + 2) for view in ("workers", "teams", "services")),
     "induction.office": Visit("worker"),  # the worker is made their team's business-support contact
     "induction.item_na": Visit("team_manager", lambda o: {"item_id": o.induction_item}),
     "induction.review": Visit("team_manager", lambda o: {"induction_id": o.induction}),

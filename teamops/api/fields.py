@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from teamops.directory.models import SCOPES
 from teamops.org.models import EMPLOYMENT_TYPES, ROLES
 from teamops.policy.models import CASE_TYPE_CODES
+from teamops.returns.models import RETURN_STATUSES
 from teamops.scheduling import ABSENT, DUE_SOON, OK, OVERDUE
 
 DUE_STATES = (OVERDUE, DUE_SOON, OK)
@@ -18,10 +19,13 @@ DUE_STATES = (OVERDUE, DUE_SOON, OK)
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # integer, string, email, date, boolean, or local_datetimes (a list of ISO local date-times)
+    # integer, number, string, email, date, month (YYYY-MM), datetime (ISO UTC, ending Z), boolean,
+    # local_datetimes (a list of ISO local date-times) or objects (a list of objects with the fields ``parts``)
+    kind: str
     description: str
     nullable: bool = False
     choices: tuple[str, ...] | None = None
+    parts: tuple[Field, ...] = ()
 
 
 TEAM_FIELDS = (
@@ -109,4 +113,53 @@ NETWORK_FIELDS = (
     Field("next_meetings", "local_datetimes", "The next 3 meetings' start times on or after `from`, as ISO local "
           "date-times in Europe/London wall-clock time (`2026-03-17T14:00:00`), with cancelled meetings left out "
           "and moved ones at their new time. In CSV: joined with \"; \"."),
+)
+
+COMPLIANCE_WORKER_FIELDS = (
+    Field("email", "email", "The worker's work e-mail address."),
+    Field("cases_open", "integer", "Cases allocated to the worker and open at the month's last day."),
+    Field("cases_in_timescale", "integer", "Of those, the cases not overdue for supervision at the month's last "
+          "day."),
+    Field("pct_in_timescale", "number", "cases_in_timescale / cases_open x 100, rounded to one decimal; null when "
+          "the worker had no open cases.", nullable=True),
+    Field("personal_due_state", "string", "The worker's personal supervision at the month's last day: overdue, due "
+          "within 7 days (due_soon), ok, or absent (during a long absence: neither due nor overdue, R-ORG-6).",
+          choices=(*DUE_STATES, ABSENT)),
+)
+
+COMPLIANCE_FIELDS = (
+    Field("team", "string", "The team's name."),
+    Field("month", "month", "The month (YYYY-MM)."),
+    Field("cases_open", "integer", "The team's cases open at the month's last day E: each counted for the worker "
+          "it was allocated to at E and for the team that worker belonged to at E (team membership is dated)."),
+    Field("cases_in_timescale", "integer", "Of those, the cases not overdue for supervision at E, under the "
+          "policy in force at E."),
+    Field("pct_in_timescale", "number", "cases_in_timescale / cases_open x 100, rounded to one decimal; null when "
+          "the team had no open cases.", nullable=True),
+    Field("workers", "objects", "One line per worker of the team at E (by name): every worker who had started "
+          "by E, and anyone else holding cases then. Worked out now from the records (the live figures, which a "
+          "backdated record can change); `/returns` gives what the team submitted. In CSV: the list as JSON "
+          "text in one cell.", parts=COMPLIANCE_WORKER_FIELDS),
+)
+
+RETURN_FIELDS = (
+    Field("team", "string", "The team's name."),
+    Field("month", "month", "The month reported (YYYY-MM)."),
+    Field("due_on", "date", "When the return is due: the first Friday of the next month, moved by bank holidays "
+          "under the organisation's rule (R-QA-1, R-QA-2)."),
+    Field("status", "string", "not_started (nothing saved), draft, submitted (waiting for QAIT), returned (sent "
+          "back by QAIT to change) or accepted.", choices=RETURN_STATUSES),
+    Field("submitted_at", "datetime", "When the latest submission was made, in UTC (`2026-04-03T09:15:00Z`); null "
+          "before the first.", nullable=True),
+    Field("on_time", "boolean", "Whether the latest submission was made on or before `due_on`; null before the "
+          "first.", nullable=True),
+    Field("pct_in_timescale", "number", "The team's % of open cases in timescale as submitted (frozen at "
+          "submission); null before the first submission, or when it had no open cases.", nullable=True),
+)
+
+RETURN_CALENDAR_FIELDS = (
+    Field("month", "month", "The month reported (YYYY-MM)."),
+    Field("due_on", "date", "When its return is due: the first Friday of the next month; when that is a bank "
+          "holiday, the next working day, or under the organisation's \"working day before\" rule the working "
+          "day before unless that falls inside the month reported (R-QA-2)."),
 )

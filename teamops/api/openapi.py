@@ -6,13 +6,17 @@ It lists only the endpoints that exist; later ones are added here when they are 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from teamops.api.fields import (
     CASE_FIELDS,
     CHAMPION_FIELDS,
+    COMPLIANCE_FIELDS,
     INDUCTION_FIELDS,
     NETWORK_FIELDS,
+    RETURN_CALENDAR_FIELDS,
+    RETURN_FIELDS,
     STAFF_FIELDS,
     TEAM_FIELDS,
     Field,
@@ -28,10 +32,16 @@ from teamops.api.params import (
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_TEAM_ID,
+    RETURNS_EARLIEST_YEAR,
+    RETURNS_LATEST_YEAR,
+    last_ended_month,
+    month_pattern,
 )
 
 JSON = "application/json"
 LOCAL_DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$"
+UTC_DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 Schema = dict[str, Any]
 
 DESCRIPTION = (
@@ -40,7 +50,9 @@ DESCRIPTION = (
     "every page, or an administrator runs `flask --app wsgi teamops create-token EMAIL`). A token expires (by "
     "default a year after it was made) and can be revoked; deactivating its account revokes it. Every answer "
     "is limited to what that account may see: a worker themselves, a team manager their team, a service "
-    "manager their service's teams, QAIT everything; an administrator sees teams and staff but no cases. Due "
+    "manager their service's teams, QAIT everything; an administrator sees teams and staff but no cases. "
+    "`/compliance` and `/returns` list the teams whose supervision returns the account reads (none for a worker "
+    "or an administrator). Due "
     "dates and due states follow the scheduling rules of the TeamOps contract. Lists are paged; `format=csv` "
     "returns the same page's rows as CSV, with a header row in the order of the item's fields, dates as "
     "YYYY-MM-DD, booleans as true/false and null as an empty cell. "
@@ -55,8 +67,14 @@ def _ref(kind: str, name: str) -> Schema:
 
 def _field_schema(field: Field) -> Schema:
     schema: Schema = {"type": "string"}
-    if field.kind in ("integer", "boolean"):
+    if field.kind in ("integer", "number", "boolean"):
         schema = {"type": field.kind}
+    elif field.kind == "month":
+        schema = {"type": "string", "pattern": MONTH_PATTERN}
+    elif field.kind == "datetime":
+        schema = {"type": "string", "format": "date-time", "pattern": UTC_DATETIME_PATTERN}
+    elif field.kind == "objects":
+        schema = {"type": "array", "items": _item_schema(field.parts, "One line of the list.")}
     elif field.kind == "date":
         schema = {"type": "string", "format": "date"}
     elif field.kind == "email":
@@ -95,8 +113,22 @@ def _page_schema(item: str) -> Schema:
     }
 
 
-def _parameter(name: str, description: str, schema: Schema) -> Schema:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+def _parameter(name: str, description: str, schema: Schema, required: bool = False) -> Schema:
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+RETURN_YEARS = f"years {RETURNS_EARLIEST_YEAR} to {RETURNS_LATEST_YEAR}"
+
+
+def _ended_month(today: date) -> Schema:
+    """``/compliance``'s month: one that has ended by today (the pattern says which, so that the document calls
+    valid only what is answered)."""
+    last = last_ended_month(today)
+    return _parameter(
+        "month", f"Required: the month (YYYY-MM, from {RETURNS_EARLIEST_YEAR}-01). Only a month that has ended "
+        f"(today: up to {last:%Y-%m}): its figures are a snapshot at its last day, so a month still running, or to "
+        "come, answers 400 \"… has not ended yet\".",
+        {"type": "string", "pattern": month_pattern(last)}, required=True)
 
 
 PARAMETERS = {
@@ -123,6 +155,12 @@ PARAMETERS = {
     "near_team": _parameter("near_team", "A team's id (as /teams lists): champions nearest to it come first. An "
                             "id no team has answers 404.",
                             {"type": "integer", "minimum": 1, "maximum": MAX_TEAM_ID}),
+    "month": _parameter("month", f"Required: the month reported (YYYY-MM, {RETURN_YEARS}). A month not ended yet "
+                        "lists every team as not_started.", {"type": "string", "pattern": month_pattern()},
+                        required=True),
+    "year": _parameter("year", f"Required: the year whose months' returns are listed (YYYY, {RETURN_YEARS}).",
+                       {"type": "integer", "minimum": RETURNS_EARLIEST_YEAR, "maximum": RETURNS_LATEST_YEAR},
+                       required=True),
     "include_closed": _parameter("include_closed", "false (default): only cases open at `as_of`; true: closed "
                                  "cases too.", {"type": "boolean", "default": False}),
 }
@@ -157,7 +195,7 @@ RESPONSES = {
 
 def _list_operation(operation_id: str, summary: str, description: str, item: str,
                     parameters: tuple[str, ...]) -> Schema:
-    errors = {"400": _ref("responses", "BadRequest"), "401": _ref("responses", "Unauthorized")}
+    errors: dict[str, Schema] = {"400": _ref("responses", "BadRequest"), "401": _ref("responses", "Unauthorized")}
     if "team" in parameters or "worker" in parameters:
         errors["403"] = _ref("responses", "Forbidden")
     if "team" in parameters:
@@ -205,6 +243,23 @@ PATHS = {
         "Every staff network, group and scheme in the directory, by name (everyone signed in reads the directory), "
         "with whom to contact, the meeting pattern in plain words and the next 3 meetings from `from`. Never a "
         "list of members.", "Network", ("from",)),
+    "/compliance": _list_operation(
+        "listCompliance", "Supervision in timescale by team and worker",
+        "For each team whose returns the account reads (QAIT every team; a team manager, or whoever covers for "
+        "one, their team; a service manager or head of service theirs; a worker or an administrator none), by "
+        "service and name: its cases open at the month's last day and in timescale then, and each worker's, with "
+        "their personal supervision's due state then (CONTRACT.md \"Scheduling rules\"). The live figures, "
+        "worked out from the records now; what a team submitted is in `/returns`.", "Compliance",
+        ("month_ended", "team")),
+    "/returns": _list_operation(
+        "listReturns", "Monthly supervision returns",
+        "For each team whose returns the account reads (as `/compliance`), by service and name: its return for "
+        "the month, when it is due, where it stands and its latest submission (R-QA-1, R-QA-2).", "Return",
+        ("month",)),
+    "/return-calendar": _list_operation(
+        "listReturnCalendar", "When returns are due",
+        "The twelve months of `year`, each with when its return is due under the organisation's rule (the same "
+        "for every account).", "ReturnDueDate", ("year",)),
     "/openapi.json": {"get": {
         "operationId": "getOpenApi",
         "summary": "This description",
@@ -215,7 +270,7 @@ PATHS = {
 }
 
 
-def document(server_url: str, session_cookie: str) -> Schema:
+def document(server_url: str, session_cookie: str, today: date) -> Schema:
     return {
         "openapi": "3.1.0",
         "info": {"title": "TeamOps reporting API", "version": "1.0.0", "description": DESCRIPTION},
@@ -243,9 +298,15 @@ def document(server_url: str, session_cookie: str) -> Schema:
                 "ChampionPage": _page_schema("Champion"),
                 "Network": _item_schema(NETWORK_FIELDS, "A network, group or scheme, and its next meetings."),
                 "NetworkPage": _page_schema("Network"),
+                "Compliance": _item_schema(COMPLIANCE_FIELDS, "A team's supervision in timescale for a month."),
+                "CompliancePage": _page_schema("Compliance"),
+                "Return": _item_schema(RETURN_FIELDS, "A team's supervision return for a month."),
+                "ReturnPage": _page_schema("Return"),
+                "ReturnDueDate": _item_schema(RETURN_CALENDAR_FIELDS, "A month and when its return is due."),
+                "ReturnDueDatePage": _page_schema("ReturnDueDate"),
                 "Error": ERROR_SCHEMA,
             },
-            "parameters": PARAMETERS,
+            "parameters": {**PARAMETERS, "month_ended": _ended_month(today)},
             "responses": RESPONSES,
         },
     }

@@ -12,7 +12,7 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from teamops.dates import parse_iso_date, today
+from teamops.dates import add_months, month_label, month_start, parse_iso_date, today
 from teamops.types import MAX_ID
 
 DEFAULT_PER_PAGE = 100
@@ -25,6 +25,8 @@ AS_OF_PATTERN = r"^(190[1-9]|19[1-9][0-9]|20[0-9]{2}|21[0-9]{2})-[0-9]{2}-[0-9]{
 EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+\.[^\s@]+$"
 EMAIL_MAX = 254
 MAX_TEAM_ID = MAX_ID  # team ids are 32-bit integers on every database
+# Months and years of the returns endpoints: a sane range for a reporting tool, stated in the document.
+RETURNS_EARLIEST_YEAR, RETURNS_LATEST_YEAR = 2000, 2100
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
@@ -111,3 +113,51 @@ def worker_email(args: MultiDict[str, str]) -> str | None:
     if len(value) > EMAIL_MAX or not re.fullmatch(EMAIL_PATTERN, value):
         raise bad("worker", "worker must be a member of staff's e-mail address")
     return value
+
+
+def _any_of(values: list[str]) -> str:
+    return "(" + "|".join(values) + ")"
+
+
+def month_pattern(last: date | None = None) -> str:
+    """The ``month`` parameter as a pattern: YYYY-MM from January of the earliest year to December of the latest,
+    or, with ``last``, to that month (the document then calls only the months accepted valid)."""
+    if last is None:
+        return r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
+    whole_years = [str(year) for year in range(RETURNS_EARLIEST_YEAR, last.year)]
+    months = [f"{number:02d}" for number in range(1, last.month + 1)]
+    recent = f"{last.year}-{_any_of(months)}"
+    if not whole_years:
+        return f"^{recent}$"
+    return f"^({_any_of(whole_years)}-(0[1-9]|1[0-2])|{recent})$"
+
+
+def last_ended_month(on: date) -> date:
+    """The latest month that has ended by ``on`` (its first day)."""
+    return add_months(date(on.year, on.month, 1), -1)
+
+
+def month(args: MultiDict[str, str], *, ended: bool = False) -> date:
+    """The required ``month`` (YYYY-MM, years 2000 to 2100) as its first day; with ``ended``, a month that has
+    ended: its figures are a snapshot at its last day, which a month still running has not reached."""
+    text = args.get("month")
+    if text is None or not text.strip():
+        raise bad("month", "month is required: give a month as YYYY-MM, for example 2026-03")
+    try:
+        value = month_start(text)
+    except ValueError as error:
+        raise bad("month", str(error)) from None
+    if not RETURNS_EARLIEST_YEAR <= value.year <= RETURNS_LATEST_YEAR:
+        raise bad("month", f"month must be between {RETURNS_EARLIEST_YEAR}-01 and {RETURNS_LATEST_YEAR}-12")
+    if ended and value > last_ended_month(today()):
+        raise bad("month", f"{month_label(value)} has not ended yet: its figures are taken at its last day")
+    return value
+
+
+def year(args: MultiDict[str, str]) -> int:
+    """The required ``year`` (YYYY, 2000 to 2100)."""
+    text = args.get("year")
+    low, high = RETURNS_EARLIEST_YEAR, RETURNS_LATEST_YEAR
+    if text is None or not re.fullmatch(r"[0-9]{4}", text) or not low <= int(text) <= high:
+        raise bad("year", f"year is required: a year from {low} to {high}, for example 2026")
+    return int(text)

@@ -34,8 +34,11 @@ def error_response(status: int, message: str, field: str | None = None) -> Respo
     return json_response(body, status, headers)
 
 
-def _cell(value: Any) -> Cell:
-    """A CSV cell: text for what people typed (made formula-safe by the writer), a number for a number."""
+def _cell(value: Any, field: Field) -> Cell:
+    """A CSV cell: text for what people typed (made formula-safe by the writer), a number for a number; a list
+    of objects (a team's workers) as its JSON text, so a report can still read every part of it."""
+    if field.kind == "objects":
+        return json.dumps(value, default=plain, ensure_ascii=False, separators=(",", ":"))
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -48,7 +51,7 @@ def _cell(value: Any) -> Cell:
 
 
 def page_csv(fields: tuple[Field, ...], items: list[dict[str, Any]]) -> str:
-    return csv_text([[f.name for f in fields], *([_cell(item[f.name]) for f in fields] for item in items)])
+    return csv_text([[f.name for f in fields], *([_cell(item[f.name], f) for f in fields] for item in items)])
 
 
 def page_response(page: Page, fields: tuple[Field, ...], output: str, name: str) -> Response:

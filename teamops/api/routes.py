@@ -1,4 +1,5 @@
-"""The read-only reporting API of CONTRACT.md "Reporting API": ``/api/v1/teams``, ``/staff``, ``/cases`` and
+"""The read-only reporting API of CONTRACT.md "Reporting API": ``/api/v1/teams``, ``/staff``, ``/cases``,
+``/inductions``, ``/champions``, ``/networks``, ``/compliance``, ``/returns``, ``/return-calendar`` and
 ``/openapi.json``.
 
 How it fits together:
@@ -37,14 +38,18 @@ from teamops.api import bp, params
 from teamops.api.fields import (
     CASE_FIELDS,
     CHAMPION_FIELDS,
+    COMPLIANCE_FIELDS,
     INDUCTION_FIELDS,
     NETWORK_FIELDS,
+    RETURN_CALENDAR_FIELDS,
+    RETURN_FIELDS,
     STAFF_FIELDS,
     TEAM_FIELDS,
 )
 from teamops.api.openapi import document
 from teamops.api.params import ApiError
 from teamops.api.responses import error_response, json_response, page_response
+from teamops.api.return_services import calendar_page, compliance_page, return_team_in_reach, returns_page
 from teamops.api.services import (
     CaseFilter,
     cases_page,
@@ -186,8 +191,40 @@ def networks() -> Response:
     return page_response(networks_page(paging, on), NETWORK_FIELDS, output, "networks")
 
 
+@bp.get("/compliance")
+@requires("use_api")
+def compliance() -> Response:
+    """Each team's % in timescale for a month that has ended, and its workers'. Not kept: the figures are worked
+    out from the records at the month's end, and only a page of teams at a time."""
+    args = request.args
+    output, paging = params.output_format(args), params.paging(args)
+    month, team_id = params.month(args, ended=True), params.team_id(args)
+    user = _user()
+    if team_id is not None:
+        return_team_in_reach(user, team_id)
+    return page_response(compliance_page(user, paging, month, team_id), COMPLIANCE_FIELDS, output, "compliance")
+
+
+@bp.get("/returns")
+@requires("use_api")
+def returns() -> Response:
+    """Each team's supervision return for a month: status, due date, latest submission and its figure."""
+    args = request.args
+    output, paging, month = params.output_format(args), params.paging(args), params.month(args)
+    return page_response(returns_page(_user(), paging, month), RETURN_FIELDS, output, "returns")
+
+
+@bp.get("/return-calendar")
+@requires("use_api")
+def return_calendar() -> Response:
+    """When each month's return of a year is due, under the organisation's rule (the same for everyone)."""
+    args = request.args
+    output, paging, year = params.output_format(args), params.paging(args), params.year(args)
+    return page_response(calendar_page(paging, year), RETURN_CALENDAR_FIELDS, output, "return-calendar")
+
+
 @bp.get("/openapi.json")
 @requires("use_api")
 def openapi() -> Any:
     server = url_for("api.teams").removesuffix("/teams")
-    return json_response(document(server, current_app.config["SESSION_COOKIE_NAME"]))
+    return json_response(document(server, current_app.config["SESSION_COOKIE_NAME"], dates.today()))

@@ -7,6 +7,9 @@ from datetime import date
 
 import pytest
 
+from teamops import dates
+from teamops.extensions import db
+from teamops.returns import services as returns
 from tests import factories
 from tests.directory.conftest import make_network
 
@@ -44,7 +47,7 @@ def test_document_is_openapi_3_1_and_lists_exactly_the_built_endpoints(spec):
     assert spec["info"]["title"] and spec["info"]["version"]
     assert spec["servers"] == [{"url": "/api/v1"}]
     assert set(spec["paths"]) == {"/teams", "/staff", "/cases", "/inductions", "/champions", "/networks",
-                                  "/openapi.json"}
+                                  "/compliance", "/returns", "/return-calendar", "/openapi.json"}
     for path, item in spec["paths"].items():
         assert set(item) == {"get"}, path
         assert item["get"]["operationId"] and "200" in item["get"]["responses"]
@@ -74,6 +77,9 @@ def test_both_authentication_schemes(spec):
     ("/inductions", {"team", "as_of", "page", "per_page", "format"}, {"400", "401", "403", "404"}),
     ("/champions", {"area", "near_team", "page", "per_page", "format"}, {"400", "401", "404"}),
     ("/networks", {"from", "page", "per_page", "format"}, {"400", "401"}),
+    ("/compliance", {"month", "team", "page", "per_page", "format"}, {"400", "401", "403", "404"}),
+    ("/returns", {"month", "page", "per_page", "format"}, {"400", "401"}),
+    ("/return-calendar", {"year", "page", "per_page", "format"}, {"400", "401"}),
 ])
 def test_list_operations_document_parameters_and_answers(spec, path, parameters, errors):
     operation = spec["paths"][path]["get"]
@@ -93,7 +99,8 @@ def test_per_page_limit_is_documented(spec):
     assert (per_page["minimum"], per_page["maximum"], per_page["default"]) == (1, 1000, 100)
 
 
-TYPES = {"string": str, "integer": int, "boolean": bool, "null": type(None), "array": list}
+TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "null": type(None), "array": list,
+         "object": dict}
 
 
 def conforms(value, schema):
@@ -104,9 +111,13 @@ def conforms(value, schema):
         return False
     if schema.get("format") == "date" and value is not None:
         date.fromisoformat(value)
+    if "pattern" in schema and value is not None and not re.fullmatch(schema["pattern"], value):
+        return False
+    if "properties" in schema:
+        return list(value) == schema["required"] == list(schema["properties"]) and all(
+            conforms(part, schema["properties"][name]) for name, part in value.items())
     if "items" in schema:
-        return all(conforms(part, schema["items"]) and re.fullmatch(schema["items"]["pattern"], part)
-                   for part in value)
+        return all(conforms(part, schema["items"]) for part in value)
     return True
 
 
@@ -115,6 +126,8 @@ def conforms(value, schema):
     ("/api/v1/cases?include_closed=true", "CasePage"), ("/api/v1/inductions", "InductionPage"),
     ("/api/v1/champions", "ChampionPage"),
     ("/api/v1/networks", "NetworkPage"),
+    ("/api/v1/compliance?month=2026-01", "CompliancePage"), ("/api/v1/returns?month=2026-01", "ReturnPage"),
+    ("/api/v1/return-calendar?year=2026", "ReturnDueDatePage"),
 ])
 def test_answers_match_the_documented_schemas(spec, bearer, org, path, schema_name):
     factories.case("OA-1", "CP", True, org["worker"], date(2026, 1, 5))
@@ -123,6 +136,9 @@ def test_answers_match_the_documented_schemas(spec, bearer, org, path, schema_na
     factories.close_case(closed, date(2026, 2, 1))
     factories.champion(org["worker"], "First aid", "office")
     make_network(org["admin"], contacts=((org["worker"], "chair"),))
+    returns.submit(returns.start(org["teams"]["north"], date(2026, 1, 1), org["team_manager"], date(2026, 2, 3)),
+                   org["team_manager"], date(2026, 2, 3))
+    db.session.commit()
     page_schema = spec["components"]["schemas"][schema_name]
     item_schema = resolve(spec, page_schema["properties"]["items"]["items"]["$ref"])
     body = bearer("qait").get(path).get_json()
@@ -136,3 +152,16 @@ def test_answers_match_the_documented_schemas(spec, bearer, org, path, schema_na
 
 def test_session_can_read_the_document_too(as_role):
     assert as_role("worker").get("/api/v1/openapi.json").get_json()["openapi"] == "3.1.0"
+
+
+def test_the_compliance_month_pattern_accepts_exactly_the_months_ended(spec):
+    """The document calls valid only what is answered (schemathesis holds it to that): months from 2000-01 to
+    the last month ended."""
+    with_today = spec["components"]["parameters"]["month_ended"]
+    assert with_today["name"] == "month" and with_today["required"] is True
+    pattern = re.compile(with_today["schema"]["pattern"])
+    last = dates.add_months(date(dates.today().year, dates.today().month, 1), -1)
+    assert pattern.fullmatch(f"{last:%Y-%m}") and pattern.fullmatch("2000-01") and pattern.fullmatch("2000-12")
+    following = dates.add_months(last, 1)
+    for refused in (f"{following:%Y-%m}", "1999-12", f"{last.year + 1}-01", f"{last:%Y}-13", "2026-1"):
+        assert not pattern.fullmatch(refused), refused

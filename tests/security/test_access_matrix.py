@@ -148,6 +148,11 @@ KEEPS_CHAMPION = SETS_INDUCTION  # a champion's managers, admins (and the champi
 KEEPS_NETWORK = per_team(north={BUDDY, ADMIN}, south={ADMIN}, yj={ADMIN})
 REMOVES_FIRST = per_team(north={BUDDY}, south={ADMIN}, yj={ADMIN})
 REMOVED_ALREADY = per_team(north={ADMIN}, south=set(), yj=set())
+# A team's supervision returns and their figures (issue 13): QAIT, the team's manager and the managers above it;
+# never a worker or an admin. The API lists each account's (empty for them); the exports are QAIT's.
+READS_RETURNS = per_team(north={MANAGER_A, SERVICE_MANAGER, QAIT}, south={MANAGER_B, SERVICE_MANAGER, QAIT},
+                         yj={QAIT})
+ENDED = "month=2026-01"  # a month that has ended (the API's compliance and the exports refuse one still running)
 
 # The statuses ---------------------------------------------------------------------------------------------
 
@@ -537,6 +542,19 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
         REMOVES_FIRST, 303, others=((404, REMOVED_ALREADY),)),
     ("POST", "/directory/networks/<int:network_id>/confirm"): each(KEEPS_NETWORK, 303),
     ("GET", "/api/v1/networks"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv&from={today}")),
+    # Returns in the API (issue 13 item 7): everyone signed in, each seeing the teams whose returns they read; the
+    # calendar is everyone's. The month's returns as files (item 5): QAIT only.
+    ("GET", "/api/v1/compliance"): (Visit(SIGNED_IN, 200, query=ENDED),
+                                    Visit(SIGNED_IN, 200, query=f"{ENDED}&format=csv"),
+                                    each(READS_RETURNS, 200, query=ENDED + "&team={team_id}")),
+    ("GET", "/api/v1/returns"): (Visit(SIGNED_IN, 200, query=ENDED),
+                                 Visit(SIGNED_IN, 200, query=f"{ENDED}&format=csv")),
+    ("GET", "/api/v1/return-calendar"): (Visit(SIGNED_IN, 200, query="year=2026"),
+                                         Visit(SIGNED_IN, 200, query="year=2027&format=csv")),
+    ("GET", "/returns/export.xlsx"): (Visit(frozenset({QAIT}), 200, query=ENDED),
+                                      Visit(frozenset({QAIT}), 200, query=ENDED + "&service={service_id}")),
+    ("GET", "/returns/export.csv"): tuple(Visit(frozenset({QAIT}), 200, query=f"{ENDED}&view={view}")
+                                          for view in ("workers", "teams", "services")),
 }
 NOT_TAKEN = 405  # a method a route does not take, whoever asks
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
