@@ -256,11 +256,11 @@ def test_a_leaving_buddy_hands_over_their_buddying_and_hosting(world, as_role):
     """R-ORG-4: buddying and hosting are a leaver's duties; deactivation is refused until they are handed over,
     and the hand-over ends them (the history keeps them), for the starter's manager to name someone else."""
     induction = world["induction"]
-    buddies.name_buddy(induction, world["ellis"], "", None)
-    day = next(d for d in induction.days if d.host_slot == "a" and d.on_date >= TODAY)
-    buddies.name_host(induction, day, world["ellis"], "")
-    db.session.commit()
     with freeze(TODAY):
+        buddies.name_buddy(induction, world["ellis"], "", None)
+        day = next(d for d in induction.days if d.host_slot == "a" and d.on_date >= TODAY)
+        buddies.name_host(induction, day, world["ellis"], "")
+        db.session.commit()
         refused = as_role("admin").post_form(f"/admin/staff/{world['ellis'].id}/active?to=inactive")
         assert refused.status_code == 400
         assert "the buddy of Nico Fraser" in refused.get_data(as_text=True)
