@@ -30,6 +30,7 @@ from teamops import (
     org,
     policy,
     records,
+    returns,
     security,
     tokens,
     web,
@@ -45,7 +46,7 @@ from teamops.org import memberships
 
 # Every domain package: its ``bp`` blueprint, and a ``routes`` module whose routes join it.
 DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api, tokens, induction,
-           directory)
+           directory, returns)
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["ROOT", "create_app", "models"]

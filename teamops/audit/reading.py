@@ -37,6 +37,8 @@ ENTITY_LABELS: dict[str, str] = {
     "case_allocation": "Case allocation",
     "case_discussion": "Case discussion",
     "case_type": "Case type",
+    "caseload_review": "Caseload review",
+    "caseload_row": "Caseload review line",
     "champion": "Champion",
     "champion_area": "Champion area",
     "contact": "Directory contact or support service",

@@ -1,0 +1,1 @@
+from teamops.returns import caseload_routes  # noqa: F401
