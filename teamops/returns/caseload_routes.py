@@ -18,7 +18,7 @@ from teamops.returns.models import CASELOAD_COMMENTARY_MAX, CaseloadReview
 from teamops.types import MAX_ID
 from teamops.web import form_status, render, see_other
 
-SAVE, RETURN = "save", "return"
+RETURN = "return"  # the button that also returns the review to QAIT
 
 
 @bp.context_processor
@@ -77,20 +77,16 @@ def _review(review_id: int) -> CaseloadReview:
     return found
 
 
-@bp.route("/caseload/<int:review_id>")
+@bp.route("/caseload/<int:review_id>", methods=["GET", "POST"])
 @requires("view_returns")
 def caseload_review(review_id: int) -> Any:
+    """The review: its figures and commentary. A POST (its manager's, ``submit_return``) saves the commentary
+    ("Save"), and with "Save and return to QAIT" returns the review; over the limit, the page comes back with the
+    text kept and nothing saved. A returned review reads only."""
     review = _review(review_id)
-    authorize("view_returns", review)
-    return _page(review)
-
-
-@bp.route("/caseload/<int:review_id>", methods=["POST"])
-@requires("submit_return")
-def caseload_save(review_id: int) -> Any:
-    """Saves the commentary ("Save"), and with "Save and return to QAIT" returns the review; over the limit, the
-    page comes back with the text kept and nothing saved. A returned review reads only."""
-    review = _review(review_id)
+    if request.method == "GET":
+        authorize("view_returns", review)
+        return _page(review)
     authorize("submit_return", review)
     here = url_for("returns.caseload_review", review_id=review.id)
     if not caseload.may_change(review):

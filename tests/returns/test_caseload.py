@@ -15,7 +15,9 @@ import pytest
 from sqlalchemy import insert, select
 
 from teamops import dates
+from teamops.demo import seed_demo
 from teamops.extensions import db
+from teamops.org.models import Service, Staff, Team
 from teamops.returns import caseload
 from teamops.returns.models import CaseloadReview, CaseloadRow
 from tests import factories
@@ -385,3 +387,26 @@ def test_admins_switch_caseload_reviews_on_for_a_service(org, as_role):
     admin.post_form(f"/admin/services/{youth_justice.id}/edit", {"name": youth_justice.name, "induction_group": "yos"})
     db.session.refresh(youth_justice)
     assert youth_justice.caseload_reviews is False
+
+
+# The demo ------------------------------------------------------------------------------------------------
+
+def test_the_demo_manager_has_this_months_review_waiting_and_last_months_returned(app):
+    seed_demo()
+    db.session.commit()
+    on = dates.today()
+    manager = db.session.scalars(select(Staff).where(Staff.email == "manager@example.org")).one()
+    [waiting] = caseload.reviews_waiting(manager, on)
+    month = caseload.report_month(on)
+    review = waiting.review
+    assert review.month == month and review.returned_at is None
+    assert review.commentary_due_on == dates.caseload_commentary_due_on(dates.first_working_day(month.year,
+                                                                                                 month.month))
+    assert review.rows and any(row.change is not None for row in review.rows)
+    assert any(row.overdue for row in review.rows)
+    reviewed = set(db.session.scalars(select(Service.name).join(Team, Team.service_id == Service.id)
+                                      .join(CaseloadReview, CaseloadReview.team_id == Team.id)))
+    assert reviewed == {"Children's Social Care"}
+    last = db.session.scalars(select(CaseloadReview).where(CaseloadReview.month == dates.add_months(month, -1))).all()
+    assert last and all(old.returned_at is not None for old in last)
+    assert seed_demo() == {"created": 0} and caseload.make_reports(month, on) == 0
