@@ -410,3 +410,12 @@ def test_the_demo_manager_has_this_months_review_waiting_and_last_months_returne
     last = db.session.scalars(select(CaseloadReview).where(CaseloadReview.month == dates.add_months(month, -1))).all()
     assert last and all(old.returned_at is not None for old in last)
     assert seed_demo() == {"created": 0} and caseload.make_reports(month, on) == 0
+
+
+@pytest.mark.parametrize("query", ["service=abc", "service=99999999999", "month=&service=", "month=%202026-04%20"])
+def test_odd_filters_show_the_month_not_an_error(april, as_role, query):
+    with dates.freeze(MADE_ON):
+        answer = as_role("qait").get(f"/returns/caseload?{query}")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "There is a problem" not in page
+    assert "Family Safeguarding North" in page and "Family Safeguarding South" in page
