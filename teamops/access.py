@@ -94,6 +94,15 @@ def reach_team_ids(user: Person) -> Select[tuple[int]] | None:
     return select(Team.id).where(covering)
 
 
+def return_team_ids(user: Person) -> Select[tuple[int]]:
+    """Ids of the teams whose returns and caseload commentary this person writes (``submit_return`` as a
+    query): their own team as its team manager, and any team they cover while the cover runs (R-ORG-3)."""
+    covering = Team.id.in_(covers.covered_team_ids(user.id))
+    if user.role == "team_manager":
+        return select(Team.id).where(or_(Team.id == user.team_id, covering))
+    return select(Team.id).where(covering)
+
+
 def teams_shown(user: Person) -> Select[tuple[int]] | None:
     """Ids of every team whose data this person's pages show: their own, the teams they oversee and the teams
     of the people they line-manage; None means every team. What a kept page's versions are read for."""

@@ -11,6 +11,7 @@ from flask import current_app, g
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from teamops import dates
 from teamops.api.tokens import LABEL_MAX, expiry_problem, issue_token, revoke_tokens
 from teamops.auth.passwords import hash_password, password_problem
 from teamops.dates import parse_iso_date, today
@@ -19,6 +20,7 @@ from teamops.extensions import db
 from teamops.imports.services import KINDS, is_email, run_import
 from teamops.org.models import NAME_MAX, Service, Staff, Team
 from teamops.org.services import normalise_email
+from teamops.returns import caseload
 from teamops.web import format_datetime
 
 cli = AppGroup("teamops", help="TeamOps administration commands.")
@@ -154,3 +156,31 @@ def revoke_token_command(email: str, label: str | None) -> None:
     for token in revoked:
         click.echo(f"Revoked the token '{token.label or '(no label)'}' of {person.email}, made "
                    f"{format_datetime(token.created_at)}.")
+
+
+@cli.command("caseload-snapshot")
+@click.option("--month", "month_text", metavar="YYYY-MM",
+              help="The month whose reports to make (their figures are the month before's last day). Default: this "
+                   "month, from its first working day.")
+def caseload_snapshot_command(month_text: str | None) -> None:
+    """Make the monthly caseload reports (DOMAIN.md R-QA-3): one per team of the services with caseload reviews.
+
+    Running it again for a month changes nothing, so cron may run it daily: without --month it makes this month's
+    reports on its first run on or after the month's first working day, and before that day does nothing. The
+    commentary is due 7 days after the day they are made, rolled to a working day.
+    """
+    g.audit_actor = "cli:caseload-snapshot"
+    on = today()
+    try:
+        month = caseload.parse_month(month_text, on)
+    except ValueError as error:
+        raise click.ClickException(f"--month {month_text}: {error}") from None
+    first = dates.first_working_day(month.year, month.month)
+    if month_text is None and on < first:
+        click.echo(f"The caseload reports for {dates.month_label(month)} are made from its first working day, "
+                   f"{first:%A %-d %B %Y}: nothing made. (--month {dates.month_code(month)} makes them now.)")
+        return
+    made = caseload.make_reports(month, on)
+    db.session.commit()
+    existed = caseload.reports_made(month) - made
+    click.echo(f"Caseload reports for {dates.month_label(month)}: {made} made, {existed} already existed.")

@@ -11,7 +11,16 @@ from sqlalchemy import select
 from teamops.auth.passwords import hash_password
 from teamops.cases.models import Case, CaseAllocation
 from teamops.dashboards.figures import last_month_end
-from teamops.dates import add_months, is_working_day, previous_working_day, today, utcnow, working_day_number
+from teamops.dates import (
+    add_months,
+    first_working_day,
+    is_working_day,
+    previous_working_day,
+    start_of_day,
+    today,
+    utcnow,
+    working_day_number,
+)
 from teamops.directory.demo import seed_directory
 from teamops.extensions import db
 from teamops.induction import checklist
@@ -19,7 +28,9 @@ from teamops.induction import services as opening
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.org.models import Absence, Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
+from teamops.returns import caseload
 from teamops.returns.demo import seed_returns
+from teamops.returns.models import CaseloadReview
 from teamops.scheduling import (
     DUE_SOON,
     OK,
@@ -76,7 +87,9 @@ def _service(name: str) -> Service:
     """The service of that name, made if missing: an imported "Youth Justice" is reused, not duplicated."""
     service = db.session.scalar(select(Service).where(Service.name == name))
     if service is None:
-        service = Service(name=name, induction_group=INDUCTION_GROUPS.get(name, "other"))
+        group = INDUCTION_GROUPS.get(name, "other")
+        # R-QA-3: the seed states the monthly caseload review for children's social care (as migration 0021 does).
+        service = Service(name=name, induction_group=group, caseload_reviews=group == "csc")
         db.session.add(service)
         db.session.flush()
     return service
@@ -184,6 +197,7 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     db.session.flush()
     seed_directory(on, teams)
     seed_returns(on, [t for t in teams if t not in (leadership, qait_team)], manager, qait)
+    _seed_caseload_reviews(on)
     return {"created": count}
 
 
@@ -455,6 +469,31 @@ def _seed_waiting(team: Team, on: date, cases: dict[int, list[Case]]) -> None:
         if head is not None:
             _written("personal", yesterday, above, head, status="draft",
                      wellbeing="Well; covering the second service manager's teams next week.")
+
+
+MADE_AT = timedelta(hours=6, minutes=5)  # the caseload reports are made by the morning's scheduled command
+
+
+def _seed_caseload_reviews(on: date) -> None:
+    """Last month's caseload reports, returned by each team's manager with a line on the workers with overdue
+    cases, and this month's, made on its first working day and waiting for commentary (R-QA-3): the demo
+    manager has one to write, and the change since last month has something to show."""
+    month = caseload.report_month(on)
+    last = add_months(month, -1)
+    last_made = first_working_day(last.year, last.month)
+    caseload.make_reports(last, last_made)
+    for review in db.session.scalars(select(CaseloadReview).where(CaseloadReview.month == last)):
+        review.made_at = start_of_day(last_made) + MADE_AT
+        for row in review.rows:
+            if row.overdue:
+                row.commentary = "Overdue cases discussed in supervision; sessions booked for the coming week."
+        returned_on = working_day_number(last_made, 4)
+        review.returned_at = start_of_day(returned_on) + timedelta(hours=10)
+        review.returned_by = review.team.manager
+    made_on = first_working_day(month.year, month.month)
+    caseload.make_reports(month, made_on)
+    for review in db.session.scalars(select(CaseloadReview).where(CaseloadReview.month == month)):
+        review.made_at = start_of_day(made_on) + MADE_AT
 
 
 def _written(kind: str, held_on: date, worker: Staff, supervisor: Staff, status: str,

@@ -50,6 +50,7 @@ from teamops.org.models import Absence, Service, Staff, TeamBase
 from teamops.records import escalations as escalation_services
 from teamops.records import services as records
 from teamops.records.models import ActionReview, SupervisionAction
+from teamops.returns.models import CaseloadReview
 from tests import factories
 from tests.conftest import Client, counting_queries, fresh_database, make_app
 
@@ -95,6 +96,7 @@ class Objects:
     area: int  # the seeded "Domestic abuse" champion area (colleagues champion it with more data)
     network: int  # the demo's Diversity advocates, with more contacts and meeting changes with more data
     contact: int = 0  # the demo's out-of-hours team (more contacts and services with more data)
+    caseload_review: int = 0  # the demo manager's team's latest caseload review (a row per worker: more with more data)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def _month(objects: Objects, back: int) -> str:
     return dates.month_code(dates.add_months(date(objects.today.year, objects.today.month, 1), back))
 
 
-HOME_LIMITS = {"service_manager": 23, "team_manager": 23, "worker": 14, "new_starter": 14, "qait": 14}
+HOME_LIMITS = {"service_manager": 23, "team_manager": 24, "worker": 14, "new_starter": 14, "qait": 14}
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # Induction (issue 11): the list reads a page of inductions and their progress in two grouped statements.
     "induction.index": _visits("team_manager", "service_manager", "qait"),
@@ -210,6 +212,13 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
                                   label="draft", limit=LIMIT + 1),
                             Visit("qait", lambda o: {"team_id": o.team, "month": _month(o, -2)}, label="accepted")),
     "returns.version": Visit("service_manager", lambda o: {"team_id": o.team, "month": _month(o, -2), "number": 1}),
+    # Caseload reviews (issue 13 item 6): the month's reviews in reach with their teams, services and who returned
+    # them in one statement (QAIT's service filter one more); a review with its rows, and the case types' names.
+    "returns.caseload_list": (*_visits("team_manager", "service_manager", "qait"),
+                              Visit("qait", lambda o: {"month": o.today.strftime("%Y-%m"), "service": o.service},
+                                    label="service")),
+    "returns.caseload_review": (Visit("team_manager", lambda o: {"review_id": o.caseload_review}, label="team_manager"),
+                                Visit("qait", lambda o: {"review_id": o.caseload_review}, label="qait")),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A
@@ -220,7 +229,8 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # starters' mandatory training overdue (one more; R-IND-10) and cases imported for a permanent starter during
     # their induction (one more; R-IND-3) (issue 11). A team manager's home also says when last month's return is
     # due (the return with QAIT's chases, and the organisation's due-date rule) and its table shows the figure the
-    # team submitted for last month beside the live one (one more each; issue 13).
+    # team submitted for last month beside the live one (one more each; issue 13), and lists the caseload reviews
+    # waiting for its commentary (one more; R-QA-3).
     "home.index": tuple(Visit(p, label=p, limit=HOME_LIMITS.get(p, LIMIT)) for p in PERSONAS),
     "auth.sign_in": Visit(SIGNED_OUT),
     "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),
@@ -439,7 +449,13 @@ def _add_work(size: int) -> Objects:
                    absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0,
                    template=template.id, template_day=template.days[0].id,
                    checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one(),
-                   area=area.id, network=network)
+                   area=area.id, network=network, caseload_review=_caseload_review(team.id))
+
+
+def _caseload_review(team_id: int) -> int:
+    """The demo manager's team's latest caseload review (the demo makes this month's and last month's)."""
+    return db.session.scalars(select(CaseloadReview.id).where(CaseloadReview.team_id == team_id)
+                              .order_by(CaseloadReview.month.desc())).first() or 0
 
 
 def _add_contacts(size: int, on: date) -> int:

@@ -31,7 +31,7 @@ from teamops.induction.models import Induction, InductionDay, InductionItem
 from teamops.org.models import Absence, Cover, OrganisationSettings, RoleGrant, Service, Staff, Team
 from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
-from teamops.returns.models import ReturnChase, SupervisionReturn
+from teamops.returns.models import CaseloadReview, ReturnChase, SupervisionReturn
 
 # Past this many people or cases in one transaction (an import), every team's version moves instead.
 MOST_IDS = 500
@@ -56,6 +56,8 @@ _WHOSE: dict[type, tuple[str, tuple[str, ...]] | None] = {
     # A team's supervision return and QAIT's chases of it: its dashboard shows the submitted figure, its
     # managers' homes the return's state (issue 13); the organisation's return-date rule moves every due date.
     SupervisionReturn: ("figures_teams", ("team_id",)), ReturnChase: ("figures_teams", ("team_id",)),
+    # A team's caseload review waits on its managers' homes until it is returned to QAIT (R-QA-3).
+    CaseloadReview: ("figures_teams", ("team_id",)),
     OrganisationSettings: None,
 }
 # What other teams' pages show of a person (a supervisor's name on a booking, a manager's on a team list): a

@@ -18,6 +18,7 @@ from teamops.induction.models import Induction, InductionDay
 from teamops.org import covers
 from teamops.org.models import MANAGER_ROLES, Service, Staff, Team
 from teamops.records.waiting import SHOWN, waiting_for
+from teamops.returns import caseload
 from teamops.returns.services import returns_at_home
 
 HOSTED_SHOWN = 5  # the next timetable days a person hosts, on their home page
@@ -115,6 +116,8 @@ def home_page(user: Staff, on: date) -> tuple[str, dict[str, Any]]:
         context["buddy_concerns"] = buddy_concerns(user)
     if user.role == "team_manager" or user.has_covers:
         context["returns_due"] = returns_at_home(user, on)
+        if "waiting" in context:
+            context["caseload_waiting"] = caseload.reviews_waiting(user, on)
     if user.role == "worker":
         context.update(dashboards.worker_dashboard(user))
     elif user.role == "team_manager":

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import EmailField, RadioField, SelectField, StringField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from teamops.dates import EVENT_YEARS, RETURN_BEFORE, RETURN_NEXT, RETURN_RULES, START_YEARS, add_months, today
@@ -55,6 +55,7 @@ class ServiceForm(FlaskForm):
                                                    Length(max=TEXT_MAX)])
     induction_group = RadioField("Induction checklist group", choices=INDUCTION_GROUP_CHOICES, default="other",
                                  validate_choice=False)
+    caseload_reviews = BooleanField("Monthly caseload review (R-QA-3)")
 
     def __init__(self, *args: Any, service: Service | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

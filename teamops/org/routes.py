@@ -60,7 +60,8 @@ def service_form(service_id: int | None = None) -> Any:
     service = get_or_404(Service, service_id) if service_id else None
     form = ServiceForm(obj=service, service=service)
     if form.validate_on_submit():
-        services.save_service(service, form.name.data or "", form.induction_group.data or "other")
+        services.save_service(service, form.name.data or "", form.induction_group.data or "other",
+                              caseload_reviews=bool(form.caseload_reviews.data))
         db.session.commit()
         flash(f"Service “{form.name.data}” saved.", "success")
         return see_other(url_for("org.services"))

@@ -30,11 +30,14 @@ def email_taken(email: str, except_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def save_service(service: Service | None, name: str, induction_group: str = "other") -> Service:
-    """``induction_group``: which part of the induction checklist the service's starters get (R-IND-15)."""
+def save_service(service: Service | None, name: str, induction_group: str = "other", *,
+                 caseload_reviews: bool = False) -> Service:
+    """``induction_group``: which part of the induction checklist the service's starters get (R-IND-15);
+    ``caseload_reviews``: whether QAIT's monthly caseload review applies to its teams (R-QA-3)."""
     service = service or Service()
     service.name = name.strip()
     service.induction_group = induction_group
+    service.caseload_reviews = caseload_reviews
     db.session.add(service)
     db.session.flush()
     return service

@@ -14,7 +14,7 @@ from teamops import charts, dates, scheduling
 from teamops.access import authorize, can, requires
 from teamops.extensions import db
 from teamops.org.models import Service, Team
-from teamops.returns import bp, export_routes, services, signed_in  # noqa: F401 - its routes join bp
+from teamops.returns import bp, caseload_routes, export_routes, services, signed_in  # noqa: F401 - routes join bp
 from teamops.returns.figures import team_month
 from teamops.returns.forms import ChaseForm, DecisionForm, MonthForm, ReturnForm, return_form
 from teamops.returns.models import SUBMITTED, SupervisionReturn

@@ -11,12 +11,15 @@ import sqlalchemy
 from flask import Flask
 from sqlalchemy import select
 
+from teamops import dates
 from teamops.cases import services as case_services
 from teamops.cases.models import Case
 from teamops.dashboards.models import EVERY_TEAM, FiguresVersion
 from teamops.extensions import db
 from teamops.imports.services import run_import
 from teamops.org.models import Staff
+from teamops.returns import caseload
+from teamops.returns.models import CaseloadReview
 from tests import factories
 from tests.conftest import make_app
 from tests.dashboards.conftest import row_for
@@ -71,6 +74,24 @@ def test_a_write_moves_only_the_teams_it_touches(org, supervision):
     assert after.get(north) == before.get(north)
     assert after.get(EVERY_TEAM) == before.get(EVERY_TEAM)
 
+
+
+def test_a_caseload_review_returned_moves_its_team(org, supervision):
+    """The review waits on the manager's kept home page until it is returned (R-QA-3): returning it moves the
+    team's version, and only that team's."""
+    north, south = org["teams"]["north"], org["teams"]["south"]
+    north.service.caseload_reviews = True
+    supervision.case(org["worker"], "CP", date(2026, 3, 2))
+    caseload.make_reports(date(2026, 4, 1), date(2026, 4, 1))
+    db.session.commit()
+    review = db.session.scalars(select(CaseloadReview).where(CaseloadReview.team_id == north.id)).one()
+    before = _versions()
+    caseload.return_to_qait(review, org["team_manager"], dates.utcnow())
+    db.session.commit()
+    after = _versions()
+    assert after[north.id] != before.get(north.id)
+    assert after.get(EVERY_TEAM) == before.get(EVERY_TEAM)
+    assert after.get(south.id) == before.get(south.id)
 
 def test_a_move_between_teams_moves_both(org, make):
     north, south = org["teams"]["north"], org["teams"]["south"]

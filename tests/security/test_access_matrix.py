@@ -55,10 +55,12 @@ from teamops.induction import buddies, checkins, checklist
 from teamops.induction.models import Induction
 from teamops.induction.template_models import ChecklistItem, InductionTemplate, InductionTemplateDay
 from teamops.org.grants import request_role
-from teamops.org.models import Absence, Cover, Staff, Team
+from teamops.org.models import Absence, Cover, Service, Staff, Team
 from teamops.records import services as record_services
 from teamops.records.models import ActionReview, SupervisionAction
+from teamops.returns import caseload
 from teamops.returns import services as return_services
+from teamops.returns.models import CaseloadReview
 from tests import factories
 from tests.conftest import Client, fresh_database, make_app
 
@@ -153,6 +155,8 @@ REMOVED_ALREADY = per_team(north={ADMIN}, south=set(), yj=set())
 READS_RETURNS = per_team(north={MANAGER_A, SERVICE_MANAGER, QAIT}, south={MANAGER_B, SERVICE_MANAGER, QAIT},
                          yj={QAIT})
 ENDED = "month=2026-01"  # a month that has ended (the API's compliance and the exports refuse one still running)
+# Caseload reviews (issue 13 item 6, R-QA-3) follow the returns: a team's review is read by READS_RETURNS and its
+# commentary written by WRITES_RETURN (the team's own manager only).
 
 # The statuses ---------------------------------------------------------------------------------------------
 
@@ -228,6 +232,7 @@ MANAGER_ITEM = {"item_id": "manager_item_id"}  # B1, ticked by the starter, for 
 OFFICE_ITEM = {"item_id": "office_item_id"}  # B6, business support's
 SUPPORT_CONTACT = {"contact_id": "support_contact_id"}  # a support service with opening hours
 KEEPS_CONTACT: Who = frozenset({BUDDY, ADMIN})  # the specialist contact names the buddy
+CASELOAD_REVIEW = {"review_id": "caseload_review_id"}
 
 MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     # Public: static files, the health check, signing in and setting a password from a link.
@@ -555,6 +560,15 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
                                       Visit(frozenset({QAIT}), 200, query=ENDED + "&service={service_id}")),
     ("GET", "/returns/export.csv"): tuple(Visit(frozenset({QAIT}), 200, query=f"{ENDED}&view={view}")
                                           for view in ("workers", "teams", "services")),
+    # Caseload reviews (issue 13 item 6): the month's list shows each reader the reviews in their reach (QAIT may
+    # pick a service; others' ``service`` is ignored); a month that is not one is said on the page (400). The
+    # commentary form sent empty saves nothing (303); QAIT's button makes the month's reports, all made already.
+    ("GET", "/returns/caseload"): (Visit(MANAGERS | {QAIT}, 200),
+                                   each(everywhere(MANAGERS | {QAIT}), 200, query="month={month}&service={service_id}"),
+                                   Visit(MANAGERS | {QAIT}, 400, query="month=2026-13")),
+    ("GET", "/returns/caseload/<int:review_id>"): each(READS_RETURNS, 200, values=CASELOAD_REVIEW),
+    ("POST", "/returns/caseload/<int:review_id>"): each(WRITES_RETURN, 303, values=CASELOAD_REVIEW),
+    ("POST", "/returns/caseload/make"): Visit(frozenset({QAIT}), 303),
 }
 NOT_TAKEN = 405  # a method a route does not take, whoever asks
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -680,9 +694,27 @@ def _build() -> World:
     shared = {"filename": "dist/app.css", "code": "CP", "token": issue_password_link(newcomer),
               "pending_id": hold_for_confirmation(people[MANAGER_A], "cases", "cases.csv", b"case_ref\n").id,
               **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks),
-              **_induction_templates(marks), "area_id": _spare_area(), **_directory_contacts(people[BUDDY], marks)}
+              **_induction_templates(marks), "area_id": _spare_area(), **_directory_contacts(people[BUDDY], marks),
+              "month": today.strftime("%Y-%m")}
+    for name, review_id in _caseload_reviews((csc, youth_justice), teams, marks).items():
+        objects[name]["caseload_review_id"] = review_id
     db.session.commit()
     return World(people, objects, shared, marks)
+
+
+def _caseload_reviews(services: tuple[Service, ...], teams: dict[str, Team], marks: Markers) -> dict[str, int]:
+    """This month's caseload report of each team (both services have caseload reviews), with commentary on the
+    team's first line for those who read the team's reviews."""
+    for service in services:
+        service.caseload_reviews = True
+    caseload.make_reports(dates.today().replace(day=1), dates.today())
+    found = {}
+    for name, team in teams.items():
+        review = db.session.scalars(select(CaseloadReview).where(CaseloadReview.team_id == team.id)).one()
+        review.rows[0].commentary = marks.new(f"{name} caseload commentary", READS_RETURNS[name])
+        found[name] = review.id
+    db.session.commit()
+    return found
 
 
 def _group_record(worker: Staff, colleague: Staff, supervisor: Staff, objects: dict[str, dict[str, Any]],
