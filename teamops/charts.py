@@ -160,6 +160,29 @@ def y_of(score: int) -> float:
     return round(TOP + (SCALE_TOP - score) / SCALE_TOP * PLOT_HEIGHT, 1)
 
 
+def _svg_open(css_class: str, width: int, height: int, id_prefix: str, label: str, desc: str) -> Markup:
+    """The opening of a chart: an image named by its title and described in words (the table equivalent is
+    on the page as well)."""
+    return Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="{cls}" width="{w}" height="{h}" '
+        'viewBox="0 0 {w} {h}" role="img" aria-labelledby="{p}-title {p}-desc">'
+        '<title id="{p}-title">{label}</title><desc id="{p}-desc">{desc}</desc>'
+    ).format(cls=css_class, w=width, h=height, p=id_prefix, label=label, desc=desc)
+
+
+def _grid_line(y: float, right: float, text: str, gap: int) -> Markup:
+    """A horizontal grid line across the plot with its value at the left."""
+    return Markup(
+        '<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{c}" stroke-width="1"/>'
+        '<text x="{tx}" y="{ty}" text-anchor="end" font-size="12" fill="{t}">{v}</text>'
+    ).format(x1=LEFT, x2=right, y=y, c=GRID_COLOUR, tx=LEFT - gap, ty=y + 4, t=TEXT_COLOUR, v=text)
+
+
+def _axis_text(x: float, y: float, anchor: str, text: str) -> Markup:
+    return Markup('<text x="{x}" y="{y}" text-anchor="{a}" font-size="12" fill="{t}">{d}</text>').format(
+        x=x, y=y, a=anchor, t=TEXT_COLOUR, d=text)
+
+
 def scaling_svg(items: Iterable[Any], label: str = "Scaling scores", id_prefix: str = "scaling") -> Markup:
     """The trend as an inline SVG image, a line per question on one time axis (empty markup when there are
     no scores)."""
@@ -168,26 +191,14 @@ def scaling_svg(items: Iterable[Any], label: str = "Scaling scores", id_prefix: 
         return Markup("")
     dots = layout(points)
     series = series_of(points)
-    parts = [Markup(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="teamops-scaling-chart" width="{w}" height="{h}" '
-        'viewBox="0 0 {w} {h}" role="img" aria-labelledby="{p}-title {p}-desc">'
-        '<title id="{p}-title">{label}</title><desc id="{p}-desc">{desc}</desc>'
-    ).format(w=WIDTH, h=HEIGHT, p=id_prefix, label=label, desc=describe_series(series))]
-    for score in GRID_SCORES:
-        y = y_of(score)
-        parts.append(Markup(
-            '<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{c}" stroke-width="1"/>'
-            '<text x="{tx}" y="{ty}" text-anchor="end" font-size="12" fill="{t}">{score}</text>'
-        ).format(x1=LEFT, x2=WIDTH - RIGHT, y=y, c=GRID_COLOUR, tx=LEFT - 6, ty=y + 4, t=TEXT_COLOUR,
-                 score=score))
+    parts = [_svg_open("teamops-scaling-chart", WIDTH, HEIGHT, id_prefix, label, describe_series(series))]
+    parts.extend(_grid_line(y_of(score), WIDTH - RIGHT, str(score), 6) for score in GRID_SCORES)
     baseline = HEIGHT - BOTTOM + 20
     if dots[0].point.held_on == dots[-1].point.held_on:
-        parts.append(Markup('<text x="{x}" y="{y}" text-anchor="middle" font-size="12" fill="{t}">{d}</text>')
-                     .format(x=dots[0].x, y=baseline, t=TEXT_COLOUR, d=_short(dots[0].point.held_on)))
+        parts.append(_axis_text(dots[0].x, baseline, "middle", _short(dots[0].point.held_on)))
     else:
-        for dot, anchor in ((dots[0], "start"), (dots[-1], "end")):
-            parts.append(Markup('<text x="{x}" y="{y}" text-anchor="{a}" font-size="12" fill="{t}">{d}</text>')
-                         .format(x=dot.x, y=baseline, a=anchor, t=TEXT_COLOUR, d=_short(dot.point.held_on)))
+        parts.extend(_axis_text(dot.x, baseline, anchor, _short(dot.point.held_on))
+                     for dot, anchor in ((dots[0], "start"), (dots[-1], "end")))
     at = {dot.point: dot for dot in dots}
     for each in series:
         placed = [at[point] for point in each.points]
@@ -274,22 +285,12 @@ def percent_trend_svg(months: list[date], lines: list[TrendLine], label: str, id
     def y_of_percent(value: float) -> float:
         return round(TOP + (100 - value) / 100 * TREND_PLOT_HEIGHT, 1)
 
-    parts = [Markup(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="teamops-trend-chart" width="{w}" height="{h}" '
-        'viewBox="0 0 {w} {h}" role="img" aria-labelledby="{p}-title {p}-desc">'
-        '<title id="{p}-title">{label}</title><desc id="{p}-desc">{desc}</desc>'
-    ).format(w=TREND_WIDTH, h=TREND_HEIGHT, p=id_prefix, label=label, desc=describe_trend(months, lines))]
-    for grid in PERCENT_GRID:
-        y = y_of_percent(grid)
-        parts.append(Markup(
-            '<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{c}" stroke-width="1"/>'
-            '<text x="{tx}" y="{ty}" text-anchor="end" font-size="12" fill="{t}">{v}%</text>'
-        ).format(x1=LEFT, x2=TREND_WIDTH - RIGHT, y=y, c=GRID_COLOUR, tx=LEFT - 4, ty=y + 4, t=TEXT_COLOUR,
-                 v=grid))
+    parts = [_svg_open("teamops-trend-chart", TREND_WIDTH, TREND_HEIGHT, id_prefix, label,
+                       describe_trend(months, lines))]
+    parts.extend(_grid_line(y_of_percent(grid), TREND_WIDTH - RIGHT, f"{grid}%", 4) for grid in PERCENT_GRID)
     baseline = TREND_HEIGHT - BOTTOM + 20
-    for index, anchor in ((0, "start"), (len(months) - 1, "end")):
-        parts.append(Markup('<text x="{x}" y="{y}" text-anchor="{a}" font-size="12" fill="{t}">{d}</text>')
-                     .format(x=x_of(index), y=baseline, a=anchor, t=TEXT_COLOUR, d=_month(months[index])))
+    parts.extend(_axis_text(x_of(index), baseline, anchor, _month(months[index]))
+                 for index, anchor in ((0, "start"), (len(months) - 1, "end")))
     for line, series in trend_series(lines):
         run: list[tuple[float, float]] = []
         for index, percent in enumerate([*line.values, None]):
