@@ -566,6 +566,28 @@ def _returns_team(obj: Any) -> Team | None:
     return team if isinstance(team, Team) else None
 
 
+SAMPLERS = (*ABOVE_TEAMS, "qait")  # who dip-samples supervision records (R-QA-6)
+
+
+def _samples_team(user: Staff, obj: Any) -> bool:
+    """Service managers, heads of service and QAIT dip-sample the supervision records of the teams in their
+    reach (R-QA-6); ``obj`` is a team, a record or a sample (its team)."""
+    if user.role not in SAMPLERS:
+        return False
+    if obj is None:
+        return True
+    team = obj.team if isinstance(getattr(obj, "team", None), Team) else obj
+    return _oversees_team(user, team)
+
+
+def _reads_dip_sample(user: Staff, sample: Any) -> bool:
+    """A dip sample is read by whoever took it, the record's supervisor (the comments are for them), and the
+    samplers whose reach holds the team; never the worker or an admin."""
+    if sample is None:
+        return user.role in SAMPLERS or _supervises(user, None)
+    return sample.sampler_id == user.id or sample.record.supervisor_id == user.id or _samples_team(user, sample)
+
+
 POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "signed_in": lambda user, obj: True,
     "manage_organisation": lambda user, obj: user.role == "admin",
@@ -642,6 +664,12 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "keep_champion": lambda user, obj: obj is None or (
         user.role == "admin" or getattr(obj, "staff_id", None) == user.id or _decides_champion(user, obj)),
     # QAIT returns and caseload reviews (issue 13).
+    # Quality (issue 14): observing practice is for those who supervise the worker (R-QA-7); the worker and
+    # everyone whose reach holds them read the observations. Dip samples (R-QA-6): see _samples_team.
+    "observe_practice": lambda user, obj: _supervises(user, obj) and getattr(obj, "id", None) != user.id,
+    "view_observations": lambda user, obj: user.role != "admin" and (obj is None or _oversees(user, obj)),
+    "dip_sample": _samples_team,
+    "view_dip_sample": _reads_dip_sample,
     "view_returns": _reads_returns,
     "submit_return": _submits_return,
     "run_returns": lambda user, obj: user.role == "qait",  # the dashboard, accept or return, chase, snapshot

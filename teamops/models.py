@@ -31,6 +31,7 @@ from teamops.org.models import (
     TeamMembership,
 )
 from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
+from teamops.quality.models import DipRating, DipSample, PracticeObservation
 from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
 from teamops.returns.models import (
     CaseloadReview,
@@ -60,6 +61,8 @@ __all__ = [
     "Contact",
     "ContactHours",
     "Cover",
+    "DipRating",
+    "DipSample",
     "FiguresVersion",
     "Induction",
     "InductionBuddy",
@@ -76,6 +79,7 @@ __all__ = [
     "PasswordToken",
     "PendingImport",
     "PolicyChange",
+    "PracticeObservation",
     "RecordVersion",
     "ReturnChase",
     "ReturnNote",

@@ -317,7 +317,8 @@ class OrganisationSettings(Model):
     __tablename__ = "organisation_settings"
     __table_args__ = (CheckConstraint(f"case_ref_rule IN {CASE_REF_RULES!r}", name="case_ref_rule"),
                       CheckConstraint("buddy_min_service_months BETWEEN 0 AND 60", name="buddy_min_service_months"),
-                      CheckConstraint("return_due_rule IN ('next', 'before')", name="return_due_rule"))
+                      CheckConstraint("return_due_rule IN ('next', 'before')", name="return_due_rule"),
+                      CheckConstraint("dip_samples_per_team BETWEEN 0 AND 20", name="dip_samples_per_team"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_ref_rule: Mapped[str] = mapped_column(String(10), default="default")
@@ -329,6 +330,8 @@ class OrganisationSettings(Model):
     # R-QA-2: when the first Friday is not a working day, the return is due the next working day ("next") or the
     # working day before ("before", unless that falls inside the month reported).
     return_due_rule: Mapped[str] = mapped_column(String(6), default="next")
+    # R-QA-6: how many supervision records of each team its service manager and QAIT aim to dip-sample a month.
+    dip_samples_per_team: Mapped[int] = mapped_column(Integer, default=2)
 
     @property
     def label(self) -> str:
