@@ -588,6 +588,26 @@ def _reads_dip_sample(user: Staff, sample: Any) -> bool:
     return sample.sampler_id == user.id or sample.record.supervisor_id == user.id or _samples_team(user, sample)
 
 
+def _reads_case_audit(user: Staff, audit: Any) -> bool:
+    """A case audit's findings (R-QA-4/5): its auditor and their audit buddy, QAIT, and the managers whose
+    reach holds the case's team (its team manager sees the findings about their team); never an admin or
+    the worker."""
+    if user.role == "admin":
+        return False
+    if audit is None:
+        return user.role in (*MANAGERS, "qait") or bool(_covered(user))
+    if user.id in (audit.auditor_id, audit.buddy_id) or user.role == "qait":
+        return True
+    return user.role in MANAGERS and _oversees_team(user, audit.case)
+
+
+def _closes_audit_action(user: Staff, action: Any) -> bool:
+    """A remedial action is marked done by its owner or by whoever runs the case's team."""
+    if action is None:
+        return user.role != "admin"
+    return action.owner_id == user.id or _runs_team_of(user, action.audit.case)
+
+
 POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "signed_in": lambda user, obj: True,
     "manage_organisation": lambda user, obj: user.role == "admin",
@@ -669,6 +689,13 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "observe_practice": lambda user, obj: _supervises(user, obj) and getattr(obj, "id", None) != user.id,
     "view_observations": lambda user, obj: user.role != "admin" and (obj is None or _oversees(user, obj)),
     "dip_sample": _samples_team,
+    # Case audits (R-QA-4/5): QAIT runs the rounds; the auditor does theirs; admins keep the grading scales and
+    # read no findings.
+    "run_audits": lambda user, obj: user.role == "qait",
+    "manage_grade_scales": lambda user, obj: user.role == "admin",
+    "do_audit": lambda user, obj: user.role != "admin" and (obj is None or obj.auditor_id == user.id),
+    "view_case_audit": _reads_case_audit,
+    "close_audit_action": _closes_audit_action,
     "view_dip_sample": _reads_dip_sample,
     "view_returns": _reads_returns,
     "submit_return": _submits_return,

@@ -31,6 +31,15 @@ from teamops.org.models import (
     TeamMembership,
 )
 from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
+from teamops.quality.audit_models import (
+    AuditAction,
+    AuditAnswer,
+    AuditQuestion,
+    AuditRound,
+    CaseAudit,
+    Grade,
+    GradeScale,
+)
 from teamops.quality.models import DipRating, DipSample, PracticeObservation
 from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
 from teamops.returns.models import (
@@ -47,10 +56,15 @@ __all__ = [
     "Absence",
     "ActionReview",
     "ApiToken",
+    "AuditAction",
+    "AuditAnswer",
     "AuditEvent",
+    "AuditQuestion",
+    "AuditRound",
     "Booking",
     "Case",
     "CaseAllocation",
+    "CaseAudit",
     "CaseDiscussion",
     "CaseType",
     "CaseloadReview",
@@ -64,6 +78,8 @@ __all__ = [
     "DipRating",
     "DipSample",
     "FiguresVersion",
+    "Grade",
+    "GradeScale",
     "Induction",
     "InductionBuddy",
     "InductionCheckin",

@@ -332,6 +332,8 @@ class OrganisationSettings(Model):
     return_due_rule: Mapped[str] = mapped_column(String(6), default="next")
     # R-QA-6: how many supervision records of each team its service manager and QAIT aim to dip-sample a month.
     dip_samples_per_team: Mapped[int] = mapped_column(Integer, default=2)
+    # R-QA-4: whether a manager may be given a case of their own team to audit (by default never).
+    auditors_own_team: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property
     def label(self) -> str:
