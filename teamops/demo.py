@@ -27,6 +27,7 @@ from teamops.induction import checklist
 from teamops.induction import services as opening
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.org.models import Absence, Service, Staff, Team
+from teamops.quality.demo import seed_observations
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.returns import caseload
 from teamops.returns.demo import seed_returns
@@ -198,6 +199,7 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     seed_directory(on, teams)
     seed_returns(on, [t for t in teams if t not in (leadership, qait_team)], manager, qait)
     _seed_caseload_reviews(on)
+    seed_observations(on, [t for t in teams if t not in (leadership, qait_team)])
     return {"created": count}
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, StringField
 from wtforms.utils import unset_value
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 from teamops.dates import parse_iso_date, today
 from teamops.types import MAX_ID
@@ -39,6 +39,17 @@ class WholeNumberField(IntegerField):
 
 LINK_SCHEMES = ("https://", "http://")
 PHONE_CHARACTERS = frozenset("0123456789 +()-")
+
+
+class CountedLength(Length):
+    """At most ``max`` characters, and the message says how many were typed (the text is kept on the page, so
+    the writer sees how much to cut). A ``Length``, so the page shows GOV.UK's character count."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        typed = len(field.data or "")
+        if typed > self.max:
+            raise ValidationError(f"{field.label.text} must be {self.max:,} characters or fewer: it has {typed:,}, "
+                                  f"{typed - self.max:,} too many")
 
 
 def link_problem(link: str) -> str | None:

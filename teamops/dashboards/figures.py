@@ -25,6 +25,7 @@ from teamops.dates import start_of_day
 from teamops.extensions import db
 from teamops.org import asye, memberships
 from teamops.org.models import Staff, Team
+from teamops.quality import observations
 from teamops.records.models import SupervisionAction
 from teamops.scheduling import Compliance, PersonDue
 
@@ -58,6 +59,7 @@ class WorkerRow:
     next_session: date | None = None  # the next session booked with them, from the day on (issue 10 item 2)
     asye_ends_on: date | None = None  # the last day of their ASYE year, while it runs (R-ASYE-1)
     asye_lead_until: date | None = None  # the last day they lead CP or Section 47 work only with a co-worker
+    last_observed_on: date | None = None  # the last observation of their practice (R-QA-7)
 
 
 @dataclass
@@ -199,7 +201,7 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
     members = select(Staff.id).where(in_teams)
     people = db.session.execute(
         select(Staff, scheduling.last_personal_supervision_on(on), scheduling.absence_end_on(on),
-               _next_session_from(on))
+               _next_session_from(on), observations.last_observed_on(on))
         .where(in_teams).order_by(Staff.name, Staff.id)
     ).tuples().all()
     history = scheduling.load_history()
@@ -226,7 +228,7 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
     for person_id, team_id in team_then.items():
         then = teams.setdefault(team_id, Figures())
         then.last_month = scheduling.total([then.last_month, end_by_worker.get(person_id, NONE_OPEN)])
-    for person, last_personal_on, absence_end, next_session in people:
+    for person, last_personal_on, absence_end, next_session, last_observed in people:
         team = teams.setdefault(person.team_id, Figures())
         team.now = scheduling.total([team.now, now_by_worker.get(person.id, NONE_OPEN)])
         worker_states = states.get(person.id, [])
@@ -247,6 +249,7 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
             next_session=dates.london_date(next_session) if next_session is not None else None,
             asye_ends_on=person.asye_ends_on if asye.in_asye(person, on) else None,
             asye_lead_until=asye.first_six_months_end(person) if asye.in_first_six_months(person, on) else None,
+            last_observed_on=last_observed,
         ))
     return teams
 

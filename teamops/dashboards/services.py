@@ -132,6 +132,8 @@ SORTS: dict[str, tuple[str, Callable[[WorkerRow], Any]]] = {
     "induction": ("Induction", lambda r: r.in_induction),
     "timescale": ("In timescale this month", lambda r: r.now.pct_in_timescale),
     "last_month": ("Last month", lambda r: r.last_month.pct_in_timescale),
+    # Never observed sorts as the longest ago (R-QA-7: observed routinely).
+    "observed": ("Practice last observed", lambda r: r.last_observed_on or date.min),
 }
 # Each filter is asked about a row and the id of the person looking.
 FILTERS: dict[str, tuple[str, Callable[[WorkerRow, int], bool]]] = {

@@ -30,6 +30,7 @@ from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction, InductionDay, InductionItem
 from teamops.org.models import Absence, Cover, OrganisationSettings, RoleGrant, Service, Staff, Team
 from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
+from teamops.quality.models import PracticeObservation
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.returns.models import CaseloadReview, ReturnChase, SupervisionReturn
 
@@ -58,6 +59,8 @@ _WHOSE: dict[type, tuple[str, tuple[str, ...]] | None] = {
     SupervisionReturn: ("figures_teams", ("team_id",)), ReturnChase: ("figures_teams", ("team_id",)),
     # A team's caseload review waits on its managers' homes until it is returned to QAIT (R-QA-3).
     CaseloadReview: ("figures_teams", ("team_id",)),
+    # The team table says when each worker's practice was last observed (R-QA-7).
+    PracticeObservation: (_STAFF, ("worker_id",)),
     OrganisationSettings: None,
 }
 # What other teams' pages show of a person (a supervisor's name on a booking, a manager's on a team list): a

@@ -6,9 +6,8 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, ValidationError
 
-from teamops.forms import id_number
+from teamops.forms import CountedLength, id_number
 from teamops.org.models import Service
 from teamops.returns.models import CASELOAD_COMMENTARY_MAX, CaseloadRow
 
@@ -27,17 +26,6 @@ class MonthForm(FlaskForm):
     def __init__(self, *args: Any, services: list[Service] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.service.choices = [(0, "All services"), *((service.id, service.name) for service in services or [])]
-
-
-class CountedLength(Length):
-    """At most ``max`` characters, and the message says how many were typed (the text is kept on the page, so
-    the writer sees how much to cut). A ``Length``, so the page shows GOV.UK's character count."""
-
-    def __call__(self, form: Any, field: Field) -> None:
-        typed = len(field.data or "")
-        if typed > self.max:
-            raise ValidationError(f"{field.label.text} must be {self.max:,} characters or fewer: it has {typed:,}, "
-                                  f"{typed - self.max:,} too many")
 
 
 class CommentaryForm(FlaskForm):

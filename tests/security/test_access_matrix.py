@@ -381,6 +381,10 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("POST", "/admin/absences/<int:absence_id>/edit"): each(MANAGES, 400),
     # A newly qualified social worker's ASYE dates (R-ASYE-1): set by whoever supervises the person. The form
     # sent empty is valid: both dates blank means no ASYE (the worker has none), so it is done (303).
+    # Observations of practice (issue 14, R-QA-7): read by the worker and everyone whose reach holds them,
+    # recorded by those who supervise them (the form sent empty: 400); QAIT and the worker read only (403).
+    ("GET", "/quality/observations/<int:staff_id>"): each(READS, 200),
+    ("POST", "/quality/observations/<int:staff_id>"): each(MANAGES, 400),
     ("GET", "/admin/people/<int:staff_id>/asye"): each(MANAGES, 200),
     ("POST", "/admin/people/<int:staff_id>/asye"): each(MANAGES, 303),
     ("GET", "/admin/staff/new"): Visit(ADMIN_ONLY, 200),
