@@ -25,8 +25,8 @@ def init_app(app: Flask) -> None:
         event.listen(FlaskSession, "before_flush", _keep_history)
 
 
-def held_on(day: date) -> ColumnElement[bool]:
-    """The memberships that hold on a day."""
+def held_on(day: date | ColumnElement[date]) -> ColumnElement[bool]:
+    """The memberships that hold on a day (or on a date column's day: a record's ``held_on``)."""
     return and_(TeamMembership.from_date <= day,
                 or_(TeamMembership.to_date.is_(None), TeamMembership.to_date > day))
 
