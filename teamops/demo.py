@@ -28,6 +28,7 @@ from teamops.induction import services as opening
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.org.models import Absence, Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
+from teamops.quality.demo import seed_dip_samples
 from teamops.returns import caseload
 from teamops.returns.demo import seed_returns
 from teamops.returns.models import CaseloadReview
@@ -198,6 +199,9 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     seed_directory(on, teams)
     seed_returns(on, [t for t in teams if t not in (leadership, qait_team)], manager, qait)
     _seed_caseload_reviews(on)
+    db.session.flush()
+    sampled = [team for team in teams if above_team.get(team.id) is service_manager]
+    seed_dip_samples(on, sorted(sampled, key=lambda team: team is not north), service_manager, manager)
     return {"created": count}
 
 

@@ -15,7 +15,6 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
@@ -95,7 +94,8 @@ def month_overview(teams: Select[tuple[Team]], month: date, sampler: Staff) -> l
                                    .order_by(Team.name, Team.id)).unique())
     ids = teams.with_only_columns(Team.id).order_by(None)
     held_rows = records_held(ids, month).subquery()
-    held = dict(db.session.execute(select(held_rows.c.team_id, func.count()).group_by(held_rows.c.team_id)).tuples().all())
+    held = dict(db.session.execute(
+        select(held_rows.c.team_id, func.count()).group_by(held_rows.c.team_id)).tuples().all())
     mine = {team_id: (sampled, rated) for team_id, sampled, rated in db.session.execute(
         select(DipSample.team_id, func.count(DipSample.id), func.count(DipSample.rated_at))
         .where(DipSample.sampler_id == sampler.id, DipSample.month == month, DipSample.team_id.in_(ids))
