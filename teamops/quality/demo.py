@@ -1,7 +1,7 @@
 """The demo's dip samples (R-QA-6): over the last three months (this one included), the demo service manager has sampled and rated
 two records a month of each team they oversee, so the ratings over time have something to show. The records are
 personal supervisions the demo already holds, written up in TeamOps (their dates do not change, so no figure
-does); the latest sample of the demo manager's supervision is rated and not yet read (their home says so), and
+does), and one more a month is written up and left for picking; the latest sample of the demo manager's supervision is rated and not yet read (their home says so), and
 one of last month's is picked and waits for its ratings."""
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ def seed_dip_samples(on: date, teams: list[Team], sampler: Staff, supervisor: St
         for m, month in enumerate(months):
             for k, record in enumerate(_records(team, month, sampler)):
                 _write_up(record)
+                if k >= PER_TEAM:
+                    continue  # written up, not sampled: one left to pick
                 sample = DipSample(record=record, team=team, month=month, sampler=sampler,
                                    picked=PICKED_AT_RANDOM if k == 0 else PICKED_BY_HAND,
                                    sampled_at=min(dates.start_of_day(month + timedelta(days=35)), dates.utcnow()))
@@ -65,7 +67,7 @@ def _records(team: Team, month: date, sampler: Staff) -> list[SupervisionRecord]
                SupervisionRecord.supervisor_id != sampler.id, SupervisionRecord.worker_id != sampler.id,
                SupervisionRecord.status == "signed_off",
                SupervisionRecord.held_on.between(month, dates.month_end(month.year, month.month)))
-        .order_by(SupervisionRecord.held_on, SupervisionRecord.id).limit(PER_TEAM)))
+        .order_by(SupervisionRecord.held_on, SupervisionRecord.id).limit(PER_TEAM + 1)))
 
 
 def _write_up(record: SupervisionRecord) -> None:
