@@ -27,8 +27,8 @@ from teamops.induction import checklist
 from teamops.induction import services as opening
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.org.models import Absence, Service, Staff, Team
-from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.quality.demo import seed_dip_samples
+from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.returns import caseload
 from teamops.returns.demo import seed_returns
 from teamops.returns.models import CaseloadReview

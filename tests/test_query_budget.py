@@ -47,9 +47,9 @@ from teamops.induction.models import Induction, InductionItem
 from teamops.induction.template_models import ChecklistItem, InductionTemplate
 from teamops.org import grants
 from teamops.org.models import Absence, Service, Staff, TeamBase
+from teamops.quality.models import RUBRIC, DipRating, DipSample
 from teamops.records import escalations as escalation_services
 from teamops.records import services as records
-from teamops.quality.models import RUBRIC, DipRating, DipSample
 from teamops.records.models import ActionReview, SupervisionAction, SupervisionRecord
 from teamops.returns.models import CaseloadReview
 from tests import factories
@@ -98,7 +98,7 @@ class Objects:
     network: int  # the demo's Diversity advocates, with more contacts and meeting changes with more data
     contact: int = 0  # the demo's out-of-hours team (more contacts and services with more data)
     caseload_review: int = 0  # the demo manager's team's latest caseload review (a row per worker: more with more data)
-    dip_sample: int = 0  # the demo's latest rated sample of the demo manager's supervision (more samples with more data)
+    dip_sample: int = 0  # the demo's latest rated sample of the demo manager's supervision (more with more data)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""The demo's dip samples (R-QA-6): over the last three months (this one included), the demo service manager has sampled and rated
-two records a month of each team they oversee, so the ratings over time have something to show. The records are
-personal supervisions the demo already holds, written up in TeamOps (their dates do not change, so no figure
-does), and one more a month is written up and left for picking; the latest sample of the demo manager's supervision is rated and not yet read (their home says so), and
-one of last month's is picked and waits for its ratings."""
+"""The demo's dip samples (R-QA-6): over the last three months (this one included), the demo service manager has
+sampled and rated two records a month of each team they oversee, so the ratings over time have something to show.
+The records are personal supervisions the demo already holds, written up in TeamOps (their dates do not change, so
+no figure does), and one more a month is written up and left for picking; the latest sample of the demo manager's
+supervision is rated and not yet read (their home says so), and one of last month's is picked and waits for its
+ratings."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ def seed_dip_samples(on: date, teams: list[Team], sampler: Staff, supervisor: St
                 if month == last and n == 1 and k == 0:
                     continue  # picked, waiting for its ratings
                 _rate(sample, n + m + k)
-                if record.supervisor_id == supervisor.id and (unread is None or record.held_on >= unread.record.held_on):
+                latest = unread is None or record.held_on >= unread.record.held_on
+                if record.supervisor_id == supervisor.id and latest:
                     unread = sample
     db.session.flush()
     if unread is not None:

@@ -56,8 +56,8 @@ from teamops.induction.models import Induction
 from teamops.induction.template_models import ChecklistItem, InductionTemplate, InductionTemplateDay
 from teamops.org.grants import request_role
 from teamops.org.models import Absence, Cover, Service, Staff, Team
-from teamops.records import services as record_services
 from teamops.quality.models import RUBRIC, DipRating, DipSample
+from teamops.records import services as record_services
 from teamops.records.models import ActionReview, SupervisionAction, SupervisionRecord
 from teamops.returns import caseload
 from teamops.returns import services as return_services
