@@ -205,6 +205,9 @@ def test_reading_a_record_for_a_sample_is_audited_without_its_content(sample: Di
     assert [(e.entity_type, e.entity_id, e.actor_label) for e in reads] == [
         ("supervision_record", sample.record_id, "sm@example.org")]
     assert "dip sample" in reads[0].summary and SECRET not in reads[0].summary and reads[0].changes is None
+    trail = as_role("admin").get("/admin/audit?action=read")
+    assert trail.status_code == 200 and "dip sample" in trail.get_data(as_text=True)
+    assert SECRET not in trail.get_data(as_text=True)
 
 
 # The supervisor's feedback ---------------------------------------------------------------------------------
