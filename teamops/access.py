@@ -697,6 +697,11 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_case_audit": _reads_case_audit,
     "close_audit_action": _closes_audit_action,
     "view_dip_sample": _reads_dip_sample,
+    # Only whoever took a sample rates it (and changes the ratings later), while the team is still theirs.
+    "rate_dip_sample": lambda user, obj: _samples_team(user, obj) and (obj is None or obj.sampler_id == user.id),
+    # The feedback on a sample is for the record's supervisor (never its worker): their list, and marking it read.
+    "read_dip_feedback": lambda user, obj: _supervises(user, None) if obj is None
+    else user.role != "admin" and obj.record.supervisor_id == user.id,
     "view_returns": _reads_returns,
     "submit_return": _submits_return,
     "run_returns": lambda user, obj: user.role == "qait",  # the dashboard, accept or return, chase, snapshot

@@ -256,7 +256,7 @@ def _month(day: date) -> str:
     return day.strftime("%b %Y")
 
 
-def describe_trend(months: list[date], lines: list[TrendLine]) -> str:
+def describe_trend(months: list[date], lines: list[TrendLine], measure: str = "cases in timescale") -> str:
     """The chart in words: each line's first and latest figure, and the months it has."""
     if not months:
         return "No months to show."
@@ -270,11 +270,13 @@ def describe_trend(months: list[date], lines: list[TrendLine]) -> str:
         else:
             parts.append(f"{line.name}: {known[0][1]}% in {_month(known[0][0])}, {known[-1][1]}% in "
                          f"{_month(known[-1][0])}; figures for {len(known)} of {len(months)} months.")
-    return f"Percentage of cases in timescale, {_month(months[0])} to {_month(months[-1])}. " + " ".join(parts)
+    return f"Percentage of {measure}, {_month(months[0])} to {_month(months[-1])}. " + " ".join(parts)
 
 
-def percent_trend_svg(months: list[date], lines: list[TrendLine], label: str, id_prefix: str = "trend") -> Markup:
-    """The trend as an inline SVG image: months evenly along x, 0 to 100 % up y."""
+def percent_trend_svg(months: list[date], lines: list[TrendLine], label: str, id_prefix: str = "trend",
+                      measure: str = "cases in timescale") -> Markup:
+    """The trend as an inline SVG image: months evenly along x, 0 to 100 % up y; ``measure`` names what the
+    percentage counts, for the description."""
     if not months or not lines:
         return Markup("")
     step = TREND_PLOT_WIDTH / max(len(months) - 1, 1)
@@ -286,7 +288,7 @@ def percent_trend_svg(months: list[date], lines: list[TrendLine], label: str, id
         return round(TOP + (100 - value) / 100 * TREND_PLOT_HEIGHT, 1)
 
     parts = [_svg_open("teamops-trend-chart", TREND_WIDTH, TREND_HEIGHT, id_prefix, label,
-                       describe_trend(months, lines))]
+                       describe_trend(months, lines, measure))]
     parts.extend(_grid_line(y_of_percent(grid), TREND_WIDTH - RIGHT, f"{grid}%", 4) for grid in PERCENT_GRID)
     baseline = TREND_HEIGHT - BOTTOM + 20
     parts.extend(_axis_text(x_of(index), baseline, anchor, _month(months[index]))

@@ -27,7 +27,7 @@ from teamops.induction import checklist
 from teamops.induction import services as opening
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.org.models import Absence, Service, Staff, Team
-from teamops.quality.demo import seed_observations
+from teamops.quality.demo import seed_dip_samples, seed_observations
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.returns import caseload
 from teamops.returns.demo import seed_returns
@@ -200,6 +200,9 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     seed_returns(on, [t for t in teams if t not in (leadership, qait_team)], manager, qait)
     _seed_caseload_reviews(on)
     seed_observations(on, [t for t in teams if t not in (leadership, qait_team)])
+    db.session.flush()
+    sampled = [team for team in teams if above_team.get(team.id) is service_manager]
+    seed_dip_samples(on, sorted(sampled, key=lambda team: team is not north), service_manager, manager)
     return {"created": count}
 
 

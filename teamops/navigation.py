@@ -38,6 +38,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("Inductions", "induction.index", "view_inductions"),
     NavItem("New starters", "induction.starters", "view_starters_report"),
     NavItem("Caseload reviews", "returns.caseload_list", "view_returns", MANAGERS_AND_QAIT),
+    NavItem("Dip samples", "quality.dip_samples", "dip_sample"),
     # Case disagreements for those above teams; workers' disagreements with their record for whoever resolves
     # them (a line manager of any role included).
     NavItem("Directory", "directory.index", "read_directory"),

@@ -48,9 +48,10 @@ from teamops.induction.models import Induction, InductionItem
 from teamops.induction.template_models import ChecklistItem, InductionTemplate
 from teamops.org import grants
 from teamops.org.models import Absence, Service, Staff, TeamBase
+from teamops.quality.models import RUBRIC, DipRating, DipSample
 from teamops.records import escalations as escalation_services
 from teamops.records import services as records
-from teamops.records.models import ActionReview, SupervisionAction
+from teamops.records.models import ActionReview, SupervisionAction, SupervisionRecord
 from teamops.returns.models import CaseloadReview
 from tests import factories
 from tests.conftest import Client, counting_queries, fresh_database, make_app
@@ -98,6 +99,7 @@ class Objects:
     network: int  # the demo's Diversity advocates, with more contacts and meeting changes with more data
     contact: int = 0  # the demo's out-of-hours team (more contacts and services with more data)
     caseload_review: int = 0  # the demo manager's team's latest caseload review (a row per worker: more with more data)
+    dip_sample: int = 0  # the demo's latest rated sample of the demo manager's supervision (more with more data)
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def _month(objects: Objects, back: int) -> str:
     return dates.month_code(dates.add_months(date(objects.today.year, objects.today.month, 1), back))
 
 
-HOME_LIMITS = {"service_manager": 23, "team_manager": 24, "worker": 14, "new_starter": 14, "qait": 14}
+HOME_LIMITS = {"service_manager": 24, "team_manager": 25, "worker": 14, "new_starter": 14, "qait": 14}
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # Induction (issue 11): the list reads a page of inductions and their progress in two grouped statements.
     "induction.index": _visits("team_manager", "service_manager", "qait"),
@@ -220,6 +222,17 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
                                     label="service")),
     "returns.caseload_review": (Visit("team_manager", lambda o: {"review_id": o.caseload_review}, label="team_manager"),
                                 Visit("qait", lambda o: {"review_id": o.caseload_review}, label="qait")),
+    # Dip samples (issue 14 item 3): the teams in reach, the month's records held per team and the sampler's
+    # samples (a statement each), the target, the ratings by team and month and the month's per criterion (one
+    # each; QAIT's services one more). A team's month is one statement of records with their people and samples;
+    # a sample its record as the record page reads it, the ratings and the audit of the reading.
+    "quality.dip_samples": (Visit("service_manager", label="service_manager"), Visit("qait", label="qait"),
+                            Visit("qait", lambda o: {"month": _month(o, -1), "service": o.service},
+                                  label="qait, service")),
+    "quality.dip_pick": Visit("service_manager", lambda o: {"team_id": o.team, "month": _month(o, -1)}),
+    "quality.dip_sample": (Visit("service_manager", lambda o: {"sample_id": o.dip_sample}, label="sampler"),
+                           Visit("team_manager", lambda o: {"sample_id": o.dip_sample}, label="supervisor")),
+    "quality.dip_feedback": Visit("team_manager"),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A
@@ -452,7 +465,27 @@ def _add_work(size: int) -> Objects:
                    absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0,
                    template=template.id, template_day=template.days[0].id,
                    checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one(),
-                   area=area.id, network=network, caseload_review=_caseload_review(team.id))
+                   area=area.id, network=network, caseload_review=_caseload_review(team.id),
+                   dip_sample=_dip_sample(size, team.id, service_manager, manager))
+
+
+def _dip_sample(size: int, team_id: int, sampler: Staff, supervisor: Staff) -> int:
+    """More rated samples of the demo manager's team with more data (the demo's sampled records sampled again by
+    ``size`` QAIT colleagues); the demo's latest rated sample of the demo manager's supervision."""
+    samples = list(db.session.scalars(select(DipSample).where(DipSample.team_id == team_id)))
+    for _ in range(size):
+        colleague = factories.staff("qait", sampler.team)
+        for sample in samples:
+            db.session.add(DipSample(record_id=sample.record_id, team_id=team_id, sampler_id=colleague.id,
+                                     month=sample.month, rated_at=dates.utcnow(), comments="Reflective.",
+                                     ratings=[DipRating(criterion=criterion, rating="met") for criterion in RUBRIC]))
+    db.session.commit()
+    found = db.session.scalars(
+        select(DipSample.id).join(SupervisionRecord, SupervisionRecord.id == DipSample.record_id)
+        .where(DipSample.sampler_id == sampler.id, DipSample.rated_at.is_not(None),
+               SupervisionRecord.supervisor_id == supervisor.id).order_by(DipSample.rated_at.desc())).first()
+    assert found is not None
+    return found
 
 
 def _caseload_review(team_id: int) -> int:

@@ -13,7 +13,7 @@ from teamops.extensions import Model
 from teamops.types import UTCDateTime
 
 ACTIONS = ("create", "update", "delete", "sign_in", "sign_out", "sign_in_failed", "password_failed", "throttled",
-           "access_denied", "password_reset")
+           "access_denied", "password_reset", "read")
 IP_ADDRESS_MAX = 45
 # Stored in place of a value the trail must not keep. A secret (a password hash, a token hash) and record
 # content (what a supervision record, oversight entry or action says) are both withheld: admins read the

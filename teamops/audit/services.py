@@ -320,3 +320,15 @@ def record_event(action: str, summary: str, *, actor_id: int | None = None, acto
     if actor_label is not None:
         row["actor_id"], row["actor_label"] = actor_id, actor_label
     db.session.execute(insert(AuditEvent), [row])
+
+
+def note_read(obj: Any, why: str) -> None:
+    """Records that the signed-in person read an audited object for a reason (a supervision record opened for a
+    dip sample): its entity, id and record version, never its content; the request commits it."""
+    spec = _audit_spec(type(obj))
+    if spec is None:
+        raise ValueError(f"{type(obj).__name__} is not audited")
+    version = _record_version(obj, spec)
+    described = f"#{obj.id}" if version is None else f"#{obj.id} (record version {version})"
+    db.session.execute(insert(AuditEvent), [_row("read", spec.entity, obj.id, f"read {spec.entity} {described}: {why}",
+                                                 None)])

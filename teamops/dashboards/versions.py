@@ -30,7 +30,7 @@ from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction, InductionDay, InductionItem
 from teamops.org.models import Absence, Cover, OrganisationSettings, RoleGrant, Service, Staff, Team
 from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
-from teamops.quality.models import PracticeObservation
+from teamops.quality.models import DipSample, PracticeObservation
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.returns.models import CaseloadReview, ReturnChase, SupervisionReturn
 
@@ -62,6 +62,9 @@ _WHOSE: dict[type, tuple[str, tuple[str, ...]] | None] = {
     # The team table says when each worker's practice was last observed (R-QA-7).
     PracticeObservation: (_STAFF, ("worker_id",)),
     OrganisationSettings: None,
+    # A rated dip sample waits on its record's supervisor's home until they read it (R-QA-6): their team moves
+    # (below); the sampled team's too, whose pages may come to show the ratings.
+    DipSample: ("figures_teams", ("team_id",)),
 }
 # What other teams' pages show of a person (a supervisor's name on a booking, a manager's on a team list): a
 # change to one of these moves every team's version.
@@ -103,6 +106,8 @@ def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
             continue
         bucket, keys = whose
         session.info.setdefault(bucket, set()).update(value for key in keys for value in _values(obj, key))
+        if model is DipSample:  # the record's supervisor's home says there is feedback to read
+            session.info.setdefault(_STAFF, set()).add(_supervisor_of(session, obj))
         if model is InductionBuddy or model is InductionDay:  # the buddy's or host's own home shows it
             session.info.setdefault(_STAFF, set()).update(_values(obj, "buddy_id" if model is InductionBuddy
                                                                   else "host_id"))
@@ -111,6 +116,15 @@ def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
             if obj not in session.new and any(inspect(obj).attrs[key].history.has_changes()
                                               for key in _SHOWN_EVERYWHERE):
                 session.info[_ALL] = True
+
+
+def _supervisor_of(session: Session, sample: DipSample) -> int | None:
+    """The sampled record's supervisor: from the record when it is loaded, else read by its id."""
+    record = sample.__dict__.get("record")
+    if record is not None:
+        return int(record.supervisor_id)
+    return session.connection().scalar(select(SupervisionRecord.supervisor_id)
+                                       .where(SupervisionRecord.id == sample.record_id))
 
 
 def _forget(session: Session) -> None:

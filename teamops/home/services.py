@@ -17,6 +17,7 @@ from teamops.induction.checkins import open_concerns
 from teamops.induction.models import Induction, InductionDay
 from teamops.org import covers
 from teamops.org.models import MANAGER_ROLES, Service, Staff, Team
+from teamops.quality import dips
 from teamops.records.waiting import SHOWN, waiting_for
 from teamops.returns import caseload
 from teamops.returns.services import returns_at_home
@@ -109,7 +110,7 @@ def home_page(user: Staff, on: date) -> tuple[str, dict[str, Any]]:
     if user.role != "worker":
         context["starters"] = new_starters(user, on)
     if user.role in MANAGER_ROLES or (user.role == "worker" and manages_anyone(user)):
-        context.update(waiting=waiting_for(user), shown=SHOWN)
+        context.update(waiting=waiting_for(user), shown=SHOWN, dips_unread=dips.unread_count(user))
     if user.role != "admin":
         context.update(inductions_at_home(user, on))
     if user.role in MANAGER_ROLES or (user.role == "worker" and manages_anyone(user)):

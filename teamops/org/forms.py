@@ -259,6 +259,11 @@ class OrganisationSettingsForm(FlaskForm):
                  (RETURN_BEFORE, "The working day before (unless that is still in the month being reported)")],
         validate_choice=False, validators=[InputRequired("Select when a return is due after a bank holiday")])
 
+    dip_samples_per_team = WholeNumberField(
+        "Supervision records to dip-sample per team each month",
+        validators=[InputRequired("Enter how many records to dip-sample per team, from 0 to 20"),
+                    NumberRange(0, 20, "Enter how many records to dip-sample per team, from 0 to 20")])
+
     def validate_return_due_rule(self, field: RadioField) -> None:
         if field.data not in RETURN_RULES:
             raise ValidationError("Select when a return is due after a bank holiday")

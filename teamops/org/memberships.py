@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import ColumnElement, Select, and_, event, inspect, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from teamops.dates import today
 from teamops.org.models import Staff, Team, TeamMembership
@@ -25,8 +25,8 @@ def init_app(app: Flask) -> None:
         event.listen(FlaskSession, "before_flush", _keep_history)
 
 
-def held_on(day: date) -> ColumnElement[bool]:
-    """The memberships that hold on a day."""
+def held_on(day: date | ColumnElement[date] | InstrumentedAttribute[date]) -> ColumnElement[bool]:
+    """The memberships that hold on a day (or on a date column's day: a record's ``held_on``)."""
     return and_(TeamMembership.from_date <= day,
                 or_(TeamMembership.to_date.is_(None), TeamMembership.to_date > day))
 

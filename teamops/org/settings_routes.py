@@ -1,5 +1,6 @@
 """The organisation's settings page (admins): the rule its case references follow, and the service a suggested
-buddy has at least."""
+buddy has at least, when a return is due after a bank holiday, how many supervision records a month each team's
+samplers aim to dip-sample."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def organisation_settings() -> Any:
     form = OrganisationSettingsForm(obj=settings())
     if form.validate_on_submit():
         rule = form.rule()
-        save_case_ref_rule(rule, form.buddy_min_service_months.data, form.return_due_rule.data)
+        save_case_ref_rule(rule, form.buddy_min_service_months.data, form.return_due_rule.data,
+                           form.dip_samples_per_team.data)
         db.session.commit()
         flash(f"Settings saved. New case references follow the rule “{RULE_LABELS[rule.rule]}”; cases already in "
               "TeamOps keep their references.", "success")

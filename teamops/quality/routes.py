@@ -1,3 +1,7 @@
-"""The quality pages; each module's routes join the blueprint."""
+"""The quality pages: importing this module registers every route module of the blueprint."""
 
-from teamops.quality import observation_routes  # noqa: F401
+from __future__ import annotations
+
+from teamops.quality import dip_routes, observation_routes
+
+__all__ = ["dip_routes", "observation_routes"]

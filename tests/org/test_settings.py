@@ -17,9 +17,10 @@ URL = "/admin/settings"
 
 
 def rule_form(rule: str = "default", pattern: str = "", example: str = "", hint: str = "",
-              buddy_months: str = "6", return_due_rule: str = "next") -> dict[str, str]:
+              buddy_months: str = "6", return_due_rule: str = "next", dip_samples: str = "2") -> dict[str, str]:
     return {"case_ref_rule": rule, "case_ref_pattern": pattern, "case_ref_example": example, "case_ref_hint": hint,
-            "buddy_min_service_months": buddy_months, "return_due_rule": return_due_rule}
+            "buddy_min_service_months": buddy_months, "return_due_rule": return_due_rule,
+            "dip_samples_per_team": dip_samples}
 
 
 def settings_events() -> int:

@@ -56,8 +56,9 @@ from teamops.induction.models import Induction
 from teamops.induction.template_models import ChecklistItem, InductionTemplate, InductionTemplateDay
 from teamops.org.grants import request_role
 from teamops.org.models import Absence, Cover, Service, Staff, Team
+from teamops.quality.models import RUBRIC, DipRating, DipSample
 from teamops.records import services as record_services
-from teamops.records.models import ActionReview, SupervisionAction
+from teamops.records.models import ActionReview, SupervisionAction, SupervisionRecord
 from teamops.returns import caseload
 from teamops.returns import services as return_services
 from teamops.returns.models import CaseloadReview
@@ -154,6 +155,15 @@ REMOVED_ALREADY = per_team(north={ADMIN}, south=set(), yj=set())
 # never a worker or an admin. The API lists each account's (empty for them); the exports are QAIT's.
 READS_RETURNS = per_team(north={MANAGER_A, SERVICE_MANAGER, QAIT}, south={MANAGER_B, SERVICE_MANAGER, QAIT},
                          yj={QAIT})
+# Dip samples (issue 14 item 3, R-QA-6): the service manager and QAIT sample the teams in their reach (QAIT every
+# team); each team's record was sampled and rated by the service manager (Youth Justice's by QAIT). A sample is read
+# by whoever took it, the samplers whose reach holds its team and the record's supervisor (the team's manager), who
+# alone marks the feedback read; it is rated by whoever took it. Never a worker or an admin.
+SAMPLES = per_team(north={SERVICE_MANAGER, QAIT}, south={SERVICE_MANAGER, QAIT}, yj={QAIT})
+READS_SAMPLE = per_team(north={SERVICE_MANAGER, QAIT, MANAGER_A}, south={SERVICE_MANAGER, QAIT, MANAGER_B},
+                        yj={QAIT})
+RATES_SAMPLE = per_team(north={SERVICE_MANAGER}, south={SERVICE_MANAGER}, yj={QAIT})
+READS_FEEDBACK = per_team(north={MANAGER_A}, south={MANAGER_B}, yj=set())
 ENDED = "month=2026-01"  # a month that has ended (the API's compliance and the exports refuse one still running)
 # Caseload reviews (issue 13 item 6, R-QA-3) follow the returns: a team's review is read by READS_RETURNS and its
 # commentary written by WRITES_RETURN (the team's own manager only).
@@ -492,6 +502,18 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("POST", "/returns/<int:team_id>/<month>"): each(WRITES_RETURN, 303),
     ("POST", "/returns/<int:team_id>/<month>/decision"): each(everywhere(frozenset({QAIT})), 400),
     ("GET", "/returns/<int:team_id>/<month>/versions/<int:number>"): each(TEAM_DASHBOARD, 200),
+    # Dip samples (issue 14 item 3): picking sent without a number or a record is answered with its error (400);
+    # rating without the ratings too; marking the feedback read is a button (303). A supervisor lists the samples
+    # of their own supervision (an empty list for the service manager's).
+    ("GET", "/quality/dip-samples"): (Visit(frozenset({SERVICE_MANAGER, QAIT}), 200),
+                                      Visit(frozenset({SERVICE_MANAGER, QAIT}), 200, query="month={month}")),
+    ("GET", "/quality/dip-samples/feedback"): Visit(MANAGERS, 200),
+    ("GET", "/quality/dip-samples/teams/<int:team_id>/<month>"): each(SAMPLES, 200),
+    ("POST", "/quality/dip-samples/teams/<int:team_id>/<month>/random"): each(SAMPLES, 400),
+    ("POST", "/quality/dip-samples/teams/<int:team_id>/<month>/chosen"): each(SAMPLES, 400),
+    ("GET", "/quality/dip-samples/<int:sample_id>"): each(READS_SAMPLE, 200),
+    ("POST", "/quality/dip-samples/<int:sample_id>"): each(RATES_SAMPLE, 400),
+    ("POST", "/quality/dip-samples/<int:sample_id>/read"): each(READS_FEEDBACK, 303),
     # The organisation's settings (the case reference rule): admins only.
     ("GET", "/admin/settings"): Visit(ADMIN_ONLY, 200),
     ("POST", "/admin/settings"): Visit(ADMIN_ONLY, 400),
@@ -695,6 +717,7 @@ def _build() -> World:
         objects[name].update(_checklist(name, induction, starter, runner, marks))
         objects[name].update(_network(name, teams[name], people, marks))
         objects[name].update(_supervision_return(name, teams[name], runner, marks))
+        objects[name].update(_dip_sample(name, teams[name], people, marks, objects[name]["record_id"]))
     shared = {"filename": "dist/app.css", "code": "CP", "token": issue_password_link(newcomer),
               "pending_id": hold_for_confirmation(people[MANAGER_A], "cases", "cases.csv", b"case_ref\n").id,
               **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks),
@@ -859,6 +882,20 @@ def _supervision_return(name: str, team: Team, manager: Staff, marks: Markers) -
     return_services.submit(ret, manager, today)
     db.session.commit()
     return {"month": dates.month_code(month), "number": 1}
+
+
+def _dip_sample(name: str, team: Team, people: dict[str, Staff], marks: Markers, record_id: int) -> dict[str, int]:
+    """The team's signed-off case record, sampled and rated by the service manager (Youth Justice's by QAIT), with
+    comments for its supervisor (the team's manager) that only the readers of the sample may see."""
+    record = db.session.get(SupervisionRecord, record_id)
+    assert record is not None
+    sampler = people[QAIT] if name == YJ else people[SERVICE_MANAGER]
+    sample = DipSample(record=record, team=team, month=record.held_on.replace(day=1), sampler=sampler,
+                       rated_at=dates.utcnow(), comments=marks.new(f"{name} dip sample comments", READS_SAMPLE[name]))
+    sample.ratings = [DipRating(criterion=criterion, rating="met") for criterion in RUBRIC]
+    db.session.add(sample)
+    db.session.commit()
+    return {"sample_id": sample.id}
 
 
 def _team_objects(name: str, team: Team, worker: Staff, manager: Staff, resolver: Staff | None,
