@@ -35,13 +35,14 @@ def test_one_row_per_active_worker_with_due_figures(as_role, north):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     # Name, personal due, next session booked, open cases, overdue, due soon, open actions, induction, this
-    # month, last month. Short dates and a red tag on the overdue count (issue 10 items 2 and 5).
+    # month, last month, practice last observed (issue 14, R-QA-7). Short dates and a red tag on the overdue
+    # count (issue 10 items 2 and 5).
     assert row_for(html, "Wren Worker") == [
         "Wren Worker", "1 Apr 2026 In timescale", "None", "4", "1 overdue", "1", "1", "No", "75.0% 3 of 4",
-        "50.0% 2 of 4"]
+        "50.0% 2 of 4", "Never : observations of Wren Worker's practice"]
     assert row_for(html, "Oli Overdue") == [
         "Oli Overdue", "6 Feb 2020 Overdue", "None", "1", "1 overdue", "0", "0", "No", "0.0% 0 of 1",
-        "0.0% 0 of 1"]
+        "0.0% 0 of 1", "Never : observations of Oli Overdue's practice"]
     assert row_for(html, "Nell New")[7] == "In induction until 27 Mar 2026"
     assert row_for(html, "Nell New")[8] == "No open cases"
     assert "Lee Left" not in html
