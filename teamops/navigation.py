@@ -38,6 +38,9 @@ MENU: tuple[NavItem, ...] = (
     NavItem("Inductions", "induction.index", "view_inductions"),
     NavItem("New starters", "induction.starters", "view_starters_report"),
     NavItem("Caseload reviews", "returns.caseload_list", "view_returns", MANAGERS_AND_QAIT),
+    # Quarterly case audits (R-QA-4): QAIT's rounds; a manager's own audits (those they do or buddy).
+    NavItem("Audits", "quality.rounds", "run_audits"),
+    NavItem("Audits", "quality.audits", "do_audit", ("team_manager", *ABOVE_TEAMS)),
     # Case disagreements for those above teams; workers' disagreements with their record for whoever resolves
     # them (a line manager of any role included).
     NavItem("Directory", "directory.index", "read_directory"),
