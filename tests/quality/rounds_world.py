@@ -2,7 +2,7 @@
 
 Children's Social Care has three teams, North, South and East, each with a team manager who line-manages the
 team's worker: three auditors. Youth Justice (not taking part) has a team manager and a worker of its own.
-Open cases on 10 February 2027 (Q1): CP 6 (2 a team), CIN 3 (1 a team), EH 1 (North); Youth Justice's two
+Open cases on 10 February 2026 (Q1): CP 6 (2 a team), CIN 3 (1 a team), EH 1 (North); Youth Justice's two
 and South's closed CP case are never offered. Each case may go to the two managers of the other teams only.
 """
 
@@ -22,8 +22,8 @@ from teamops.quality import rounds
 from teamops.quality.audit_models import AuditAnswer, AuditRound, CaseAudit
 from teamops.quality.rounds import RoundDetails
 
-TODAY = date(2027, 2, 10)
-ALLOCATED = date(2026, 12, 1)
+TODAY = date(2026, 2, 10)
+ALLOCATED = date(2025, 12, 1)
 
 
 @dataclass
@@ -52,14 +52,14 @@ def build(make: Any) -> World:
     for name, types in cases.items():
         for n, code in enumerate(types, start=1):
             make.case(f"{name.upper()}-{code}-{n}", code, False, workers[name], ALLOCATED)
-    make.case("SOUTH-CLOSED", "CP", False, workers["south"], ALLOCATED, closed_on=date(2027, 1, 15))
+    make.case("SOUTH-CLOSED", "CP", False, workers["south"], ALLOCATED, closed_on=date(2026, 1, 15))
     return World(csc, yj, teams, managers, workers, qait, admin)
 
 
 def details(world: World, **changes: Any) -> RoundDetails:
     values: dict[str, Any] = {
-        "year": 2027, "quarter": 1, "theme": "Management oversight", "service_ids": (world.csc.id,),
-        "due_on": date(2027, 3, 31), "scale_id": rounds.default_scale().id,
+        "year": 2026, "quarter": 1, "theme": "Management oversight", "service_ids": (world.csc.id,),
+        "due_on": date(2026, 3, 31), "scale_id": rounds.default_scale().id,
         "questions": ("Is the plan clear?", "Is the child's voice heard?")}
     values.update(changes)
     return RoundDetails(**values)

@@ -86,7 +86,7 @@ def test_a_confirmed_pick_is_written_and_a_case_of_the_auditors_own_team_is_refu
                                            (case_id("NORTH-CIN-3"), south.id)], world.qait, TODAY)
         db.session.commit()
     assert [(a.case.case_ref, a.auditor.name, a.due_on) for a in made] == [
-        ("SOUTH-CP-1", "North Manager", date(2027, 3, 31)), ("NORTH-CIN-3", "South Manager", date(2027, 3, 31))]
+        ("SOUTH-CP-1", "North Manager", date(2026, 3, 31)), ("NORTH-CIN-3", "South Manager", date(2026, 3, 31))]
     with pytest.raises(Refused) as twice:  # already in the round
         round_picks.assign(round_, [(case_id("SOUTH-CP-1"), world.managers["east"].id)], world.qait, TODAY)
     assert "already in this round" in twice.value.problems["case-0"]
@@ -99,7 +99,7 @@ def test_the_own_team_setting_lets_a_manager_audit_their_team_but_never_their_ow
         world: World, make: Any) -> None:
     north = world.managers["north"]
     colleague = make.staff("worker", world.teams["north"], name="Nova Colleague")  # line-managed by nobody
-    make.case("NORTH-OWN-1", "CP", False, colleague, date(2026, 12, 1))
+    make.case("NORTH-OWN-1", "CP", False, colleague, date(2025, 12, 1))
     with dates.freeze(TODAY):
         round_ = make_round(world)
         with pytest.raises(Refused) as refused:
@@ -121,8 +121,8 @@ def test_the_own_team_setting_lets_a_manager_audit_their_team_but_never_their_ow
 
 def test_a_first_time_auditor_gets_an_experienced_buddy_of_their_service_and_both_are_told(
         world: World, make: Any, caplog: pytest.LogCaptureFixture) -> None:
-    with dates.freeze(date(2026, 11, 2)):
-        earlier = make_round(world, year=2026, quarter=4, due_on=date(2026, 12, 15), theme="Plans")
+    with dates.freeze(date(2025, 11, 2)):
+        earlier = make_round(world, year=2025, quarter=4, due_on=date(2025, 12, 15), theme="Plans")
     audit(earlier, "NORTH-CP-1", world.managers["south"], submitted=True)  # experienced, same service
     audit(earlier, "SOUTH-CP-1", world.managers["yj"], submitted=True)  # experienced, another service
     audit(earlier, "EAST-CP-1", world.managers["north"])  # audited before, not submitted: not a first-timer
@@ -156,14 +156,14 @@ def test_progress_counts_each_status_on_the_day(world: World) -> None:
         round_ = make_round(world)
         other = make_round(world, theme="Voice of the child")
     audit(round_, "NORTH-CP-1", world.managers["south"], submitted=True)
-    audit(round_, "NORTH-CP-2", world.managers["south"], due_on=date(2027, 2, 9))  # overdue on the 10th
+    audit(round_, "NORTH-CP-2", world.managers["south"], due_on=date(2026, 2, 9))  # overdue on the 10th
     audit(round_, "SOUTH-CP-1", world.managers["east"])  # due 31 March
     audit(round_, "SOUTH-CP-2", world.managers["east"], due_on=TODAY)  # due today: not overdue yet
     found = rounds.progress([round_.id, other.id], TODAY)
     assert found[round_.id] == rounds.Progress(total=4, submitted=1, overdue=1)
     assert found[round_.id].assigned == 2
     assert other.id not in found
-    assert rounds.progress([round_.id], date(2027, 4, 1))[round_.id].overdue == 3
+    assert rounds.progress([round_.id], date(2026, 4, 1))[round_.id].overdue == 3
 
 
 def test_grades_by_service_and_by_question_count_only_submitted_audits(world: World, make: Any) -> None:
@@ -214,16 +214,16 @@ def test_a_round_is_unique_per_quarter_and_theme_and_locked_once_an_audit_is_sub
         round_ = make_round(world)
         with pytest.raises(Refused) as twice:
             rounds.save_round(None, details(world, theme="  management   OVERSIGHT "), world.qait)
-        assert "There is already a round on management OVERSIGHT in Q1 2027" in twice.value.problems["theme"]
+        assert "There is already a round on management OVERSIGHT in Q1 2026" in twice.value.problems["theme"]
         db.session.rollback()
         audit(round_, "NORTH-CP-1", world.managers["south"])
         with pytest.raises(Refused) as dropping:  # North's case is audited: Children's Social Care stays
             rounds.save_round(round_, details(world, service_ids=(world.yj.id,)), world.qait)
         assert "Cases of Children's Social Care are being audited" in dropping.value.problems["service_ids"]
         db.session.rollback()
-        rounds.save_round(round_, details(world, due_on=date(2027, 3, 20)), world.qait)
+        rounds.save_round(round_, details(world, due_on=date(2026, 3, 20)), world.qait)
         db.session.commit()
-        assert round_.audits[0].due_on == date(2027, 3, 20)  # the audits follow the round's due date
+        assert round_.audits[0].due_on == date(2026, 3, 20)  # the audits follow the round's due date
         audit(round_, "SOUTH-CP-1", world.managers["east"], submitted=True)
         assert rounds.locked_message(round_) is not None
         with pytest.raises(Refused):
