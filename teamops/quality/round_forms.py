@@ -198,7 +198,8 @@ class AddCaseForm(FlaskForm):
 
 
 class BuddyForm(FlaskForm):
-    buddy_id = SelectField("Audit buddy", coerce=whole_number, validate_choice=False)
+    buddy_id = SelectField("Audit buddy", coerce=whole_number, validate_choice=False,
+                           validators=[InputRequired("Choose a buddy, or no buddy")])
 
     def __init__(self, *args: Any, people: Iterable[tuple[Staff, int]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from typing import Any
 from flask import abort, current_app, flash, make_response, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from teamops import dates
 from teamops.access import authorize, requires
@@ -53,8 +53,8 @@ def scales() -> Any:
 def scale_form(scale_id: int | None = None) -> Any:
     scale = get_or_404(GradeScale, scale_id, options=[selectinload(GradeScale.grades)]) if scale_id else None
     data = {"name": scale.name, "grades": "\n".join(g.label for g in scale.grades),
-            "active": "yes" if scale.active else "no"} if scale is not None else None
-    form = ScaleForm(data=data)
+            "active": "yes" if scale.active else "no"} if scale is not None and request.method == "GET" else None
+    form = ScaleForm(data=data)  # a form sent is read as sent: a box left out is not the saved value
     if form.validate_on_submit():
         try:
             saved = rounds.save_scale(scale, form.name.data or "", form.grade_list(), form.active.data == "yes")
@@ -91,8 +91,11 @@ def _round_form(round_: AuditRound | None) -> RoundForm:
     if round_ is not None:
         services += [s for s in round_.services if s not in services]
         scales += [round_.scale] if round_.scale not in scales else []
+    if request.method == "POST":  # a form sent is read as sent: a box left out is not the saved value
+        return RoundForm(services=services, scales=scales)
+    data: dict[str, Any]
     if round_ is not None:
-        data: dict[str, Any] = {
+        data = {
             "year": round_.year, "quarter": str(round_.quarter), "theme": round_.theme,
             "service_ids": [s.id for s in round_.services], "due_on": round_.due_on, "scale_id": round_.scale_id,
             "questions": "\n".join(q.text for q in round_.questions), "briefing_place": round_.briefing_place}
@@ -141,22 +144,29 @@ def round_form(round_id: int | None = None) -> Any:
 def _round_page(round_: AuditRound, add_form: AddCaseForm | None = None, status: int = 200) -> Any:
     on = dates.today()
     auditors = round_picks.auditors(round_)
-    return render("quality/rounds/round.html", status=status, round=round_, on=on,
-                  audits=rounds.round_audits(round_), progress=rounds.progress([round_.id], on).get(round_.id),
+    audits = rounds.round_audits(round_)
+    locked = "An audit of this round has been submitted, so the round can no longer change" \
+        if any(audit.submitted_at is not None for audit in audits) else None
+    return render("quality/rounds/round.html", status=status, round=round_, on=on, audits=audits,
+                  progress=rounds.Progress.of(audits, on) if audits else None,
                   by_service=rounds.grades_by_service(round_), by_question=rounds.grades_by_question(round_),
                   pick_form=PickSizeForm(data={"n": len(auditors) or 1}),
                   add_form=add_form or AddCaseForm(auditors=auditors), action_form=ActionForm(),
-                  locked=rounds.locked_message(round_), statuses=STATUS_LABELS, tags=STATUS_TAGS,
-                  own_team=round_picks.own_team_allowed())
+                  locked=locked, statuses=STATUS_LABELS, tags=STATUS_TAGS)
+
+
+def _load_round(round_id: int) -> AuditRound:
+    """A round with its scale and grades, services and questions (four statements)."""
+    return get_or_404(AuditRound, round_id, options=[
+        joinedload(AuditRound.scale).selectinload(GradeScale.grades), selectinload(AuditRound.services),
+        selectinload(AuditRound.questions)])
 
 
 @bp.route("/audits/rounds/<int:round_id>", endpoint="round")
 @requires("run_audits")
 def round_page(round_id: int) -> Any:
     """A round: its details and briefings, its audits, its progress and grades, and giving out its cases."""
-    round_ = get_or_404(AuditRound, round_id, options=[selectinload(AuditRound.services),
-                                                        selectinload(AuditRound.questions)])
-    return _round_page(round_)
+    return _round_page(_load_round(round_id))
 
 
 def _case_types() -> dict[str, str]:
@@ -240,8 +250,7 @@ def _audit_of(round_id: int, audit_id: int) -> tuple[AuditRound, CaseAudit]:
 @requires("run_audits")
 def add_case(round_id: int) -> Any:
     """One case by its reference, with an auditor (the same rules as a pick)."""
-    round_ = get_or_404(AuditRound, round_id, options=[selectinload(AuditRound.services),
-                                                        selectinload(AuditRound.questions)])
+    round_ = _load_round(round_id)
     form = AddCaseForm(auditors=round_picks.auditors(round_))
     if form.validate_on_submit():
         try:
@@ -284,8 +293,12 @@ def remove_audit(round_id: int, audit_id: int) -> Any:
 def buddy(round_id: int, audit_id: int) -> Any:
     """QAIT changes or clears an audit's buddy while it is not submitted."""
     round_, audit = _audit_of(round_id, audit_id)
-    form = BuddyForm(data={"buddy_id": audit.buddy_id or 0}, people=round_picks.buddy_choices(audit))
-    if audit.submitted_at is None and form.validate_on_submit():
+    form = BuddyForm(data={"buddy_id": audit.buddy_id or 0} if request.method == "GET" else None,
+                     people=round_picks.buddy_choices(audit))
+    if request.method == "POST" and audit.submitted_at is not None:
+        flash("This audit has been submitted: its buddy can no longer change", "error")
+        return see_other(url_for("quality.round", round_id=round_.id))
+    if form.validate_on_submit():
         try:
             round_picks.set_buddy(audit, form.buddy_id.data or None)
             db.session.commit()
@@ -296,9 +309,6 @@ def buddy(round_id: int, audit_id: int) -> Any:
             flash(f"{audit.case.case_ref}: " + (f"{audit.buddy.name} is the audit buddy." if audit.buddy else
                                                  "no audit buddy."), "success")
             return see_other(url_for("quality.round", round_id=round_.id))
-    elif request.method == "POST":
-        flash("This audit has been submitted: its buddy can no longer change", "error")
-        return see_other(url_for("quality.round", round_id=round_.id))
     return render("quality/rounds/buddy.html", form=form, round=round_, audit=audit, status=form_status())
 
 

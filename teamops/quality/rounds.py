@@ -7,6 +7,7 @@ Picking the cases and pairing them with auditors is ``round_picks``. Services fl
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +20,8 @@ from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
 from teamops.quality.audit_models import (
     OFSTED_GRADES,
+    OVERDUE,
+    SUBMITTED,
     AuditAnswer,
     AuditQuestion,
     AuditRound,
@@ -243,6 +246,12 @@ class Progress:
     def assigned(self) -> int:
         """Not submitted and not yet due (the "assigned" status)."""
         return self.total - self.submitted - self.overdue
+
+    @classmethod
+    def of(cls, audits: Sequence[CaseAudit], on: date) -> Progress:
+        """The same counts from audits already loaded (a round's page)."""
+        statuses = Counter(audit.status_on(on) for audit in audits)
+        return cls(len(audits), statuses[SUBMITTED], statuses[OVERDUE])
 
 
 def progress(round_ids: Sequence[int], on: date) -> dict[int, Progress]:
