@@ -229,7 +229,10 @@ def _confirm(round_: AuditRound, on: Any) -> Any:
 def _pick_again(round_: AuditRound, rows: list[tuple[int, int]], problems: dict[str, str]) -> Any:
     """The confirmed table as it was sent, with each row's problem next to it: nothing was written."""
     cases = round_picks.cases_by_id([case_id for case_id, _auditor in rows])
-    shown = [OfferRow(cases[case_id], auditor_id) for case_id, auditor_id in rows if case_id in cases]
+    if any(case_id not in cases for case_id, _auditor in rows):  # not a table this page made
+        flash("That list of cases is not one TeamOps offered: offer a pick again", "error")
+        return see_other(url_for("quality.round", round_id=round_.id))
+    shown = [OfferRow(cases[case_id], auditor_id) for case_id, auditor_id in rows]
     auditors = round_picks.auditors(round_)
     seed = _seed(request.form.get("seed"))
     form = PickSizeForm(data={"n": whole_number(request.form.get("n")) or len(shown)})

@@ -273,3 +273,18 @@ def test_admins_keep_the_grading_scales(world: World, signed_in: Any) -> None:
     with dates.freeze(TODAY):
         form = signed_in(world.qait).get("/quality/audits/rounds/new").get_data(as_text=True)
     assert "Mine (old)" not in form  # not offered for new rounds
+
+
+def test_a_pick_with_every_case_left_out_or_not_offered_gives_nothing_out(world: World, signed_in: Any) -> None:
+    qait = signed_in(world.qait)
+    with dates.freeze(TODAY):
+        round_ = make_round(world)
+        url = f"/quality/audits/rounds/{round_.id}/pick"
+        none_chosen = qait.post_form(url, {"seed": "1", "n": "1", "case_id": [_case("SOUTH-CP-1")], "auditor_id": [0]})
+        assert none_chosen.status_code == 400
+        assert "Choose an auditor for at least one case" in none_chosen.get_data(as_text=True)
+        made_up = qait.post_form(url, {"seed": "1", "n": "1", "case_id": ["99999"],
+                                       "auditor_id": [world.managers["north"].id]})
+        assert made_up.status_code == 303
+        assert "not one TeamOps offered" in qait.get(made_up.headers["Location"]).get_data(as_text=True)
+    assert audits_made() == 0
