@@ -92,3 +92,15 @@ def test_the_rounds_and_a_round_fit_a_phone(tab: Tab) -> None:
     tab.goto("/quality/audits/rounds")
     expect(tab.page.get_by_role("table", name="Audit rounds, newest first")).to_contain_text("Voice of the child")
     assert tab.page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_round_and_its_pick_without_javascript(tab_without_js: Tab) -> None:
+    tab = tab_without_js
+    tab.sign_in(ACCOUNTS["qait"])
+    set_up_round(tab, "Supervision and reflective practice")
+    tab.page.get_by_label("Number of cases").fill("2")
+    tab.follow(tab.page.get_by_role("button", name="Offer a pick").click)
+    expect(tab.page.get_by_role("table", name="The cases offered, with their auditors").locator("tbody tr")) \
+        .to_have_count(2)
+    tab.follow(tab.page.get_by_role("button", name="Confirm and give out these cases").click)
+    expect(tab.page.locator(".govuk-notification-banner")).to_contain_text("2 cases given to auditors")
