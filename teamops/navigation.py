@@ -50,6 +50,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("Services", "org.services", "manage_organisation"),
     NavItem("Policy", "policy.index", "manage_policy"),
     NavItem("Induction templates", "induction.templates", "manage_induction_templates"),
+    NavItem("Grading scales", "quality.scales", "manage_grade_scales"),  # the case audits' (admins keep them)
     NavItem("Settings", "org.settings", "manage_settings"),
     NavItem("Import", "imports.upload", "import_data"),
     # Everyone reaches their own tokens from the header's account links; admins also see every account's here.

@@ -238,6 +238,8 @@ def test_the_menu_and_who_may_open_what(world: World, signed_in: Any) -> None:
     assert 'href="/quality/audits/rounds"' in qait.get("/").get_data(as_text=True)
     assert 'href="/quality/audits"' in manager.get("/").get_data(as_text=True)
     assert "/quality/audits" not in worker.get("/").get_data(as_text=True)
+    admin_home = admin.get("/").get_data(as_text=True)
+    assert 'href="/quality/scales"' in admin_home and "/quality/audits" not in admin_home
     assert admin.get("/quality/audits/rounds").status_code == 403
     assert manager.get("/quality/audits/rounds").status_code == 403
     assert qait.get("/quality/scales").status_code == 403
