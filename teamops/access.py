@@ -27,6 +27,7 @@ from teamops.induction.buddy_models import InductionBuddy
 from teamops.induction.models import Induction, InductionItem
 from teamops.org import covers
 from teamops.org.models import MANAGER_ROLES, RoleGrant, Service, Staff, Team
+from teamops.quality.audit_models import CaseAudit
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -601,6 +602,16 @@ def _reads_case_audit(user: Staff, audit: Any) -> bool:
     return user.role in MANAGERS and _oversees_team(user, audit.case)
 
 
+def _reads_audit_round(user: Staff, round_: Any) -> bool:
+    """A round's dates and briefings (its calendar file): QAIT, and whoever audits or buddies in it."""
+    if user.role == "qait":
+        return True
+    if round_ is None:
+        return user.role != "admin"
+    return bool(db.session.scalar(select(exists().where(
+        CaseAudit.round_id == round_.id, or_(CaseAudit.auditor_id == user.id, CaseAudit.buddy_id == user.id)))))
+
+
 def _closes_audit_action(user: Staff, action: Any) -> bool:
     """A remedial action is marked done by its owner or by whoever runs the case's team."""
     if action is None:
@@ -695,6 +706,7 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "manage_grade_scales": lambda user, obj: user.role == "admin",
     "do_audit": lambda user, obj: user.role != "admin" and (obj is None or obj.auditor_id == user.id),
     "view_case_audit": _reads_case_audit,
+    "view_audit_round": _reads_audit_round,
     "close_audit_action": _closes_audit_action,
     "view_dip_sample": _reads_dip_sample,
     # Only whoever took a sample rates it (and changes the ratings later), while the team is still theirs.

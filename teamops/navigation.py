@@ -39,6 +39,9 @@ MENU: tuple[NavItem, ...] = (
     NavItem("New starters", "induction.starters", "view_starters_report"),
     NavItem("Caseload reviews", "returns.caseload_list", "view_returns", MANAGERS_AND_QAIT),
     NavItem("Dip samples", "quality.dip_samples", "dip_sample"),
+    # Quarterly case audits (R-QA-4): QAIT's rounds; a manager's own audits (those they do or buddy).
+    NavItem("Audits", "quality.rounds", "run_audits"),
+    NavItem("Audits", "quality.audits", "do_audit", ("team_manager", *ABOVE_TEAMS)),
     # Case disagreements for those above teams; workers' disagreements with their record for whoever resolves
     # them (a line manager of any role included).
     NavItem("Directory", "directory.index", "read_directory"),
@@ -48,6 +51,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("Services", "org.services", "manage_organisation"),
     NavItem("Policy", "policy.index", "manage_policy"),
     NavItem("Induction templates", "induction.templates", "manage_induction_templates"),
+    NavItem("Grading scales", "quality.scales", "manage_grade_scales"),  # the case audits' (admins keep them)
     NavItem("Settings", "org.settings", "manage_settings"),
     NavItem("Import", "imports.upload", "import_data"),
     # Everyone reaches their own tokens from the header's account links; admins also see every account's here.

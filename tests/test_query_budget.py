@@ -48,6 +48,8 @@ from teamops.induction.models import Induction, InductionItem
 from teamops.induction.template_models import ChecklistItem, InductionTemplate
 from teamops.org import grants
 from teamops.org.models import Absence, Service, Staff, TeamBase
+from teamops.quality import rounds as audit_rounds
+from teamops.quality.audit_models import AuditAnswer, AuditRound, CaseAudit
 from teamops.quality.models import RUBRIC, DipRating, DipSample
 from teamops.records import escalations as escalation_services
 from teamops.records import services as records
@@ -100,6 +102,10 @@ class Objects:
     contact: int = 0  # the demo's out-of-hours team (more contacts and services with more data)
     caseload_review: int = 0  # the demo manager's team's latest caseload review (a row per worker: more with more data)
     dip_sample: int = 0  # the demo's latest rated sample of the demo manager's supervision (more with more data)
+    busy_round: int = 0  # an audit round of the demo manager's service in progress: audits, half submitted and graded
+    open_round: int = 0  # a round just set up, its cases given out, none submitted
+    round_audit: int = 0  # one of its audits, with a buddy
+    grade_scale: int = 0  # the Ofsted scale, used by every round
 
 
 @dataclass(frozen=True)
@@ -233,6 +239,22 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "quality.dip_sample": (Visit("service_manager", lambda o: {"sample_id": o.dip_sample}, label="sampler"),
                            Visit("team_manager", lambda o: {"sample_id": o.dip_sample}, label="supervisor")),
     "quality.dip_feedback": Visit("team_manager"),
+    # Audit rounds (issue 14 item 1): a round's page reads the round with its scale, grades, services and questions
+    # (four statements), its audits with their cases, teams and people (one), the auditors for the add form and
+    # the grades by service and by question (one each). The offered pick reads the open cases and the auditors
+    # once each, then draws in Python.
+    "quality.scales": Visit("admin"),
+    "quality.scale_form": (Visit("admin", label="new"),
+                           Visit("admin", lambda o: {"scale_id": o.grade_scale}, label="edit")),
+    "quality.audits": _visits("team_manager", "worker"),
+    "quality.rounds": Visit("qait"),
+    "quality.round_form": (Visit("qait", label="new"),
+                           Visit("qait", lambda o: {"round_id": o.open_round}, label="edit")),
+    "quality.round": (Visit("qait", lambda o: {"round_id": o.busy_round}, label="in progress"),
+                      Visit("qait", lambda o: {"round_id": o.open_round}, label="set up")),
+    "quality.pick": Visit("qait", lambda o: {"round_id": o.open_round, "n": 6, "seed": 11}),
+    "quality.buddy": Visit("qait", lambda o: {"round_id": o.open_round, "audit_id": o.round_audit}),
+    "quality.briefings": Visit("team_manager", lambda o: {"round_id": o.busy_round}),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A
@@ -466,7 +488,8 @@ def _add_work(size: int) -> Objects:
                    template=template.id, template_day=template.days[0].id,
                    checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one(),
                    area=area.id, network=network, caseload_review=_caseload_review(team.id),
-                   dip_sample=_dip_sample(size, team.id, service_manager, manager))
+                   dip_sample=_dip_sample(size, team.id, service_manager, manager),
+                   **_add_audit_rounds(size, on, manager, _person(PERSONAS["qait"])))
 
 
 def _dip_sample(size: int, team_id: int, sampler: Staff, supervisor: Staff) -> int:
@@ -486,6 +509,44 @@ def _dip_sample(size: int, team_id: int, sampler: Staff, supervisor: Staff) -> i
                SupervisionRecord.supervisor_id == supervisor.id).order_by(DipSample.rated_at.desc())).first()
     assert found is not None
     return found
+
+
+def _add_audit_rounds(size: int, on: date, manager: Staff, qait: Staff) -> dict[str, int]:
+    """Rounds of the demo manager's service (``size`` more with more data): one in progress with ``6 * size``
+    audits, every other one submitted and graded, the demo manager auditing some and buddying others; one just
+    set up with ``size`` audits given out. Made directly: the rules are tested in tests/quality."""
+    scale = audit_rounds.default_scale()
+    service_id = manager.team.service_id
+
+    def new_round(theme: str, questions: int) -> AuditRound:
+        return audit_rounds.save_round(None, audit_rounds.RoundDetails(
+            year=on.year, quarter=audit_rounds.quarter_of(on), theme=theme, service_ids=(service_id,),
+            due_on=on + timedelta(days=20), scale_id=scale.id,
+            questions=tuple(f"Question {n}" for n in range(questions)),
+            briefing_before_at=dates.utcnow() + timedelta(days=2), briefing_place="Room 1"), qait)
+
+    busy, set_up = new_round("Management oversight", 3), new_round("Voice of the child", 2)
+    for n in range(size):
+        new_round(f"Earlier theme {n}", 2)
+    others = list(db.session.scalars(select(Staff).where(Staff.role == "team_manager", Staff.id != manager.id)
+                                     .order_by(Staff.id)))
+    cases = list(db.session.scalars(select(Case).join(Staff, Staff.id == Case.worker_id)
+                                    .where(Staff.team_id == manager.team_id).order_by(Case.id).limit(7 * size)))
+    assert len(cases) == 7 * size, "the demo manager's team holds too few cases for the audit rounds"
+    for n, case in enumerate(cases[:6 * size]):
+        auditor, buddy = (manager, others[0]) if n % 3 == 0 else (others[n % len(others)], manager)
+        made = CaseAudit(round=busy, case=case, auditor=auditor, buddy=buddy,
+                         due_on=busy.due_on - timedelta(days=n % 2 * 30))  # some overdue
+        db.session.add(made)
+        if n % 2 == 0:
+            made.submitted_at, made.grade = dates.utcnow(), scale.grades[n % 4]
+            db.session.add_all([AuditAnswer(audit=made, question=question, grade=scale.grades[(n + q) % 4])
+                                for q, question in enumerate(busy.questions)])
+    given = [CaseAudit(round=set_up, case=case, auditor=others[0], buddy=manager, due_on=set_up.due_on)
+             for case in cases[6 * size:]]
+    db.session.add_all(given)
+    db.session.commit()
+    return {"busy_round": busy.id, "open_round": set_up.id, "round_audit": given[0].id, "grade_scale": scale.id}
 
 
 def _caseload_review(team_id: int) -> int:

@@ -56,6 +56,8 @@ from teamops.induction.models import Induction
 from teamops.induction.template_models import ChecklistItem, InductionTemplate, InductionTemplateDay
 from teamops.org.grants import request_role
 from teamops.org.models import Absence, Cover, Service, Staff, Team
+from teamops.quality import rounds as audit_rounds
+from teamops.quality.audit_models import CaseAudit
 from teamops.quality.models import RUBRIC, DipRating, DipSample
 from teamops.records import services as record_services
 from teamops.records.models import ActionReview, SupervisionAction, SupervisionRecord
@@ -243,6 +245,14 @@ OFFICE_ITEM = {"item_id": "office_item_id"}  # B6, business support's
 SUPPORT_CONTACT = {"contact_id": "support_contact_id"}  # a support service with opening hours
 KEEPS_CONTACT: Who = frozenset({BUDDY, ADMIN})  # the specialist contact names the buddy
 CASELOAD_REVIEW = {"review_id": "caseload_review_id"}
+# Audit rounds (issue 14 item 1): one round of Children's Social Care, run by QAIT. Manager B audits a North case
+# (not their team's) with the service manager as their buddy; a second audit is there to be removed.
+QAIT_ONLY: Who = frozenset({QAIT})
+IN_THE_ROUND: Who = frozenset({QAIT, MANAGER_B, SERVICE_MANAGER})  # QAIT, the round's auditor and buddy
+A_ROUND = {"round_id": "audit_round_id"}
+THE_AUDIT = {**A_ROUND, "audit_id": "round_audit_id"}
+SPARE_AUDIT = {**A_ROUND, "audit_id": "removable_audit_id"}
+A_SCALE = {"scale_id": "grade_scale_id"}
 
 MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     # Public: static files, the health check, signing in and setting a password from a link.
@@ -595,6 +605,34 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/returns/caseload/<int:review_id>"): each(READS_RETURNS, 200, values=CASELOAD_REVIEW),
     ("POST", "/returns/caseload/<int:review_id>"): each(WRITES_RETURN, 303, values=CASELOAD_REVIEW),
     ("POST", "/returns/caseload/make"): Visit(frozenset({QAIT}), 303),
+    # Audit rounds (issue 14 item 1, R-QA-4): admins keep the grading scales (and see no round); QAIT run the
+    # rounds; everyone but admins lists their own audits (an empty list for most); a round's briefings are for
+    # QAIT and whoever audits or buddies in it. Forms sent with the token only are sent back (400); removing an
+    # audit not submitted is done (303).
+    ("GET", "/quality/scales"): Visit(ADMIN_ONLY, 200),
+    ("GET", "/quality/scales/new"): Visit(ADMIN_ONLY, 200),
+    ("POST", "/quality/scales/new"): Visit(ADMIN_ONLY, 400),
+    ("GET", "/quality/scales/<int:scale_id>"): Visit(ADMIN_ONLY, 200, values=A_SCALE),
+    ("POST", "/quality/scales/<int:scale_id>"): Visit(ADMIN_ONLY, 400, values=A_SCALE),
+    ("GET", "/quality/audits"): Visit(NOT_ADMIN, 200),
+    ("GET", "/quality/audits/rounds"): Visit(QAIT_ONLY, 200),
+    ("GET", "/quality/audits/rounds/new"): Visit(QAIT_ONLY, 200),
+    ("POST", "/quality/audits/rounds/new"): Visit(QAIT_ONLY, 400),
+    ("GET", "/quality/audits/rounds/<int:round_id>"): Visit(QAIT_ONLY, 200, values=A_ROUND),
+    ("GET", "/quality/audits/rounds/<int:round_id>/edit"): Visit(QAIT_ONLY, 200, values=A_ROUND),
+    ("POST", "/quality/audits/rounds/<int:round_id>/edit"): Visit(QAIT_ONLY, 400, values=A_ROUND),
+    ("GET", "/quality/audits/rounds/<int:round_id>/pick"): (Visit(QAIT_ONLY, 200, values=A_ROUND),
+                                                            Visit(QAIT_ONLY, 200, values=A_ROUND, query="n=3&seed=7"),
+                                                            Visit(QAIT_ONLY, 400, values=A_ROUND, query="n=many")),
+    ("POST", "/quality/audits/rounds/<int:round_id>/pick"): Visit(QAIT_ONLY, 400, values=A_ROUND),
+    ("POST", "/quality/audits/rounds/<int:round_id>/cases"): Visit(QAIT_ONLY, 400, values=A_ROUND),
+    ("GET", "/quality/audits/rounds/<int:round_id>/audits/<int:audit_id>/buddy"): Visit(QAIT_ONLY, 200,
+                                                                                          values=THE_AUDIT),
+    ("POST", "/quality/audits/rounds/<int:round_id>/audits/<int:audit_id>/buddy"): Visit(QAIT_ONLY, 400,
+                                                                                           values=THE_AUDIT),
+    ("POST", "/quality/audits/rounds/<int:round_id>/audits/<int:audit_id>/remove"): Visit(QAIT_ONLY, 303,
+                                                                                            values=SPARE_AUDIT),
+    ("GET", "/quality/audits/rounds/<int:round_id>/briefings.ics"): Visit(IN_THE_ROUND, 200, values=A_ROUND),
 }
 NOT_TAKEN = 405  # a method a route does not take, whoever asks
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -722,11 +760,38 @@ def _build() -> World:
               "pending_id": hold_for_confirmation(people[MANAGER_A], "cases", "cases.csv", b"case_ref\n").id,
               **_group_record(people[WORKER], colleague, people[SERVICE_MANAGER], objects, marks),
               **_induction_templates(marks), "area_id": _spare_area(), **_directory_contacts(people[BUDDY], marks),
-              "month": today.strftime("%Y-%m")}
+              "month": today.strftime("%Y-%m"), **_audit_round(people, north, marks)}
     for name, review_id in _caseload_reviews((csc, youth_justice), teams, marks).items():
         objects[name]["caseload_review_id"] = review_id
     db.session.commit()
     return World(people, objects, shared, marks)
+
+
+def _audit_round(people: dict[str, Staff], north: Team, marks: Markers) -> dict[str, int]:
+    """A round of North's service this quarter: Manager B audits a case of a North worker the personas do not
+    line-manage, with the service manager as their buddy; another audit of theirs is there to be removed. What
+    the round says is seen by QAIT, its auditor and buddy, and admins (the audit trail names rounds and
+    questions; no finding is written here)."""
+    today = dates.today()
+    seen = IN_THE_ROUND | {ADMIN}
+    scale = audit_rounds.default_scale()
+    scale.name = marks.new("grading scale name", frozenset({ADMIN, QAIT}))
+    round_ = audit_rounds.save_round(None, audit_rounds.RoundDetails(
+        year=today.year, quarter=audit_rounds.quarter_of(today), theme=marks.new("audit round theme", seen),
+        service_ids=(north.service_id,), due_on=today + timedelta(days=30), scale_id=scale.id,
+        questions=(marks.new("audit question", seen),), briefing_before_at=dates.utcnow() + timedelta(days=3),
+        briefing_place=marks.new("audit briefing place", seen)), people[QAIT])
+    worker = factories.staff("worker", north)
+    audited = factories.case(marks.new("audited case reference", READS[NORTH] | {MANAGER_B, ADMIN}), "CIN", False,
+                             worker, today - timedelta(days=100))
+    spare = factories.case(None, "CP", False, worker, today - timedelta(days=100))
+    audit = CaseAudit(round_id=round_.id, case_id=audited.id, auditor_id=people[MANAGER_B].id,
+                      buddy_id=people[SERVICE_MANAGER].id, due_on=round_.due_on)
+    removable = CaseAudit(round_id=round_.id, case_id=spare.id, auditor_id=people[MANAGER_B].id, due_on=round_.due_on)
+    db.session.add_all([audit, removable])
+    db.session.commit()
+    return {"audit_round_id": round_.id, "round_audit_id": audit.id, "removable_audit_id": removable.id,
+            "grade_scale_id": scale.id}
 
 
 def _caseload_reviews(services: tuple[Service, ...], teams: dict[str, Team], marks: Markers) -> dict[str, int]:
