@@ -29,6 +29,7 @@ from teamops import (
     models,
     org,
     policy,
+    quality,
     records,
     returns,
     security,
@@ -46,7 +47,7 @@ from teamops.org import memberships
 
 # Every domain package: its ``bp`` blueprint, and a ``routes`` module whose routes join it.
 DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api, tokens, induction,
-           directory, returns)
+           directory, returns, quality)
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["ROOT", "create_app", "models"]

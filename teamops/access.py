@@ -696,6 +696,9 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "do_audit": lambda user, obj: user.role != "admin" and (obj is None or obj.auditor_id == user.id),
     "view_case_audit": _reads_case_audit,
     "close_audit_action": _closes_audit_action,
+    # The case's team manager (or whoever covers) marks a submitted audit's findings read: they leave their home.
+    "read_audit_findings": lambda user, obj: user.role != "admin" and (
+        (user.role == "team_manager" or bool(_covered(user))) if obj is None else _runs_team_of(user, obj.case)),
     "view_dip_sample": _reads_dip_sample,
     "view_returns": _reads_returns,
     "submit_return": _submits_return,
