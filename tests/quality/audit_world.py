@@ -36,8 +36,9 @@ def audit_round(grading: GradeScale, services: list[Service], theme: str = "Negl
 
 
 def case_audit(round_: AuditRound, case: Case, auditor: Staff, due_on: date | None = None,
-               buddy: Staff | None = None) -> CaseAudit:
-    made = CaseAudit(round=round_, case=case, auditor=auditor, buddy=buddy, due_on=due_on or round_.due_on)
+               buddy: Staff | None = None, reaudit_of: CaseAudit | None = None) -> CaseAudit:
+    made = CaseAudit(round=round_, case=case, auditor=auditor, buddy=buddy, due_on=due_on or round_.due_on,
+                     reaudit_of=reaudit_of)
     db.session.add(made)
     db.session.commit()
     return made
