@@ -157,7 +157,7 @@ def audit_form(audit: CaseAudit, owners: list[Staff], formdata: Any = None) -> A
     form: AuditForm = form_class(formdata=formdata, data=data)
     form.grade.choices = scale
     form.action_owner.choices = [(0, "Choose the owner")] + [
-        (person.id, f"{person.name}, {person.job_role}") for person in owners]
+        (person.id, person.name) for person in owners]
     return form
 
 

@@ -48,7 +48,8 @@ def test_the_auditor_sees_the_round_the_case_and_the_form(w, as_role):
     assert "Wren Worker" in page  # an owner to choose (staff, never a child)
     # The scale's grades, best first, for each question.
     first = w["questions"][0]
-    assert page.index('value="%d"' % w["grades"]["Outstanding"]) < page.index('value="%d"' % w["grades"]["Inadequate"])
+    best, worst = (f'value="{w["grades"][label]}"' for label in ("Outstanding", "Inadequate"))
+    assert page.index(best) < page.index(worst)
     assert f'name="q{first}_grade"' in page and f'name="q{first}_comment"' in page
 
 
