@@ -38,6 +38,10 @@ READ = [
 ]
 
 
+# The audit a re-audit checks: in the same round, whose scale and questions are loaded with the re-audit.
+ORIGINAL = [selectinload(CaseAudit.answers), selectinload(CaseAudit.actions).joinedload(AuditAction.owner)]
+
+
 def _load(audit_id: int) -> CaseAudit:
     """The audit with everything its page shows (five statements, whatever the round's size)."""
     return get_or_404(CaseAudit, audit_id, options=READ)
@@ -107,7 +111,7 @@ def _save(audit: CaseAudit, form: AuditForm) -> Any:
 
 
 def _page(audit: CaseAudit, form: AuditForm | None, status: int = 200) -> Any:
-    original = get_or_404(CaseAudit, audit.reaudit_of_id, options=READ) if audit.reaudit_of_id else None
+    original = get_or_404(CaseAudit, audit.reaudit_of_id, options=ORIGINAL) if audit.reaudit_of_id else None
     reaudit = services.reaudit_of(audit) if audit.submitted_at is not None else None
     grades = {grade.id: grade.label for grade in audit.round.scale.grades}
     user = signed_in()

@@ -232,7 +232,8 @@ def auditor_choices(audit: CaseAudit) -> list[Staff]:
     if not settings().auditors_own_team:
         manager = and_(manager, Staff.team_id != team_of(audit).id)
     return list(db.session.scalars(
-        select(Staff).where(or_(Staff.id == audit.auditor_id, manager)).order_by(Staff.name, Staff.id)))
+        select(Staff).where(or_(Staff.id == audit.auditor_id, manager)).options(joinedload(Staff.team))
+        .order_by(Staff.name, Staff.id)))
 
 
 def schedule_reaudit(audit: CaseAudit, auditor: Staff, due_on: date, on: date) -> CaseAudit:
