@@ -137,7 +137,7 @@ def _month(objects: Objects, back: int) -> str:
     return dates.month_code(dates.add_months(date(objects.today.year, objects.today.month, 1), back))
 
 
-HOME_LIMITS = {"service_manager": 24, "team_manager": 26, "worker": 15, "new_starter": 15, "qait": 14}
+HOME_LIMITS = {"service_manager": 24, "team_manager": 26, "worker": 15, "new_starter": 14, "qait": 14}
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # Induction (issue 11): the list reads a page of inductions and their progress in two grouped statements.
     "induction.index": _visits("team_manager", "service_manager", "qait"),
