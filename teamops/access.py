@@ -708,6 +708,9 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "view_case_audit": _reads_case_audit,
     "view_audit_round": _reads_audit_round,
     "close_audit_action": _closes_audit_action,
+    # The case's team manager (or whoever covers) marks a submitted audit's findings read: they leave their home.
+    "read_audit_findings": lambda user, obj: user.role != "admin" and (
+        (user.role == "team_manager" or bool(_covered(user))) if obj is None else _runs_team_of(user, obj.case)),
     "view_dip_sample": _reads_dip_sample,
     # Only whoever took a sample rates it (and changes the ratings later), while the team is still theirs.
     "rate_dip_sample": lambda user, obj: _samples_team(user, obj) and (obj is None or obj.sampler_id == user.id),

@@ -49,7 +49,16 @@ from teamops.induction.template_models import ChecklistItem, InductionTemplate
 from teamops.org import grants
 from teamops.org.models import Absence, Service, Staff, TeamBase
 from teamops.quality import rounds as audit_rounds
-from teamops.quality.audit_models import AuditAnswer, AuditRound, CaseAudit
+from teamops.quality.audit_models import (
+    OFSTED_GRADES,
+    AuditAction,
+    AuditAnswer,
+    AuditQuestion,
+    AuditRound,
+    CaseAudit,
+    Grade,
+    GradeScale,
+)
 from teamops.quality.models import RUBRIC, DipRating, DipSample
 from teamops.records import escalations as escalation_services
 from teamops.records import services as records
@@ -106,6 +115,10 @@ class Objects:
     open_round: int = 0  # a round just set up, its cases given out, none submitted
     round_audit: int = 0  # one of its audits, with a buddy
     grade_scale: int = 0  # the Ofsted scale, used by every round
+    audit: int = 0  # a submitted audit of the worker's case, with answers and more actions with more data
+    draft_audit: int = 0  # the service manager's draft audit of another of the team's cases (the owner choices grow)
+    reaudit: int = 0  # the service manager's re-audit of ``audit`` (the original shown beside it)
+    reaudit_ready: int = 0  # a submitted audit with actions and no re-audit yet (QAIT's form)
 
 
 @dataclass(frozen=True)
@@ -132,7 +145,7 @@ def _month(objects: Objects, back: int) -> str:
     return dates.month_code(dates.add_months(date(objects.today.year, objects.today.month, 1), back))
 
 
-HOME_LIMITS = {"service_manager": 24, "team_manager": 25, "worker": 14, "new_starter": 14, "qait": 14}
+HOME_LIMITS = {"service_manager": 25, "team_manager": 27, "worker": 15, "new_starter": 14, "qait": 14}
 BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # Induction (issue 11): the list reads a page of inductions and their progress in two grouped statements.
     "induction.index": _visits("team_manager", "service_manager", "qait"),
@@ -255,6 +268,13 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "quality.pick": Visit("qait", lambda o: {"round_id": o.open_round, "n": 6, "seed": 11}),
     "quality.buddy": Visit("qait", lambda o: {"round_id": o.open_round, "audit_id": o.round_audit}),
     "quality.briefings": Visit("team_manager", lambda o: {"round_id": o.busy_round}),
+    # Case audits (issue 14 item 2): an audit with its round, scale, questions, answers and actions in five
+    # statements; the auditor's form also the owners to choose from (one), a re-audit the original (five more).
+    "quality.audit": (Visit("team_manager", lambda o: {"audit_id": o.audit}, label="submitted"),
+                      Visit("service_manager", lambda o: {"audit_id": o.draft_audit}, label="draft"),
+                      Visit("service_manager", lambda o: {"audit_id": o.reaudit}, label="reaudit")),
+    "quality.reaudit": Visit("qait", lambda o: {"audit_id": o.reaudit_ready}),
+    "api.audits": (Visit("qait", label="qait"), Visit("team_manager", lambda o: {"team": o.team}, label="team")),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
     # at last month's end (team membership is dated, issue 9 item 6): one statement over the default. A
@@ -266,7 +286,9 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # their induction (one more; R-IND-3) (issue 11). A team manager's home also says when last month's return is
     # due (the return with QAIT's chases, and the organisation's due-date rule) and its table shows the figure the
     # team submitted for last month beside the live one (one more each; issue 13), and lists the caseload reviews
-    # waiting for its commentary (one more; R-QA-3).
+    # waiting for its commentary (one more; R-QA-3). Everyone's but QAIT's and an admin's lists the open case-audit
+    # actions they own or their team has (one more); a team manager's also the audit findings about their team not
+    # yet read (one more; R-QA-5, issue 14).
     "home.index": tuple(Visit(p, label=p, limit=HOME_LIMITS.get(p, LIMIT)) for p in PERSONAS),
     "auth.sign_in": Visit(SIGNED_OUT),
     "auth.set_password": Visit(SIGNED_OUT, lambda o: {"token": o.password_token}),
@@ -489,7 +511,8 @@ def _add_work(size: int) -> Objects:
                    checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one(),
                    area=area.id, network=network, caseload_review=_caseload_review(team.id),
                    dip_sample=_dip_sample(size, team.id, service_manager, manager),
-                   **_add_audit_rounds(size, on, manager, _person(PERSONAS["qait"])))
+                   **_add_audit_rounds(size, on, manager, _person(PERSONAS["qait"])),
+                   **_add_audits(size, on, worker, colleagues, service_manager, trend))
 
 
 def _dip_sample(size: int, team_id: int, sampler: Staff, supervisor: Staff) -> int:
@@ -547,6 +570,35 @@ def _add_audit_rounds(size: int, on: date, manager: Staff, qait: Staff) -> dict[
     db.session.add_all(given)
     db.session.commit()
     return {"busy_round": busy.id, "open_round": set_up.id, "round_audit": given[0].id, "grade_scale": scale.id}
+
+
+def _add_audits(size: int, on: date, worker: Staff, colleagues: list[Staff], auditor: Staff,
+                case: Case) -> dict[str, int]:
+    """A round of three questions: the worker's trend case audited and submitted with ``2 * size`` actions and a
+    re-audit in draft, a draft of another of the worker's cases, and ``size`` more submitted audits of the team's
+    cases with an open action each (the manager's and worker's homes, the API)."""
+    grading = GradeScale(name="Budget scale", grades=[Grade(position=n, label=label)
+                                                      for n, label in enumerate(OFSTED_GRADES, 1)])
+    round_ = AuditRound(year=on.year, quarter=4, theme="Budget", scale=grading, due_on=on + timedelta(days=20),
+                        questions=[AuditQuestion(position=n, text=f"Question {n}") for n in range(1, 4)])
+
+    def audit(of: Case, submitted: bool, actions: int, **values: Any) -> CaseAudit:
+        made = CaseAudit(round=round_, case=of, auditor=auditor, due_on=round_.due_on, findings="Found",
+                         grade=grading.grades[1], submitted_at=dates.utcnow() if submitted else None,
+                         answers=[AuditAnswer(question=q, grade=grading.grades[1], comment="Comment")
+                                  for q in round_.questions],
+                         actions=[AuditAction(description=f"Action {n}", owner=(worker, *colleagues)[n % (size + 1)],
+                                              due_on=on + timedelta(days=n)) for n in range(actions)], **values)
+        db.session.add(made)
+        return made
+
+    main = audit(case, True, 2 * size)
+    draft = audit(factories.case(None, "CP", False, worker, on - timedelta(days=30)), False, 0)
+    again = audit(case, False, 0, reaudit_of=main)
+    extra = [audit(factories.case(None, "CIN", False, worker, on - timedelta(days=40)), True, 1)
+             for _ in range(size)]
+    db.session.commit()
+    return {"audit": main.id, "draft_audit": draft.id, "reaudit": again.id, "reaudit_ready": extra[0].id}
 
 
 def _caseload_review(team_id: int) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from teamops.directory.models import SCOPES
 from teamops.org.models import EMPLOYMENT_TYPES, ROLES
 from teamops.policy.models import CASE_TYPE_CODES
+from teamops.quality.audit_models import AUDIT_STATUSES
 from teamops.returns.models import RETURN_STATUSES
 from teamops.scheduling import ABSENT, DUE_SOON, OK, OVERDUE
 
@@ -162,4 +163,18 @@ RETURN_CALENDAR_FIELDS = (
     Field("due_on", "date", "When its return is due: the first Friday of the next month; when that is a bank "
           "holiday, the next working day, or under the organisation's \"working day before\" rule the working "
           "day before unless that falls inside the month reported (R-QA-2)."),
+)
+
+AUDIT_FIELDS = (
+    Field("round", "string", "The audit round's name: its quarter, year and theme (`Q4 2026: Neglect`)."),
+    Field("theme", "string", "The round's theme."),
+    Field("case_ref", "string", "The case audited, by its case-recording system reference (never a child's name)."),
+    Field("team", "string", "The name of the team of the case's worker now."),
+    Field("auditor_email", "email", "The auditor's work e-mail address."),
+    Field("due_on", "date", "When the audit is due."),
+    Field("status", "string", "Today: submitted once submitted; otherwise overdue after `due_on`, else assigned. A "
+          "re-audit (R-QA-5) is listed as an audit of its own.", choices=AUDIT_STATUSES),
+    Field("grade", "string", "The overall grade's label, from the round's scale; null before submission.",
+          nullable=True),
+    Field("actions_open", "integer", "The audit's remedial actions not yet done."),
 )

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from teamops.api.fields import (
+    AUDIT_FIELDS,
     CASE_FIELDS,
     CHAMPION_FIELDS,
     COMPLIANCE_FIELDS,
@@ -29,6 +30,7 @@ from teamops.api.params import (
     EMAIL_PATTERN,
     FORMATS,
     LATEST_YEAR,
+    MAX_ID,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_TEAM_ID,
@@ -161,6 +163,8 @@ PARAMETERS = {
     "year": _parameter("year", f"Required: the year whose months' returns are listed (YYYY, {RETURN_YEARS}).",
                        {"type": "integer", "minimum": RETURNS_EARLIEST_YEAR, "maximum": RETURNS_LATEST_YEAR},
                        required=True),
+    "round": _parameter("round", "Only this audit round (its id). An id no round has answers 404.",
+                        {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
     "include_closed": _parameter("include_closed", "false (default): only cases open at `as_of`; true: closed "
                                  "cases too.", {"type": "boolean", "default": False}),
 }
@@ -190,6 +194,7 @@ RESPONSES = {
                         "it has the e-mail address asked for."),
     "NotFound": _error("No team has that id."),
     "NotFoundTeamOrArea": _error("No team has that id, or no champion area has that name or id."),
+    "NotFoundTeamOrRound": _error("No team has that id, or no audit round has that id."),
 }
 
 
@@ -202,6 +207,8 @@ def _list_operation(operation_id: str, summary: str, description: str, item: str
         errors["404"] = _ref("responses", "NotFound")
     if "area" in parameters:
         errors["404"] = _ref("responses", "NotFoundTeamOrArea")
+    if "round" in parameters:
+        errors["404"] = _ref("responses", "NotFoundTeamOrRound")
     return {"get": {
         "operationId": operation_id,
         "summary": summary,
@@ -260,6 +267,12 @@ PATHS = {
         "listReturnCalendar", "When returns are due",
         "The twelve months of `year`, each with when its return is due under the organisation's rule (the same "
         "for every account).", "ReturnDueDate", ("year",)),
+    "/audits": _list_operation(
+        "listAudits", "Case audits",
+        "Quarterly thematic case audits and re-audits (R-QA-4, R-QA-5), newest round first, then by theme and case "
+        "reference: QAIT every audit; a manager the audits of cases in the teams they oversee and those they do or "
+        "buddy; anyone else only audits they do or buddy; an administrator none. `status` is worked out today.",
+        "Audit", ("round", "team")),
     "/openapi.json": {"get": {
         "operationId": "getOpenApi",
         "summary": "This description",
@@ -304,6 +317,8 @@ def document(server_url: str, session_cookie: str, today: date) -> Schema:
                 "ReturnPage": _page_schema("Return"),
                 "ReturnDueDate": _item_schema(RETURN_CALENDAR_FIELDS, "A month and when its return is due."),
                 "ReturnDueDatePage": _page_schema("ReturnDueDate"),
+                "Audit": _item_schema(AUDIT_FIELDS, "A case audit, its status today and its open actions."),
+                "AuditPage": _page_schema("Audit"),
                 "Error": ERROR_SCHEMA,
             },
             "parameters": {**PARAMETERS, "month_ended": _ended_month(today)},

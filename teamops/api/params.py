@@ -105,6 +105,16 @@ def team_id(args: MultiDict[str, str], name: str = "team") -> int | None:
     return int(text)
 
 
+def round_id(args: MultiDict[str, str]) -> int | None:
+    """The ``round`` parameter of ``/audits``: an audit round's id."""
+    text = args.get("round")
+    if text is None:
+        return None
+    if not _DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_ID:
+        raise bad("round", "round must be an audit round's id (a whole number)")
+    return int(text)
+
+
 def worker_email(args: MultiDict[str, str]) -> str | None:
     text = args.get("worker")
     if text is None:

@@ -1,5 +1,5 @@
 """The read-only reporting API of CONTRACT.md "Reporting API": ``/api/v1/teams``, ``/staff``, ``/cases``,
-``/inductions``, ``/champions``, ``/networks``, ``/compliance``, ``/returns``, ``/return-calendar`` and
+``/inductions``, ``/champions``, ``/networks``, ``/compliance``, ``/returns``, ``/return-calendar``, ``/audits`` and
 ``/openapi.json``.
 
 How it fits together:
@@ -35,7 +35,9 @@ from werkzeug.exceptions import HTTPException
 from teamops import dates
 from teamops.access import requires
 from teamops.api import bp, params
+from teamops.api.audit_services import audits_page, round_exists
 from teamops.api.fields import (
+    AUDIT_FIELDS,
     CASE_FIELDS,
     CHAMPION_FIELDS,
     COMPLIANCE_FIELDS,
@@ -221,6 +223,23 @@ def return_calendar() -> Response:
     args = request.args
     output, paging, year = params.output_format(args), params.paging(args), params.year(args)
     return page_response(calendar_page(paging, year), RETURN_CALENDAR_FIELDS, output, "return-calendar")
+
+
+@bp.get("/audits")
+@requires("use_api")
+def audits() -> Response:
+    """Case audits (R-QA-4/5) the account reads, with their status today, overall grade and open actions. A
+    ``round`` no round has is 404; a ``team`` is checked as elsewhere (404 unknown, 403 out of reach)."""
+    args = request.args
+    output, paging = params.output_format(args), params.paging(args)
+    round_id, team_id = params.round_id(args), params.team_id(args)
+    user = _user()
+    if round_id is not None:
+        round_exists(round_id)
+    if team_id is not None:
+        team_in_reach(user, team_id)
+    page = audits_page(user, paging, dates.today(), round_id, team_id)
+    return page_response(page, AUDIT_FIELDS, output, "audits")
 
 
 @bp.get("/openapi.json")

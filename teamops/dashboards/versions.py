@@ -30,6 +30,7 @@ from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction, InductionDay, InductionItem
 from teamops.org.models import Absence, Cover, OrganisationSettings, RoleGrant, Service, Staff, Team
 from teamops.policy.models import CaseType, PolicyChange, SupervisionSettings
+from teamops.quality.audit_models import AuditAction, CaseAudit
 from teamops.quality.models import DipSample, PracticeObservation
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.returns.models import CaseloadReview, ReturnChase, SupervisionReturn
@@ -38,6 +39,7 @@ from teamops.returns.models import CaseloadReview, ReturnChase, SupervisionRetur
 MOST_IDS = 500
 _STAFF, _CASES, _ALL = "figures_staff", "figures_cases", "figures_all"
 _INDUCTIONS = "figures_inductions"  # an induction's id: its starter's team (a checklist item's state)
+_AUDITS = "figures_audits"  # a case audit's id: its case's team now (its manager's home shows the findings)
 # The attribute of each model that names whose figures it changes, or None for "every team". The
 # relationships that can move to someone else (a case's worker, an action's owner, a person's team) keep
 # their old value on change (``active_history``), so both sides of a move are seen.
@@ -65,6 +67,9 @@ _WHOSE: dict[type, tuple[str, tuple[str, ...]] | None] = {
     # A rated dip sample waits on its record's supervisor's home until they read it (R-QA-6): their team moves
     # (below); the sampled team's too, whose pages may come to show the ratings.
     DipSample: ("figures_teams", ("team_id",)),
+    # A case audit's findings and open actions wait on the case's team manager's home (R-QA-5); an action also
+    # on its owner's (below).
+    CaseAudit: (_AUDITS, ("id",)), AuditAction: (_AUDITS, ("audit_id",)),
 }
 # What other teams' pages show of a person (a supervisor's name on a booking, a manager's on a team list): a
 # change to one of these moves every team's version.
@@ -111,6 +116,8 @@ def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
         if model is InductionBuddy or model is InductionDay:  # the buddy's or host's own home shows it
             session.info.setdefault(_STAFF, set()).update(_values(obj, "buddy_id" if model is InductionBuddy
                                                                   else "host_id"))
+        if model is AuditAction:  # its owner's home lists it
+            session.info.setdefault(_STAFF, set()).update(_values(obj, "owner_id"))
         if model is Staff:  # a person's row changes their team's figures, and both teams' on a move
             session.info.setdefault("figures_teams", set()).update(_values(obj, "team") + _values(obj, "team_id"))
             if obj not in session.new and any(inspect(obj).attrs[key].history.has_changes()
@@ -128,7 +135,7 @@ def _supervisor_of(session: Session, sample: DipSample) -> int | None:
 
 
 def _forget(session: Session) -> None:
-    for key in (_STAFF, _CASES, _INDUCTIONS, _ALL, "figures_teams"):
+    for key in (_STAFF, _CASES, _INDUCTIONS, _AUDITS, _ALL, "figures_teams"):
         session.info.pop(key, None)
 
 
@@ -137,10 +144,10 @@ def _bump_before_commit(session: Session) -> None:
         session.flush()  # the commit's own flush comes after this hook: note its objects first
     info = session.info
     staff, cases, teams = info.get(_STAFF, set()), info.get(_CASES, set()), info.get("figures_teams", set())
-    inductions = info.get(_INDUCTIONS, set())
-    if not (staff or cases or teams or inductions or info.get(_ALL)):
+    inductions, audits = info.get(_INDUCTIONS, set()), info.get(_AUDITS, set())
+    if not (staff or cases or teams or inductions or audits or info.get(_ALL)):
         return
-    everything = info.get(_ALL) or len(staff) + len(cases) + len(teams) + len(inductions) > MOST_IDS
+    everything = info.get(_ALL) or len(staff) + len(cases) + len(teams) + len(inductions) + len(audits) > MOST_IDS
     if everything:
         wanted = {EVERY_TEAM}
     else:
@@ -151,6 +158,9 @@ def _bump_before_commit(session: Session) -> None:
         if inductions:  # the starter's team (their induction's page, the managers' homes and lists)
             queries.append(select(Staff.team_id).join(Induction, Induction.staff_id == Staff.id)
                            .where(Induction.id.in_(sorted(inductions))))
+        if audits:  # the team of each audited case's worker
+            queries.append(select(Staff.team_id).join(Case, Case.worker_id == Staff.id)
+                           .join(CaseAudit, CaseAudit.case_id == Case.id).where(CaseAudit.id.in_(sorted(audits))))
         wanted = set(session.scalars(union(*queries) if len(queries) > 1 else queries[0])) | teams
     _bump(session, sorted(wanted))
     _forget(session)

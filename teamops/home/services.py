@@ -17,7 +17,7 @@ from teamops.induction.checkins import open_concerns
 from teamops.induction.models import Induction, InductionDay
 from teamops.org import covers
 from teamops.org.models import MANAGER_ROLES, Service, Staff, Team
-from teamops.quality import dips
+from teamops.quality import audits, dips
 from teamops.records.waiting import SHOWN, waiting_for
 from teamops.returns import caseload
 from teamops.returns.services import returns_at_home
@@ -113,6 +113,7 @@ def home_page(user: Staff, on: date) -> tuple[str, dict[str, Any]]:
         context.update(waiting=waiting_for(user), shown=SHOWN, dips_unread=dips.unread_count(user))
     if user.role != "admin":
         context.update(inductions_at_home(user, on))
+    context.update(audits.at_home(user))  # case audits: findings to read, open actions (R-QA-5)
     if user.role in MANAGER_ROLES or (user.role == "worker" and manages_anyone(user)):
         context["buddy_concerns"] = buddy_concerns(user)
     if user.role == "team_manager" or user.has_covers:

@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 
 from teamops import dates
+from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.returns import services as returns
 from tests import factories
 from tests.directory.conftest import make_network
+from tests.quality import audit_world
 
 
 @pytest.fixture
@@ -47,7 +49,7 @@ def test_document_is_openapi_3_1_and_lists_exactly_the_built_endpoints(spec):
     assert spec["info"]["title"] and spec["info"]["version"]
     assert spec["servers"] == [{"url": "/api/v1"}]
     assert set(spec["paths"]) == {"/teams", "/staff", "/cases", "/inductions", "/champions", "/networks",
-                                  "/compliance", "/returns", "/return-calendar", "/openapi.json"}
+                                  "/compliance", "/returns", "/return-calendar", "/audits", "/openapi.json"}
     for path, item in spec["paths"].items():
         assert set(item) == {"get"}, path
         assert item["get"]["operationId"] and "200" in item["get"]["responses"]
@@ -80,6 +82,7 @@ def test_both_authentication_schemes(spec):
     ("/compliance", {"month", "team", "page", "per_page", "format"}, {"400", "401", "403", "404"}),
     ("/returns", {"month", "page", "per_page", "format"}, {"400", "401"}),
     ("/return-calendar", {"year", "page", "per_page", "format"}, {"400", "401"}),
+    ("/audits", {"round", "team", "page", "per_page", "format"}, {"400", "401", "403", "404"}),
 ])
 def test_list_operations_document_parameters_and_answers(spec, path, parameters, errors):
     operation = spec["paths"][path]["get"]
@@ -127,7 +130,7 @@ def conforms(value, schema):
     ("/api/v1/champions", "ChampionPage"),
     ("/api/v1/networks", "NetworkPage"),
     ("/api/v1/compliance?month=2026-01", "CompliancePage"), ("/api/v1/returns?month=2026-01", "ReturnPage"),
-    ("/api/v1/return-calendar?year=2026", "ReturnDueDatePage"),
+    ("/api/v1/return-calendar?year=2026", "ReturnDueDatePage"), ("/api/v1/audits", "AuditPage"),
 ])
 def test_answers_match_the_documented_schemas(spec, bearer, org, path, schema_name):
     factories.case("OA-1", "CP", True, org["worker"], date(2026, 1, 5))
@@ -138,6 +141,11 @@ def test_answers_match_the_documented_schemas(spec, bearer, org, path, schema_na
     make_network(org["admin"], contacts=((org["worker"], "chair"),))
     returns.submit(returns.start(org["teams"]["north"], date(2026, 1, 1), org["team_manager"], date(2026, 2, 3)),
                    org["team_manager"], date(2026, 2, 3))
+    neglect = audit_world.audit_round(audit_world.scale(), list(org["services"]))
+    submitted = audit_world.case_audit(neglect, db.session.get(Case, closed.id), org["team_manager"])
+    submitted.grade_id, submitted.submitted_at = neglect.scale.grades[0].id, dates.utcnow()
+    audit_world.case_audit(neglect, factories.case("OA-3", "CIN", False, org["worker"], date(2026, 1, 5)),
+                           org["south_manager"])
     db.session.commit()
     page_schema = spec["components"]["schemas"][schema_name]
     item_schema = resolve(spec, page_schema["properties"]["items"]["items"]["$ref"])

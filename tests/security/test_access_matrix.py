@@ -57,7 +57,15 @@ from teamops.induction.template_models import ChecklistItem, InductionTemplate, 
 from teamops.org.grants import request_role
 from teamops.org.models import Absence, Cover, Service, Staff, Team
 from teamops.quality import rounds as audit_rounds
-from teamops.quality.audit_models import CaseAudit
+from teamops.quality.audit_models import (
+    AuditAction,
+    AuditAnswer,
+    AuditQuestion,
+    AuditRound,
+    CaseAudit,
+    Grade,
+    GradeScale,
+)
 from teamops.quality.models import RUBRIC, DipRating, DipSample
 from teamops.records import services as record_services
 from teamops.records.models import ActionReview, SupervisionAction, SupervisionRecord
@@ -169,6 +177,18 @@ READS_FEEDBACK = per_team(north={MANAGER_A}, south={MANAGER_B}, yj=set())
 ENDED = "month=2026-01"  # a month that has ended (the API's compliance and the exports refuse one still running)
 # Caseload reviews (issue 13 item 6, R-QA-3) follow the returns: a team's review is read by READS_RETURNS and its
 # commentary written by WRITES_RETURN (the team's own manager only).
+
+# Case audits (issue 14 item 2, R-QA-4/5): each team's case has a submitted audit by an auditor who is no persona
+# (its findings, comments and actions for the audit's readers: the managers whose reach holds the team, QAIT; North's
+# action is owned by WORKER, who sees it on their home), and a draft in another round done by a persona from another
+# team (Manager B does North's, Manager A South's, the service manager Youth Justice's): only its auditor reads its
+# findings; other readers see that it is not submitted yet. The team's own manager marks the findings read.
+DRAFT_AUDIT = {"audit_id": "draft_audit_id"}
+AUDIT_ACTION = {"action_id": "audit_action_id"}
+DRAFT_AUDITORS = per_team(north={MANAGER_B}, south={MANAGER_A}, yj={SERVICE_MANAGER})
+READS_AUDIT = TEAM_DASHBOARD
+READS_DRAFT = {team: READS_AUDIT[team] | DRAFT_AUDITORS[team] for team in TEAMS}
+CLOSES_AUDIT_ACTION = per_team(north={WORKER, MANAGER_A}, south={MANAGER_B}, yj=set())  # the owner, the team's manager
 
 # The statuses ---------------------------------------------------------------------------------------------
 
@@ -633,6 +653,17 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("POST", "/quality/audits/rounds/<int:round_id>/audits/<int:audit_id>/remove"): Visit(QAIT_ONLY, 303,
                                                                                             values=SPARE_AUDIT),
     ("GET", "/quality/audits/rounds/<int:round_id>/briefings.ics"): Visit(IN_THE_ROUND, 200, values=A_ROUND),
+    # Case audits (issue 14 item 2): a submitted audit reads only (a post is refused, even to its readers); its draft
+    # auditor saves an empty draft (303). Re-audits are QAIT's (the form sent empty: 400).
+    ("GET", "/quality/audits/<int:audit_id>"): (each(READS_AUDIT, 200), each(READS_DRAFT, 200, values=DRAFT_AUDIT)),
+    ("POST", "/quality/audits/<int:audit_id>"): (each(everywhere(NOBODY), 303),
+                                                 each(DRAFT_AUDITORS, 303, values=DRAFT_AUDIT)),
+    ("POST", "/quality/audits/<int:audit_id>/read"): each(WRITES_RETURN, 303),  # the team's own manager
+    ("POST", "/quality/audit-actions/<int:action_id>/done"): each(CLOSES_AUDIT_ACTION, 303, values=AUDIT_ACTION),
+    ("GET", "/quality/audits/<int:audit_id>/reaudit"): each(everywhere(frozenset({QAIT})), 200),
+    ("POST", "/quality/audits/<int:audit_id>/reaudit"): each(everywhere(frozenset({QAIT})), 400),
+    ("GET", "/api/v1/audits"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv&round={round_id}"),
+                                each(LISTS_TEAM, 200, query="team={team_id}")),
 }
 NOT_TAKEN = 405  # a method a route does not take, whoever asks
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -763,6 +794,7 @@ def _build() -> World:
               "month": today.strftime("%Y-%m"), **_audit_round(people, north, marks)}
     for name, review_id in _caseload_reviews((csc, youth_justice), teams, marks).items():
         objects[name]["caseload_review_id"] = review_id
+    shared["round_id"] = _case_audits(teams, objects, people, marks)
     db.session.commit()
     return World(people, objects, shared, marks)
 
@@ -792,6 +824,40 @@ def _audit_round(people: dict[str, Staff], north: Team, marks: Markers) -> dict[
     db.session.commit()
     return {"audit_round_id": round_.id, "round_audit_id": audit.id, "removable_audit_id": removable.id,
             "grade_scale_id": scale.id}
+def _case_audits(teams: dict[str, Team], objects: dict[str, dict[str, Any]], people: dict[str, Staff],
+                 marks: Markers) -> int:
+    """Each team's case audited and submitted (an answer with its comment, the findings, an action owned by the
+    case's worker) by a Youth Justice service manager who is no persona, and a draft of the same case in an earlier
+    round by a persona (``DRAFT_AUDITORS``). A draft's auditor reads the case's reference and, choosing an action's
+    owner, the names of the team's staff. The submitted round's id."""
+    today = dates.today()
+    grading = GradeScale(name="Matrix scale", grades=[Grade(position=1, label="Good"), Grade(position=2, label="Poor")])
+    rounds = [AuditRound(year=2026, quarter=quarter, theme=theme, scale=grading, due_on=today + timedelta(days=30),
+                         questions=[AuditQuestion(position=1, text="Is the child's voice heard?")])
+              for quarter, theme in ((4, "Matrix audits"), (3, "Matrix drafts"))]
+    outside = factories.staff("service_manager", teams[YJ])
+    for name in TEAMS:
+        case = db.session.get(Case, objects[name]["case_id"])
+        assert case is not None
+        readers = READS_AUDIT[name]
+        owner_sees = frozenset({WORKER}) if name == NORTH else NOBODY  # the owner's home lists it
+        action = AuditAction(description=marks.new(f"{name} audit action", readers | owner_sees), owner=case.worker,
+                             due_on=today + timedelta(days=14))
+        audit = CaseAudit(round=rounds[0], case=case, auditor=outside, due_on=today + timedelta(days=30),
+                          grade=grading.grades[1], findings=marks.new(f"{name} audit findings", readers),
+                          submitted_at=dates.utcnow(), actions=[action], answers=[AuditAnswer(
+                              question=rounds[0].questions[0], grade=grading.grades[0],
+                              comment=marks.new(f"{name} audit answer comment", readers))])
+        [persona] = DRAFT_AUDITORS[name]
+        draft = CaseAudit(round=rounds[1], case=case, auditor=people[persona], due_on=today + timedelta(days=30),
+                          findings=marks.new(f"{name} draft audit findings", frozenset({persona})))
+        db.session.add_all([audit, draft])
+        db.session.commit()
+        for marker in (case.case_ref, *(person.name for person in teams[name].members)):
+            if marker in marks.seen_by:
+                marks.seen_by[marker] = marks.seen_by[marker] | {persona}
+        objects[name].update(audit_id=audit.id, draft_audit_id=draft.id, audit_action_id=action.id)
+    return rounds[0].id
 
 
 def _caseload_reviews(services: tuple[Service, ...], teams: dict[str, Team], marks: Markers) -> dict[str, int]:
