@@ -27,7 +27,7 @@ from teamops.induction import checklist
 from teamops.induction import services as opening
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.org.models import Absence, Service, Staff, Team
-from teamops.quality.demo import seed_dip_samples, seed_observations
+from teamops.quality.demo import seed_audit_round, seed_dip_samples, seed_observations
 from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.returns import caseload
 from teamops.returns.demo import seed_returns
@@ -203,6 +203,8 @@ def seed_demo(staff_per_team: int = 10) -> dict[str, int]:
     db.session.flush()
     sampled = [team for team in teams if above_team.get(team.id) is service_manager]
     seed_dip_samples(on, sorted(sampled, key=lambda team: team is not north), service_manager, manager)
+    db.session.flush()
+    seed_audit_round(on, north.service, manager, qait)
     return {"created": count}
 
 

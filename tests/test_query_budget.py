@@ -263,6 +263,8 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "quality.rounds": Visit("qait"),
     "quality.round_form": (Visit("qait", label="new"),
                            Visit("qait", lambda o: {"round_id": o.open_round}, label="edit")),
+    # The round as a workbook: the round, its audits and its actions with their people, the grades by service.
+    "quality.round_export": Visit("qait", lambda o: {"round_id": o.busy_round}),
     "quality.round": (Visit("qait", lambda o: {"round_id": o.busy_round}, label="in progress"),
                       Visit("qait", lambda o: {"round_id": o.open_round}, label="set up")),
     "quality.pick": Visit("qait", lambda o: {"round_id": o.open_round, "n": 6, "seed": 11}),

@@ -264,6 +264,8 @@ class OrganisationSettingsForm(FlaskForm):
         validators=[InputRequired("Enter how many records to dip-sample per team, from 0 to 20"),
                     NumberRange(0, 20, "Enter how many records to dip-sample per team, from 0 to 20")])
 
+    auditors_own_team = BooleanField("Managers may be given a case of their own team to audit")
+
     def validate_return_due_rule(self, field: RadioField) -> None:
         if field.data not in RETURN_RULES:
             raise ValidationError("Select when a return is due after a bank holiday")

@@ -80,7 +80,8 @@ def settings() -> OrganisationSettings:
     """The settings as an admin last saved them, or the defaults before anyone has."""
     return db.session.get(OrganisationSettings, 1) or OrganisationSettings(
         id=1, case_ref_rule="default", case_ref_pattern="", case_ref_example="", case_ref_hint="",
-        buddy_min_service_months=6, return_due_rule="next", dip_samples_per_team=2)
+        buddy_min_service_months=6, return_due_rule="next", dip_samples_per_team=2,
+        auditors_own_team=False)
 
 
 def case_ref_rule() -> CaseRefRule:
@@ -89,7 +90,8 @@ def case_ref_rule() -> CaseRefRule:
 
 
 def save_case_ref_rule(rule: CaseRefRule, buddy_min_service_months: int | None = None,
-                       return_due_rule: str | None = None, dip_samples_per_team: int | None = None) -> None:
+                       return_due_rule: str | None = None, dip_samples_per_team: int | None = None,
+                       auditors_own_team: bool | None = None) -> None:
     """Stores the rule; a pattern is kept only for "Your own pattern". Existing cases are not touched. With the
     rule, the service a suggested buddy has at least (R-IND-4)."""
     row = settings()
@@ -99,6 +101,8 @@ def save_case_ref_rule(rule: CaseRefRule, buddy_min_service_months: int | None =
         row.return_due_rule = return_due_rule
     if dip_samples_per_team is not None:
         row.dip_samples_per_team = dip_samples_per_team
+    if auditors_own_team is not None:
+        row.auditors_own_team = auditors_own_team
     row.case_ref_rule = rule.rule
     row.case_ref_pattern = rule.pattern.strip() if rule.rule == "custom" else ""
     row.case_ref_example = rule.example.strip()

@@ -23,7 +23,7 @@ def organisation_settings() -> Any:
     if form.validate_on_submit():
         rule = form.rule()
         save_case_ref_rule(rule, form.buddy_min_service_months.data, form.return_due_rule.data,
-                           form.dip_samples_per_team.data)
+                           form.dip_samples_per_team.data, form.auditors_own_team.data)
         db.session.commit()
         flash(f"Settings saved. New case references follow the rule “{RULE_LABELS[rule.rule]}”; cases already in "
               "TeamOps keep their references.", "success")

@@ -12,13 +12,15 @@ Observations of practice (R-QA-7) over the last months, so the team tables say w
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from teamops import dates
+from teamops.cases.models import Case
 from teamops.extensions import db
-from teamops.org.models import Staff, Team
+from teamops.org.models import Service, Staff, Team
+from teamops.quality.audit_models import CaseAudit
 from teamops.quality.models import (
     NOT_MET,
     OBSERVATION_SETTINGS,
@@ -131,3 +133,60 @@ def seed_observations(on: date, teams: list[Team]) -> None:
             db.session.add(PracticeObservation(worker=person, observer=observer, observed_on=day,
                                                setting=settings[(n + k) % len(settings)],
                                                feedback=FEEDBACK[(n + k) % len(FEEDBACK)]))
+
+
+AUDIT_QUESTIONS = (
+    "Is management oversight recorded on the case, with clear direction and reasons?",
+    "Is the child's voice and lived experience evident in the plan?",
+    "Are supervision actions specific, with timescales, and followed up?",
+)
+AUDIT_FINDINGS = ("Oversight is regular and the reasons for decisions are clear; the plan reflects the child's "
+                  "wishes. Actions from supervision need dates.")
+
+
+def seed_audit_round(on: date, service: Service, manager: Staff, qait: Staff) -> None:
+    """This quarter's thematic audit of ``service`` (R-QA-4): a case of each of its teams given to the manager of
+    another team, the demo manager auditing one (with a buddy: their first audit); the audit of the demo
+    manager's team submitted with a remedial action for them (their home shows both), one more submitted."""
+    from teamops.quality import audits, rounds  # the services import the models this module seeds
+
+    scale = rounds.default_scale()
+    round_ = rounds.save_round(None, rounds.RoundDetails(
+        year=on.year, quarter=rounds.quarter_of(on), theme="Management oversight", service_ids=(service.id,),
+        due_on=dates.next_working_day(on + timedelta(days=21)), scale_id=scale.id, questions=AUDIT_QUESTIONS,
+        briefing_before_at=datetime.combine(dates.previous_working_day(on - timedelta(days=7)), time(10),
+                                            tzinfo=dates.LONDON),
+        briefing_after_at=datetime.combine(dates.next_working_day(on + timedelta(days=28)), time(10),
+                                           tzinfo=dates.LONDON),
+        briefing_place="County Hall, Room 2"), qait)
+    teams = sorted((team for team in service.teams if team.active and team.manager is not None
+                    and db.session.scalar(select(Case.id).join(Staff, Staff.id == Case.worker_id)
+                                          .where(Staff.team_id == team.id, Case.closed_on.is_(None)).limit(1))),
+                   key=lambda team: (team.id != manager.team_id, team.id))  # the demo manager's team first
+    managers = [team.manager for team in teams if team.manager is not None]
+    given: list[CaseAudit] = []
+    for n, team in enumerate(teams):
+        case = db.session.scalars(select(Case).join(Staff, Staff.id == Case.worker_id)
+                                  .where(Staff.team_id == team.id, Case.closed_on.is_(None))
+                                  .order_by(Case.id)).first()
+        auditor = manager if n == 1 else next(
+            (other for other in managers[n + 1:] + managers[:n] if other.team_id != team.id and other is not manager),
+            None)
+        if auditor is None:
+            continue
+        audit = CaseAudit(round=round_, case=case, auditor=auditor, due_on=round_.due_on,
+                          buddy=managers[-1] if auditor is manager else None)  # the demo manager's first audit
+        db.session.add(audit)
+        given.append(audit)
+    db.session.flush()
+    # The audit of the demo manager's team is submitted with an action for them; one more, with none needed.
+    for n, audit in enumerate(given[0:3:2]):
+        audits.save_draft(audit, [audits.AnswerInput(question.id, scale.grades[(n + q) % 2 + 1].id, "")
+                                  for q, question in enumerate(round_.questions)],
+                          scale.grades[n + 1].id, AUDIT_FINDINGS)
+        if n == 0:
+            owner = audits.team_of(audit).manager
+            assert owner is not None
+            audits.add_action(audit, audits.ActionInput("Add dates to the actions in each supervision record.",
+                                                       owner.id, dates.next_working_day(on + timedelta(days=14))), on)
+        audits.submit(audit, no_action_needed=n != 0, now=dates.utcnow())

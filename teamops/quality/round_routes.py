@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, make_response, request, url_for
+from flask import Response, abort, current_app, flash, make_response, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -21,9 +21,11 @@ from teamops.policy.models import CaseType
 from teamops.quality import bp, round_picks, rounds, signed_in
 from teamops.quality.audit_models import AUDIT_STATUSES, AuditRound, CaseAudit, GradeScale
 from teamops.quality.round_calendar import briefings_ics
+from teamops.quality.round_export import sheets as round_export_sheets
 from teamops.quality.round_forms import AddCaseForm, BuddyForm, PickSizeForm, RoundForm, ScaleForm
 from teamops.quality.round_picks import LEFT_OUT, OfferRow
 from teamops.quality.rounds import Refused
+from teamops.spreadsheets import xlsx_workbook
 from teamops.web import form_status, get_or_404, render, see_other
 
 STATUS_LABELS = {"assigned": "Assigned", "submitted": "Submitted", "overdue": "Overdue"}
@@ -167,6 +169,17 @@ def _load_round(round_id: int) -> AuditRound:
 def round_page(round_id: int) -> Any:
     """A round: its details and briefings, its audits, its progress and grades, and giving out its cases."""
     return _round_page(_load_round(round_id))
+
+
+@bp.get("/audits/rounds/<int:round_id>/export.xlsx")
+@requires("run_audits")
+def round_export(round_id: int) -> Response:
+    """The round as a workbook: its audits, the remedial actions with their age, the grades by service."""
+    round_ = _load_round(round_id)
+    body = xlsx_workbook(round_export_sheets(round_, dates.today()))
+    return Response(body, headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f'attachment; filename="audit-round-{round_.id}.xlsx"'})
 
 
 def _case_types() -> dict[str, str]:

@@ -142,3 +142,16 @@ def test_admin_chooses_the_working_day_before_for_returns(as_role):
     assert admin.post_form(URL, rule_form(return_due_rule="before")).status_code == 303
     assert db.session.get(OrganisationSettings, 1).return_due_rule == "before"
     assert due_on(date(2026, 3, 1)) == date(2026, 4, 2) and due_on(date(2026, 12, 1)) == date(2027, 1, 4)
+
+
+def test_admin_lets_managers_audit_their_own_teams_cases(as_role):
+    """R-QA-4: by default a manager is never given a case of their own team to audit; the setting allows it,
+    and unticking it stops it again."""
+    admin = as_role("admin")
+    page = admin.get(URL).get_data(as_text=True)
+    assert "Managers may be given a case of their own team to audit" in page
+    assert admin.post_form(URL, {**rule_form(), "auditors_own_team": "y"}).status_code == 303
+    assert db.session.get(OrganisationSettings, 1).auditors_own_team is True
+    assert admin.post_form(URL, rule_form()).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(OrganisationSettings, 1).auditors_own_team is False

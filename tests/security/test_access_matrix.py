@@ -639,6 +639,7 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/quality/audits/rounds/new"): Visit(QAIT_ONLY, 200),
     ("POST", "/quality/audits/rounds/new"): Visit(QAIT_ONLY, 400),
     ("GET", "/quality/audits/rounds/<int:round_id>"): Visit(QAIT_ONLY, 200, values=A_ROUND),
+    ("GET", "/quality/audits/rounds/<int:round_id>/export.xlsx"): Visit(QAIT_ONLY, 200, values=A_ROUND),
     ("GET", "/quality/audits/rounds/<int:round_id>/edit"): Visit(QAIT_ONLY, 200, values=A_ROUND),
     ("POST", "/quality/audits/rounds/<int:round_id>/edit"): Visit(QAIT_ONLY, 400, values=A_ROUND),
     ("GET", "/quality/audits/rounds/<int:round_id>/pick"): (Visit(QAIT_ONLY, 200, values=A_ROUND),
