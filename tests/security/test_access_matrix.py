@@ -804,13 +804,15 @@ def _audit_round(people: dict[str, Staff], north: Team, marks: Markers) -> dict[
     """A round of North's service this quarter: Manager B audits a case of a North worker the personas do not
     line-manage, with the service manager as their buddy; another audit of theirs is there to be removed. What
     the round says is seen by QAIT, its auditor and buddy, and admins (the audit trail names rounds and
-    questions; no finding is written here)."""
+    questions; no finding is written here); its theme also by whoever reads North's audits, whose list in the
+    API names each audit's round."""
     today = dates.today()
     seen = IN_THE_ROUND | {ADMIN}
     scale = audit_rounds.default_scale()
     scale.name = marks.new("grading scale name", frozenset({ADMIN, QAIT}))
     round_ = audit_rounds.save_round(None, audit_rounds.RoundDetails(
-        year=today.year, quarter=audit_rounds.quarter_of(today), theme=marks.new("audit round theme", seen),
+        year=today.year, quarter=audit_rounds.quarter_of(today),
+        theme=marks.new("audit round theme", seen | READS_AUDIT[NORTH]),  # /api/v1/audits names the round
         service_ids=(north.service_id,), due_on=today + timedelta(days=30), scale_id=scale.id,
         questions=(marks.new("audit question", seen),), briefing_before_at=dates.utcnow() + timedelta(days=3),
         briefing_place=marks.new("audit briefing place", seen)), people[QAIT])
