@@ -550,7 +550,7 @@ def _add_audit_rounds(size: int, on: date, manager: Staff, qait: Staff) -> dict[
             questions=tuple(f"Question {n}" for n in range(questions)),
             briefing_before_at=dates.utcnow() + timedelta(days=2), briefing_place="Room 1"), qait)
 
-    busy, set_up = new_round("Management oversight", 3), new_round("Voice of the child", 2)
+    busy, set_up = new_round("Supervision quality", 3), new_round("Voice of the child", 2)
     for n in range(size):
         new_round(f"Earlier theme {n}", 2)
     others = list(db.session.scalars(select(Staff).where(Staff.role == "team_manager", Staff.id != manager.id)
