@@ -23,7 +23,7 @@ from wtforms import Field
 from wtforms.validators import Length
 
 from teamops.access import can
-from teamops.dates import LONDON
+from teamops.dates import LONDON, month_start
 from teamops.extensions import db
 from teamops.navigation import navigation
 from teamops.types import MAX_ID
@@ -54,6 +54,14 @@ def render(page: str, fragment: str | None = None, /, *, status: int = 200, **va
 def form_status() -> int:
     """200 for a form shown, 400 for a form sent back with its errors."""
     return 400 if request.method == "POST" else 200
+
+
+def month_in_url(text: str) -> date:
+    """The month in an address (``2026-03``); 404 for anything else (2026-13 is no month)."""
+    try:
+        return month_start(text)
+    except ValueError:
+        abort(404)
 
 
 def see_other(url: str) -> ResponseReturnValue:

@@ -26,17 +26,10 @@ from teamops.records import labels
 from teamops.records.loading import as_read
 from teamops.records.models import SupervisionRecord
 from teamops.records.queries import RECORD_PAGE
-from teamops.web import get_or_404, render, see_other
+from teamops.web import get_or_404, month_in_url, render, see_other
 
 MOST_LINES = 4  # teams drawn as lines of their own beside "All teams shown" (the chart's five series)
 
-
-def _month_in_url(text: str) -> date:
-    """The month in an address (``2026-03``); 404 for anything else."""
-    try:
-        return dates.month_start(text)
-    except ValueError:
-        abort(404)
 
 
 @bp.route("/dip-samples")
@@ -89,7 +82,7 @@ def _trend_lines(rows: list[TeamMonth], by_team: dict[int, dict[date, dips.Month
 def _team_month(team_id: int, month: str) -> tuple[Team, date]:
     team = get_or_404(Team, team_id)
     authorize("dip_sample", team)
-    return team, _month_in_url(month)
+    return team, month_in_url(month)
 
 
 @bp.route("/dip-samples/teams/<int:team_id>/<month>")

@@ -19,7 +19,7 @@ from teamops.returns.figures import team_month
 from teamops.returns.forms import ChaseForm, DecisionForm, MonthForm, ReturnForm, return_form
 from teamops.returns.models import SUBMITTED, SupervisionReturn
 from teamops.returns.services import ReturnRefused, TeamReturn
-from teamops.web import form_status, get_or_404, render, see_other
+from teamops.web import form_status, get_or_404, month_in_url, render, see_other
 
 
 @bp.app_template_filter("month_label")
@@ -56,13 +56,6 @@ def percent_of(part: int, whole: int) -> float | None:
 def working_days_left(on: date, due_on: date) -> int:
     return dates.working_days_left(on, due_on)
 
-
-def _month_in_url(text: str) -> date:
-    """The month in an address (``2026-03``); 404 for anything else (2026-13 is no month)."""
-    try:
-        return dates.month_start(text)
-    except ValueError:
-        abort(404)
 
 
 @bp.route("/")
@@ -156,7 +149,7 @@ def team_return(team_id: int, month: str) -> Any:
     commentary, submitting, QAIT's decision and every version."""
     team = get_or_404(Team, team_id)
     authorize("view_returns", team)
-    first = _month_in_url(month)
+    first = month_in_url(month)
     on = dates.today()
     ret = services.find(team.id, first)
     writes = can("submit_return", team) and services.may_change(ret) and services.has_ended(first, on)
@@ -227,7 +220,7 @@ def _page(team: Team, month: date, ret: SupervisionReturn | None, figures: Any, 
 def decide(team_id: int, month: str) -> Any:
     """QAIT accepts the submitted return, or returns it with a comment."""
     team = get_or_404(Team, team_id)
-    first = _month_in_url(month)
+    first = month_in_url(month)
     ret = services.find(team.id, first)
     if ret is None or ret.status != SUBMITTED:
         flash("Only a submitted return can be accepted or returned", "error")
@@ -252,7 +245,7 @@ def version(team_id: int, month: str, number: int) -> Any:
     """One submission as it was submitted: its frozen figures, its commentary and QAIT's decision on it."""
     team = get_or_404(Team, team_id)
     authorize("view_returns", team)
-    first = _month_in_url(month)
+    first = month_in_url(month)
     ret = services.find(team.id, first)
     found = next((each for each in services.versions_of(ret) if each.number == number), None)
     if found is None:
