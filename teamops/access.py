@@ -706,6 +706,8 @@ POLICIES: dict[str, Callable[[Staff, Any], bool]] = {
     "manage_grade_scales": lambda user, obj: user.role == "admin",
     "do_audit": lambda user, obj: user.role != "admin" and (obj is None or obj.auditor_id == user.id),
     "view_case_audit": _reads_case_audit,
+    # What the audits found across rounds, for the teams in reach (QAIT every team; managers theirs).
+    "view_audit_findings": lambda user, obj: user.role == "qait" or user.role in MANAGERS,
     "view_audit_round": _reads_audit_round,
     "close_audit_action": _closes_audit_action,
     # The case's team manager (or whoever covers) marks a submitted audit's findings read: they leave their home.

@@ -42,6 +42,8 @@ MENU: tuple[NavItem, ...] = (
     # Quarterly case audits (R-QA-4): QAIT's rounds; a manager's own audits (those they do or buddy).
     NavItem("Audits", "quality.rounds", "run_audits"),
     NavItem("Audits", "quality.audits", "do_audit", ("team_manager", *ABOVE_TEAMS)),
+    # What the audits found across rounds, for the teams in reach: grades by theme, open remedial actions.
+    NavItem("Audit findings", "quality.findings_page", "view_audit_findings", MANAGERS_AND_QAIT),
     # Case disagreements for those above teams; workers' disagreements with their record for whoever resolves
     # them (a line manager of any role included).
     NavItem("Directory", "directory.index", "read_directory"),
@@ -70,6 +72,9 @@ def navigation() -> list[dict[str, Any]]:
         if (item.roles is not None and current_user.role not in item.roles) or not can(item.policy):
             continue
         href = url_for(item.endpoint)
-        active = request.endpoint == item.endpoint or (href != "/" and request.path.startswith(href + "/"))
-        shown.append({"text": item.label, "href": href, "active": active})
+        shown.append({"text": item.label, "href": href, "active": request.endpoint == item.endpoint})
+    if not any(entry["active"] for entry in shown):  # a page below an item: the most specific item it is under
+        under = [entry for entry in shown if entry["href"] != "/" and request.path.startswith(f"{entry['href']}/")]
+        if under:
+            max(under, key=lambda entry: len(str(entry["href"])))["active"] = True
     return shown

@@ -276,6 +276,12 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
                       Visit("service_manager", lambda o: {"audit_id": o.draft_audit}, label="draft"),
                       Visit("service_manager", lambda o: {"audit_id": o.reaudit}, label="reaudit")),
     "quality.reaudit": Visit("qait", lambda o: {"audit_id": o.reaudit_ready}),
+    # The audit findings (issue 14 item 5): the services to filter by, the open actions' page and its count, their
+    # summary, and the grades by round and service, the rounds and their scales' grades (three); the workbook
+    # every open action and the grades.
+    "quality.findings_page": (Visit("qait", label="qait"), Visit("service_manager", label="service_manager"),
+                              Visit("qait", lambda o: {"service": o.service}, label="qait, service")),
+    "quality.findings_export": Visit("service_manager"),
     "api.audits": (Visit("qait", label="qait"), Visit("team_manager", lambda o: {"team": o.team}, label="team")),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team

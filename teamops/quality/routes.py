@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from teamops.quality import audit_routes, dip_routes, observation_routes, round_routes
+from teamops.quality import audit_routes, dip_routes, findings_routes, observation_routes, round_routes
 
-__all__ = ["audit_routes", "dip_routes", "observation_routes", "round_routes"]
+__all__ = ["audit_routes", "dip_routes", "findings_routes", "observation_routes", "round_routes"]

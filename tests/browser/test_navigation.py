@@ -15,24 +15,28 @@ NAVIGATION = 'nav[aria-label="Main menu"] a'
 CURRENT = re.compile(r"^(page|true)$")  # GOV.UK service navigation marks the active section "true"
 # What each role must and must not be offered; other items may join the menu as features arrive.
 MUST_SHOW = {
-    "admin": {"Home", "Teams", "Staff", "Services", "Induction templates", "New starters", "Import", "Audit trail"},
-    "qait": {"Home", "Teams", "Staff", "Inductions", "New starters"},
-    "head_of_service": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import", "Inductions"},
-    "service_manager": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import", "Inductions"},
-    "team_manager": {"Home", "Escalations", "Teams", "Staff", "Import", "Inductions"},
+    "admin": {"Home", "Teams", "Staff", "Services", "Induction templates", "New starters", "Import", "Audit trail",
+              "Grading scales"},
+    "qait": {"Home", "Teams", "Staff", "Inductions", "New starters", "Dip samples", "Audits", "Audit findings"},
+    "head_of_service": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import", "Inductions", "Dip samples",
+                        "Audits", "Audit findings"},
+    "service_manager": {"Home", "Dashboard", "Escalations", "Teams", "Staff", "Import", "Inductions", "Dip samples",
+                        "Audits", "Audit findings"},
+    "team_manager": {"Home", "Escalations", "Teams", "Staff", "Import", "Inductions", "Audits", "Audit findings"},
     "worker": {"Home"},
     "newstarter": {"Home"},
 }
 MUST_NOT_SHOW = {
-    "admin": {"Inductions"},  # admins edit the templates, never a starter's induction
-    "qait": {"Services", "Import", "Induction templates"},
-    "head_of_service": {"Services", "Induction templates", "New starters"},
-    "service_manager": {"Services", "Induction templates", "New starters"},
-    "team_manager": {"Services", "Induction templates", "New starters"},
+    # Admins edit the templates and keep the grading scales, never a starter's induction or an audit's findings.
+    "admin": {"Inductions", "Audits", "Audit findings", "Dip samples"},
+    "qait": {"Services", "Import", "Induction templates", "Grading scales"},
+    "head_of_service": {"Services", "Induction templates", "New starters", "Grading scales"},
+    "service_manager": {"Services", "Induction templates", "New starters", "Grading scales"},
+    "team_manager": {"Services", "Induction templates", "New starters", "Grading scales", "Dip samples"},
     "worker": {"Teams", "Staff", "Services", "Import", "Audit trail", "Induction templates", "Inductions",
-               "New starters"},
+               "New starters", "Audit findings", "Dip samples", "Grading scales"},
     "newstarter": {"Teams", "Staff", "Services", "Import", "Audit trail", "Induction templates", "Inductions",
-                   "New starters"},
+                   "New starters", "Audit findings", "Dip samples", "Grading scales"},
 }
 
 
@@ -58,6 +62,7 @@ def test_each_account_can_open_every_page_in_its_navigation(tab: Tab, account: s
         assert tab.page.url.split("?")[0] == tab.url(href), f"{label} led to {tab.page.url}"
         expect(tab.page.locator("h1")).to_have_count(1)
         expect(tab.page.locator(NAVIGATION).filter(has_text=label).first).to_have_attribute("aria-current", CURRENT)
+        expect(tab.page.locator(f"{NAVIGATION}[aria-current]")).to_have_count(1)  # one current item, never two
         assert navigation_links(tab) == links, f"the menu changed on {label}"
 
     tab.follow(tab.page.get_by_role("link", name="Change password").click)

@@ -663,6 +663,14 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("POST", "/quality/audit-actions/<int:action_id>/done"): each(CLOSES_AUDIT_ACTION, 303, values=AUDIT_ACTION),
     ("GET", "/quality/audits/<int:audit_id>/reaudit"): each(everywhere(frozenset({QAIT})), 200),
     ("POST", "/quality/audits/<int:audit_id>/reaudit"): each(everywhere(frozenset({QAIT})), 400),
+    # What the audits found, across rounds (issue 14 item 5): QAIT and managers, each for the teams in reach; a
+    # service not in the list (another service than a manager's, or not a number) is said next to the filter (400).
+    ("GET", "/quality/audits/findings"): (Visit(MANAGERS | {QAIT}, 200),
+                                          each(per_team(north=MANAGERS | {QAIT}, south=MANAGERS | {QAIT}, yj={QAIT}),
+                                               200, query="service={service_id}",
+                                               others=((400, per_team(north=set(), south=set(), yj=set(MANAGERS))),)),
+                                          Visit(MANAGERS | {QAIT}, 400, query="service=abc")),
+    ("GET", "/quality/audits/findings.xlsx"): Visit(MANAGERS | {QAIT}, 200),
     ("GET", "/api/v1/audits"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv&round={round_id}"),
                                 each(LISTS_TEAM, 200, query="team={team_id}")),
 }
