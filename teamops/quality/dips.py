@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from teamops import dates, scheduling
 from teamops.extensions import db
@@ -242,6 +242,15 @@ def feedback_for(supervisor: Staff) -> list[DipSample]:
         .where(SupervisionRecord.supervisor_id == supervisor.id, DipSample.rated_at.is_not(None))
         .options(contains_eager(DipSample.record), selectinload(DipSample.ratings))
         .order_by(DipSample.read_by_supervisor_at.is_not(None), DipSample.rated_at.desc(), DipSample.id.desc())))
+
+
+def rated_samples_of(record: SupervisionRecord) -> list[DipSample]:
+    """The record's rated dip samples with their team and ratings, newest first (two statements, one when none):
+    the record's page shows each to whoever may read it."""
+    return list(db.session.scalars(
+        select(DipSample).where(DipSample.record_id == record.id, DipSample.rated_at.is_not(None))
+        .options(joinedload(DipSample.team), selectinload(DipSample.ratings))
+        .order_by(DipSample.rated_at.desc(), DipSample.id.desc())))
 
 
 def unread_count(supervisor: Staff) -> int:

@@ -15,6 +15,8 @@ from teamops.bookings.models import KIND_LABELS
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.org.models import Staff
+from teamops.quality import dips
+from teamops.quality.models import RATINGS, RUBRIC
 from teamops.records import action_routes, bp, escalation_routes, labels, queries, services, voice, write_routes
 from teamops.records.forms import AcknowledgeForm, RecordFilterForm
 from teamops.records.loading import as_read, load
@@ -43,7 +45,11 @@ def render_record(record: SupervisionRecord, status: int = 200, problem: str | N
                   problems: list[str] | None = None, acknowledge_form: AcknowledgeForm | None = None,
                   confirm_sign_off: bool = False) -> Any:
     problems = problems or ([problem] if problem else [])
+    samples = [sample for sample in dips.rated_samples_of(record) if can("view_dip_sample", sample)] \
+        if can("view_dip_sample") else []
+    dip_ratings = {sample.id: dips.ratings_of(sample) for sample in samples}
     return render("records/show.html", record=record, snap=as_read(record), confirm_sign_off=confirm_sign_off,
+                  dip_samples=samples, dip_ratings=dip_ratings, rubric=RUBRIC, rating_labels=RATINGS,
                   problems=problems, acknowledge_form=acknowledge_form or AcknowledgeForm(formdata=None),
                   can_change=can("change_record", record), can_resolve=can("resolve_disagreement", record),
                   action_form=ActionForm(), kinds=KIND_LABELS, labels=labels, status=status)

@@ -235,6 +235,25 @@ def test_the_supervisor_reads_the_feedback_and_the_worker_never_does(
     assert worker.post_form(f"/quality/dip-samples/{sample.id}/read").status_code == 403
 
 
+def test_the_feedback_is_on_the_records_own_page_for_its_supervisor_and_samplers_never_its_worker(
+        sample: DipSample, as_role: Any, org: dict[str, Any]) -> None:
+    url = f"/records/{sample.record_id}"
+    assert "Dip samples of this record" not in as_role("team_manager").get(url).get_data(as_text=True)  # not rated
+    as_role("service_manager").post_form(f"/quality/dip-samples/{sample.id}",
+                                         {**full_rating("met"), "rating_voice": "not_met", "comments": "Ask the child."})
+    supervisor = as_role("team_manager").get(url).get_data(as_text=True)
+    section = supervisor[supervisor.index("Dip samples of this record"):]
+    assert "Ask the child." in section and "Not read" in section and "Not met" in section
+    assert f"/quality/dip-samples/{sample.id}" in section
+    for reader in ("service_manager", "qait"):  # the sampler, and QAIT, whose reach holds the team
+        page = as_role(reader).get(url).get_data(as_text=True)
+        assert "Ask the child." in page and "Not read" not in page, reader
+    worker = as_role("worker").get(url)
+    assert worker.status_code == 200 and SECRET in worker.get_data(as_text=True)  # their own record
+    assert "Ask the child." not in worker.get_data(as_text=True)
+    assert "Dip samples of this record" not in worker.get_data(as_text=True)
+
+
 # Ratings over time -----------------------------------------------------------------------------------------
 
 def test_the_percentage_met_by_team_and_month_worked_out_by_hand(world: World, org: dict[str, Any],
