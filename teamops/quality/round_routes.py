@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, flash, make_response, request, url_for
+from flask import Response, abort, flash, make_response, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -348,4 +348,4 @@ def audits() -> Any:
     """Your audits: the cases you audit or buddy, with their round, due date, status and the briefings."""
     on = dates.today()
     return render("quality/rounds/audits.html", audits=rounds.audits_of(signed_in()), on=on, statuses=STATUS_LABELS,
-                  tags=STATUS_TAGS, opens_audit="quality.audit" in current_app.view_functions)
+                  tags=STATUS_TAGS)
