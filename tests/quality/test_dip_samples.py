@@ -239,8 +239,8 @@ def test_the_feedback_is_on_the_records_own_page_for_its_supervisor_and_samplers
         sample: DipSample, as_role: Any, org: dict[str, Any]) -> None:
     url = f"/records/{sample.record_id}"
     assert "Dip samples of this record" not in as_role("team_manager").get(url).get_data(as_text=True)  # not rated
-    as_role("service_manager").post_form(f"/quality/dip-samples/{sample.id}",
-                                         {**full_rating("met"), "rating_voice": "not_met", "comments": "Ask the child."})
+    rating = {**full_rating("met"), "rating_voice": "not_met", "comments": "Ask the child."}
+    as_role("service_manager").post_form(f"/quality/dip-samples/{sample.id}", rating)
     supervisor = as_role("team_manager").get(url).get_data(as_text=True)
     section = supervisor[supervisor.index("Dip samples of this record"):]
     assert "Ask the child." in section and "Not read" in section and "Not met" in section
