@@ -20,6 +20,8 @@ from teamops.extensions import db
 from teamops.imports.services import KINDS, is_email, run_import
 from teamops.org.models import NAME_MAX, Service, Staff, Team
 from teamops.org.services import normalise_email
+from teamops.reminders.mail import Mail, Mailer, Refused, RelayDown
+from teamops.reminders.run import send_reminders
 from teamops.returns import caseload
 from teamops.web import format_datetime
 
@@ -184,3 +186,48 @@ def caseload_snapshot_command(month_text: str | None) -> None:
     db.session.commit()
     existed = caseload.reports_made(month) - made
     click.echo(f"Caseload reports for {dates.month_label(month)}: {made} made, {existed} already existed.")
+
+
+@cli.command("send-reminders")
+@click.option("--today", "today_text", metavar="YYYY-MM-DD", help="The day to send for (default: today).")
+def send_reminders_command(today_text: str | None) -> None:
+    """Send each person one e-mail of what is due for them (issue 15): supervision due soon and overdue, overdue
+    supervision actions, records not signed off, filed or acknowledged, the monthly return to QAIT, case audits.
+
+    Run it daily from cron. Running it twice for one day sends nothing twice; a send that failed (a refused
+    address, a relay that is down) is tried again by the next run. Exit status 1 when anything failed.
+    """
+    on = today()
+    if today_text is not None:
+        try:
+            on = parse_iso_date(today_text)
+        except ValueError:
+            raise click.ClickException(f"--today {today_text}: give a date as YYYY-MM-DD") from None
+    with current_app.test_request_context("/"):  # the links' paths come from url_for, as the pages' do
+        result = send_reminders(on, dates.utcnow())
+    click.echo(f"Reminders for {on:%-d %B %Y}: {result.reminders} sent in {result.mails} e-mail"
+               f"{'s' if result.mails != 1 else ''}.")
+    for address in result.refused:
+        click.echo(f"Refused by the relay (tried again next run): {address}", err=True)
+    if result.relay_down:
+        click.echo(f"{result.relay_down}. The rest is tried again next run.", err=True)
+    if not result.ok:
+        sys.exit(1)
+
+
+@cli.command("send-test-mail")
+@click.argument("address")
+def send_test_mail_command(address: str) -> None:
+    """Send one test message to ADDRESS through the configured relay, to check the mail settings."""
+    config = current_app.config["TEAMOPS"]
+    if not is_email(address):
+        raise click.ClickException(f"{address} is not an e-mail address")
+    body = (f"This is a test message from TeamOps at {config.base_url}. If you can read it, TeamOps can send "
+            "reminders to this address.")
+    try:
+        with Mailer() as mailer:
+            mailer.send(Mail(address, address, "TeamOps: test message", body))
+    except (Refused, RelayDown) as failed:
+        raise click.ClickException(str(failed)) from None
+    where = f"the relay {config.smtp_host}:{config.smtp_port}" if config.smtp_host else "the log (no relay is set)"
+    click.echo(f"Test message to {address} sent through {where}.")

@@ -42,6 +42,7 @@ from teamops.quality.audit_models import (
 )
 from teamops.quality.models import DipRating, DipSample, PracticeObservation
 from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
+from teamops.reminders.models import ReminderSend
 from teamops.returns.models import (
     CaseloadReview,
     CaseloadRow,
@@ -97,6 +98,7 @@ __all__ = [
     "PolicyChange",
     "PracticeObservation",
     "RecordVersion",
+    "ReminderSend",
     "ReturnChase",
     "ReturnNote",
     "ReturnRow",

@@ -1,8 +1,9 @@
-"""Telling a person something that concerns them: a set-password link, a change to their access.
+"""Telling a person something that concerns them: a set-password link, a change to their access, a decision.
 
-There is no e-mail yet: each message is logged as the mail that would be sent, to the person's own address.
-The notifications work swaps SMTP in here, and nowhere else. A message may carry a secret (a set-password
-link) meant for that person alone; no page ever shows it to anyone else.
+Sent at once through the mail relay (``teamops.reminders.mail``), or written to the log when none is set. A
+message may carry a secret (a set-password link) meant for that person alone; no page ever shows it to anyone
+else. A relay that fails is logged and never fails the page that asked for the message: what is due is also in
+the person's daily reminders.
 """
 
 from __future__ import annotations
@@ -10,8 +11,13 @@ from __future__ import annotations
 from flask import current_app
 
 from teamops.org.models import Staff
+from teamops.reminders.mail import Mail, Mailer, Refused, RelayDown
 
 
 def notify(person: Staff, subject: str, body: str) -> None:
-    """Sends ``person`` a message (for now: logs the mail that would be sent to them)."""
-    current_app.logger.info("Mail to %s <%s>\nSubject: %s\n\n%s", person.name, person.email, subject, body)
+    """Sends ``person`` a plain-text message at their own address."""
+    try:
+        with Mailer() as mailer:
+            mailer.send(Mail(person.name, person.email, subject, body))
+    except (Refused, RelayDown) as failed:
+        current_app.logger.warning("Mail to %s <%s> not sent (%s): %s", person.name, person.email, failed, subject)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +17,7 @@ from teamops.extensions import db
 from teamops.notify import notify
 from teamops.org import grants
 from teamops.org.models import MANAGER_ROLES, Service, Staff, Team
+from teamops.reminders.mail import link as mail_link
 
 
 def normalise_email(email: str) -> str:
@@ -104,7 +105,7 @@ def send_password_link(staff: Staff, *, reset: bool = False) -> None:
     an admin cannot sign in as anyone. ``reset`` first takes away the password they have and signs them out
     everywhere (``reset_password``)."""
     token = reset_password(staff) if reset else issue_password_link(staff)
-    link = current_app.config["TEAMOPS"].base_url.rstrip("/") + url_for("auth.set_password", token=token)
+    link = mail_link(url_for("auth.set_password", token=token))
     why = "Your TeamOps password was reset, and you were signed out." if reset else "You have a TeamOps account."
     notify(staff, "Set your TeamOps password",
            f"{why} Set your password with this link. It works once, for 72 hours:\n\n{link}\n\n"

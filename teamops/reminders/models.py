@@ -1,0 +1,50 @@
+"""What the reminder runs have claimed and sent (issue 15 item 2).
+
+One row per person and reminder: ``key`` names the thing and the moment it is about (``case-overdue:12:
+2026-11-30``: case 12's supervision, due on 30 November, is overdue), so the same reminder is never sent twice,
+whatever runs when. A run claims its rows before it sends (the unique constraint on person and key decides
+between two runs at once), then marks them sent; a send that fails marks them failed, and the next run takes
+them again. A claim left behind by a run that died is taken again once it is an hour old.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from teamops.dates import utcnow
+from teamops.extensions import Model
+from teamops.types import UTCDateTime
+
+CLAIMED, SENT, FAILED = "claimed", "sent", "failed"
+STALE_AFTER = timedelta(hours=1)  # a claim this old belongs to a run that died: the next run takes it
+STATES = (CLAIMED, SENT, FAILED)
+KEY_MAX = 120
+LINE_MAX = 300
+ERROR_MAX = 300
+
+
+class ReminderSend(Model):
+    __tablename__ = "reminder_sends"
+    __table_args__ = (
+        UniqueConstraint("staff_id", "key", name="uq_reminder_sends_staff_key"),
+        CheckConstraint(f"state IN {STATES!r}", name="state"),
+        Index("ix_reminder_sends_state", "state", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(KEY_MAX))
+    category: Mapped[str] = mapped_column(String(30))
+    # What the digest says of it and where it leads: names, dates and case references only, never content.
+    line: Mapped[str] = mapped_column(String(LINE_MAX))
+    path: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)  # the run's day that first claimed it
+    state: Mapped[str] = mapped_column(String(10), default=CLAIMED)
+    run_id: Mapped[str] = mapped_column(String(32), index=True)  # the run that holds the claim now
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    last_error: Mapped[str | None] = mapped_column(String(ERROR_MAX))

@@ -1,0 +1,212 @@
+"""What is due for whom on a day (issue 15 item 2): each source reads one kind of thing and gives the reminders
+it owes, each keyed by the thing and the moment it is about, so that the run sends it once.
+
+A reminder's line names people, dates and case references, never what a record, an action or an audit says:
+the digest is an e-mail, and e-mail leaves TeamOps (the standards' privacy rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import url_for
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from teamops import dates, scheduling
+from teamops.cases.models import Case
+from teamops.extensions import db
+from teamops.org.models import Staff, Team
+from teamops.quality.audit_models import CaseAudit
+from teamops.records.models import SupervisionAction, SupervisionRecord
+from teamops.returns import services as returns
+from teamops.returns.models import ACCEPTED, SUBMITTED, SupervisionReturn
+
+# Categories: what a person may later choose e-mail for; overdue items and escalations always send.
+SUPERVISION, ACTIONS, RECORDS, RETURNS, AUDITS = "supervision", "actions", "records", "returns", "audits"
+CATEGORY_HEADINGS = {
+    SUPERVISION: "Supervision due", ACTIONS: "Supervision actions", RECORDS: "Supervision records",
+    RETURNS: "Supervision returns to QAIT", AUDITS: "Case audits",
+}
+RECORD_DAYS = 7  # R-SUP-5 and the standards: a record is signed off, filed and acknowledged within 7 days
+RECORD_LOOKBACK = 60  # days: an older record's reminders were sent long ago (each once), so it is not read again
+RETURN_DUE_SOON_WORKING_DAYS = 2
+# A late return is escalated: to the service manager once it is more than 3 working days late, and to the head of
+# service once it is more than 6 (issue 15 item 2).
+RETURN_SERVICE_MANAGER_AFTER, RETURN_HEAD_AFTER = 3, 6
+AUDIT_DUE_SOON_DAYS = scheduling.DUE_SOON_DAYS
+
+
+@dataclass(frozen=True)
+class Reminder:
+    staff_id: int
+    key: str
+    category: str
+    line: str
+    path: str
+
+
+def _d(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def supervision(on: date) -> Iterator[Reminder]:
+    """Case supervision entering the due-soon window (the worker) and overdue (the worker and their line
+    manager); personal supervision the same (R-SUP, CONTRACT.md ``due_soon``: 7 days)."""
+    cases = list(db.session.scalars(
+        select(Case).join(Staff, Staff.id == Case.worker_id)
+        .where(or_(Case.closed_on.is_(None), Case.closed_on > on), Case.allocated_on <= on, Staff.active.is_(True))
+        .options(joinedload(Case.worker))))
+    policy = scheduling.load_policy(on)
+    dues = scheduling.case_dues(cases, on, policy)
+    for case in cases:
+        due = dues[case.id]
+        if due.next_due_on is None or due.due_state not in (scheduling.DUE_SOON, scheduling.OVERDUE):
+            continue
+        path = url_for("cases.show", case_id=case.id)
+        worker = case.worker
+        if due.due_state == scheduling.DUE_SOON:
+            yield Reminder(worker.id, f"case-due-soon:{case.id}:{due.next_due_on}", SUPERVISION,
+                           f"Case {case.case_ref}: case supervision is due by {_d(due.next_due_on)}", path)
+            continue
+        key = f"case-overdue:{case.id}:{due.next_due_on}"
+        yield Reminder(worker.id, key, SUPERVISION,
+                       f"Case {case.case_ref}: case supervision is overdue (due {_d(due.next_due_on)})", path)
+        if worker.line_manager_id is not None:
+            yield Reminder(worker.line_manager_id, key, SUPERVISION,
+                           f"Case {case.case_ref} ({worker.name}): case supervision is overdue "
+                           f"(due {_d(due.next_due_on)})", path)
+    people = list(db.session.scalars(
+        select(Staff).where(Staff.active.is_(True), Staff.line_manager_id.is_not(None), Staff.start_date <= on)))
+    personal = scheduling.person_dues(people, on, policy)
+    for person in people:
+        due_ = personal[person.id]
+        if due_.due_state == scheduling.DUE_SOON:
+            yield Reminder(person.id, f"personal-due-soon:{person.id}:{due_.next_due_on}", SUPERVISION,
+                           f"Your personal supervision is due by {_d(due_.next_due_on)}",
+                           url_for("bookings.mine"))
+        elif due_.due_state == scheduling.OVERDUE:
+            key = f"personal-overdue:{person.id}:{due_.next_due_on}"
+            yield Reminder(person.id, key, SUPERVISION,
+                           f"Your personal supervision is overdue (due {_d(due_.next_due_on)})",
+                           url_for("bookings.mine"))
+            assert person.line_manager_id is not None
+            yield Reminder(person.line_manager_id, key, SUPERVISION,
+                           f"{person.name}: personal supervision is overdue (due {_d(due_.next_due_on)})",
+                           url_for("dashboards.team"))
+
+
+def actions(on: date) -> Iterator[Reminder]:
+    """Supervision actions past their timescale: their owner (R-SUP-6). The action's words stay in TeamOps."""
+    rows = db.session.execute(
+        select(SupervisionAction.id, SupervisionAction.owner_id, SupervisionAction.due_on, SupervisionRecord.held_on,
+               Staff.name)
+        .join(SupervisionRecord, SupervisionRecord.id == SupervisionAction.record_id)
+        .join(Staff, Staff.id == SupervisionRecord.worker_id)
+        .where(SupervisionAction.status == "open", SupervisionAction.due_on < on,
+               SupervisionRecord.status == "signed_off"))
+    path = url_for("records.actions")
+    for action_id, owner_id, due_on, held_on, worker in rows:
+        yield Reminder(owner_id, f"action-overdue:{action_id}:{due_on}", ACTIONS,
+                       f"A supervision action from {worker}'s supervision of {_d(held_on)} was due {_d(due_on)}",
+                       path)
+
+
+def records(on: date) -> Iterator[Reminder]:
+    """Supervision records written in TeamOps more than 7 days ago and still not signed off (the supervisor),
+    case discussions not filed on the case system within the 7 days (the supervisor, R-SUP-5), and records signed
+    off more than 7 days ago that the worker has not acknowledged (the worker)."""
+    cutoff = on - timedelta(days=RECORD_DAYS)
+    found = db.session.scalars(
+        select(SupervisionRecord)
+        .where(SupervisionRecord.held_on <= cutoff, SupervisionRecord.held_on > on - timedelta(days=RECORD_LOOKBACK),
+               SupervisionRecord.imported.is_(False),
+               or_(SupervisionRecord.status == "draft", SupervisionRecord.acknowledged_at.is_(None),
+                   and_(SupervisionRecord.filed_at.is_(None), SupervisionRecord.kind != "personal")))
+        .options(joinedload(SupervisionRecord.worker)))
+    signed_before = datetime.combine(cutoff, time(), dates.LONDON)
+    for record in found:
+        path = url_for("records.show", record_id=record.id)
+        about = f"{record.worker.name}'s supervision of {_d(record.held_on)}"
+        if record.status == "draft":
+            yield Reminder(record.supervisor_id, f"record-not-signed-off:{record.id}", RECORDS,
+                           f"The record of {about} is not signed off", path)
+            continue
+        if record.filed_at is None and record.kind != "personal":
+            yield Reminder(record.supervisor_id, f"record-not-filed:{record.id}", RECORDS,
+                           f"The record of {about} is not yet filed on the child's record (due within "
+                           f"{RECORD_DAYS} days of the session)", path)
+        if record.acknowledged_at is None and record.signed_off_at is not None \
+                and record.signed_off_at <= signed_before:
+            yield Reminder(record.worker_id, f"record-not-acknowledged:{record.id}", RECORDS,
+                           f"Please read and acknowledge the record of your supervision of {_d(record.held_on)}",
+                           path)
+
+
+def supervision_returns(on: date) -> Iterator[Reminder]:
+    """A month's return (R-QA-1/2): due within 2 working days, then overdue, to the team's managers; more than 3
+    working days late, also the service manager; more than 6, also the head of service. The month is last month
+    or, at the end of a month whose return falls due in the first days of the next (1 January 2027 is a bank
+    holiday, so December 2026's is due on Monday 4 January), this month."""
+    for month in (returns.last_month(on), on.replace(day=1)):
+        yield from _month_return(month, on)
+
+
+def _month_return(month: date, on: date) -> Iterator[Reminder]:
+    due_on = returns.due_on(month)
+    left = dates.working_days_left(on, due_on)
+    late = dates.working_days_late(due_on, on)
+    if not (late > 0 or 0 < left <= RETURN_DUE_SOON_WORKING_DAYS):
+        return
+    done = set(db.session.scalars(select(SupervisionReturn.team_id).where(
+        SupervisionReturn.month == month, SupervisionReturn.status.in_((SUBMITTED, ACCEPTED)))))
+    teams = db.session.scalars(select(Team).where(Team.active.is_(True)).order_by(Team.name))
+    label = dates.month_label(month)
+    for team in teams:
+        if team.id in done:
+            continue
+        path = url_for("returns.team_return", team_id=team.id, month=dates.month_code(month))
+        if late == 0:
+            for person in returns.team_managers(team, on):
+                yield Reminder(person.id, f"return-due:{team.id}:{month:%Y-%m}", RETURNS,
+                               f"{team.name}: the {label} supervision return is due to QAIT by {_d(due_on)}", path)
+            continue
+        level = 3 if late > RETURN_HEAD_AFTER else 2 if late > RETURN_SERVICE_MANAGER_AFTER else 1
+        told = {1: "", 2: "; the service manager has been told", 3: "; the service manager and head of service "
+                "have been told"}[level]
+        for person in returns.chase_recipients(team, level):
+            yield Reminder(person.id, f"return-late:{team.id}:{month:%Y-%m}:{level}", RETURNS,
+                           f"{team.name}: the {label} supervision return was due to QAIT on {_d(due_on)} and is "
+                           f"{late} working day{'s' if late != 1 else ''} late{told}", path)
+
+
+def audits(on: date) -> Iterator[Reminder]:
+    """Case audits not yet submitted: due within 7 days, then overdue, to the auditor and any audit buddy."""
+    found = db.session.scalars(
+        select(CaseAudit).where(CaseAudit.submitted_at.is_(None),
+                                CaseAudit.due_on <= on + timedelta(days=AUDIT_DUE_SOON_DAYS))
+        .options(joinedload(CaseAudit.case), joinedload(CaseAudit.round)))
+    for audit in found:
+        overdue = audit.due_on < on
+        state = "overdue" if overdue else "due-soon"
+        words = f"was due {_d(audit.due_on)}" if overdue else f"is due by {_d(audit.due_on)}"
+        path = url_for("quality.audit", audit_id=audit.id)
+        for person_id in (audit.auditor_id, audit.buddy_id):
+            if person_id is not None:
+                yield Reminder(person_id, f"audit-{state}:{audit.id}:{audit.due_on}", AUDITS,
+                               f"Your audit of case {audit.case.case_ref} ({audit.round.name}) {words}", path)
+
+
+SOURCES: tuple[Callable[[date], Iterator[Reminder]], ...] = (supervision, actions, records, supervision_returns,
+                                                             audits)
+
+
+def due_on(on: date) -> list[Reminder]:
+    """Every reminder owed on ``on``, from every source, each person and key once."""
+    seen: dict[tuple[int, str], Reminder] = {}
+    for source in SOURCES:
+        for reminder in source(on):
+            seen.setdefault((reminder.staff_id, reminder.key), reminder)
+    return list(seen.values())
