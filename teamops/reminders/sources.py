@@ -7,28 +7,33 @@ the digest is an e-mail, and e-mail leaves TeamOps (the standards' privacy rule)
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import url_for
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from teamops import dates, scheduling
 from teamops.cases.models import Case
 from teamops.extensions import db
+from teamops.induction import checkins
+from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
+from teamops.induction.models import Induction
 from teamops.org.models import Staff, Team
 from teamops.quality.audit_models import CaseAudit
 from teamops.records.models import SupervisionAction, SupervisionRecord
 from teamops.returns import services as returns
-from teamops.returns.models import ACCEPTED, SUBMITTED, SupervisionReturn
+from teamops.returns.models import ACCEPTED, SUBMITTED, CaseloadReview, SupervisionReturn
 
 # Categories: what a person may later choose e-mail for; overdue items and escalations always send.
-SUPERVISION, ACTIONS, RECORDS, RETURNS, AUDITS = "supervision", "actions", "records", "returns", "audits"
+SUPERVISION, ACTIONS, RECORDS, INDUCTION, RETURNS, AUDITS = (
+    "supervision", "actions", "records", "induction", "returns", "audits")
 CATEGORY_HEADINGS = {
     SUPERVISION: "Supervision due", ACTIONS: "Supervision actions", RECORDS: "Supervision records",
-    RETURNS: "Supervision returns to QAIT", AUDITS: "Case audits",
+    INDUCTION: "Inductions and buddies", RETURNS: "Returns and caseload reports for QAIT", AUDITS: "Case audits",
 }
 RECORD_DAYS = 7  # R-SUP-5 and the standards: a record is signed off, filed and acknowledged within 7 days
 RECORD_LOOKBACK = 60  # days: an older record's reminders were sent long ago (each once), so it is not read again
@@ -199,8 +204,81 @@ def audits(on: date) -> Iterator[Reminder]:
                                f"Your audit of case {audit.case.case_ref} ({audit.round.name}) {words}", path)
 
 
-SOURCES: tuple[Callable[[date], Iterator[Reminder]], ...] = (supervision, actions, records, supervision_returns,
-                                                             audits)
+def _open_inductions() -> list[Induction]:
+    """Inductions not signed off or cancelled, with their person, days and items (three statements)."""
+    return list(db.session.scalars(
+        select(Induction).join(Staff, Staff.id == Induction.staff_id)
+        .where(Induction.signed_off_at.is_(None), Induction.cancelled_at.is_(None), Staff.active.is_(True))
+        .options(joinedload(Induction.staff), selectinload(Induction.days), selectinload(Induction.items))))
+
+
+def induction(on: date) -> Iterator[Reminder]:
+    """A starter's checklist (R-IND): tasks to do before the start date, to the starter's line manager, from a
+    week before it; the starter's own items from a week before they are due, and once overdue also to the line
+    manager. Buddy check-ins (R-IND-14): to the buddy on the day; one missed (from the working day after), to the
+    buddy and the line manager."""
+    inductions = _open_inductions()
+    buddies: dict[int, int] = {induction_id: buddy_id for induction_id, buddy_id in db.session.execute(
+        select(InductionBuddy.induction_id, InductionBuddy.buddy_id)
+        .where(InductionBuddy.to_date.is_(None), InductionBuddy.induction_id.in_([i.id for i in inductions])))}
+    logged: dict[int, list[InductionCheckin]] = defaultdict(list)
+    for checkin in db.session.scalars(select(InductionCheckin).where(
+            InductionCheckin.induction_id.in_([i.id for i in inductions]))):
+        logged[checkin.induction_id].append(checkin)
+    soon = on + timedelta(days=scheduling.DUE_SOON_DAYS)
+    for found in inductions:
+        starter = found.staff
+        manager = starter.line_manager_id
+        path = url_for("induction.show", induction_id=found.id)
+        for item in found.items:
+            if item.resolved or item.done_on is not None or item.due_on > soon:
+                continue
+            state = "overdue" if item.due_on < on else "due-soon"
+            words = f"was due {_d(item.due_on)}" if item.due_on < on else f"is due by {_d(item.due_on)}"
+            key = f"induction-{state}:{item.id}:{item.due_on}"
+            if item.deadline == "before_start":
+                if manager is not None:
+                    yield Reminder(manager, key, INDUCTION,
+                                   f"{starter.name}'s induction, before they start: “{item.title}” {words}", path)
+                continue
+            yield Reminder(starter.id, key, INDUCTION, f"Your induction: “{item.title}” {words}", path)
+            if item.due_on < on and manager is not None:
+                yield Reminder(manager, key, INDUCTION, f"{starter.name}'s induction: “{item.title}” {words}", path)
+        buddy = buddies.get(found.id)
+        if buddy is None:
+            continue
+        for expected in checkins.matched(found, logged[found.id], on):
+            if expected.met_by is None and expected.on == on:
+                yield Reminder(buddy, f"checkin-due:{found.id}:{expected.on}", INDUCTION,
+                               f"Your buddy check-in with {starter.name} is due today", path)
+            elif expected.missed and expected.on >= on - timedelta(days=RECORD_LOOKBACK):
+                key = f"checkin-missed:{found.id}:{expected.on}"
+                line = f"The buddy check-in with {starter.name} due on {_d(expected.on)} was not logged"
+                yield Reminder(buddy, key, INDUCTION, line, path)
+                if manager is not None:
+                    yield Reminder(manager, key, INDUCTION, line, path)
+
+
+def caseload_commentary(on: date) -> Iterator[Reminder]:
+    """A caseload review waiting for its commentary (R-QA-3): to the team's managers, from 2 working days before
+    it is due, and once overdue."""
+    reviews = db.session.scalars(
+        select(CaseloadReview).where(CaseloadReview.returned_at.is_(None))
+        .options(joinedload(CaseloadReview.team)))
+    for review in reviews:
+        late = review.commentary_due_on < on
+        if not late and dates.working_days_left(on, review.commentary_due_on) > RETURN_DUE_SOON_WORKING_DAYS:
+            continue
+        state = "overdue" if late else "due"
+        words = f"was due {_d(review.commentary_due_on)}" if late else f"is due by {_d(review.commentary_due_on)}"
+        for person in returns.team_managers(review.team, on):
+            yield Reminder(person.id, f"caseload-{state}:{review.id}", RETURNS,
+                           f"{review.team.name}: your commentary on the {dates.month_label(review.month)} caseload "
+                           f"report {words}", url_for("returns.caseload_review", review_id=review.id))
+
+
+SOURCES: tuple[Callable[[date], Iterator[Reminder]], ...] = (supervision, actions, records, induction,
+                                                             supervision_returns, caseload_commentary, audits)
 
 
 def due_on(on: date) -> list[Reminder]:

@@ -1,0 +1,117 @@
+"""What ``send-reminders`` owes whom on a day (issue 15 item 2), source by source: overdue supervision actions,
+records not signed off, filed or acknowledged, a starter's checklist and pre-start tasks, buddy check-ins due and
+missed, caseload commentary and case audits; each line names people, dates and case references, never content."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from teamops import dates
+from teamops.extensions import db
+from teamops.induction import buddies, checkins
+from teamops.reminders import sources
+from teamops.reminders.sources import Reminder
+from tests import factories
+from tests.quality.audit_world import audit_round, case_audit, scale
+
+DAY = date(2026, 11, 18)  # a Wednesday
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Any:
+    with dates.freeze(DAY):
+        yield
+
+
+def owed(app: Flask, on: date, source: Any) -> list[Reminder]:
+    with app.test_request_context("/"):
+        return list(source(on))
+
+
+def lines_for(found: list[Reminder], person: Any) -> list[str]:
+    return [r.line for r in found if r.staff_id == person.id]
+
+
+def test_an_overdue_action_reminds_its_owner_without_its_words(app, org):
+    factories.action(org["worker"], org["team_manager"], DAY - timedelta(days=1), description="MARK-secret plan",
+                     status="open", held_on=DAY - timedelta(days=20)).record.status = "signed_off"
+    db.session.commit()
+    found = owed(app, DAY, sources.actions)
+    assert lines_for(found, org["worker"]) == [
+        "A supervision action from Wren Worker's supervision of 29 October 2026 was due 17 November 2026"]
+    assert all("MARK" not in r.line for r in found)
+    assert not owed(app, DAY - timedelta(days=1), sources.actions)  # due that day: not overdue yet
+
+
+def test_records_not_signed_off_filed_or_acknowledged_after_seven_days(app, org):
+    case = factories.case("N-SRC-1", "CP", False, org["worker"], date(2026, 6, 1))
+    draft = factories.record("personal", DAY - timedelta(days=7), org["worker"], org["team_manager"])
+    signed = factories.record("case", DAY - timedelta(days=9), org["worker"], org["team_manager"], [case],
+                              status="signed_off",
+                              signed_off_at=datetime(2026, 11, 10, 12, 0, tzinfo=dates.LONDON))
+    recent = factories.record("personal", DAY - timedelta(days=6), org["worker"], org["team_manager"])
+    found = owed(app, DAY, sources.records)
+    manager = lines_for(found, org["team_manager"])
+    assert "The record of Wren Worker's supervision of 11 November 2026 is not signed off" in manager
+    assert any("9 November 2026 is not yet filed on the child's record" in line for line in manager)
+    assert lines_for(found, org["worker"]) == [
+        "Please read and acknowledge the record of your supervision of 9 November 2026"]
+    assert all(str(recent.id) not in r.key for r in found) and draft.id and signed.id
+
+
+def test_a_starters_checklist_and_pre_start_tasks(app, org, make):
+    starter = make.staff("worker", org["teams"]["north"], email="starter@example.org", name="Sky Starter",
+                         start_date=date(2026, 11, 23))
+    starter.line_manager = org["team_manager"]
+    db.session.commit()
+    induction = factories.induction(starter)
+    before = [item for item in induction.items if item.deadline == "before_start"]
+    assert before
+    found = owed(app, DAY, sources.induction)
+    manager = lines_for(found, org["team_manager"])
+    assert any(line.startswith("Sky Starter's induction, before they start: “") for line in manager)
+    assert all("before they start" not in line for line in lines_for(found, starter))
+    # A week into the induction, the starter's own overdue items reach them and their manager.
+    later = owed(app, date(2026, 12, 4), sources.induction)
+    theirs = [line for line in lines_for(later, starter) if " was due " in line]
+    assert theirs and all(line.startswith("Your induction: “") for line in theirs)
+    assert any(line.startswith("Sky Starter's induction: “") and " was due " in line
+               for line in lines_for(later, org["team_manager"]))
+
+
+def test_buddy_check_ins_due_today_and_missed(app, org, make):
+    starter = make.staff("worker", org["teams"]["north"], email="starter@example.org", name="Sky Starter",
+                         start_date=date(2026, 11, 2))
+    starter.line_manager = org["team_manager"]
+    db.session.commit()
+    induction = factories.induction(starter)
+    buddies.name_buddy(induction, org["south_worker"], "", org["team_manager"])
+    db.session.commit()
+    first = checkins.expected_dates(induction)[0]
+    on_the_day = owed(app, first, sources.induction)
+    assert "Your buddy check-in with Sky Starter is due today" in lines_for(on_the_day, org["south_worker"])
+    after = dates.next_working_day(first + timedelta(days=1))
+    missed = owed(app, after, sources.induction)
+    line = f"The buddy check-in with Sky Starter due on {first:%-d %B %Y} was not logged"
+    assert line in lines_for(missed, org["south_worker"]) and line in lines_for(missed, org["team_manager"])
+
+
+def test_case_audits_due_soon_and_overdue(app, org):
+    made = audit_round(scale(), list(org["services"]), due_on=date(2026, 11, 24))
+    audit = case_audit(made, factories.case("N-AUD-9", "CP", False, org["worker"], date(2026, 5, 1)),
+                       org["south_manager"], buddy=org["service_manager"])
+    assert not owed(app, date(2026, 11, 16), sources.audits)  # 8 days before
+    soon = owed(app, date(2026, 11, 17), sources.audits)
+    assert lines_for(soon, org["south_manager"]) == [
+        "Your audit of case N-AUD-9 (Q4 2026: Neglect) is due by 24 November 2026"]
+    assert lines_for(soon, org["service_manager"]) == lines_for(soon, org["south_manager"])  # the buddy too
+    late = owed(app, date(2026, 11, 25), sources.audits)
+    assert lines_for(late, org["south_manager"]) == [
+        "Your audit of case N-AUD-9 (Q4 2026: Neglect) was due 24 November 2026"]
+    audit.submitted_at = dates.utcnow()
+    db.session.commit()
+    assert not owed(app, date(2026, 11, 25), sources.audits)
