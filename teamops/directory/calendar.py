@@ -6,36 +6,14 @@ everyone: the name, where, what it is for and a link to the page; never who belo
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from urllib.parse import urlsplit
 
-from flask import current_app, url_for
-from icalendar import Calendar, Event, TimezoneDaylight, TimezoneStandard, vRecur
-from icalendar import Timezone as VTimezone
+from flask import url_for
+from icalendar import Event, vRecur
 
+from teamops.calendars import base_url, london_timezone, new_calendar, uid_host
 from teamops.dates import LONDON, utcnow
 from teamops.directory import recurrence
 from teamops.directory.models import Network
-
-
-def _london_timezone() -> VTimezone:
-    """Europe/London by its yearly rule (the last Sundays of March and October), good for any year."""
-    zone = VTimezone()
-    zone.add("tzid", "Europe/London")
-    standard = TimezoneStandard()
-    standard.add("dtstart", datetime(1970, 10, 25, 2, 0))
-    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
-    standard.add("tzoffsetfrom", LONDON.utcoffset(datetime(2000, 7, 1)))
-    standard.add("tzoffsetto", LONDON.utcoffset(datetime(2000, 1, 1)))
-    standard.add("tzname", "GMT")
-    daylight = TimezoneDaylight()
-    daylight.add("dtstart", datetime(1970, 3, 29, 1, 0))
-    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
-    daylight.add("tzoffsetfrom", LONDON.utcoffset(datetime(2000, 1, 1)))
-    daylight.add("tzoffsetto", LONDON.utcoffset(datetime(2000, 7, 1)))
-    daylight.add("tzname", "BST")
-    zone.add_component(standard)
-    zone.add_component(daylight)
-    return zone
 
 
 def _local(day: object, at: time) -> datetime:
@@ -56,22 +34,15 @@ def _event(network: Network, uid: str, page: str, stamp: datetime) -> Event:
 
 
 def network_ics(network: Network) -> bytes:
-    base = current_app.config["TEAMOPS"].base_url.rstrip("/")
-    host = urlsplit(base).hostname or "teamops"
-    page = base + url_for("directory.network", network_id=network.id)
-    calendar = Calendar()
-    calendar.add("prodid", "-//TeamOps//Directory//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", network.name)
-    calendar.add("x-wr-timezone", "Europe/London")
+    host = uid_host()
+    page = base_url() + url_for("directory.network", network_id=network.id)
+    calendar = new_calendar("Directory", network.name)
     if not network.rule or network.first_on is None or network.starts_at is None:
         return calendar.to_ical()
     first = recurrence.first_meeting(network.rule, network.first_on, network.until)
     if first is None:
         return calendar.to_ical()
-    calendar.add_component(_london_timezone())
+    calendar.add_component(london_timezone())
     uid, stamp = f"network-{network.id}@{host}", utcnow()
     ends_at = network.ends_at or network.starts_at
     series = _event(network, uid, page, stamp)

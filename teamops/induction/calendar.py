@@ -5,11 +5,11 @@ calendar is read by whoever the file is shared with."""
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from flask import current_app, url_for
-from icalendar import Calendar, Event
+from flask import url_for
+from icalendar import Event
 
+from teamops.calendars import base_url, new_calendar, uid_host
 from teamops.dates import utcnow
 from teamops.induction.models import Induction, InductionDay
 from teamops.org.models import Staff
@@ -26,14 +26,9 @@ def _host(day: InductionDay, induction: Induction, buddy: Staff | None) -> str |
 
 
 def timetable_ics(induction: Induction, buddy: Staff | None) -> bytes:
-    base = current_app.config["TEAMOPS"].base_url.rstrip("/")
-    host = urlsplit(base).hostname or "teamops"
-    page = base + url_for("induction.show", induction_id=induction.id)
-    calendar = Calendar()
-    calendar.add("prodid", "-//TeamOps//Induction//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    host = uid_host()
+    page = base_url() + url_for("induction.show", induction_id=induction.id)
+    calendar = new_calendar("Induction")
     calendar.add("x-wr-calname", f"Induction: {induction.staff.name}")
     stamp = utcnow()
     for day in induction.days:

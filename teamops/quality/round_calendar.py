@@ -5,11 +5,11 @@ keeps only when they start). Only the round's name, the place and a link: no cas
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from flask import current_app, url_for
-from icalendar import Calendar, Event
+from flask import url_for
+from icalendar import Event
 
+from teamops.calendars import base_url, new_calendar, uid_host
 from teamops.dates import utcnow
 from teamops.quality.audit_models import AuditRound
 
@@ -17,14 +17,9 @@ BRIEFING_LENGTH = timedelta(hours=1)
 
 
 def briefings_ics(round_: AuditRound) -> bytes:
-    base = current_app.config["TEAMOPS"].base_url.rstrip("/")
-    host = urlsplit(base).hostname or "teamops"
-    page = base + url_for("quality.audits")
-    calendar = Calendar()
-    calendar.add("prodid", "-//TeamOps//Audit briefings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    host = uid_host()
+    page = base_url() + url_for("quality.audits")
+    calendar = new_calendar("Audit briefings")
     calendar.add("x-wr-calname", f"Audit briefings: {round_.name}")
     stamp = utcnow()
     for kind, starts_at in (("before", round_.briefing_before_at), ("after", round_.briefing_after_at)):
