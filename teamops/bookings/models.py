@@ -51,6 +51,9 @@ class Booking(Model):
     online: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(10), default="booked")
     change_reason: Mapped[str | None] = mapped_column(String(500))
+    # The invitation's SEQUENCE (RFC 5546): 0 when booked, one more each time it moves or is cancelled, so a
+    # calendar program takes the newest change for the same UID.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     worker: Mapped[Staff] = relationship(foreign_keys=[worker_id])

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from teamops.access import authorize, can, requires
-from teamops.bookings import bp, services
+from teamops.bookings import bp, invitations, services
 from teamops.bookings.forms import BookingFilterForm, BookingForm, CancelForm, RescheduleForm
 from teamops.bookings.models import KIND_LABELS, Booking
 from teamops.dates import LONDON, today, utcnow
@@ -113,6 +113,7 @@ def new() -> Any:
         duration_minutes=minutes, location=form.location.data or "", online=bool(form.online.data),
         cases=form.cases, attendees=form.attendees)
     db.session.commit()
+    invitations.send(booking, "booked")
     flash(f"Session with {booking.worker.name} booked for {_when(booking)}.", "success")
     return changed(url_for("bookings.detail", booking_id=booking.id))
 
@@ -182,6 +183,7 @@ def reschedule(booking_id: int) -> Any:
         if not clashes or form.confirm_clash.data:
             services.reschedule(booking, form.starts_at, minutes, form.reason.data or "")
             db.session.commit()
+            invitations.send(booking, "moved")
             flash(f"Session moved to {_when(booking)}.", "success")
             return changed(url_for("bookings.detail", booking_id=booking.id))
     return render("bookings/reschedule.html", form=form, booking=booking, clashes=clashes, kinds=KIND_LABELS,
@@ -198,6 +200,7 @@ def cancel(booking_id: int) -> Any:
     if form.validate_on_submit():
         services.cancel(booking, form.reason.data or "")
         db.session.commit()
+        invitations.send(booking, "cancelled")
         flash(f"Session on {_when(booking)} cancelled.", "success")
         return changed(url_for("bookings.detail", booking_id=booking.id))
     return render("bookings/cancel.html", form=form, booking=booking, kinds=KIND_LABELS,

@@ -228,6 +228,7 @@ def reschedule(booking: Booking, starts_at: datetime, duration_minutes: int, rea
     booking.starts_at = starts_at
     booking.duration_minutes = duration_minutes
     booking.change_reason = reason.strip()
+    booking.sequence += 1
     db.session.flush()
 
 
@@ -235,6 +236,7 @@ def cancel(booking: Booking, reason: str) -> None:
     """Cancelled sessions stay listed as cancelled, with the reason: the history of what was planned matters."""
     booking.status = "cancelled"
     booking.change_reason = reason.strip()
+    booking.sequence += 1
     db.session.flush()
 
 

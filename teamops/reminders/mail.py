@@ -47,6 +47,9 @@ class Mail:
     text: str
     html: str | None = None
     attachments: tuple[Attachment, ...] = field(default=())
+    # An iCalendar invitation (METHOD REQUEST or CANCEL): sent as the message's text/calendar alternative, which
+    # Outlook shows with Accept and Decline and applies to the calendar, and as an .ics attachment for the rest.
+    invitation: tuple[str, bytes] | None = None  # (method, calendar)
 
 
 def link(path: str) -> str:
@@ -67,7 +70,14 @@ def message(mail: Mail) -> EmailMessage:
     built.set_content(mail.text)
     if mail.html is not None:
         built.add_alternative(mail.html, subtype="html")
-    for attachment in mail.attachments:
+    if mail.invitation is not None:
+        method, calendar = mail.invitation
+        built.add_alternative(calendar.decode(), subtype="calendar", params={"method": method})
+    attachments = mail.attachments
+    if mail.invitation is not None:
+        method, calendar = mail.invitation
+        attachments = (*attachments, Attachment("invite.ics", f"application/ics; method={method}", calendar))
+    for attachment in attachments:
         maintype, _, rest = attachment.content_type.partition("/")
         subtype, _, params = rest.partition(";")
         extra = dict(part.strip().split("=", 1) for part in params.split(";") if "=" in part)
