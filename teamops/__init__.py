@@ -31,6 +31,7 @@ from teamops import (
     policy,
     quality,
     records,
+    reminders,
     returns,
     security,
     tokens,
@@ -47,7 +48,7 @@ from teamops.org import memberships
 
 # Every domain package: its ``bp`` blueprint, and a ``routes`` module whose routes join it.
 DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api, tokens, induction,
-           directory, returns, quality)
+           directory, returns, quality, reminders)
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["ROOT", "create_app", "models"]

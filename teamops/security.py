@@ -20,7 +20,7 @@ from teamops.kept import answer_from_copy
 from teamops.web import BACKGROUND_HEADER, render, wants_fragment
 
 # Endpoints anyone may open without signing in. Everything else needs a signed-in, active account.
-PUBLIC_ENDPOINTS = frozenset({"static", "auth.sign_in", "auth.set_password", "home.health"})
+PUBLIC_ENDPOINTS = frozenset({"static", "auth.sign_in", "auth.set_password", "home.health", "reminders.feed"})
 
 CSP = "; ".join([
     "default-src 'self'",

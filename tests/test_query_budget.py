@@ -63,6 +63,7 @@ from teamops.quality.models import RUBRIC, DipRating, DipSample
 from teamops.records import escalations as escalation_services
 from teamops.records import services as records
 from teamops.records.models import ActionReview, SupervisionAction, SupervisionRecord
+from teamops.reminders import feeds
 from teamops.returns.models import CaseloadReview
 from tests import factories
 from tests.conftest import Client, counting_queries, fresh_database, make_app
@@ -119,6 +120,7 @@ class Objects:
     draft_audit: int = 0  # the service manager's draft audit of another of the team's cases (the owner choices grow)
     reaudit: int = 0  # the service manager's re-audit of ``audit`` (the original shown beside it)
     reaudit_ready: int = 0  # a submitted audit with actions and no re-audit yet (QAIT's form)
+    feed_token: str = ""  # the demo new starter's calendar feed: their sessions and induction timetable
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,11 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "quality.findings_page": (Visit("qait", label="qait"), Visit("service_manager", label="service_manager"),
                               Visit("qait", lambda o: {"service": o.service}, label="qait, service")),
     "quality.findings_export": Visit("service_manager"),
+    # Your calendar feed (issue 15 item 6): the page reads your feed; the feed the person behind the token, their
+    # sessions with their people (the attendees one more), their open induction with its days and hosts (two) and
+    # its buddy.
+    "reminders.calendar": Visit("worker"),
+    "reminders.feed": Visit(SIGNED_OUT, lambda o: {"token": o.feed_token}),
     "api.audits": (Visit("qait", label="qait"), Visit("team_manager", lambda o: {"team": o.team}, label="team")),
     "home.health": Visit(SIGNED_OUT),
     # A service manager's home is "Your teams": building several teams' figures also reads who was in each team
@@ -499,6 +506,7 @@ def _add_work(size: int) -> Objects:
     induction_item = db.session.scalars(select(InductionItem.id).where(InductionItem.induction_id == induction.id,
                                                                        InductionItem.code == "B13")).one()
     token = issue_password_link(starter)
+    feed_token = feeds.make(starter)
     area = db.session.scalars(select(ChampionArea).where(ChampionArea.name == "Domestic abuse")).one()
     for n in range(size):  # more champions, offers and roles stepped down with more data (issue 12)
         factories.champion(colleagues[n], area.name, ("team", "office", "service", "county")[n % 4],
@@ -513,7 +521,8 @@ def _add_work(size: int) -> Objects:
                    open_cases=tuple(c.id for c in open_cases), record=record.id,
                    discussion=record.discussions[0].id, personal_record=personal.id, booking=booking.id,
                    escalation=escalations[0].id, disagreement=disagreements[0].id, password_token=token, today=on,
-                   induction=induction.id, induction_day=host_day, checkin=concern, induction_item=induction_item,
+                   feed_token=feed_token, induction=induction.id, induction_day=host_day, checkin=concern,
+                   induction_item=induction_item,
                    absence=db.session.scalars(select(Absence.id).where(Absence.staff_id == worker.id)).first() or 0,
                    template=template.id, template_day=template.days[0].id,
                    checklist_item=db.session.scalars(select(ChecklistItem.id).where(ChecklistItem.code == "C12")).one(),

@@ -48,11 +48,8 @@ def where(booking: Booking) -> str:
     return ", ".join(part for part in (booking.location, "online" if booking.online else "") if part)
 
 
-def invitation(booking: Booking) -> tuple[str, bytes]:
-    """The session as an invitation: (method, calendar)."""
-    method = CANCEL if booking.status == "cancelled" else REQUEST
-    calendar = new_calendar("Supervision", method=method)
-    calendar.add_component(london_timezone())
+def event_of(booking: Booking) -> Event:
+    """The session as a calendar event (an invitation's, and a calendar feed's)."""
     page = base_url() + url_for("bookings.detail", booking_id=booking.id)
     event = Event()
     event.add("uid", f"booking-{booking.id}@{uid_host()}")
@@ -69,8 +66,16 @@ def invitation(booking: Booking) -> tuple[str, bytes]:
         event.add("location", where(booking))
     event.add("description", f"The session in TeamOps: {page}")
     event.add("url", page)
-    event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
-    calendar.add_component(event)
+    event.add("status", "CANCELLED" if booking.status == "cancelled" else "CONFIRMED")
+    return event
+
+
+def invitation(booking: Booking) -> tuple[str, bytes]:
+    """The session as an invitation: (method, calendar)."""
+    method = CANCEL if booking.status == "cancelled" else REQUEST
+    calendar = new_calendar("Supervision", method=method)
+    calendar.add_component(london_timezone())
+    calendar.add_component(event_of(booking))
     return method, calendar.to_ical()
 
 

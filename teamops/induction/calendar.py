@@ -26,11 +26,19 @@ def _host(day: InductionDay, induction: Induction, buddy: Staff | None) -> str |
 
 
 def timetable_ics(induction: Induction, buddy: Staff | None) -> bytes:
-    host = uid_host()
-    page = base_url() + url_for("induction.show", induction_id=induction.id)
     calendar = new_calendar("Induction")
     calendar.add("x-wr-calname", f"Induction: {induction.staff.name}")
+    for event in timetable_events(induction, buddy):
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def timetable_events(induction: Induction, buddy: Staff | None) -> list[Event]:
+    """One all-day event per timetable day (the timetable's file's, and its person's calendar feed's)."""
+    host = uid_host()
+    page = base_url() + url_for("induction.show", induction_id=induction.id)
     stamp = utcnow()
+    events = []
     for day in induction.days:
         event = Event()
         event.add("uid", f"induction-{induction.id}-day-{day.id}@{host}")
@@ -42,5 +50,5 @@ def timetable_ics(induction: Induction, buddy: Staff | None) -> bytes:
         event.add("description", f"{day.kind_label}" + (f", with {who}" if who else "") + f". {page}")
         event.add("url", page)
         event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return calendar.to_ical()
+        events.append(event)
+    return events

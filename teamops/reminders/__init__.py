@@ -1,3 +1,10 @@
-"""Reminders that really arrive (issue 15): e-mail through the configured relay (``mail``), and the daily
-``send-reminders`` run (``run``) that gathers what is due for each person (``sources``) into one digest, claimed
-in the database before it is sent (``models.ReminderSend``) so that no run sends anything twice."""
+"""Reminders that really arrive, and calendars (issue 15): e-mail through the configured relay (``mail``), the
+daily ``send-reminders`` run (``run``) that gathers what is due for each person (``sources``) into one digest,
+claimed in the database before it is sent (``models.ReminderSend``) so that no run sends anything twice; and each
+person's secret calendar feed (``feeds``, ``routes``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("reminders", __name__)

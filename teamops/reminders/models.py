@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamops.dates import utcnow
 from teamops.extensions import Model
+from teamops.org.models import Staff
 from teamops.types import UTCDateTime
 
 CLAIMED, SENT, FAILED = "claimed", "sent", "failed"
@@ -48,3 +49,17 @@ class ReminderSend(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     last_error: Mapped[str | None] = mapped_column(String(ERROR_MAX))
+
+
+class CalendarFeed(Model):
+    """A person's secret calendar feed (issue 15 item 6): only the SHA-256 of its token is kept, so the address is
+    shown once, when it is made; making a new one replaces the hash, and the old address answers 404."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[Staff] = relationship()

@@ -671,6 +671,13 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
                                                others=((400, per_team(north=set(), south=set(), yj=set(MANAGERS))),)),
                                           Visit(MANAGERS | {QAIT}, 400, query="service=abc")),
     ("GET", "/quality/audits/findings.xlsx"): Visit(MANAGERS | {QAIT}, 200),
+    # Your calendar feed (issue 15 item 6): everyone's own page; the form sent with its token makes (or replaces) the
+    # feed and shows its address once (200); stopping is a button (303). The feed itself is public by its secret
+    # address, and any address but a live feed's (here a set-password token) is 404, to anyone.
+    ("GET", "/calendar"): Visit(SIGNED_IN, 200),
+    ("POST", "/calendar"): Visit(SIGNED_IN, 200),
+    ("POST", "/calendar/stop"): Visit(SIGNED_IN, 303),
+    ("GET", "/calendar/<token>.ics"): Visit(EVERYONE, 404, anonymous=404),
     ("GET", "/api/v1/audits"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv&round={round_id}"),
                                 each(LISTS_TEAM, 200, query="team={team_id}")),
 }

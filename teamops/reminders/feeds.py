@@ -1,0 +1,104 @@
+"""A person's calendar feed (issue 15 item 6): a secret address to subscribe to in Outlook, which brings their
+supervision sessions (as the worker, the supervisor or an attendee; cancelled ones marked cancelled so the
+calendar removes them) and their own induction timetable. No case and nothing discussed: a feed is read by a
+calendar program, and by anyone the address reaches.
+
+The token is 32 random bytes; only its SHA-256 is kept. An address is looked up by that hash (an index seek on a
+value the asker cannot steer) and then compared with ``hmac.compare_digest``; an unknown or replaced address
+answers 404, whatever it looks like.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from teamops.bookings.invitations import event_of
+from teamops.bookings.models import Booking, booking_attendees
+from teamops.calendars import london_timezone, new_calendar
+from teamops.dates import utcnow
+from teamops.extensions import db
+from teamops.induction.buddies import current_buddy_row
+from teamops.induction.calendar import timetable_events
+from teamops.induction.models import Induction, InductionDay
+from teamops.org.models import Staff
+from teamops.reminders.models import CalendarFeed
+
+TOKEN_BYTES = 32
+TOKEN_MAX = 64  # longer than any token made: a longer address is not looked up at all
+PAST = timedelta(days=60)  # sessions this far back stay in the calendar
+AHEAD = timedelta(days=400)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feed_of(person: Staff) -> CalendarFeed | None:
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.staff_id == person.id))
+
+
+def make(person: Staff) -> str:
+    """A new address for the person's feed, replacing any before (which stops working): the token, shown once."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    feed = feed_of(person)
+    if feed is None:
+        db.session.add(CalendarFeed(staff_id=person.id, token_hash=_digest(token), created_at=utcnow()))
+    else:
+        feed.token_hash, feed.created_at = _digest(token), utcnow()
+    db.session.flush()
+    return token
+
+
+def stop(person: Staff) -> bool:
+    """Ends the person's feed; False when they had none."""
+    feed = feed_of(person)
+    if feed is None:
+        return False
+    db.session.delete(feed)
+    db.session.flush()
+    return True
+
+
+def owner_of(token: str) -> Staff | None:
+    """The active person whose feed this token opens, or None."""
+    if not token or len(token) > TOKEN_MAX:
+        return None
+    wanted = _digest(token)
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == wanted)
+                             .options(joinedload(CalendarFeed.staff)))
+    if feed is None or not hmac.compare_digest(feed.token_hash, wanted) or not feed.staff.active:
+        return None
+    return feed.staff
+
+
+def calendar_of(person: Staff, now: datetime) -> bytes:
+    """The person's feed: their sessions from two months back to a year ahead, and their induction timetable."""
+    as_attendee = select(booking_attendees.c.booking_id).where(booking_attendees.c.staff_id == person.id)
+    bookings = db.session.scalars(
+        select(Booking)
+        .where(or_(Booking.worker_id == person.id, Booking.supervisor_id == person.id, Booking.id.in_(as_attendee)),
+               Booking.starts_at >= now - PAST, Booking.starts_at <= now + AHEAD)
+        .options(joinedload(Booking.worker), joinedload(Booking.supervisor), selectinload(Booking.attendees))
+        .order_by(Booking.starts_at))
+    calendar = new_calendar("Calendar feed", f"TeamOps: {person.name}")
+    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    calendar.add_component(london_timezone())
+    for booking in bookings:
+        calendar.add_component(event_of(booking))
+    induction = db.session.scalar(
+        select(Induction).where(Induction.staff_id == person.id, Induction.signed_off_at.is_(None),
+                                Induction.cancelled_at.is_(None))
+        .options(selectinload(Induction.days).joinedload(InductionDay.host),
+                 joinedload(Induction.staff).joinedload(Staff.line_manager)))
+    if induction is not None:
+        buddy = current_buddy_row(induction)
+        for event in timetable_events(induction, buddy.buddy if buddy is not None else None):
+            calendar.add_component(event)
+    return calendar.to_ical()
