@@ -11,11 +11,15 @@ from __future__ import annotations
 from flask import current_app
 
 from teamops.org.models import Staff
+from teamops.reminders import inbox
 from teamops.reminders.mail import Mail, Mailer, Refused, RelayDown
 
 
-def notify(person: Staff, subject: str, body: str) -> None:
-    """Sends ``person`` a plain-text message at their own address."""
+def notify(person: Staff, subject: str, body: str, path: str = "/", *, in_app: bool = True) -> None:
+    """Sends ``person`` a plain-text message at their own address and, unless ``in_app`` is False (a set-password
+    link, for someone who cannot sign in yet), adds it to their notifications, linking to ``path``."""
+    if in_app:
+        inbox.add(person, subject, path)
     try:
         with Mailer() as mailer:
             mailer.send(Mail(person.name, person.email, subject, body))

@@ -63,3 +63,20 @@ class CalendarFeed(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     staff: Mapped[Staff] = relationship()
+
+
+class Notification(Model):
+    """Something for a person to see in TeamOps (issue 15 item 3): what the e-mail said, in a line, and the page
+    to act on. Read when they open it or mark everything read."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_staff_unread", "staff_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    line: Mapped[str] = mapped_column(String(LINE_MAX))
+    path: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff: Mapped[Staff] = relationship()

@@ -1,12 +1,13 @@
 """Your calendar feed (issue 15 item 6): the page to make, replace or stop it, and the feed itself, which is
 public by its secret address (a calendar program signs in to nothing) and answers 404 for any address that is
-not a live feed's, never 500."""
+not a live feed's, never 500. Your notifications (item 3): the list, the header's count, opening one and marking
+them all read."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, url_for
+from flask import Response, abort, flash, request, url_for
 from flask_login import current_user
 
 from teamops.access import requires
@@ -15,8 +16,9 @@ from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.org.models import Staff
-from teamops.reminders import bp, feeds
-from teamops.web import render, see_other
+from teamops.reminders import bp, feeds, inbox
+from teamops.reminders.models import Notification
+from teamops.web import get_or_404, page_number, paginate, render, see_other
 
 
 def _me() -> Staff:
@@ -61,3 +63,46 @@ def feed(token: str) -> Response:
     return Response(body, headers={"Content-Type": "text/calendar; charset=utf-8",
                                    "Content-Disposition": 'inline; filename="teamops.ics"',
                                    "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"})
+
+
+# Notifications (issue 15 item 3) --------------------------------------------------------------------------
+
+@bp.route("/notifications")
+@requires("signed_in")
+def notifications() -> Any:
+    page = paginate(inbox.of(_me().id), page_number(request.args.get("page")))
+    return render("reminders/notifications.html", "reminders/_notifications.html", page=page, form=ActionForm(),
+                  unread=inbox.unread_count(_me().id))
+
+
+@bp.route("/notifications/count")
+@requires("signed_in")
+def notification_count() -> Any:
+    """The header's count, asked in the background by htmx (never counted as activity)."""
+    return render("reminders/_count.html", count=inbox.unread_count(_me().id), most=inbox.MOST_SHOWN_COUNT)
+
+
+@bp.route("/notifications/<int:notification_id>/open", methods=["POST"])
+@requires("signed_in")
+def open_notification(notification_id: int) -> Any:
+    """Marks it read and goes to the page to act on (a button: no GET writes)."""
+    found = get_or_404(Notification, notification_id)
+    if found.staff_id != _me().id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    inbox.mark_read(found, utcnow())
+    db.session.commit()
+    return see_other(inbox.safe_path(found.path))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@requires("signed_in")
+def read_all() -> Any:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    marked = inbox.mark_all_read(_me().id, utcnow())
+    db.session.commit()
+    if marked:
+        flash(f"{marked} notification{'s' if marked != 1 else ''} marked as read.", "success")
+    return see_other(url_for("reminders.notifications"))

@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from teamops.extensions import db
 from teamops.org.models import Staff
-from teamops.reminders import sources
+from teamops.reminders import inbox, sources
 from teamops.reminders.mail import Mail, Mailer, Refused, RelayDown, link
 from teamops.reminders.models import CLAIMED, ERROR_MAX, FAILED, SENT, STALE_AFTER, ReminderSend
 
@@ -81,6 +81,7 @@ def digest(person: Staff, rows: Sequence[ReminderSend], on: date) -> Mail:
 def send_reminders(on: date, now: datetime) -> RunResult:
     run_id = uuid.uuid4().hex
     claim(sources.due_on(on), on, now, run_id)
+    _to_inbox(run_id, now)
     held = list(db.session.scalars(select(ReminderSend).where(ReminderSend.run_id == run_id,
                                                                ReminderSend.state == CLAIMED)
                                    .order_by(ReminderSend.staff_id, ReminderSend.id)))
@@ -113,6 +114,14 @@ def send_reminders(on: date, now: datetime) -> RunResult:
             db.session.commit()
     db.session.commit()
     return result
+
+
+def _to_inbox(run_id: str, now: datetime) -> None:
+    """What this run claimed for the first time joins each person's notifications (a retry adds nothing)."""
+    new = db.session.execute(select(ReminderSend.staff_id, ReminderSend.line, ReminderSend.path).where(
+        ReminderSend.run_id == run_id, ReminderSend.state == CLAIMED, ReminderSend.attempts == 1))
+    inbox.add_many(((staff_id, line, path) for staff_id, line, path in new), now)
+    db.session.commit()
 
 
 def _mark(rows: Sequence[ReminderSend], state: str, error: str | None, sent_at: datetime | None = None) -> None:

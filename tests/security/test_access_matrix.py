@@ -69,6 +69,7 @@ from teamops.quality.audit_models import (
 from teamops.quality.models import RUBRIC, DipRating, DipSample
 from teamops.records import services as record_services
 from teamops.records.models import ActionReview, SupervisionAction, SupervisionRecord
+from teamops.reminders.models import Notification
 from teamops.returns import caseload
 from teamops.returns import services as return_services
 from teamops.returns.models import CaseloadReview
@@ -678,6 +679,12 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("POST", "/calendar"): Visit(SIGNED_IN, 200),
     ("POST", "/calendar/stop"): Visit(SIGNED_IN, 303),
     ("GET", "/calendar/<token>.ics"): Visit(EVERYONE, 404, anonymous=404),
+    # Notifications (issue 15 item 3): everyone's own list and count; one is opened only by its person (the
+    # worker's here: marked read, then to its page), anyone else gets 404; marking all read is a button (303).
+    ("GET", "/notifications"): Visit(SIGNED_IN, 200),
+    ("GET", "/notifications/count"): Visit(SIGNED_IN, 200),
+    ("POST", "/notifications/<int:notification_id>/open"): Visit(frozenset({WORKER}), 303, refused=404),
+    ("POST", "/notifications/read"): Visit(SIGNED_IN, 303),
     ("GET", "/api/v1/audits"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv&round={round_id}"),
                                 each(LISTS_TEAM, 200, query="team={team_id}")),
 }
@@ -811,8 +818,15 @@ def _build() -> World:
     for name, review_id in _caseload_reviews((csc, youth_justice), teams, marks).items():
         objects[name]["caseload_review_id"] = review_id
     shared["round_id"] = _case_audits(teams, objects, people, marks)
+    shared["notification_id"] = _saved_id(Notification(staff_id=people[WORKER].id, line="A reminder", path="/"))
     db.session.commit()
     return World(people, objects, shared, marks)
+
+
+def _saved_id(row: Any) -> int:
+    db.session.add(row)
+    db.session.flush()
+    return int(row.id)
 
 
 def _audit_round(people: dict[str, Staff], north: Team, marks: Markers) -> dict[str, int]:
