@@ -42,7 +42,7 @@ from teamops.quality.audit_models import (
 )
 from teamops.quality.models import DipRating, DipSample, PracticeObservation
 from teamops.records.models import ActionReview, CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
-from teamops.reminders.models import CalendarFeed, Notification, ReminderSend
+from teamops.reminders.models import CalendarFeed, Notification, ReminderPreference, ReminderSend
 from teamops.returns.models import (
     CaseloadReview,
     CaseloadRow,
@@ -100,6 +100,7 @@ __all__ = [
     "PolicyChange",
     "PracticeObservation",
     "RecordVersion",
+    "ReminderPreference",
     "ReminderSend",
     "ReturnChase",
     "ReturnNote",

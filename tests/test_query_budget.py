@@ -291,6 +291,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     # Notifications (issue 15 item 3): a page of yours with its count and the unread count; the header's count one.
     "reminders.notifications": Visit("worker"),
     "reminders.notification_count": Visit("worker"),
+    "reminders.preferences": Visit("worker"),
     "reminders.feed": Visit(SIGNED_OUT, lambda o: {"token": o.feed_token}),
     "api.audits": (Visit("qait", label="qait"), Visit("team_manager", lambda o: {"team": o.team}, label="team")),
     "home.health": Visit(SIGNED_OUT),

@@ -80,3 +80,24 @@ class Notification(Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     staff: Mapped[Staff] = relationship()
+
+
+DAILY, WEEKLY = "daily", "weekly"
+DIGESTS = (DAILY, WEEKLY)
+
+
+class ReminderPreference(Model):
+    """How a person wants their due-soon reminders (issue 15 item 4): by e-mail or in TeamOps only, per category,
+    and daily or weekly (on Mondays). Overdue items, missed check-ins, late returns and escalations always go, by
+    e-mail, the day they fall due: they cannot be turned off. No row: e-mail for everything, daily."""
+
+    __tablename__ = "reminder_preferences"
+    __table_args__ = (CheckConstraint(f"digest IN {DIGESTS!r}", name="digest"),)
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(10), default=DAILY)
+    email_off: Mapped[str] = mapped_column(String(200), default="")  # categories e-mailed no more, comma-separated
+
+    @property
+    def off(self) -> frozenset[str]:
+        return frozenset(part for part in self.email_off.split(",") if part)

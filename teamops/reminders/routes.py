@@ -17,8 +17,10 @@ from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.org.models import Staff
 from teamops.reminders import bp, feeds, inbox
-from teamops.reminders.models import Notification
-from teamops.web import get_or_404, page_number, paginate, render, see_other
+from teamops.reminders.forms import PreferencesForm
+from teamops.reminders.models import DAILY, Notification, ReminderPreference
+from teamops.reminders.sources import CATEGORY_HEADINGS
+from teamops.web import form_status, get_or_404, page_number, paginate, render, see_other
 
 
 def _me() -> Staff:
@@ -106,3 +108,26 @@ def read_all() -> Any:
     if marked:
         flash(f"{marked} notification{'s' if marked != 1 else ''} marked as read.", "success")
     return see_other(url_for("reminders.notifications"))
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+@requires("signed_in")
+def preferences() -> Any:
+    """Which reminders of things coming up come by e-mail, and how often. Overdue items cannot be turned off."""
+    me = _me()
+    saved = db.session.get(ReminderPreference, me.id)
+    if request.method == "GET":
+        form = PreferencesForm(data={"email": [c for c in CATEGORY_HEADINGS if saved is None or c not in saved.off],
+                                     "digest": saved.digest if saved is not None else DAILY})
+    else:
+        form = PreferencesForm()
+    if form.validate_on_submit():
+        chosen = set(form.email.data or [])
+        row = saved or ReminderPreference(staff_id=me.id)
+        row.digest = form.digest.data or DAILY
+        row.email_off = ",".join(c for c in CATEGORY_HEADINGS if c not in chosen)
+        db.session.add(row)
+        db.session.commit()
+        flash("Your reminder settings are saved.", "success")
+        return see_other(url_for("reminders.preferences"))
+    return render("reminders/preferences.html", form=form, headings=CATEGORY_HEADINGS, status=form_status())

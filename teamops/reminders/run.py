@@ -25,7 +25,16 @@ from teamops.extensions import db
 from teamops.org.models import Staff
 from teamops.reminders import inbox, sources
 from teamops.reminders.mail import Mail, Mailer, Refused, RelayDown, link
-from teamops.reminders.models import CLAIMED, ERROR_MAX, FAILED, SENT, STALE_AFTER, ReminderSend
+from teamops.reminders.models import (
+    CLAIMED,
+    ERROR_MAX,
+    FAILED,
+    SENT,
+    STALE_AFTER,
+    WEEKLY,
+    ReminderPreference,
+    ReminderSend,
+)
 
 BATCH = 500
 
@@ -80,7 +89,9 @@ def digest(person: Staff, rows: Sequence[ReminderSend], on: date) -> Mail:
 
 def send_reminders(on: date, now: datetime) -> RunResult:
     run_id = uuid.uuid4().hex
-    claim(sources.due_on(on), on, now, run_id)
+    preferences = {row.staff_id: row for row in db.session.scalars(select(ReminderPreference))}
+    owed = [reminder for reminder in sources.due_on(on) if not _held_for_monday(reminder, preferences, on)]
+    claim(owed, on, now, run_id)
     _to_inbox(run_id, now)
     held = list(db.session.scalars(select(ReminderSend).where(ReminderSend.run_id == run_id,
                                                                ReminderSend.state == CLAIMED)
@@ -99,6 +110,15 @@ def send_reminders(on: date, now: datetime) -> RunResult:
             if not person.active:  # left since: nothing to send, and nothing to try again
                 _mark(rows, SENT, "Not sent: the account is no longer active")
                 continue
+            choice = preferences.get(staff_id)
+            quiet = [row for row in rows if choice is not None and row.category in choice.off
+                     and sources.is_coming(row.key)]
+            if quiet:  # in TeamOps only, as the person chose
+                _mark(quiet, SENT, None, now)
+                rows = [row for row in rows if row not in quiet]
+                if not rows:
+                    db.session.commit()
+                    continue
             try:
                 mailer.send(digest(person, rows, on))
             except Refused as refused:
@@ -114,6 +134,12 @@ def send_reminders(on: date, now: datetime) -> RunResult:
             db.session.commit()
     db.session.commit()
     return result
+
+
+def _held_for_monday(reminder: sources.Reminder, preferences: dict[int, ReminderPreference], on: date) -> bool:
+    """A reminder of something coming, for someone who wants them weekly, waits for Monday's run."""
+    choice = preferences.get(reminder.staff_id)
+    return choice is not None and choice.digest == WEEKLY and on.weekday() != 0 and sources.is_coming(reminder.key)
 
 
 def _to_inbox(run_id: str, now: datetime) -> None:

@@ -44,6 +44,16 @@ RETURN_SERVICE_MANAGER_AFTER, RETURN_HEAD_AFTER = 3, 6
 AUDIT_DUE_SOON_DAYS = scheduling.DUE_SOON_DAYS
 
 
+# Reminders of something coming (deferred to a weekly digest, or kept in TeamOps, if the person chooses); every
+# other reminder is of something overdue, missed, late or escalated, and always goes by e-mail on the day.
+COMING = ("case-due-soon:", "personal-due-soon:", "induction-due-soon:", "audit-due-soon:", "return-due:",
+          "caseload-due:", "checkin-due:")
+
+
+def is_coming(key: str) -> bool:
+    return key.startswith(COMING)
+
+
 @dataclass(frozen=True)
 class Reminder:
     staff_id: int

@@ -685,6 +685,9 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/notifications/count"): Visit(SIGNED_IN, 200),
     ("POST", "/notifications/<int:notification_id>/open"): Visit(frozenset({WORKER}), 303, refused=404),
     ("POST", "/notifications/read"): Visit(SIGNED_IN, 303),
+    # Your reminder settings (item 4): everyone's own; sent with the token only, "how often" is missing (400).
+    ("GET", "/notifications/settings"): Visit(SIGNED_IN, 200),
+    ("POST", "/notifications/settings"): Visit(SIGNED_IN, 400),
     ("GET", "/api/v1/audits"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv&round={round_id}"),
                                 each(LISTS_TEAM, 200, query="team={team_id}")),
 }
