@@ -17,13 +17,17 @@ from tests.reminders.smtp import free_port
 from tests.reminders.test_send_reminders import BASE, _relay, smtp  # noqa: F401 (the fixture)
 
 
-def test_a_set_password_link_reaches_the_person_and_works(app, smtp, as_role, make, org):  # noqa: F811
+def _ask_for_a_link(as_role, make, org):
+    """An admin sends a set-password link to a newcomer who has no password yet."""
     newcomer = make.staff("worker", org["teams"]["north"], email="new.person@example.org", name="Nia Newcomer",
                           start_date=date(2026, 12, 1))
     newcomer.password_hash = None
     db.session.commit()
-    response = as_role("admin").post_form(f"/admin/staff/{newcomer.id}/password-link")
-    assert response.status_code == 303
+    return as_role("admin").post_form(f"/admin/staff/{newcomer.id}/password-link")
+
+
+def test_a_set_password_link_reaches_the_person_and_works(app, smtp, as_role, make, org):  # noqa: F811
+    assert _ask_for_a_link(as_role, make, org).status_code == 303
     assert [item.rcpt_tos for item in smtp.received] == [["new.person@example.org"]]
     mail = smtp.received[0].message
     assert mail["Subject"] == "Set your TeamOps password"
@@ -48,12 +52,7 @@ def test_an_access_change_reaches_the_person_it_concerns(app, smtp, org):  # noq
 def test_a_relay_that_is_down_never_fails_the_page(app, as_role, make, org, caplog):
     _relay(app, free_port())  # nothing listens there
     caplog.set_level(logging.WARNING, logger=app.logger.name)
-    newcomer = make.staff("worker", org["teams"]["north"], email="new.person@example.org", name="Nia Newcomer",
-                          start_date=date(2026, 12, 1))
-    newcomer.password_hash = None
-    db.session.commit()
-    response = as_role("admin").post_form(f"/admin/staff/{newcomer.id}/password-link")
-    assert response.status_code == 303
+    assert _ask_for_a_link(as_role, make, org).status_code == 303
     assert "not sent" in caplog.text and "/set-password/" not in caplog.text  # the secret is never logged
 
 
