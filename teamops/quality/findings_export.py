@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from teamops import dates
+from teamops.quality import audits
 from teamops.quality.audit_models import AuditAction
 from teamops.quality.findings import RoundGrades
 from teamops.spreadsheets import DATE_FORMAT as DATE
@@ -22,7 +22,7 @@ def sheets(grades: list[RoundGrades], actions: list[AuditAction], on: date) -> l
     action_rows: list[Sequence[XlsxValue]] = [
         (action.audit.round.name, action.audit.case.case_ref, action.audit.case.worker.team.name,
          action.description, action.owner.name, action.due_on, action.due_on < on,
-         (on - dates.london_date(action.created_at)).days)
+         audits.age_in_days(action, on))
         for action in actions]
     return [
         Sheet("Grades by round", [Column("Round", 36), Column("Theme", 30), Column("Year", 6, "0"),
