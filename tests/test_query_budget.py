@@ -120,7 +120,7 @@ class Objects:
     draft_audit: int = 0  # the service manager's draft audit of another of the team's cases (the owner choices grow)
     reaudit: int = 0  # the service manager's re-audit of ``audit`` (the original shown beside it)
     reaudit_ready: int = 0  # a submitted audit with actions and no re-audit yet (QAIT's form)
-    feed_token: str = ""  # the demo new starter's calendar feed: their sessions and induction timetable
+    feed_token: str = ""  # the demo new starter's calendar feed: sessions, induction timetable, chosen networks
 
 
 @dataclass(frozen=True)
@@ -518,6 +518,9 @@ def _add_work(size: int) -> Objects:
         db.session.add(TeamBase(team_id=worker.team_id, name=f"Annexe {n}"))
     db.session.commit()
     network = _add_networks(size, on, colleagues)
+    for chosen in db.session.scalars(select(Network).where(Network.name.like("Reading group %"))):
+        feeds.choose(starter, chosen, True)  # more networks' meetings in the starter's feed with more data
+    db.session.commit()
     team = worker.team
     template = db.session.scalars(select(InductionTemplate).where(InductionTemplate.kind == "permanent")).one()
     contact = _add_contacts(size, on)

@@ -34,16 +34,25 @@ def _event(network: Network, uid: str, page: str, stamp: datetime) -> Event:
 
 
 def network_ics(network: Network) -> bytes:
-    host = uid_host()
-    page = base_url() + url_for("directory.network", network_id=network.id)
     calendar = new_calendar("Directory", network.name)
+    events = network_events(network)
+    if events:
+        calendar.add_component(london_timezone())
+    for event in events:
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def network_events(network: Network) -> list[Event]:
+    """The network's meetings as events in Europe/London (the calendar adds the VTIMEZONE): the repeating series
+    and one event per moved meeting; none when it does not meet on a pattern."""
     if not network.rule or network.first_on is None or network.starts_at is None:
-        return calendar.to_ical()
+        return []
     first = recurrence.first_meeting(network.rule, network.first_on, network.until)
     if first is None:
-        return calendar.to_ical()
-    calendar.add_component(london_timezone())
-    uid, stamp = f"network-{network.id}@{host}", utcnow()
+        return []
+    page = base_url() + url_for("directory.network", network_id=network.id)
+    uid, stamp = f"network-{network.id}@{uid_host()}", utcnow()
     ends_at = network.ends_at or network.starts_at
     series = _event(network, uid, page, stamp)
     series.add("dtstart", _local(first, network.starts_at))  # the first real meeting: RFC 5545 wants it so
@@ -55,7 +64,7 @@ def network_ics(network: Network) -> bytes:
     cancelled = [_local(e.original_on, network.starts_at) for e in network.exceptions if e.moved_on is None]
     if cancelled:
         series.add("exdate", cancelled)
-    calendar.add_component(series)
+    events = [series]
     for exception in network.exceptions:
         if exception.moved_on is None:
             continue
@@ -66,5 +75,5 @@ def network_ics(network: Network) -> bytes:
         moved.add("dtend", _local(exception.moved_on, exception.moved_ends_at or starts_at))
         if exception.note:
             moved["description"] = f"{exception.note}\n\n{moved['description']}"
-        calendar.add_component(moved)
-    return calendar.to_ical()
+        events.append(moved)
+    return events

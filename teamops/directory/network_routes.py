@@ -18,6 +18,7 @@ from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.org.models import Staff
 from teamops.org.services import normalise_email
+from teamops.reminders import feeds
 from teamops.web import form_status, get_or_404, render, see_other
 
 
@@ -53,7 +54,8 @@ def _page(network: Network) -> Any:
                   meetings=recurrence.next_meetings(network, on, 3), rule=recurrence.rule_in_words(network),
                   exceptions=[e for e in network.exceptions if max(e.original_on, e.moved_on or e.original_on) >= on],
                   keeps=keeps, needs_contact=keeps and networks.needs_contact(network),
-                  stale=checking.is_stale(network, on), action_form=ActionForm())
+                  stale=checking.is_stale(network, on), action_form=ActionForm(),
+                  in_feed=feeds.has_chosen(signed_in(), network))
 
 
 @bp.route("/networks/new", methods=["GET", "POST"])

@@ -1,7 +1,8 @@
 """A person's calendar feed (issue 15 item 6): a secret address to subscribe to in Outlook, which brings their
 supervision sessions (as the worker, the supervisor or an attendee; cancelled ones marked cancelled so the
-calendar removes them) and their own induction timetable. No case and nothing discussed: a feed is read by a
-calendar program, and by anyone the address reaches.
+calendar removes them), their own induction timetable and the meetings of the networks they chose (each a series
+in Europe/London, with its cancelled and moved meetings, as the network's own .ics file has it). No case and
+nothing discussed: a feed is read by a calendar program, and by anyone the address reaches.
 
 The token is 32 random bytes; only its SHA-256 is kept. An address is looked up by that hash (an index seek on a
 value the asker cannot steer) and then compared with ``hmac.compare_digest``; an unknown or replaced address
@@ -22,12 +23,14 @@ from teamops.bookings.invitations import event_of
 from teamops.bookings.models import Booking, booking_attendees
 from teamops.calendars import london_timezone, new_calendar
 from teamops.dates import utcnow
+from teamops.directory.calendar import network_events
+from teamops.directory.models import Network
 from teamops.extensions import db
 from teamops.induction.buddies import current_buddy_row
 from teamops.induction.calendar import timetable_events
 from teamops.induction.models import Induction, InductionDay
 from teamops.org.models import Staff
-from teamops.reminders.models import CalendarFeed
+from teamops.reminders.models import CalendarFeed, FeedNetwork
 
 TOKEN_BYTES = 32
 TOKEN_MAX = 64  # longer than any token made: a longer address is not looked up at all
@@ -77,8 +80,34 @@ def owner_of(token: str) -> Staff | None:
     return feed.staff
 
 
+def chosen_networks(person: Staff) -> list[Network]:
+    """The active networks whose meetings the person chose for their feed, by name, with their changes."""
+    return list(db.session.scalars(
+        select(Network).join(FeedNetwork, FeedNetwork.network_id == Network.id)
+        .where(FeedNetwork.staff_id == person.id, Network.active.is_(True))
+        .options(selectinload(Network.exceptions)).order_by(Network.name)))
+
+
+def has_chosen(person: Staff, network: Network) -> bool:
+    return db.session.get(FeedNetwork, (person.id, network.id)) is not None
+
+
+def choose(person: Staff, network: Network, chosen: bool) -> bool:
+    """Adds the network's meetings to the person's feed (or takes them out); False when nothing changes."""
+    row = db.session.get(FeedNetwork, (person.id, network.id))
+    if chosen == (row is not None):
+        return False
+    if row is None:
+        db.session.add(FeedNetwork(staff_id=person.id, network_id=network.id, added_at=utcnow()))
+    else:
+        db.session.delete(row)
+    db.session.flush()
+    return True
+
+
 def calendar_of(person: Staff, now: datetime) -> bytes:
-    """The person's feed: their sessions from two months back to a year ahead, and their induction timetable."""
+    """The person's feed: their sessions from two months back to a year ahead, their induction timetable and the
+    meetings of the networks they chose."""
     as_attendee = select(booking_attendees.c.booking_id).where(booking_attendees.c.staff_id == person.id)
     bookings = db.session.scalars(
         select(Booking)
@@ -100,5 +129,8 @@ def calendar_of(person: Staff, now: datetime) -> bytes:
     if induction is not None:
         buddy = current_buddy_row(induction)
         for event in timetable_events(induction, buddy.buddy if buddy is not None else None):
+            calendar.add_component(event)
+    for network in chosen_networks(person):
+        for event in network_events(network):
             calendar.add_component(event)
     return calendar.to_ical()

@@ -15,6 +15,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamops.dates import utcnow
+from teamops.directory.models import Network
 from teamops.extensions import Model
 from teamops.org.models import Staff
 from teamops.types import UTCDateTime
@@ -63,6 +64,20 @@ class CalendarFeed(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     staff: Mapped[Staff] = relationship()
+
+
+class FeedNetwork(Model):
+    """A network whose meetings a person chose to have in their calendar feed (issue 15 item 6). Only that person
+    ever sees their choices: it is not a membership list (the standards' privacy rule), so no page lists who chose
+    a network, and the audit trail does not record it."""
+
+    __tablename__ = "calendar_feed_networks"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    network: Mapped[Network] = relationship()
 
 
 class Notification(Model):

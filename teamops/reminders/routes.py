@@ -13,6 +13,7 @@ from flask_login import current_user
 from teamops.access import requires
 from teamops.calendars import base_url
 from teamops.dates import utcnow
+from teamops.directory.models import Network
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.org.models import Staff
@@ -41,7 +42,8 @@ def calendar() -> Any:
         address = base_url() + url_for("reminders.feed", token=token)
     elif form.is_submitted():
         abort(400)
-    return render("reminders/calendar.html", feed=feeds.feed_of(me), address=address, form=ActionForm())
+    return render("reminders/calendar.html", feed=feeds.feed_of(me), address=address, form=ActionForm(),
+                  networks=feeds.chosen_networks(me))
 
 
 @bp.route("/calendar/stop", methods=["POST"])
@@ -54,6 +56,26 @@ def stop() -> Any:
         flash("Your calendar feed is stopped: its address no longer works. Remove the calendar from Outlook too.",
               "success")
     return see_other(url_for("reminders.calendar"))
+
+
+@bp.route("/calendar/networks/<int:network_id>", methods=["POST"])
+@requires("signed_in")
+def choose_network(network_id: int) -> Any:
+    """Adds a network's meetings to your feed (``chosen=1``) or takes them out, and goes back to where you were:
+    the network's page, or (``back=calendar``) this page."""
+    network = get_or_404(Network, network_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    chosen = request.form.get("chosen") == "1"
+    if chosen and not network.active:
+        abort(404)
+    if feeds.choose(_me(), network, chosen):
+        db.session.commit()
+        flash(f"The {network.name} meetings are {'now in' if chosen else 'no longer in'} your calendar feed.",
+              "success")
+    if request.args.get("back") == "calendar":
+        return see_other(url_for("reminders.calendar"))
+    return see_other(url_for("directory.network", network_id=network.id))
 
 
 @bp.get("/calendar/<token>.ics")

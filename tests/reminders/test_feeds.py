@@ -5,15 +5,20 @@ malformed or deactivated person's address answers 404, never 500; the address is
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, time
 
 import pytest
+from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
+from teamops.audit.models import AuditEvent
+from teamops.directory import networks
 from teamops.extensions import db
-from teamops.reminders.models import CalendarFeed
+from teamops.reminders.models import CalendarFeed, FeedNetwork
 from tests import factories
 from tests.bookings.conftest import in_days, utc
 from tests.conftest import sign_in
+from tests.directory.conftest import make_network
 
 ADDRESS = re.compile(r"https?://[^/\s<]+(/calendar/[A-Za-z0-9_-]+\.ics)")
 
@@ -96,3 +101,73 @@ def test_only_your_own_feed_is_made_and_the_form_needs_its_token(app, as_role, o
     feeds = db.session.query(CalendarFeed).all()
     assert [feed.staff_id for feed in feeds] == [org["worker"].id]
     assert len(feeds[0].token_hash) == 64  # only the hash is kept
+
+
+# Network meetings a person chose (issue 15 item 6) ------------------------------------------------------------
+
+def _choose(client, network, chosen: str, **query):
+    url = f"/calendar/networks/{network.id}" + ("?back=calendar" if query.get("back") else "")
+    return client.post_form(url, {"chosen": chosen})
+
+
+def test_a_network_you_choose_brings_its_meetings_across_the_clock_change(app, as_role, org):
+    """The third Tuesday at 14:00 stays 14:00 in London in March (GMT) and April (BST) when a calendar program
+    expands the series; a moved meeting is its own event with the series' UID."""
+    network = make_network(org["admin"], contacts=((org["south_worker"], "chair"),))
+    networks.add_exception(network, date(2027, 5, 18), date(2027, 5, 19), time(10), time(12), "Room needed")
+    db.session.commit()
+    worker = as_role("worker")
+    path = _make(worker)
+    assert _choose(worker, network, "1").headers["Location"].endswith(f"/directory/networks/{network.id}")
+    series, moved = [e for e in _events(app, path) if str(e["uid"]).startswith(f"network-{network.id}@")]
+    assert series["dtstart"].params["TZID"] == "Europe/London" and series["summary"] == "Diversity advocates"
+    starts = rrulestr(series["rrule"].to_ical().decode(), dtstart=series["dtstart"].dt)
+    march, april = starts.between(datetime(2027, 3, 1, tzinfo=UTC), datetime(2027, 4, 30, tzinfo=UTC))
+    assert march.astimezone(UTC) == datetime(2027, 3, 16, 14, tzinfo=UTC)  # GMT
+    assert april.astimezone(UTC) == datetime(2027, 4, 20, 13, tzinfo=UTC)  # BST: still 14:00 in London
+    assert moved["recurrence-id"].dt.replace(tzinfo=None) == datetime(2027, 5, 18, 14)
+    assert moved["dtstart"].dt.replace(tzinfo=None) == datetime(2027, 5, 19, 10)
+    assert "Sid South" not in app.test_client().get(path).get_data(as_text=True)  # nobody's name from it
+    page = worker.get("/calendar").get_data(as_text=True)
+    assert "Diversity advocates" in page
+    # Taken out from the calendar page: gone from the feed, and back to that page.
+    answer = _choose(worker, network, "0", back=True)
+    assert answer.headers["Location"].endswith("/calendar")
+    assert not [e for e in _events(app, path) if str(e["uid"]).startswith("network-")]
+
+
+def test_a_network_that_closes_leaves_the_feed(app, as_role, org):
+    network = make_network(org["admin"])
+    worker = as_role("worker")
+    path = _make(worker)
+    _choose(worker, network, "1")
+    network.active = False
+    db.session.commit()
+    assert not [e for e in _events(app, path) if str(e["uid"]).startswith("network-")]
+    assert _choose(worker, network, "1").status_code == 404  # a closed network cannot be chosen
+
+
+def test_who_chose_a_network_is_seen_by_nobody_else(app, as_role, org):
+    """Not a membership list (the standards' privacy rule): the network's page shows each person their own
+    choice only; its keepers and admins see no list, and the audit trail records nothing of it."""
+    network = make_network(org["admin"], contacts=((org["team_manager"], "chair"),))
+    worker = as_role("worker")
+    audited = db.session.query(AuditEvent).count()
+    _choose(worker, network, "1")
+    assert db.session.query(AuditEvent).count() == audited  # the audit trail records nothing of it
+    assert "Take them out of my calendar feed" in worker.get(f"/directory/networks/{network.id}").get_data(
+        as_text=True)
+    for role in ("team_manager", "admin"):
+        client = as_role(role)
+        page = client.get(f"/directory/networks/{network.id}").get_data(as_text=True)
+        assert "Add them to my calendar feed" in page and "Wren Worker" not in page
+        assert "Wren Worker" not in client.get(f"/directory/networks/{network.id}/contacts").get_data(as_text=True)
+    assert db.session.query(FeedNetwork).count() == 1
+
+
+def test_choosing_needs_the_form_token_and_a_real_network(as_role, org):
+    network = make_network(org["admin"])
+    worker = as_role("worker")
+    assert worker.post(f"/calendar/networks/{network.id}", data={"chosen": "1"}).status_code == 400
+    assert worker.post_form("/calendar/networks/999999", {"chosen": "1"}).status_code == 404
+    assert db.session.query(FeedNetwork).count() == 0

@@ -678,6 +678,7 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/calendar"): Visit(SIGNED_IN, 200),
     ("POST", "/calendar"): Visit(SIGNED_IN, 200),
     ("POST", "/calendar/stop"): Visit(SIGNED_IN, 303),
+    ("POST", "/calendar/networks/<int:network_id>"): each(everywhere(SIGNED_IN), 303),
     ("GET", "/calendar/<token>.ics"): Visit(EVERYONE, 404, anonymous=404),
     # Notifications (issue 15 item 3): everyone's own list and count; one is opened only by its person (the
     # worker's here: marked read, then to its page), anyone else gets 404; marking all read is a button (303).
