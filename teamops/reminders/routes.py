@@ -20,7 +20,7 @@ from teamops.org.models import Staff
 from teamops.reminders import bp, feeds, inbox
 from teamops.reminders.forms import PreferencesForm
 from teamops.reminders.models import DAILY, Notification, ReminderPreference
-from teamops.reminders.sources import CATEGORY_HEADINGS
+from teamops.reminders.sources import CATEGORY_HEADINGS, CHOOSABLE
 from teamops.web import form_status, get_or_404, page_number, paginate, render, see_other
 
 
@@ -139,7 +139,7 @@ def preferences() -> Any:
     me = _me()
     saved = db.session.get(ReminderPreference, me.id)
     if request.method == "GET":
-        form = PreferencesForm(data={"email": [c for c in CATEGORY_HEADINGS if saved is None or c not in saved.off],
+        form = PreferencesForm(data={"email": [c for c in CHOOSABLE if saved is None or c not in saved.off],
                                      "digest": saved.digest if saved is not None else DAILY})
     else:
         form = PreferencesForm()
@@ -147,7 +147,7 @@ def preferences() -> Any:
         chosen = set(form.email.data or [])
         row = saved or ReminderPreference(staff_id=me.id)
         row.digest = form.digest.data or DAILY
-        row.email_off = ",".join(c for c in CATEGORY_HEADINGS if c not in chosen)
+        row.email_off = ",".join(c for c in CHOOSABLE if c not in chosen)
         db.session.add(row)
         db.session.commit()
         flash("Your reminder settings are saved.", "success")

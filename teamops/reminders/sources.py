@@ -17,24 +17,31 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from teamops import dates, scheduling
+from teamops.access import ABOVE_TEAMS, escalated_team_ids
 from teamops.cases.models import Case
+from teamops.directory import checking
+from teamops.directory.models import NetworkContact
 from teamops.extensions import db
 from teamops.induction import checkins
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction
 from teamops.org.models import Staff, Team
 from teamops.quality.audit_models import CaseAudit
-from teamops.records.models import SupervisionAction, SupervisionRecord
+from teamops.records.models import CaseDiscussion, SupervisionAction, SupervisionRecord
 from teamops.returns import services as returns
 from teamops.returns.models import ACCEPTED, SUBMITTED, CaseloadReview, SupervisionReturn
 
 # Categories: what a person may later choose e-mail for; overdue items and escalations always send.
-SUPERVISION, ACTIONS, RECORDS, INDUCTION, RETURNS, AUDITS = (
-    "supervision", "actions", "records", "induction", "returns", "audits")
+SUPERVISION, ACTIONS, RECORDS, DISAGREEMENTS, INDUCTION, RETURNS, AUDITS, DIRECTORY = (
+    "supervision", "actions", "records", "disagreements", "induction", "returns", "audits", "directory")
 CATEGORY_HEADINGS = {
     SUPERVISION: "Supervision due", ACTIONS: "Supervision actions", RECORDS: "Supervision records",
-    INDUCTION: "Inductions and buddies", RETURNS: "Returns and caseload reports for QAIT", AUDITS: "Case audits",
+    DISAGREEMENTS: "Disagreements to resolve", INDUCTION: "Inductions and buddies",
+    RETURNS: "Returns and caseload reports for QAIT", AUDITS: "Case audits", DIRECTORY: "Directory entries to check",
 }
+# The kinds that have reminders of something coming, which a person may choose to see in TeamOps only (the
+# others are all overdue, late or escalated: always e-mailed).
+CHOOSABLE = (SUPERVISION, INDUCTION, RETURNS, AUDITS, DIRECTORY)
 RECORD_DAYS = 7  # R-SUP-5 and the standards: a record is signed off, filed and acknowledged within 7 days
 RECORD_LOOKBACK = 60  # days: an older record's reminders were sent long ago (each once), so it is not read again
 RETURN_DUE_SOON_WORKING_DAYS = 2
@@ -42,12 +49,14 @@ RETURN_DUE_SOON_WORKING_DAYS = 2
 # service once it is more than 6 (issue 15 item 2).
 RETURN_SERVICE_MANAGER_AFTER, RETURN_HEAD_AFTER = 3, 6
 AUDIT_DUE_SOON_DAYS = scheduling.DUE_SOON_DAYS
+CASES_AT_ONCE = 5000
 
 
 # Reminders of something coming (deferred to a weekly digest, or kept in TeamOps, if the person chooses); every
 # other reminder is of something overdue, missed, late or escalated, and always goes by e-mail on the day.
 COMING = ("case-due-soon:", "personal-due-soon:", "induction-due-soon:", "audit-due-soon:", "return-due:",
-          "caseload-due:", "checkin-due:")
+          "caseload-due:", "checkin-due:", "directory-check:")
+DISAGREEMENT_EVERY = 7  # days: an unresolved disagreement is brought up again each week
 
 
 def is_coming(key: str) -> bool:
@@ -75,7 +84,9 @@ def supervision(on: date) -> Iterator[Reminder]:
         .where(or_(Case.closed_on.is_(None), Case.closed_on > on), Case.allocated_on <= on, Staff.active.is_(True))
         .options(joinedload(Case.worker))))
     policy = scheduling.load_policy(on)
-    dues = scheduling.case_dues(cases, on, policy)
+    dues: dict[int, scheduling.CaseDue] = {}
+    for start in range(0, len(cases), CASES_AT_ONCE):  # each batch's ids are one IN list: within SQLite's limit
+        dues.update(scheduling.case_dues(cases[start:start + CASES_AT_ONCE], on, policy))
     for case in cases:
         due = dues[case.id]
         if due.next_due_on is None or due.due_state not in (scheduling.DUE_SOON, scheduling.OVERDUE):
@@ -287,8 +298,100 @@ def caseload_commentary(on: date) -> Iterator[Reminder]:
                            f"report {words}", url_for("returns.caseload_review", review_id=review.id))
 
 
-SOURCES: tuple[Callable[[date], Iterator[Reminder]], ...] = (supervision, actions, records, induction,
-                                                             supervision_returns, caseload_commentary, audits)
+def _escalation_recipients() -> dict[int, list[int]]:
+    """Each team's id and who its escalations come to (its own service manager, or its head of service when it
+    has none: R-SUP-7, R-ORG-1), from the one rule in ``teamops.access``; one query per senior manager."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for person in db.session.scalars(select(Staff).where(Staff.active.is_(True), Staff.role.in_(ABOVE_TEAMS))):
+        ids = escalated_team_ids(person)
+        for team_id in db.session.scalars(ids) if ids is not None else ():
+            found[team_id].append(person.id)
+    return found
+
+
+def disagreements(on: date) -> Iterator[Reminder]:
+    """Disagreements not resolved (R-SUP-7), each brought up again every week until someone records how it was
+    resolved. About a case's next action: escalated at once, so to the team's service manager. About what a
+    record says: to the supervisor from the day after the worker said so, and from the day it escalates (7 days
+    on) to the service manager too. Case references and dates only, never what anyone said."""
+    senior = _escalation_recipients()
+    about_cases = db.session.execute(
+        select(CaseDiscussion.id, CaseDiscussion.held_on, Case.case_ref, Staff.name, Staff.team_id)
+        .join(Case, Case.id == CaseDiscussion.case_id)
+        .join(SupervisionRecord, SupervisionRecord.id == CaseDiscussion.record_id)
+        .join(Staff, Staff.id == SupervisionRecord.worker_id)
+        .where(CaseDiscussion.disagreement.is_(True), CaseDiscussion.resolved_at.is_(None),
+               CaseDiscussion.held_on < on))
+    for discussion_id, held_on, case_ref, worker, team_id in about_cases:
+        week = (on - held_on).days // DISAGREEMENT_EVERY
+        for person_id in senior.get(team_id, ()):
+            yield Reminder(person_id, f"disagreement:{discussion_id}:{week}", DISAGREEMENTS,
+                           f"Case {case_ref}: {worker} disagrees with the next action agreed in supervision on "
+                           f"{_d(held_on)}, and it is not resolved", url_for("records.resolve",
+                                                                          discussion_id=discussion_id))
+    about_records = db.session.scalars(
+        select(SupervisionRecord)
+        .where(SupervisionRecord.worker_disagrees.is_(True), SupervisionRecord.disagreement_resolved_at.is_(None),
+               SupervisionRecord.acknowledged_at.is_not(None))
+        .options(joinedload(SupervisionRecord.worker)))
+    for record in about_records:
+        assert record.acknowledged_at is not None
+        said_on = dates.london_date(record.acknowledged_at)
+        if said_on >= on:
+            continue
+        escalates_on = dates.disagreement_escalates_on(record.acknowledged_at)
+        week = (on - said_on).days // DISAGREEMENT_EVERY
+        path = url_for("records.resolve_disagreement", record_id=record.id)
+        line = (f"{record.worker.name} disagrees with what the record of their supervision of "
+                f"{_d(record.held_on)} says, and it is not resolved")
+        yield Reminder(record.supervisor_id, f"record-disagreement:{record.id}:{week}", DISAGREEMENTS, line, path)
+        if on >= escalates_on:
+            for person_id in senior.get(record.worker.team_id, ()):
+                yield Reminder(person_id, f"record-disagreement:{record.id}:{week}", DISAGREEMENTS,
+                               f"{line} (escalated to you on {_d(escalates_on)})", path)
+
+
+def directory_checks(on: date) -> Iterator[Reminder]:
+    """Directory entries not checked for six months (or never): to whoever keeps each (a team's managers, a
+    network's listed contacts, a contact who is a member of staff, the champion themselves), or to the admins
+    when nobody here keeps it. Once for each time an entry goes stale: confirming or editing it ends it."""
+    found = checking.to_check(on)
+    admins = list(db.session.scalars(select(Staff.id).where(Staff.active.is_(True), Staff.role == "admin")))
+    listed: dict[int, list[int]] = defaultdict(list)
+    for network_id, staff_id in db.session.execute(
+            select(NetworkContact.network_id, NetworkContact.staff_id).join(Staff, Staff.id == NetworkContact.staff_id)
+            .where(Staff.active.is_(True), NetworkContact.network_id.in_([n.id for n in found.networks]))):
+        listed[network_id].append(staff_id)
+    staff_active = set(db.session.scalars(select(Staff.id).where(
+        Staff.active.is_(True), Staff.id.in_([c.staff_id for c in found.contacts if c.staff_id is not None]))))
+
+    def entry(kind: str, entry_id: int, checked: date | None, name: str, path: str,
+              keepers: list[int]) -> Iterator[Reminder]:
+        when = f"was last checked on {_d(checked)}" if checked else "has never been checked"
+        for person_id in keepers or admins:
+            yield Reminder(person_id, f"directory-check:{kind}:{entry_id}:{checked or 'never'}", DIRECTORY,
+                           f"The directory entry for {name} {when}: please confirm it is still correct, or change "
+                           "it", path)
+
+    for team in found.teams:
+        yield from entry("team", team.id, team.checked_on, team.name, url_for("directory.team", team_id=team.id),
+                         [person.id for person in returns.team_managers(team, on)])
+    for network in found.networks:
+        yield from entry("network", network.id, network.checked_on, network.name,
+                         url_for("directory.network", network_id=network.id), listed.get(network.id, []))
+    for contact in found.contacts:
+        keeper = [contact.staff_id] if contact.staff_id in staff_active else []
+        yield from entry("contact", contact.id, contact.checked_on, contact.name,
+                         url_for("directory.contact", contact_id=contact.id), keeper)
+    for champion in found.champions:
+        yield from entry("champion", champion.id, champion.checked_on,
+                         f"you as {champion.area.name.lower()} champion", url_for("directory.champion_mine"),
+                         [champion.staff_id])
+
+
+SOURCES: tuple[Callable[[date], Iterator[Reminder]], ...] = (supervision, actions, records, disagreements,
+                                                             induction, supervision_returns, caseload_commentary,
+                                                             audits, directory_checks)
 
 
 def due_on(on: date) -> list[Reminder]:

@@ -49,6 +49,8 @@ def w(org: dict[str, Any]) -> dict[str, Any]:
     long ago and never supervised (overdue), N-REM-2 due in three days; ``day`` is that day."""
     org["worker"].line_manager = org["team_manager"]
     org["south_worker"].line_manager = org["south_manager"]
+    for team in org["teams"].values():  # their directory entries checked lately: nothing owed for them
+        team.checked_on = date(2026, 11, 2)
     db.session.commit()
     old = factories.case("N-REM-1", "CP", False, org["worker"], date(2026, 6, 1))
     soon = factories.case("N-REM-2", "CP", False, org["worker"], date(2026, 11, 2))

@@ -115,3 +115,69 @@ def test_case_audits_due_soon_and_overdue(app, org):
     audit.submitted_at = dates.utcnow()
     db.session.commit()
     assert not owed(app, date(2026, 11, 25), sources.audits)
+
+
+def test_unresolved_disagreements_go_to_whoever_resolves_them_each_week(app, org):
+    """R-SUP-7: about a case's next action, to the team's service manager from the day after the session, again
+    each week until resolved; about what a record says, to the supervisor, and once it has escalated (7 days on)
+    to the service manager too. Never what anyone said."""
+    case = factories.case("N-DIS-1", "CP", False, org["worker"], date(2026, 6, 1))
+    record = factories.record("case", DAY - timedelta(days=3), org["worker"], org["team_manager"], [case],
+                              status="signed_off")
+    record.discussions[0].disagreement = True
+    record.discussions[0].disagreement_note = "MARK-secret reasons"
+    said = datetime(2026, 11, 16, 9, 0, tzinfo=dates.LONDON)  # acknowledged on Monday the 16th
+    other = factories.record("personal", DAY - timedelta(days=10), org["worker"], org["team_manager"],
+                             status="signed_off", acknowledged_at=said, worker_disagrees=True,
+                             worker_comment="MARK-secret comment")
+    db.session.commit()
+    found = owed(app, DAY, sources.disagreements)
+    assert lines_for(found, org["service_manager"]) == [
+        "Case N-DIS-1: Wren Worker disagrees with the next action agreed in supervision on 15 November 2026, and "
+        "it is not resolved"]  # the record's not escalated before the 23rd
+    assert lines_for(found, org["team_manager"]) == [
+        "Wren Worker disagrees with what the record of their supervision of 8 November 2026 says, and it is not "
+        "resolved"]
+    assert all("MARK" not in r.line for r in found)
+    later = owed(app, date(2026, 11, 23), sources.disagreements)
+    assert len(lines_for(later, org["service_manager"])) == 2  # the record's reached them now
+    assert "(escalated to you on 23 November 2026)" in lines_for(later, org["service_manager"])[1]
+    # The same week says it once (the same key); the next week again.
+    assert {r.key for r in owed(app, DAY + timedelta(days=1), sources.disagreements)} == {r.key for r in found}
+    assert not {r.key for r in later} & {r.key for r in found if r.staff_id == org["team_manager"].id}
+    record.discussions[0].resolved_at = other.disagreement_resolved_at = dates.utcnow()
+    db.session.commit()
+    assert not owed(app, date(2026, 11, 23), sources.disagreements)
+
+
+def test_directory_entries_to_check_go_to_their_keepers_or_the_admins(app, org):
+    """Not checked for six months: a network to its listed contacts, one nobody keeps to the admins; once for
+    each time it goes stale, so confirming it ends the reminder."""
+    from tests.directory.conftest import make_network  # a directory helper
+
+    kept = make_network(org["admin"], contacts=((org["worker"], "chair"),))
+    orphan = make_network(org["admin"], name="Reading group")
+    for team in org["teams"].values():
+        team.checked_on = DAY  # teams checked today: nothing owed for them
+    kept.checked_on = orphan.checked_on = date(2026, 5, 1)
+    db.session.commit()
+    found = owed(app, DAY, sources.directory_checks)
+    assert lines_for(found, org["worker"]) == [
+        "The directory entry for Diversity advocates was last checked on 1 May 2026: please confirm it is still "
+        "correct, or change it"]
+    assert [line.split(" was ")[0] for line in lines_for(found, org["admin"])] == [
+        "The directory entry for Reading group"]
+    assert all(sources.is_coming(r.key) for r in found)  # may wait for Monday, or stay in TeamOps
+    kept.checked_on = DAY
+    db.session.commit()
+    assert not lines_for(owed(app, DAY, sources.directory_checks), org["worker"])
+
+
+def test_cases_are_read_in_batches_with_the_same_result(app, org, monkeypatch):
+    """A county's open cases are worked out a batch at a time (one IN list each, within SQLite's limit on bound
+    values): the reminders are the same as in one go."""
+    for n in range(3):
+        factories.case(f"N-BAT-{n}", "CP", False, org["worker"], date(2026, 6, 1 + n))
+    whole = owed(app, DAY, sources.supervision)
+    monkeypatch.setattr(sources, "CASES_AT_ONCE", 1)
+    assert owed(app, DAY, sources.supervision) == whole and len(whole) >= 3
