@@ -195,7 +195,8 @@ def send_reminders_command(today_text: str | None) -> None:
     supervision actions, records not signed off, filed or acknowledged, the monthly return to QAIT, case audits.
 
     Run it daily from cron. Running it twice for one day sends nothing twice; a send that failed (a refused
-    address, a relay that is down) is tried again by the next run. Exit status 1 when anything failed.
+    address, a relay that is down), a digest or a one-off message (a decision, a chase, an invitation), is tried
+    again by the next run. Exit status 1 when anything failed.
     """
     on = today()
     if today_text is not None:
@@ -207,6 +208,8 @@ def send_reminders_command(today_text: str | None) -> None:
         result = send_reminders(on, dates.utcnow())
     click.echo(f"Reminders for {on:%-d %B %Y}: {result.reminders} sent in {result.mails} e-mail"
                f"{'s' if result.mails != 1 else ''}.")
+    if result.messages:
+        click.echo(f"Messages sent again after a failed first try: {result.messages}.")
     for address in result.refused:
         click.echo(f"Refused by the relay (tried again next run): {address}", err=True)
     if result.relay_down:

@@ -1,9 +1,10 @@
 """Telling a person something that concerns them: a set-password link, a change to their access, a decision.
 
-Sent at once through the mail relay (``teamops.reminders.mail``), or written to the log when none is set. A
-message may carry a secret (a set-password link) meant for that person alone; no page ever shows it to anyone
-else. A relay that fails is logged and never fails the page that asked for the message: what is due is also in
-the person's daily reminders.
+A message joins the person's notifications and the mail outbox (``teamops.reminders.outbox``) in the transaction
+of the change it is about: it is e-mailed once that change commits, and if the relay refuses it or is down, by the
+next ``send-reminders`` run, never twice. A set-password link is the exception: it is a secret for that person
+alone, so it is sent at once and kept nowhere (a relay that fails is logged without it, and the admin can send a
+new link); and it is not a notification, since the person cannot sign in yet.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from __future__ import annotations
 from flask import current_app
 
 from teamops.org.models import Staff
-from teamops.reminders import inbox
+from teamops.reminders import inbox, outbox
 from teamops.reminders.mail import Mail, Mailer, Refused, RelayDown
 
 
-def notify(person: Staff, subject: str, body: str, path: str = "/", *, in_app: bool = True) -> None:
-    """Sends ``person`` a plain-text message at their own address and, unless ``in_app`` is False (a set-password
-    link, for someone who cannot sign in yet), adds it to their notifications, linking to ``path``."""
-    if in_app:
+def notify(person: Staff, subject: str, body: str, path: str = "/", *, secret: bool = False) -> None:
+    """Tells ``person``: by e-mail at their own address and in their notifications (linking to ``path``); a
+    ``secret`` message (a set-password link) by e-mail only, at once."""
+    if not secret:
         inbox.add(person, subject, path)
+        outbox.queue(person, subject, body)
+        return
     try:
         with Mailer() as mailer:
             mailer.send(Mail(person.name, person.email, subject, body))

@@ -6,7 +6,7 @@ never a case or anything discussed."""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from icalendar import Event, vCalAddress, vText
 
 from teamops.bookings.models import KIND_LABELS, Booking
@@ -14,7 +14,7 @@ from teamops.bookings.services import ends_at
 from teamops.calendars import base_url, london_timezone, new_calendar, uid_host
 from teamops.dates import LONDON, utcnow
 from teamops.org.models import Staff
-from teamops.reminders.mail import Mail, Mailer, Refused, RelayDown
+from teamops.reminders import outbox
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
 WHAT = {"booked": "booked", "moved": "moved", "cancelled": "cancelled"}
@@ -80,8 +80,8 @@ def invitation(booking: Booking) -> tuple[str, bytes]:
 
 
 def send(booking: Booking, change: str) -> None:
-    """E-mails everyone in the session the invitation for ``change`` ("booked", "moved" or "cancelled"). A relay
-    that fails is logged; the booking stands."""
+    """E-mails everyone in the session the invitation for ``change`` ("booked", "moved" or "cancelled"), through
+    the outbox: sent once the change commits, and again by the next run if the relay fails; the booking stands."""
     method, calendar = invitation(booking)
     when = booking.starts_at.astimezone(LONDON)
     end = ends_at(booking).astimezone(LONDON)
@@ -93,12 +93,5 @@ def send(booking: Booking, change: str) -> None:
             + ("It has been removed from your calendar.\n\n" if method == CANCEL else
                "Accept the invitation to put it in your calendar.\n\n")
             + f"The session in TeamOps: {page}\n")
-    try:
-        with Mailer() as mailer:
-            for person in people(booking):
-                try:
-                    mailer.send(Mail(person.name, person.email, subject, text, invitation=(method, calendar)))
-                except Refused as refused:
-                    current_app.logger.warning("Invitation not sent: %s", refused)
-    except RelayDown as down:
-        current_app.logger.warning("Invitations for booking %s not sent: %s", booking.id, down)
+    for person in people(booking):
+        outbox.queue(person, subject, text, invitation=(method, calendar))

@@ -112,8 +112,8 @@ def new() -> Any:
         kind=form.kind.data or "case", worker=form.worker, supervisor=me, starts_at=form.starts_at,
         duration_minutes=minutes, location=form.location.data or "", online=bool(form.online.data),
         cases=form.cases, attendees=form.attendees)
+    invitations.send(booking, "booked")  # in the outbox, in the same transaction: sent once it commits
     db.session.commit()
-    invitations.send(booking, "booked")
     flash(f"Session with {booking.worker.name} booked for {_when(booking)}.", "success")
     return changed(url_for("bookings.detail", booking_id=booking.id))
 
@@ -182,8 +182,8 @@ def reschedule(booking_id: int) -> Any:
         clashes = services.find_clashes(people, form.starts_at, minutes, except_booking=booking)
         if not clashes or form.confirm_clash.data:
             services.reschedule(booking, form.starts_at, minutes, form.reason.data or "")
-            db.session.commit()
             invitations.send(booking, "moved")
+            db.session.commit()
             flash(f"Session moved to {_when(booking)}.", "success")
             return changed(url_for("bookings.detail", booking_id=booking.id))
     return render("bookings/reschedule.html", form=form, booking=booking, clashes=clashes, kinds=KIND_LABELS,
@@ -199,8 +199,8 @@ def cancel(booking_id: int) -> Any:
     form = CancelForm()
     if form.validate_on_submit():
         services.cancel(booking, form.reason.data or "")
-        db.session.commit()
         invitations.send(booking, "cancelled")
+        db.session.commit()
         flash(f"Session on {_when(booking)} cancelled.", "success")
         return changed(url_for("bookings.detail", booking_id=booking.id))
     return render("bookings/cancel.html", form=form, booking=booking, kinds=KIND_LABELS,

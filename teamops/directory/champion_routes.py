@@ -102,12 +102,12 @@ def champion_volunteer() -> Any:
             assert form.area_id is not None
             champion = champions.volunteer(me, form.area_id, form.scope.data or "team", form.note.data or "",
                                            dates.today())
-            db.session.commit()
             decider = me.line_manager or me.team.manager
             if decider is not None and decider.id != me.id:
                 notify(decider, f"{me.name} offers to be a {champion.area.name.lower()} champion",
                        f"{me.name} has offered to be a champion. Approve or decline it on TeamOps: "
                        f"{url_for('directory.champion_manage', _external=True)}")
+            db.session.commit()
             flash(f"Thank you. Your offer to be the {champion.area.name.lower()} champion is waiting for your "
                   "manager's approval.", "success")
             return see_other(url_for("directory.champion_mine"))
@@ -130,11 +130,11 @@ def _decided(champion_id: int, approve: bool) -> Any:
         flash("This offer has already been decided.", "info")
         return see_other(url_for("directory.champion_manage"))
     champions.decide(champion, approve, signed_in(), dates.today())
-    db.session.commit()
     verb = "approved" if approve else "declined"
     notify(champion.staff, f"Your offer to be a {champion.area.name.lower()} champion was {verb}",
            f"{signed_in().name} {verb} your offer. See your champion roles on TeamOps: "
            f"{url_for('directory.champion_mine', _external=True)}")
+    db.session.commit()
     flash(f"{champion.staff.name}'s offer {verb}. They have been told.", "success")
     return see_other(url_for("directory.champion_manage"))
 

@@ -109,7 +109,7 @@ def send_password_link(staff: Staff, *, reset: bool = False) -> None:
     why = "Your TeamOps password was reset, and you were signed out." if reset else "You have a TeamOps account."
     notify(staff, "Set your TeamOps password",
            f"{why} Set your password with this link. It works once, for 72 hours:\n\n{link}\n\n"
-           "If you did not expect this, tell your TeamOps administrator.", in_app=False)
+           "If you did not expect this, tell your TeamOps administrator.", secret=True)
 
 
 def _search(query: Any, text: str, show: str, columns: tuple[Any, ...], active: Any) -> Any:

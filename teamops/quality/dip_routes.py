@@ -206,19 +206,19 @@ def _sample_page(sample: DipSample, form: RatingForm | None, status: int = 200) 
 
 
 def _rate(sample: DipSample, form: RatingForm) -> Any:
+    record = sample.record
+    link = url_for("quality.dip_sample", sample_id=sample.id, _external=True)
     try:
         changed = dips.rate(sample, form.ratings(), form.comments.data or "", dates.utcnow())
+        notify(record.supervisor, "TeamOps: a dip sample of your supervision has been rated",
+               f"{signed_in().name} has {'changed their ratings of' if changed else 'rated'} the "
+               f"{KIND_LABELS[record.kind].lower()} you recorded on {record.held_on:%-d %B %Y}, against the "
+               f"dip-sample rubric. Read the feedback: {link}")
         db.session.commit()
     except DipRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
         return see_other(url_for("quality.dip_sample", sample_id=sample.id))
-    record = sample.record
-    link = url_for("quality.dip_sample", sample_id=sample.id, _external=True)
-    notify(record.supervisor, "TeamOps: a dip sample of your supervision has been rated",
-           f"{signed_in().name} has {'changed their ratings of' if changed else 'rated'} the "
-           f"{KIND_LABELS[record.kind].lower()} you recorded on {record.held_on:%-d %B %Y}, against the "
-           f"dip-sample rubric. Read the feedback: {link}")
     flash("Ratings changed. The supervisor is told the feedback has changed." if changed else
           "Ratings saved. The supervisor is told there is feedback to read.", "success")
     return see_other(url_for("quality.dip_sample", sample_id=sample.id))

@@ -64,8 +64,8 @@ def resolve_disagreement(record_id: int) -> Any:
     form = ResolveForm()
     if form.validate_on_submit():
         services.resolve_disagreement(record, current_user._get_current_object(), form.resolution.data or "")
-        db.session.commit()
         voice.tell_worker_resolved(record)
+        db.session.commit()
         change = (" If the record needs correcting, change it now: the worker acknowledges the new version."
                   if can("change_record", record) else "")
         flash(f"Disagreement resolved. {record.worker.name} can read your resolution on the record.{change}",

@@ -108,9 +108,10 @@ def acknowledge(record_id: int) -> Any:
             return see_other(here)
         return render_record(record, 400, acknowledge_form=form)
     services.acknowledge(record, form.disagrees, form.comment.data or "")
+    if form.disagrees:
+        voice.tell_about_disagreement(record)  # in the same transaction: sent once it commits
     db.session.commit()
     if form.disagrees:
-        voice.tell_about_disagreement(record)
         flash("Thank you: you have acknowledged this record and recorded that you disagree. Your manager will "
               "read your reasons and record how it is resolved; you will see it here.", "success")
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamops.dates import utcnow
@@ -50,6 +50,40 @@ class ReminderSend(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     last_error: Mapped[str | None] = mapped_column(String(ERROR_MAX))
+
+
+PENDING, SENDING = "pending", "sending"
+OUTBOX_STATES = (PENDING, SENDING, SENT, FAILED)
+
+
+class OutboxMail(Model):
+    """A one-off message to a person (a decision, an access change, a chase, a booking's invitation), written in
+    the same transaction as the change that causes it: sent once that transaction commits, and if the relay
+    refused it or was down, by the next ``send-reminders`` run. Claimed (``sending``) before each attempt, so two
+    processes never send it twice. Names, dates and links only; never a set-password link (those are sent at
+    once and kept nowhere)."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (
+        CheckConstraint(f"state IN {OUTBOX_STATES!r}", name="state"),
+        Index("ix_mail_outbox_state", "state", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(LINE_MAX))
+    text: Mapped[str] = mapped_column(Text)
+    invitation_method: Mapped[str | None] = mapped_column(String(10))  # REQUEST or CANCEL
+    invitation: Mapped[bytes | None] = mapped_column(LargeBinary)  # the iCalendar text
+    state: Mapped[str] = mapped_column(String(10), default=PENDING)
+    run_id: Mapped[str | None] = mapped_column(String(32), index=True)  # whoever holds the claim
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(ERROR_MAX))
+
+    staff: Mapped[Staff] = relationship()
 
 
 class CalendarFeed(Model):

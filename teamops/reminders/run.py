@@ -7,6 +7,7 @@
 3. Send each person one digest of everything this run holds for them; mark it sent (or failed, with the reason),
    committed person by person, so one bad address never stops the others and a relay that is down leaves the
    rest for the next run.
+4. Send the one-off messages (decisions, chases, invitations) that their own request could not send.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from teamops.extensions import db
 from teamops.org.models import Staff
-from teamops.reminders import inbox, sources
+from teamops.reminders import inbox, outbox, sources
 from teamops.reminders.mail import Mail, Mailer, Refused, RelayDown, link
 from teamops.reminders.models import (
     CLAIMED,
@@ -43,6 +44,7 @@ BATCH = 500
 class RunResult:
     reminders: int = 0  # reminders sent
     mails: int = 0  # digests sent
+    messages: int = 0  # one-off messages sent from the outbox (their first try had failed)
     refused: list[str] = field(default_factory=list)  # addresses the relay refused
     relay_down: str | None = None  # why nothing more could be sent
 
@@ -88,6 +90,15 @@ def digest(person: Staff, rows: Sequence[ReminderSend], on: date) -> Mail:
 
 
 def send_reminders(on: date, now: datetime) -> RunResult:
+    """The day's digests, then any one-off message whose first try failed (``outbox.deliver_due``)."""
+    result = _send_digests(on, now)
+    if result.relay_down is None:
+        result.messages, refused, result.relay_down = outbox.deliver_due(now)
+        result.refused.extend(refused)
+    return result
+
+
+def _send_digests(on: date, now: datetime) -> RunResult:
     run_id = uuid.uuid4().hex
     preferences = {row.staff_id: row for row in db.session.scalars(select(ReminderPreference))}
     owed = [reminder for reminder in sources.due_on(on) if not _held_for_monday(reminder, preferences, on)]

@@ -173,7 +173,8 @@ def records(on: date) -> Iterator[Reminder]:
 
 def supervision_returns(on: date) -> Iterator[Reminder]:
     """A month's return (R-QA-1/2): due within 2 working days, then overdue, to the team's managers; more than 3
-    working days late, also the service manager; more than 6, also the head of service. The month is last month
+    working days late, also the service manager; more than 6, also the head of service; and QAIT, on the first
+    working day any is late, how many teams to chase. The month is last month
     or, at the end of a month whose return falls due in the first days of the next (1 January 2027 is a bank
     holiday, so December 2026's is due on Monday 4 January), this month."""
     for month in (returns.last_month(on), on.replace(day=1)):
@@ -188,8 +189,16 @@ def _month_return(month: date, on: date) -> Iterator[Reminder]:
         return
     done = set(db.session.scalars(select(SupervisionReturn.team_id).where(
         SupervisionReturn.month == month, SupervisionReturn.status.in_((SUBMITTED, ACCEPTED)))))
-    teams = db.session.scalars(select(Team).where(Team.active.is_(True)).order_by(Team.name))
+    teams = list(db.session.scalars(select(Team).where(Team.active.is_(True)).order_by(Team.name)))
     label = dates.month_label(month)
+    missing = [team for team in teams if team.id not in done]
+    if late > 0 and missing:  # QAIT, once a month, on the first working day a return is late: whom to chase
+        count = len(missing)
+        for qait in db.session.scalars(select(Staff.id).where(Staff.active.is_(True), Staff.role == "qait")):
+            yield Reminder(qait, f"returns-to-chase:{month:%Y-%m}", RETURNS,
+                           f"{count} team{'s have' if count != 1 else ' has'} not sent the {label} supervision "
+                           f"return due on {_d(due_on)}: chase them from the returns page",
+                           url_for("returns.index", month=dates.month_code(month)))
     for team in teams:
         if team.id in done:
             continue

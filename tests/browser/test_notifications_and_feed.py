@@ -64,3 +64,17 @@ def test_a_feed_is_made_shown_once_and_read_by_a_calendar(tab: Tab) -> None:
     assert any(str(event["summary"]).startswith("Induction day") for event in events)  # the starter's timetable
     tab.goto("/calendar")
     expect(tab.page.locator("#feed-address")).to_have_count(0)  # never shown again
+
+
+def test_a_network_chosen_on_its_page_is_listed_on_the_feed_page_and_taken_out(tab: Tab) -> None:
+    tab.sign_in(ACCOUNTS["worker"])
+    tab.goto("/directory/networks")
+    tab.follow(tab.page.get_by_role("link", name="Diversity advocates").click)
+    tab.follow(tab.page.get_by_role("button", name="Add them to my calendar feed").click)
+    expect(tab.page.locator(".govuk-notification-banner")).to_contain_text("now in your calendar feed")
+    expect(tab.page.get_by_role("button", name="Take them out of my calendar feed")).to_be_visible()
+    tab.follow(tab.page.get_by_role("link", name="your calendar feed").first.click)
+    tab.follow(tab.page.get_by_role("button", name="Take Diversity advocates out").click)
+    expect(tab.page.locator("h1")).to_have_text("Your calendar feed")
+    expect(tab.page.locator(".govuk-notification-banner")).to_contain_text("no longer in your calendar feed")
+    expect(tab.page.get_by_role("button", name="Take Diversity advocates out")).to_have_count(0)

@@ -4,7 +4,6 @@ first-time auditors, progress counts and grades by service and question, grading
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -20,6 +19,7 @@ from teamops.quality import round_picks, rounds
 from teamops.quality.audit_models import OFSTED_GRADES, CaseAudit, GradeScale
 from teamops.quality.round_picks import stratify
 from teamops.quality.rounds import Refused
+from teamops.reminders.models import OutboxMail
 from tests.quality.rounds_world import TODAY, World, audit, build, details, make_round
 
 
@@ -120,13 +120,13 @@ def test_the_own_team_setting_lets_a_manager_audit_their_team_but_never_their_ow
 
 
 def test_a_first_time_auditor_gets_an_experienced_buddy_of_their_service_and_both_are_told(
-        world: World, make: Any, caplog: pytest.LogCaptureFixture) -> None:
+        world: World, make: Any) -> None:
     with dates.freeze(date(2025, 11, 2)):
         earlier = make_round(world, year=2025, quarter=4, due_on=date(2025, 12, 15), theme="Plans")
     audit(earlier, "NORTH-CP-1", world.managers["south"], submitted=True)  # experienced, same service
     audit(earlier, "SOUTH-CP-1", world.managers["yj"], submitted=True)  # experienced, another service
     audit(earlier, "EAST-CP-1", world.managers["north"])  # audited before, not submitted: not a first-timer
-    with dates.freeze(TODAY), caplog.at_level(logging.INFO):
+    with dates.freeze(TODAY):
         round_ = make_round(world)
         made = round_picks.assign(round_, [(case_id("NORTH-CP-2"), world.managers["east"].id),
                                            (case_id("NORTH-CIN-3"), world.managers["east"].id),
@@ -136,11 +136,12 @@ def test_a_first_time_auditor_gets_an_experienced_buddy_of_their_service_and_bot
     buddies = {a.case.case_ref: a.buddy.name if a.buddy else None for a in made}
     assert buddies == {"NORTH-CP-2": "South Manager", "NORTH-CIN-3": "South Manager", "EAST-CP-2": None,
                        "SOUTH-CP-2": None}
-    assert "Mail to East Manager <east.tm@example.org>" in caplog.text
-    assert "South Manager is your audit buddy" in caplog.text
-    assert "Mail to South Manager <south.tm@example.org>\nSubject: TeamOps: you are East Manager's audit buddy" \
-        in caplog.text
-    assert "NORTH-CP-2" in caplog.text and "Is the plan clear?" not in caplog.text  # a reference, no content
+    queued = [(row.staff.email, row.subject, row.text) for row in db.session.scalars(select(OutboxMail))]
+    to_east = [text for address, _, text in queued if address == "east.tm@example.org"]
+    assert to_east and any("South Manager is your audit buddy" in text for text in to_east)
+    assert ("south.tm@example.org", "TeamOps: you are East Manager's audit buddy") in [q[:2] for q in queued]
+    everything = "\n".join(text for _, _, text in queued)
+    assert "NORTH-CP-2" in everything and "Is the plan clear?" not in everything  # a reference, no content
     # QAIT changes the buddy, then clears it.
     audit_ = made[0]
     round_picks.set_buddy(audit_, world.managers["yj"].id)

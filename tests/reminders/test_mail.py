@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from teamops import dates
 from teamops.auth.models import PasswordToken
 from teamops.extensions import db
 from teamops.org import grants
+from teamops.reminders import outbox
 from tests.reminders.smtp import free_port
 from tests.reminders.test_send_reminders import BASE, _relay, smtp  # noqa: F401 (the fixture)
 
@@ -43,7 +45,10 @@ def test_an_access_change_reaches_the_person_it_concerns(app, smtp, org):  # noq
     grant = grants.request_role(org["worker"], "qait", org["admin"])
     db.session.flush()
     grants.decide(grant, org["qait"], approve=True)
-    db.session.commit()
+    db.session.commit()  # outside a request (as a command would): the messages wait in the outbox for the run
+    assert not smtp.received
+    with app.test_request_context("/"):
+        outbox.deliver_due(dates.utcnow() + outbox.LEFT_AFTER + timedelta(minutes=1))
     subjects = [item.message["Subject"] for item in smtp.received]
     assert all(item.rcpt_tos == ["worker@example.org"] for item in smtp.received)
     assert subjects == ["TeamOps: the QAIT role was asked for you", "TeamOps: you now have the QAIT role"]

@@ -27,8 +27,9 @@ BASE = "https://teamops.example.org"
 # On ``day``: the workers (their cases, their personal supervision), their team managers (the overdue cases,
 # the workers' and their own personal supervision) and the service manager (the team managers' personal
 # supervision, never held).
+# QAIT hears which teams to chase: November's return, never sent in this world, is late.
 EVERYONE_OWED = {"worker@example.org", "tm@example.org", "south.worker@example.org", "south.tm@example.org",
-                 "sm@example.org"}
+                 "sm@example.org", "qait@example.org"}
 
 
 @pytest.fixture
@@ -158,7 +159,7 @@ def test_a_relay_that_is_down_loses_nothing(app, w, runner):
         again = runner.invoke(args=["teamops", "send-reminders", "--today", w["day"].isoformat()])
         assert again.exit_code == 0, again.output
         assert {address for item in box.received for address in item.rcpt_tos} == EVERYONE_OWED
-        assert "5 e-mails" in again.output
+        assert "6 e-mails" in again.output
 
 
 def test_a_bad_today_is_a_clear_message(app, runner):
@@ -189,6 +190,10 @@ def test_the_return_reminders_across_the_new_year_bank_holiday(app, smtp, org):
     _run(app, date(2027, 1, 5))
     assert _return_lines(smtp, "tm@example.org")[-1].endswith("was due to QAIT on 4 January 2027 and is 1 working "
                                                               "day late")
+    # QAIT hears once, that day, how many teams to chase (all three here), linking to the month's returns.
+    assert _return_lines(smtp, "qait@example.org") == [
+        "- 3 teams have not sent the December 2026 supervision return due on 4 January 2027: chase them from the "
+        "returns page"]
     assert not _return_lines(smtp, "sm@example.org")
     _run(app, date(2027, 1, 7))  # 3 working days late: no one new
     assert not _return_lines(smtp, "sm@example.org")
@@ -196,6 +201,7 @@ def test_the_return_reminders_across_the_new_year_bank_holiday(app, smtp, org):
     escalated = _return_lines(smtp, "sm@example.org")
     assert len(escalated) == 2 and "4 working days late; the service manager has been told" in escalated[0]
     assert any("Family Safeguarding North" in line for line in escalated)
+    assert len(_return_lines(smtp, "qait@example.org")) == 1  # once a month
 
 
 @pytest.mark.parametrize(("moment", "day"), [
