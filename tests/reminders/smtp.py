@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from teamops.extensions import db
 
 
 def free_port() -> int:
@@ -62,3 +65,23 @@ def smtp_server(port: int | None = None) -> Iterator[Mailbox]:
         yield box
     finally:
         controller.stop()
+
+
+def twice_at_once(app: Any, work: Any) -> list[Any]:
+    """Runs ``work()`` in two threads that start together, each in its own request context and database session
+    (two cron runs, or two servers), and gives back both results."""
+    start = threading.Barrier(2)
+    results: list[Any] = []
+
+    def run() -> None:
+        with app.test_request_context("/"):
+            start.wait()
+            results.append(work())
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results

@@ -5,9 +5,7 @@ two runs at once send each message once; a message its process never sent is tak
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
-from typing import Any
 
 from flask import Response
 from sqlalchemy import select
@@ -18,7 +16,7 @@ from teamops.notify import notify
 from teamops.reminders import outbox
 from teamops.reminders.models import FAILED, SENT, OutboxMail
 from tests.bookings.conftest import booking_form
-from tests.reminders.smtp import free_port, smtp_server
+from tests.reminders.smtp import free_port, smtp_server, twice_at_once
 from tests.reminders.test_send_reminders import _relay, smtp  # noqa: F401 (the fixture)
 
 
@@ -62,20 +60,7 @@ def test_two_runs_at_once_send_each_failed_message_once(app, smtp, org):  # noqa
     db.session.commit()
     db.session.execute(OutboxMail.__table__.update().values(state=FAILED))
     db.session.commit()
-    start = threading.Barrier(2)
-    results: list[Any] = []
-
-    def run() -> None:
-        with app.test_request_context("/"):
-            start.wait()
-            results.append(outbox.deliver_due(dates.utcnow()))
-            db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = twice_at_once(app, lambda: outbox.deliver_due(dates.utcnow()))
     subjects = sorted(item.message["Subject"] for item in smtp.received)
     assert subjects == [f"TeamOps: message {n}" for n in range(6)]  # each once
     assert sum(sent for sent, _, _ in results) == 6 and _states() == [SENT] * 6

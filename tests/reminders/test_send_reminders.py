@@ -6,7 +6,6 @@ nothing; the monthly return's reminders across a bank holiday; "today" across th
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -21,7 +20,7 @@ from teamops.extensions import db
 from teamops.reminders.models import FAILED, SENT, ReminderSend
 from teamops.reminders.run import send_reminders
 from tests import factories
-from tests.reminders.smtp import Mailbox, free_port, smtp_server
+from tests.reminders.smtp import Mailbox, free_port, smtp_server, twice_at_once
 
 BASE = "https://teamops.example.org"
 # On ``day``: the workers (their cases, their personal supervision), their team managers (the overdue cases,
@@ -112,20 +111,7 @@ def test_running_twice_for_a_day_sends_nothing_twice_and_the_next_day_only_whats
 
 
 def test_two_runs_at_once_send_each_message_once(app, smtp, w):
-    results: list[Any] = []
-    start = threading.Barrier(2)
-
-    def run() -> None:
-        with app.app_context():
-            start.wait()
-            results.append(_run(app, w["day"]))
-            db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = twice_at_once(app, lambda: send_reminders(w["day"], dates.utcnow()))
     assert len(results) == 2 and all(result.ok for result in results)
     addresses = [address for item in smtp.received for address in item.rcpt_tos]
     assert sorted(addresses) == sorted(set(addresses))  # nobody got two digests
