@@ -63,6 +63,12 @@ class Holder:
     team_id: int
 
 
+
+def signed_in() -> Staff:
+    """The signed-in member of staff (for routes behind the sign-in gate)."""
+    person: Staff = current_user._get_current_object()
+    return person
+
 def line_reports(person_id: int, *, chain: bool = False) -> Select[tuple[int]]:
     """Ids of the people this person line-manages, as a subquery; with ``chain``, also everyone below them
     (a recursive query: R-ORG-1's "directly or through a chain"; UNION stops at a loop in bad data)."""

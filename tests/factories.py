@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -45,7 +45,10 @@ def password_hash() -> str:
     return _password_hash[0]
 
 
-def _saved(row: Any) -> Any:
+Saved = TypeVar("Saved")
+
+
+def _saved(row: Saved) -> Saved:
     db.session.add(row)
     db.session.commit()
     return row

@@ -30,7 +30,6 @@ from teamops.api.params import (
     EMAIL_PATTERN,
     FORMATS,
     LATEST_YEAR,
-    MAX_ID,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_TEAM_ID,
@@ -39,6 +38,7 @@ from teamops.api.params import (
     last_ended_month,
     month_pattern,
 )
+from teamops.types import MAX_ID
 
 JSON = "application/json"
 LOCAL_DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$"

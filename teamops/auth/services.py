@@ -150,8 +150,9 @@ def _current_row() -> UserSession | None:
 def _ends_at(row: Any) -> datetime:
     """When the session ends if nothing more happens: idle time-out or absolute limit, whichever is first."""
     config = current_app.config["TEAMOPS"]
-    return min(row.last_seen_at + timedelta(minutes=config.idle_timeout_minutes),
-               row.created_at + timedelta(hours=config.absolute_timeout_hours))
+    idle: datetime = row.last_seen_at + timedelta(minutes=config.idle_timeout_minutes)
+    limit: datetime = row.created_at + timedelta(hours=config.absolute_timeout_hours)
+    return min(idle, limit)
 
 
 def check_session(staff: Staff, activity: bool = True) -> str:

@@ -89,7 +89,7 @@ class SessionTimeForm(FlaskForm):
             raise ValidationError(str(error)) from None
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.session_date.errors or self.start_time.errors or self.session_date.data is None:
             return False
         try:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, request, url_for
-from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from teamops.access import authorize, can, requires
+from teamops.access import authorize, can, requires, signed_in
 from teamops.bookings import bp, invitations, services
 from teamops.bookings.forms import BookingFilterForm, BookingForm, CancelForm, RescheduleForm
 from teamops.bookings.models import KIND_LABELS, Booking
@@ -19,11 +18,6 @@ from teamops.forms import whole_number
 from teamops.org.models import Staff
 from teamops.scheduling import DUE_STATE_LABELS
 from teamops.web import changed, filter_keys, form_status, get_or_404, page_number, paginate, render, see_other
-
-
-def _me() -> Staff:
-    return current_user._get_current_object()
-
 
 BOOKING_PAGE = (selectinload(Booking.cases), selectinload(Booking.attendees),
                 selectinload(Booking.worker).selectinload(Staff.team))
@@ -41,19 +35,19 @@ def _list(query: Any, template: str) -> Any:
                     keys=filter_keys(form))
     return render(template, "bookings/_results.html", page=page, filter_form=form, show=show, kinds=KIND_LABELS,
                   started_before=utcnow(), records=services.records_of(page.items),
-                  visible_cases=services.visible_case_ids(_me(), page.items))
+                  visible_cases=services.visible_case_ids(signed_in(), page.items))
 
 
 @bp.route("/bookings", endpoint="index")
 @requires("supervise")
 def index() -> Any:
-    return _list(services.bookings_for_teams(_me()), "bookings/index.html")
+    return _list(services.bookings_for_teams(signed_in()), "bookings/index.html")
 
 
 @bp.route("/bookings/mine")
 @requires("signed_in")
 def mine() -> Any:
-    return _list(services.bookings_for_person(_me()), "bookings/mine.html")
+    return _list(services.bookings_for_person(signed_in()), "bookings/mine.html")
 
 
 # Booking -------------------------------------------------------------------------------------------
@@ -92,7 +86,7 @@ def _render_form(form: BookingForm, status: int = 200, preselect: bool = False,
 @bp.route("/bookings/new", methods=["GET", "POST"])
 @requires("supervise")
 def new() -> Any:
-    me = _me()
+    me = signed_in()
     form = BookingForm(supervisor=me)
     if request.method == "GET":  # a link may choose the worker, the kind and the cases (a drill-down's "Book")
         form.worker_id.data = whole_number(request.args.get("worker_id"))
@@ -122,7 +116,7 @@ def new() -> Any:
 @requires("supervise")
 def case_picker() -> Any:
     """The cases fragment: swapped in when the worker, date or kind changes (htmx)."""
-    form = BookingForm(formdata=request.args, supervisor=_me())
+    form = BookingForm(formdata=request.args, supervisor=signed_in())
     person = db.session.get(Staff, form.worker_id.data) if (form.worker_id.data or 0) > 0 else None
     if person is not None:
         authorize("supervise", person)
@@ -145,7 +139,8 @@ def detail(booking_id: int) -> Any:
                   and booking.starts_at.astimezone(LONDON).date() <= today())
     return render("bookings/detail.html", booking=booking, ends_at=services.ends_at(booking), kinds=KIND_LABELS,
                   manages=can("supervise", booking), write_link=write_link, read_link=record_id is not None,
-                  record_id=record_id, now_utc=utcnow(), visible_cases=services.visible_case_ids(_me(), [booking]))
+                  record_id=record_id, now_utc=utcnow(),
+                  visible_cases=services.visible_case_ids(signed_in(), [booking]))
 
 
 # Changes -------------------------------------------------------------------------------------------
@@ -187,7 +182,8 @@ def reschedule(booking_id: int) -> Any:
             flash(f"Session moved to {_when(booking)}.", "success")
             return changed(url_for("bookings.detail", booking_id=booking.id))
     return render("bookings/reschedule.html", form=form, booking=booking, clashes=clashes, kinds=KIND_LABELS,
-                  visible_cases=services.visible_case_ids(_me(), [booking]), status=409 if clashes else form_status())
+                  visible_cases=services.visible_case_ids(signed_in(), [booking]),
+                  status=409 if clashes else form_status())
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
@@ -204,4 +200,4 @@ def cancel(booking_id: int) -> Any:
         flash(f"Session on {_when(booking)} cancelled.", "success")
         return changed(url_for("bookings.detail", booking_id=booking.id))
     return render("bookings/cancel.html", form=form, booking=booking, kinds=KIND_LABELS,
-                  visible_cases=services.visible_case_ids(_me(), [booking]), status=form_status())
+                  visible_cases=services.visible_case_ids(signed_in(), [booking]), status=form_status())

@@ -24,7 +24,7 @@ from teamops.dashboards.models import EVERY_TEAM
 from teamops.dates import start_of_day
 from teamops.extensions import db
 from teamops.org import asye, memberships
-from teamops.org.models import Staff, Team
+from teamops.org.models import Staff, Team, TeamMembership
 from teamops.quality import observations
 from teamops.records.models import SupervisionAction
 from teamops.scheduling import Compliance, PersonDue
@@ -213,7 +213,7 @@ def _build(team_ids: Select[tuple[int]] | list[int], on: date) -> dict[int, Figu
     members_then = memberships.members_on(team_ids, month_end)
     team_then = dict(db.session.execute(members_then).tuples().all())
     workers = select(Staff.id).where(or_(in_teams, Staff.id.in_(members_then.with_only_columns(
-        memberships.TeamMembership.staff_id))))
+        TeamMembership.staff_id))))
     open_on = scheduling.open_cases_on([on, month_end], workers, history)
     open_now, open_at_end = open_on[on], open_on[month_end]
     now_by_worker = scheduling.compliance_by_worker(open_now)

@@ -40,7 +40,7 @@ def network_ics(network: Network) -> bytes:
         calendar.add_component(london_timezone())
     for event in events:
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def network_events(network: Network) -> list[Event]:

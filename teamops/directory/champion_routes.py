@@ -10,8 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from teamops import dates
-from teamops.access import authorize, can, requires, staff_in_reach
-from teamops.directory import bp, champions, signed_in
+from teamops.access import authorize, can, requires, signed_in, staff_in_reach
+from teamops.directory import bp, champions
 from teamops.directory.champion_forms import AppointForm, AreaForm, AreaPickForm, VolunteerForm
 from teamops.directory.champions import NEAREST, Place
 from teamops.directory.checking import is_stale, mark_checked

@@ -10,8 +10,8 @@ from flask import abort, flash, request, url_for
 from flask_login import current_user
 
 from teamops import dates
-from teamops.access import authorize, can, requires
-from teamops.directory import bp, contacts, signed_in
+from teamops.access import authorize, can, requires, signed_in
+from teamops.directory import bp, contacts
 from teamops.directory.contact_forms import EVERYONE, ContactForm
 from teamops.directory.hours import hours_text
 from teamops.directory.models import CONTACT_KINDS, Contact

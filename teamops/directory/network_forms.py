@@ -107,7 +107,7 @@ class NetworkForm(FlaskForm):
                        place=self.place.data or "", online=bool(self.online.data), notes=self.notes.data or "")
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.frequency.data == NO_PATTERN or self.frequency.errors:
             return valid
         pattern = self._pattern()
@@ -199,7 +199,7 @@ class ExceptionForm(FlaskForm):
     note = StringField("Note (optional)", validators=[_length(SHORT_MAX, "the note")])
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         self.starts_at, self.ends_at = _time(self.moved_start), _time(self.moved_end)
         if self.change.data == MOVE and self.moved_on.data is None and not self.moved_on.errors:
             self.moved_on.errors = [*self.moved_on.errors, "Enter the date it moves to"]

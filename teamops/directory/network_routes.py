@@ -10,8 +10,8 @@ from flask import abort, flash, make_response, url_for
 from sqlalchemy import select
 
 from teamops import dates
-from teamops.access import authorize, can, requires
-from teamops.directory import bp, calendar, checking, networks, recurrence, signed_in
+from teamops.access import authorize, can, requires, signed_in
+from teamops.directory import bp, calendar, checking, networks, recurrence
 from teamops.directory.models import CONTACT_ROLES, NETWORK_KINDS, Network, NetworkContact, NetworkException
 from teamops.directory.network_forms import ContactForm, ExceptionForm, NetworkForm
 from teamops.extensions import db

@@ -177,7 +177,7 @@ def rule_in_words(network: Any) -> str:
     try:
         return describe(from_rule(network.rule), network.starts_at, network.ends_at, network.until)
     except ValueError:
-        return network.rule  # a rule made outside the form: shown as it is
+        return str(network.rule)  # a rule made outside the form: shown as it is
 
 
 # Expanding ----------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from flask import flash, request, url_for
 from sqlalchemy.orm import selectinload
 
 from teamops import dates
-from teamops.access import authorize, requires
+from teamops.access import authorize, requires, signed_in
 from teamops.directory import (
     bp,
     champion_routes,
@@ -18,7 +18,6 @@ from teamops.directory import (
     contact_routes,
     network_routes,
     search,
-    signed_in,
 )
 from teamops.directory import teams as team_entries
 from teamops.directory.champion_forms import DirectorySearchForm, MyDetailsForm, TeamEntryForm

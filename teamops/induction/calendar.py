@@ -30,7 +30,7 @@ def timetable_ics(induction: Induction, buddy: Staff | None) -> bytes:
     calendar.add("x-wr-calname", f"Induction: {induction.staff.name}")
     for event in timetable_events(induction, buddy):
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def timetable_events(induction: Induction, buddy: Staff | None) -> list[Event]:

@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from teamops import dates
-from teamops.access import authorize, can, requires
+from teamops.access import authorize, can, requires, signed_in
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.induction import bp, checklist, reading
@@ -20,10 +20,6 @@ from teamops.induction.checklist_forms import DoneFields, NotApplicableForm, Rev
 from teamops.induction.models import Induction, InductionItem
 from teamops.org.models import Staff, Team
 from teamops.web import form_status, get_or_404, render, see_other, wants_fragment
-
-
-def _me() -> Staff:
-    return current_user._get_current_object()
 
 
 def _item(item_id: int) -> InductionItem:
@@ -108,7 +104,7 @@ def item_done(item_id: int) -> Any:
         done_on = fields.done_on.data or dates.today()
         problem = checklist.date_problem(item, done_on)
         if problem is None:
-            outcome = checklist.tick(item, _me(), done_on, fields.comment.data,
+            outcome = checklist.tick(item, signed_in(), done_on, fields.comment.data,
                                      confirms=can("confirm_induction_item", item))
             db.session.commit()
             return _answer(item, outcome)
@@ -135,7 +131,7 @@ def item_undo(item_id: int) -> Any:
 @requires("confirm_induction_item")
 def item_confirm(item_id: int) -> Any:
     item = _posted(item_id, "confirm_induction_item")
-    outcome = checklist.confirm(item, _me())
+    outcome = checklist.confirm(item, signed_in())
     db.session.commit()
     return _answer(item, outcome)
 
@@ -148,7 +144,7 @@ def item_na(item_id: int) -> Any:
     authorize("run_induction", item.induction)
     form = NotApplicableForm()
     if form.validate_on_submit():
-        outcome = checklist.mark_not_applicable(item, _me(), form.reason.data or "")
+        outcome = checklist.mark_not_applicable(item, signed_in(), form.reason.data or "")
         db.session.commit()
         return _answer(item, outcome)
     return render("induction/item_na.html", form=form, item=item, induction=item.induction, status=form_status())
@@ -172,7 +168,7 @@ def review(induction_id: int) -> Any:
         assert form.held_on.data is not None
         problem = checklist.review_problem(induction, form.held_on.data)
         if problem is None:
-            checklist.record_review(induction, _me(), form.held_on.data, form.notes.data or "")
+            checklist.record_review(induction, signed_in(), form.held_on.data, form.notes.data or "")
             db.session.commit()
             flash(f"The review of {induction.staff.name}'s induction is recorded.", "success")
             return see_other(url_for("induction.show", induction_id=induction.id, _anchor="review"))
@@ -189,7 +185,7 @@ def sign_off(induction_id: int) -> Any:
     authorize("run_induction", induction)
     if not ActionForm().validate_on_submit():
         abort(400)
-    still_open = checklist.sign_off(induction, _me())
+    still_open = checklist.sign_off(induction, signed_in())
     if still_open:
         count = len(still_open)
         flash(f"{induction.staff.name}'s induction is not signed off: {count} "

@@ -87,7 +87,7 @@ class RuledForm(FlaskForm):
         return {}
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         found = {name: message for name, message in self.problems().items() if message}
         self.refuse(found)
         return valid and not found

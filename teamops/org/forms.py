@@ -276,7 +276,7 @@ class OrganisationSettingsForm(FlaskForm):
                            (self.case_ref_example.data or "").strip(), (self.case_ref_hint.data or "").strip())
 
     def _custom(self) -> bool:
-        return self.case_ref_rule.data == "custom"
+        return bool(self.case_ref_rule.data == "custom")
 
     def validate_case_ref_rule(self, field: RadioField) -> None:
         if field.data not in RULE_LABELS:

@@ -22,6 +22,7 @@ from teamops.org import (
     bp,
     cover_routes,
     covers,
+    grants,
     handover,
     handover_routes,
     services,
@@ -133,7 +134,7 @@ def staff_member(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     authorize("view_staff", person)
     return render("org/staff_member.html", person=person, action_form=ActionForm(),
-                  pending_grant=services.grants.pending_grant(person))
+                  pending_grant=grants.pending_grant(person))
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
@@ -148,7 +149,7 @@ def staff_form(staff_id: int | None = None) -> Any:
         editor = current_user._get_current_object()
         started = person.start_date if person is not None else None
         saved = services.save_staff(person, form.values(), requested_by=editor)
-        waiting = services.grants.pending_grant(saved)
+        waiting = grants.pending_grant(saved)
         induction = None
         if person is None:  # CONTRACT.md "Induction dates": adding someone opens their induction
             induction = opening.open_for_new_staff(saved, saved.team, "staff_form", editor)
@@ -174,7 +175,7 @@ def staff_active(staff_id: int) -> Any:
             flash("You cannot deactivate your own account.", "info")
         elif duties:  # R-ORG-4: a leaver hands over first
             return render("org/staff_member.html", person=person, action_form=ActionForm(),
-                          pending_grant=services.grants.pending_grant(person), leaver_duties=duties.summary(),
+                          pending_grant=grants.pending_grant(person), leaver_duties=duties.summary(),
                           status=400)
         else:
             services.set_staff_active(person, activate)

@@ -67,7 +67,7 @@ class AuditForm(FlaskForm):
     def check(self, intent: str, actions_held: int, on: date) -> bool:
         """Validates for what was asked: saving keeps a draft (partial answers allowed), adding an action needs
         the action, submitting needs everything."""
-        valid = self.validate()
+        valid: bool = self.validate()
         for question, grade, comment in self.question_fields():
             chosen = self._grade_of(grade)
             valid = valid and not grade.errors
@@ -174,7 +174,7 @@ class ReauditForm(FlaskForm):
         self.allowed = {person.id for person in people}
 
     def check(self, on: date) -> bool:
-        valid = self.validate()
+        valid: bool = self.validate()
         if self.auditor.data not in getattr(self, "allowed", set()):
             self.auditor.errors = [*self.auditor.errors, "Choose a manager who may audit this case"]
             valid = False

@@ -10,13 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from teamops import dates
-from teamops.access import authorize, can, requires
+from teamops.access import authorize, can, requires, signed_in
 from teamops.cases.models import Case
 from teamops.extensions import db
 from teamops.forms import ActionForm, whole_number
 from teamops.org.models import Staff
 from teamops.quality import audits as services
-from teamops.quality import bp, signed_in
+from teamops.quality import bp
 from teamops.quality.audit_forms import ADD_ACTION, REMOVE_PREFIX, SAVE, SUBMIT, AuditForm, ReauditForm, audit_form
 from teamops.quality.audit_models import AuditAction, AuditRound, CaseAudit, GradeScale
 from teamops.quality.audits import AuditRefused

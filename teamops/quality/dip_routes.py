@@ -11,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from teamops import charts, dates
-from teamops.access import authorize, can, requires, teams_in_reach
+from teamops.access import authorize, can, requires, signed_in, teams_in_reach
 from teamops.audit.services import note_read
 from teamops.bookings.models import KIND_LABELS
 from teamops.extensions import db
 from teamops.forms import ActionForm
 from teamops.notify import notify
 from teamops.org.models import Service, Team
-from teamops.quality import bp, dips, signed_in
+from teamops.quality import bp, dips
 from teamops.quality.dip_forms import ChosenPickForm, DipMonthForm, RandomPickForm, RatingForm, rating_form
 from teamops.quality.dips import DipRefused, Picked, TeamMonth
 from teamops.quality.models import RATINGS, RUBRIC, DipSample

@@ -28,7 +28,7 @@ class FindingsFilterForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         """One plain message for a service that is not a number or not one of the list (an edited address)."""
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.service.errors:
             self.service.errors = [CHOOSE_SERVICE]
         return valid

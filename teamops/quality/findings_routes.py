@@ -9,8 +9,8 @@ from typing import Any
 from flask import Response, request
 
 from teamops import dates
-from teamops.access import requires
-from teamops.quality import bp, findings, signed_in
+from teamops.access import requires, signed_in
+from teamops.quality import bp, findings
 from teamops.quality.findings_export import sheets
 from teamops.quality.findings_forms import FindingsFilterForm
 from teamops.spreadsheets import xlsx_workbook

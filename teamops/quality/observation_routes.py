@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import flash, request, url_for
 
-from teamops.access import authorize, can, requires
+from teamops.access import authorize, can, requires, signed_in
 from teamops.extensions import db
 from teamops.org.models import Staff
-from teamops.quality import bp, observations, signed_in
+from teamops.quality import bp, observations
 from teamops.quality.models import OBSERVATION_FEEDBACK_MAX, OBSERVATION_SETTINGS
 from teamops.quality.observation_forms import ObservationForm
 from teamops.web import form_status, get_or_404, render, see_other

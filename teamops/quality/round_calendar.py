@@ -36,4 +36,4 @@ def briefings_ics(round_: AuditRound) -> bytes:
         event.add("description", f"The {kind} briefing of the {round_.name} case audits. {page}")
         event.add("url", page)
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

@@ -127,7 +127,7 @@ class RoundForm(FlaskForm):
             raise ValidationError(f"Question {long} is longer than {QUESTION_MAX} characters: shorten it")
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if not (self.year.errors or self.quarter.errors or self.due_on.errors) and self.due_on.data is not None:
             starts = quarter_start(self.year.data or 0, int(self.quarter.data or 1))
             if self.due_on.data < starts:

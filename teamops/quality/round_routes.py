@@ -13,12 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from teamops import dates
-from teamops.access import authorize, requires
+from teamops.access import authorize, requires, signed_in
 from teamops.extensions import db
 from teamops.forms import ActionForm, whole_number
 from teamops.org.models import Service
 from teamops.policy.models import CaseType
-from teamops.quality import bp, round_picks, rounds, signed_in
+from teamops.quality import bp, round_picks, rounds
 from teamops.quality.audit_models import AUDIT_STATUSES, AuditRound, CaseAudit, GradeScale
 from teamops.quality.round_calendar import briefings_ics
 from teamops.quality.round_export import sheets as round_export_sheets

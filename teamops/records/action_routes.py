@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, request, url_for
-from flask_login import current_user
 
-from teamops.access import authorize, can, requires
+from teamops.access import authorize, can, requires, signed_in
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.forms import ActionForm, whole_number
@@ -21,9 +20,6 @@ from teamops.web import announce, changed, filter_keys, get_or_404, page_number,
 
 PER_PAGE = 50
 
-
-def _me() -> Staff:
-    return current_user._get_current_object()
 
 
 def _row_context(me: Staff) -> dict[str, Any]:
@@ -46,7 +42,7 @@ def _owner(me: Staff, worker: str | None) -> Staff | None:
 @requires("view_record")
 def actions() -> Any:
     """A worker sees their own; a manager everyone's in their teams, or one person's with ``?worker=``."""
-    me = _me()
+    me = signed_in()
     form = ActionFilterForm(request.args)
     if (form.worker.data or 0) < 0:
         abort(404)
@@ -89,7 +85,7 @@ def _posted_for(action_id: int) -> SupervisionAction:
 @bp.route("/actions/<int:action_id>/done", methods=["POST"])
 @requires("view_record")
 def action_done(action_id: int) -> Any:
-    me, action = _me(), _posted_for(action_id)
+    me, action = signed_in(), _posted_for(action_id)
     already_done = action.status != "open"
     if not already_done:
         services.mark_done(action)
@@ -107,7 +103,7 @@ def action_done(action_id: int) -> Any:
 @requires("view_record")
 def action_undo(action_id: int) -> Any:
     """Takes back "Mark done" the same day (issue 10 item 13)."""
-    me, action = _me(), _posted_for(action_id)
+    me, action = signed_in(), _posted_for(action_id)
     undone = services.can_undo(action)
     if undone:
         services.undo_done(action)

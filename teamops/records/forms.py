@@ -60,7 +60,7 @@ class RecordForm(FlaskForm):
         return self["held_on"].data if "held_on" in self else self.session_date
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         for section in self.sections:
             valid = self._check_section(section) and valid
         if "held_on" in self and self["held_on"].data and not self["held_on"].errors:
@@ -244,7 +244,7 @@ class AcknowledgeForm(FlaskForm):
         Length(max=COMMENT_MAX, message=f"Keep your comment to {COMMENT_MAX:,} characters or fewer")])
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.agreement.data == "disagree" and not _text(self.comment) and not self.comment.errors:
             self.comment.errors = [*self.comment.errors, "Say what you disagree with and why"]
             return False
@@ -252,7 +252,7 @@ class AcknowledgeForm(FlaskForm):
 
     @property
     def disagrees(self) -> bool:
-        return self.agreement.data == "disagree"
+        return bool(self.agreement.data == "disagree")
 
 
 class ResolveForm(FlaskForm):

@@ -123,7 +123,7 @@ class SetupForm(FlaskForm):
             raise ValidationError("Select personal, case or group supervision")
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         worker, kind, held_on = self.chosen_worker, self.kind.data or "", self.held_on.data
         if worker is None or kind not in KIND_LABELS or held_on is None or self.held_on.errors:
             return False

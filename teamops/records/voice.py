@@ -46,7 +46,8 @@ def recently_resolved(user: Staff) -> list[SupervisionRecord]:
 
 
 def _link(endpoint: str, record: SupervisionRecord) -> str:
-    return current_app.config["TEAMOPS"].base_url.rstrip("/") + url_for(endpoint, record_id=record.id)
+    base: str = current_app.config["TEAMOPS"].base_url
+    return base.rstrip("/") + url_for(endpoint, record_id=record.id)
 
 
 def tell_about_disagreement(record: SupervisionRecord) -> None:

@@ -133,4 +133,4 @@ def calendar_of(person: Staff, now: datetime) -> bytes:
     for network in chosen_networks(person):
         for event in network_events(network):
             calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

@@ -54,7 +54,8 @@ class Mail:
 
 def link(path: str) -> str:
     """An address in TeamOps for an e-mail: ``TEAMOPS_BASE_URL`` and the path (``/records/12``)."""
-    return current_app.config["TEAMOPS"].base_url.rstrip("/") + path
+    base: str = current_app.config["TEAMOPS"].base_url
+    return base.rstrip("/") + path
 
 
 def message(mail: Mail) -> EmailMessage:

@@ -8,15 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, request, url_for
-from flask_login import current_user
 
-from teamops.access import requires
+from teamops.access import requires, signed_in
 from teamops.calendars import base_url
 from teamops.dates import utcnow
 from teamops.directory.models import Network
 from teamops.extensions import db
 from teamops.forms import ActionForm
-from teamops.org.models import Staff
 from teamops.reminders import bp, feeds, inbox
 from teamops.reminders.forms import PreferencesForm
 from teamops.reminders.models import DAILY, Notification, ReminderPreference
@@ -24,16 +22,11 @@ from teamops.reminders.sources import CATEGORY_HEADINGS, CHOOSABLE
 from teamops.web import form_status, get_or_404, page_number, paginate, render, see_other
 
 
-def _me() -> Staff:
-    person: Staff = current_user._get_current_object()
-    return person
-
-
 @bp.route("/calendar", methods=["GET", "POST"])
 @requires("signed_in")
 def calendar() -> Any:
     """GET: what the feed is and whether you have one. POST: a new address, shown this once."""
-    me = _me()
+    me = signed_in()
     form = ActionForm()
     address = None
     if form.validate_on_submit():
@@ -51,7 +44,7 @@ def calendar() -> Any:
 def stop() -> Any:
     if not ActionForm().validate_on_submit():
         abort(400)
-    if feeds.stop(_me()):
+    if feeds.stop(signed_in()):
         db.session.commit()
         flash("Your calendar feed is stopped: its address no longer works. Remove the calendar from Outlook too.",
               "success")
@@ -69,7 +62,7 @@ def choose_network(network_id: int) -> Any:
     chosen = request.form.get("chosen") == "1"
     if chosen and not network.active:
         abort(404)
-    if feeds.choose(_me(), network, chosen):
+    if feeds.choose(signed_in(), network, chosen):
         db.session.commit()
         flash(f"The {network.name} meetings are {'now in' if chosen else 'no longer in'} your calendar feed.",
               "success")
@@ -94,16 +87,16 @@ def feed(token: str) -> Response:
 @bp.route("/notifications")
 @requires("signed_in")
 def notifications() -> Any:
-    page = paginate(inbox.of(_me().id), page_number(request.args.get("page")))
+    page = paginate(inbox.of(signed_in().id), page_number(request.args.get("page")))
     return render("reminders/notifications.html", "reminders/_notifications.html", page=page, form=ActionForm(),
-                  unread=inbox.unread_count(_me().id))
+                  unread=inbox.unread_count(signed_in().id))
 
 
 @bp.route("/notifications/count")
 @requires("signed_in")
 def notification_count() -> Any:
     """The header's count, asked in the background by htmx (never counted as activity)."""
-    return render("reminders/_count.html", count=inbox.unread_count(_me().id), most=inbox.MOST_SHOWN_COUNT)
+    return render("reminders/_count.html", count=inbox.unread_count(signed_in().id), most=inbox.MOST_SHOWN_COUNT)
 
 
 @bp.route("/notifications/<int:notification_id>/open", methods=["POST"])
@@ -111,7 +104,7 @@ def notification_count() -> Any:
 def open_notification(notification_id: int) -> Any:
     """Marks it read and goes to the page to act on (a button: no GET writes)."""
     found = get_or_404(Notification, notification_id)
-    if found.staff_id != _me().id:
+    if found.staff_id != signed_in().id:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -125,7 +118,7 @@ def open_notification(notification_id: int) -> Any:
 def read_all() -> Any:
     if not ActionForm().validate_on_submit():
         abort(400)
-    marked = inbox.mark_all_read(_me().id, utcnow())
+    marked = inbox.mark_all_read(signed_in().id, utcnow())
     db.session.commit()
     if marked:
         flash(f"{marked} notification{'s' if marked != 1 else ''} marked as read.", "success")
@@ -136,7 +129,7 @@ def read_all() -> Any:
 @requires("signed_in")
 def preferences() -> Any:
     """Which reminders of things coming up come by e-mail, and how often. Overdue items cannot be turned off."""
-    me = _me()
+    me = signed_in()
     saved = db.session.get(ReminderPreference, me.id)
     if request.method == "GET":
         form = PreferencesForm(data={"email": [c for c in CHOOSABLE if saved is None or c not in saved.off],

@@ -56,7 +56,8 @@ class RunResult:
 def _insert_new() -> Insert:
     """INSERT … ON CONFLICT (staff_id, key) DO NOTHING, in the database's own words."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(ReminderSend).on_conflict_do_nothing(index_elements=["staff_id", "key"])
+    statement: Insert = dialect.insert(ReminderSend).on_conflict_do_nothing(index_elements=["staff_id", "key"])
+    return statement
 
 
 def claim(owed: Sequence[sources.Reminder], on: date, now: datetime, run_id: str) -> None:

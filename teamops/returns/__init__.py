@@ -4,18 +4,6 @@ chases and exports, and the monthly caseload report with managers' commentary.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flask import Blueprint
-from flask_login import current_user
-
-if TYPE_CHECKING:
-    from teamops.org.models import Staff
 
 bp = Blueprint("returns", __name__, url_prefix="/returns")
-
-
-def signed_in() -> Staff:
-    """The signed-in member of staff (every returns route is behind the sign-in gate)."""
-    person: Staff = current_user._get_current_object()
-    return person

@@ -10,9 +10,9 @@ from flask import abort, flash, request, url_for
 from markupsafe import Markup
 
 from teamops import dates
-from teamops.access import authorize, can, requires
+from teamops.access import authorize, can, requires, signed_in
 from teamops.extensions import db
-from teamops.returns import bp, caseload, signed_in
+from teamops.returns import bp, caseload
 from teamops.returns.caseload_forms import MonthForm, commentary_form
 from teamops.returns.models import CASELOAD_COMMENTARY_MAX, CaseloadReview
 from teamops.types import MAX_ID

@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import Response, request
 
 from teamops import dates
-from teamops.access import requires
+from teamops.access import requires, signed_in
 from teamops.extensions import db
 from teamops.org.models import Service
-from teamops.returns import bp, exports, signed_in
+from teamops.returns import bp, exports
 from teamops.returns.services import ReturnRefused, has_ended, parse_month, teams_for
 from teamops.spreadsheets import xlsx_workbook
 from teamops.types import MAX_ID

@@ -17,7 +17,7 @@ from sqlalchemy import Select, select
 from teamops import dates, scheduling
 from teamops.extensions import db
 from teamops.org import memberships
-from teamops.org.models import Staff
+from teamops.org.models import Staff, TeamMembership
 from teamops.records.models import CaseDiscussion, SupervisionRecord
 from teamops.scheduling import Compliance
 
@@ -98,7 +98,7 @@ def month_figures(team_ids: Select[tuple[int]] | list[int], month: date,
     on = on or dates.today()
     members = memberships.members_on(team_ids, end)
     team_of = dict(db.session.execute(members).tuples().all())
-    member_ids = members.with_only_columns(memberships.TeamMembership.staff_id)
+    member_ids = members.with_only_columns(TeamMembership.staff_id)
     people = db.session.execute(
         select(Staff, scheduling.last_personal_supervision_on(end), scheduling.absence_end_on(end))
         .where(Staff.id.in_(member_ids)).order_by(Staff.name, Staff.id)

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from teamops import charts, dates, scheduling
-from teamops.access import authorize, can, requires
+from teamops.access import authorize, can, requires, signed_in
 from teamops.extensions import db
 from teamops.org.models import Service, Team
-from teamops.returns import bp, caseload_routes, export_routes, services, signed_in  # noqa: F401 - routes join bp
+from teamops.returns import bp, caseload_routes, export_routes, services  # noqa: F401 - routes join bp
 from teamops.returns.figures import team_month
 from teamops.returns.forms import ChaseForm, DecisionForm, MonthForm, ReturnForm, return_form
 from teamops.returns.models import SUBMITTED, SupervisionReturn
