@@ -5,15 +5,40 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTHON ?= python3
 
-.PHONY: install run test test-sqlite test-postgresql lint bench bench-smoke bench-imports clean
+.PHONY: install run test test-sqlite test-postgresql lint lock audit bench bench-smoke bench-imports clean
 
 install: $(VENV)/.installed static/dist/.built
 
-$(VENV)/.installed: pyproject.toml
+# Every Python dependency comes from the lock file, pinned with its hashes (pip refuses a file whose hash is not
+# there); TeamOps itself is then installed as editable, with nothing more fetched.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# `make lock`: pins every dependency again, with hashes, after a change to pyproject.toml (or to take newer
+# releases of what it does not pin). requirements.lock is what production installs; requirements-dev.lock adds the
+# test and lint tools. pip-tools runs in a throwaway virtualenv, from PyPI only.
+PIP_COMPILE = env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null .lock-venv/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url
+
+lock:
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet pip-tools==7.5.1
+	$(PIP_COMPILE) --output-file=requirements.lock requirements-build.in pyproject.toml
+	$(PIP_COMPILE) --extra dev --output-file=requirements-dev.lock requirements-build.in pyproject.toml
+	rm -rf .lock-venv
+
+# `make audit`: known vulnerabilities in the locked Python packages (pip-audit, against PyPI's advisory database)
+# and in the front-end packages (npm audit). Not part of `make test`: the advisory services may not answer from
+# every machine. The last result is in the README.
+audit: install
+	$(PYTHON) -m venv .audit-venv
+	.audit-venv/bin/pip install --quiet pip-audit==2.9.0
+	.audit-venv/bin/pip-audit --require-hashes --disable-pip -r requirements-dev.lock; \
+	  python_status=$$?; npm audit; npm_status=$$?; rm -rf .audit-venv; \
+	  test $$python_status -eq 0 -a $$npm_status -eq 0
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
