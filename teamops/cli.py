@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 from flask import current_app, g
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 
-from teamops import dates
+from teamops import backups, dates
 from teamops.api.tokens import LABEL_MAX, expiry_problem, issue_token, revoke_tokens
 from teamops.auth.passwords import hash_password, password_problem
 from teamops.dates import parse_iso_date, today
@@ -234,3 +234,44 @@ def send_test_mail_command(address: str) -> None:
         raise click.ClickException(str(failed)) from None
     where = f"the relay {config.smtp_host}:{config.smtp_port}" if config.smtp_host else "the log (no relay is set)"
     click.echo(f"Test message to {address} sent through {where}.")
+
+
+@cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """A consistent copy of the SQLite database at PATH (a new file), made while the app runs, then checked.
+
+    On PostgreSQL, use pg_dump instead (README "Backups and restore"); this command says so and exits 1.
+    """
+    try:
+        backups.backup_sqlite(path)
+    except backups.BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    copy = create_engine(f"sqlite:///{path}")
+    try:
+        counts = backups.row_counts(copy)
+    finally:
+        copy.dispose()
+    click.echo(f"Backed up to {path}: {len(counts)} tables, {sum(counts.values())} rows; integrity check passed.")
+
+
+@cli.command("check-restore")
+@click.option("--against", "source_url", metavar="URL",
+              help="The source database: every table must hold the same rows as there.")
+def check_restore_command(source_url: str | None) -> None:
+    """Checks the database TeamOps is configured with (a restored copy): schema at the head, every table there,
+    integrity; with --against, the same rows as the source, table by table. Exit 1 on any problem."""
+    source = create_engine(source_url) if source_url else None
+    try:
+        report = backups.check_restore(db.engine, source)
+    finally:
+        if source is not None:
+            source.dispose()
+    for name, state in sorted(report.tables.items()):
+        click.echo(f"{name}: {state.rows} rows")
+    for problem in report.problems:
+        click.echo(f"Problem: {problem}", err=True)
+    if not report.ok:
+        sys.exit(1)
+    compared = " and every table matches the source" if source_url else ""
+    click.echo(f"Restore check passed: {len(report.tables)} tables, {report.rows} rows{compared}.")
