@@ -20,6 +20,7 @@ from teamops.extensions import db
 from teamops.imports.services import KINDS, is_email, run_import
 from teamops.org.models import NAME_MAX, Service, Staff, Team
 from teamops.org.services import normalise_email
+from teamops.reminders import outbox
 from teamops.reminders.mail import Mail, Mailer, Refused, RelayDown
 from teamops.reminders.run import send_reminders
 from teamops.returns import caseload
@@ -47,6 +48,7 @@ def seed_demo_command(only_if_empty: bool, force: bool) -> None:
     g.audit_actor = "cli:seed-demo"
     result = seed_demo()
     db.session.commit()
+    outbox.discard_queued()  # the demo's people are fictional: what the seeding told them is not e-mailed
     if result["created"]:
         click.echo(f"Demo organisation created: {result['created']} staff.")
     else:
@@ -93,6 +95,7 @@ def import_command(kind: str, file: Path, dry_run: bool) -> None:
     g.audit_actor = f"cli:import {kind}"
     report = run_import(kind, file.read_bytes(), dry_run=dry_run)
     db.session.commit()
+    outbox.send_queued()  # what the import told people (a role asked for them), as a page would
     for problem in report.problems:
         click.echo(f"line {problem.line}: {problem.column}: {problem.message}", err=True)
     if report.problems:

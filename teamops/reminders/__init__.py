@@ -13,4 +13,4 @@ bp = Blueprint("reminders", __name__)
 
 from teamops.reminders import outbox  # noqa: E402 - after bp
 
-bp.after_app_request(outbox.deliver_committed)
+bp.after_app_request(outbox.send_queued)

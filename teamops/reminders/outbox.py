@@ -1,11 +1,13 @@
-"""One-off messages that are never lost or sent twice (issue 15 items 1, 2, 5 and 7).
+"""One-off messages that are never lost (issue 15 items 1, 2, 5 and 7).
 
-``queue`` writes the message to ``mail_outbox`` in the transaction of the change that causes it: a change rolled
-back sends nothing. When that transaction commits, the message's id is handed to the request, which sends it once
-the page is done (``deliver_committed``, after the request). A message its request could not send (the relay
-refused the address or was down, or the process died) is sent by the next ``send-reminders`` run
-(``deliver_due``). Every attempt first claims the row (``UPDATE … SET state = 'sending', run_id = …`` on rows not
-already claimed, committed), so two processes never send one message twice.
+``queue`` adds the message to ``mail_outbox`` in the transaction of the change that causes it (it does not
+flush: an import builds its rows with autoflush off, and the message goes in with everything else). When that
+transaction commits, the message's id is handed to the request (or the command), which sends it once the page is
+done (``send_queued``). A message that could not be sent then (the relay refused the address or was down, or the
+process died first) is sent by the next ``send-reminders`` run (``deliver_due``), up to ``MAX_ATTEMPTS`` times.
+Every attempt first claims the row (``UPDATE … SET state = 'sending', run_id = …`` on rows not already claimed,
+committed), so two processes never send one message at the same time. Sending uses a session of its own, so it
+never commits anything the page left uncommitted. Sent messages are deleted after ``KEEP_SENT``.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, g, has_request_context, request
-from sqlalchemy import ColumnElement, and_, event, or_, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from flask import current_app, g, has_app_context, has_request_context, request
+from sqlalchemy import ColumnElement, and_, delete, event, inspect, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from teamops.dates import utcnow
@@ -38,23 +39,27 @@ from teamops.reminders.models import (
 # A message still pending this long after it was written was not sent by its request (the process died first):
 # the next run sends it.
 LEFT_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 7  # a week of daily runs: then it stays failed (and logged), and stops holding up the rest
+KEEP_SENT = timedelta(days=30)  # a sent message's words are kept this long, then deleted
 _SESSION_KEY = "teamops.outbox"
+
+Delivered = tuple[int, list[str], str | None]  # how many were sent, the addresses refused, why the relay failed
 
 
 def queue(person: Staff, subject: str, text: str, invitation: tuple[str, bytes] | None = None) -> None:
     """A message for ``person``, sent once the current transaction commits."""
     row = OutboxMail(staff=person, subject=subject[:LINE_MAX], text=text, created_at=utcnow(), state=PENDING,
-                     invitation_method=invitation[0] if invitation else None,
+                     attempts=0, invitation_method=invitation[0] if invitation else None,
                      invitation=invitation[1] if invitation else None)
     db.session.add(row)
-    db.session.flush()
-    db.session.info.setdefault(_SESSION_KEY, []).append(row.id)
+    db.session.info.setdefault(_SESSION_KEY, []).append(row)
 
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    ids = session.info.pop(_SESSION_KEY, None)
-    if ids and has_request_context():
+    rows = session.info.pop(_SESSION_KEY, None)
+    if rows and has_app_context():
+        ids = [key.identity[0] for key in map(inspect, rows) if key.identity]  # known without a query
         g.setdefault("outbox_ids", []).extend(ids)
 
 
@@ -63,40 +68,56 @@ def _rolled_back(session: Session) -> None:
     session.info.pop(_SESSION_KEY, None)  # rolled back: those rows are gone, and nothing is sent
 
 
-def deliver_committed(response: Any) -> Any:
-    """After a request: sends what it queued and committed. A relay that fails leaves the rest to the next run and
-    never fails the page."""
+def send_queued(response: Any = None) -> Any:
+    """After a request (or at the end of a command): sends what it queued and committed. Nothing that goes wrong
+    here fails the page: what is not sent is sent by the next run."""
     ids = g.pop("outbox_ids", None)
     if db.session.info.get(_SESSION_KEY):  # a page that queued a message but never committed its change
-        current_app.logger.error("Messages queued but never committed, so not sent: %s", request.endpoint)
+        current_app.logger.error("Messages queued but never committed, so not sent: %s",
+                                 request.endpoint if has_request_context() else "a command")
     if ids:
         try:
-            deliver(_claim(and_(OutboxMail.id.in_(ids), OutboxMail.state == PENDING)))
-        except SQLAlchemyError:
-            db.session.rollback()
+            with Session(db.engine) as session:
+                deliver(session, _claim(session, and_(OutboxMail.id.in_(ids), OutboxMail.state == PENDING)))
+        except Exception:  # the change is committed: never turn it into an error page
             current_app.logger.exception("Messages %s left for the next send-reminders run", ids)
     return response
 
 
-def deliver_due(now: datetime) -> tuple[int, list[str], str | None]:
-    """The run's part: messages that failed, were left pending by their request, or were claimed by a process that
-    died. Returns how many were sent, the addresses refused and why the relay could not be used (or None)."""
-    return deliver(_claim(or_(OutboxMail.state == FAILED,
-                              and_(OutboxMail.state == PENDING, OutboxMail.created_at < now - LEFT_AFTER),
-                              and_(OutboxMail.state == SENDING, OutboxMail.claimed_at < now - STALE_AFTER)), now))
+def discard_queued() -> int:
+    """Deletes what this command queued and committed, unsent (the demo's fictional people): how many."""
+    ids = g.pop("outbox_ids", None)
+    if not ids:
+        return 0
+    with Session(db.engine) as session:
+        gone = session.execute(delete(OutboxMail).where(OutboxMail.id.in_(ids), OutboxMail.state == PENDING))
+        session.commit()
+    return int(getattr(gone, "rowcount", 0) or 0)
 
 
-def _claim(which: ColumnElement[bool], now: datetime | None = None) -> list[OutboxMail]:
+def deliver_due(now: datetime) -> Delivered:
+    """The run's part: messages that failed (fewer than ``MAX_ATTEMPTS`` times), were left pending by their
+    request, or were claimed by a process that died; and sent messages older than ``KEEP_SENT`` are deleted."""
+    with Session(db.engine) as session:
+        session.execute(delete(OutboxMail).where(OutboxMail.state == SENT, OutboxMail.sent_at < now - KEEP_SENT))
+        session.commit()
+        due = or_(and_(OutboxMail.state == FAILED, OutboxMail.attempts < MAX_ATTEMPTS),
+                  and_(OutboxMail.state == PENDING, OutboxMail.created_at < now - LEFT_AFTER),
+                  and_(OutboxMail.state == SENDING, OutboxMail.claimed_at < now - STALE_AFTER))
+        return deliver(session, _claim(session, due, now))
+
+
+def _claim(session: Session, which: ColumnElement[bool], now: datetime | None = None) -> list[OutboxMail]:
     run_id, now = uuid.uuid4().hex, now or utcnow()
-    db.session.execute(update(OutboxMail).where(which)
-                       .values(state=SENDING, run_id=run_id, claimed_at=now, attempts=OutboxMail.attempts + 1)
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
-    return list(db.session.scalars(select(OutboxMail).where(OutboxMail.run_id == run_id, OutboxMail.state == SENDING)
-                                   .options(joinedload(OutboxMail.staff)).order_by(OutboxMail.id)))
+    session.execute(update(OutboxMail).where(which)
+                    .values(state=SENDING, run_id=run_id, claimed_at=now, attempts=OutboxMail.attempts + 1)
+                    .execution_options(synchronize_session=False))
+    session.commit()
+    return list(session.scalars(select(OutboxMail).where(OutboxMail.run_id == run_id, OutboxMail.state == SENDING)
+                                .options(joinedload(OutboxMail.staff)).order_by(OutboxMail.id)))
 
 
-def deliver(rows: Sequence[OutboxMail]) -> tuple[int, list[str], str | None]:
+def deliver(session: Session, rows: Sequence[OutboxMail]) -> Delivered:
     """Sends the claimed rows, each marked sent or failed and committed one by one."""
     sent, refused, down = 0, list[str](), None
     if not rows:
@@ -107,7 +128,7 @@ def deliver(rows: Sequence[OutboxMail]) -> tuple[int, list[str], str | None]:
             if down is not None:
                 _mark(row, FAILED, down)
             elif not person.active:  # left since: nothing to send, and nothing to try again
-                _mark(row, SENT, "Not sent: the account is no longer active")
+                _mark(row, SENT, "Not sent: the account is no longer active", utcnow())
             else:
                 invitation = (row.invitation_method, row.invitation) \
                     if row.invitation_method and row.invitation else None
@@ -124,7 +145,10 @@ def deliver(rows: Sequence[OutboxMail]) -> tuple[int, list[str], str | None]:
                 else:
                     sent += 1
                     _mark(row, SENT, None, utcnow())
-            db.session.commit()
+            if row.state == FAILED and row.attempts >= MAX_ATTEMPTS:
+                current_app.logger.error("Mail to %s given up after %s attempts: %s", person.email, row.attempts,
+                                         row.last_error)
+            session.commit()
     return sent, refused, down
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, request, url_for
+from sqlalchemy.exc import IntegrityError
 
 from teamops.access import requires, signed_in
 from teamops.calendars import base_url
@@ -63,7 +64,10 @@ def choose_network(network_id: int) -> Any:
     if chosen and not network.active:
         abort(404)
     if feeds.choose(signed_in(), network, chosen):
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same choice made twice at once: the first one stands
+            db.session.rollback()
         flash(f"The {network.name} meetings are {'now in' if chosen else 'no longer in'} your calendar feed.",
               "success")
     if request.args.get("back") == "calendar":

@@ -338,11 +338,13 @@ def disagreements(on: date) -> Iterator[Reminder]:
                            f"Case {case_ref}: {worker} disagrees with the next action agreed in supervision on "
                            f"{_d(held_on)}, and it is not resolved", url_for("records.resolve",
                                                                           discussion_id=discussion_id))
-    about_records = db.session.scalars(
+    about_records = list(db.session.scalars(
         select(SupervisionRecord)
         .where(SupervisionRecord.worker_disagrees.is_(True), SupervisionRecord.disagreement_resolved_at.is_(None),
                SupervisionRecord.acknowledged_at.is_not(None))
-        .options(joinedload(SupervisionRecord.worker)))
+        .options(joinedload(SupervisionRecord.worker))))
+    active = set(db.session.scalars(select(Staff.id).where(
+        Staff.active.is_(True), Staff.id.in_({record.supervisor_id for record in about_records}))))
     for record in about_records:
         assert record.acknowledged_at is not None
         said_on = dates.london_date(record.acknowledged_at)
@@ -353,7 +355,10 @@ def disagreements(on: date) -> Iterator[Reminder]:
         path = url_for("records.resolve_disagreement", record_id=record.id)
         line = (f"{record.worker.name} disagrees with what the record of their supervision of "
                 f"{_d(record.held_on)} says, and it is not resolved")
-        yield Reminder(record.supervisor_id, f"record-disagreement:{record.id}:{week}", DISAGREEMENTS, line, path)
+        # The supervisor resolves it; one who has left cannot, so the worker's line manager hears instead.
+        resolver = record.supervisor_id if record.supervisor_id in active else record.worker.line_manager_id
+        if resolver is not None:
+            yield Reminder(resolver, f"record-disagreement:{record.id}:{week}", DISAGREEMENTS, line, path)
         if on >= escalates_on:
             for person_id in senior.get(record.worker.team_id, ()):
                 yield Reminder(person_id, f"record-disagreement:{record.id}:{week}", DISAGREEMENTS,

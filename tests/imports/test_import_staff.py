@@ -10,6 +10,7 @@ from sqlalchemy import select
 from teamops.audit.models import AuditEvent
 from teamops.extensions import db
 from teamops.org.models import RoleGrant
+from teamops.reminders.models import OutboxMail
 from tests.imports.conftest import (
     csv_text,
     database_state,
@@ -419,3 +420,16 @@ def test_the_qait_role_from_the_command_line_waits_for_approval(import_cli, org)
     assert new is not None and new.role == "worker"
     grant = db.session.scalar(select(RoleGrant))
     assert (grant.staff_id, grant.role, grant.requested_by_id, grant.outcome) == (new.id, "qait", None, None)
+
+
+def test_a_role_asked_for_someone_whose_new_manager_comes_later_in_the_file(import_cli, org):
+    """Telling the person a role was asked for them (the mail outbox, issue 15) must not write the import's rows
+    before their turn: the line manager named here is a new person on a later line."""
+    result = import_cli("staff", staff_csv(
+        staff_row("asked@example.org", role="qait", line_manager_email="later.manager@example.org"),
+        staff_row("later.manager@example.org", name="Lee Later", job_role="Team manager", role="team_manager")))
+    assert result.exit_code == 0, result.output
+    asked = person("asked@example.org")
+    assert asked is not None and asked.line_manager is not None and asked.line_manager.name == "Lee Later"
+    subjects = [row.subject for row in db.session.scalars(select(OutboxMail))]
+    assert subjects == ["TeamOps: the QAIT role was asked for you"]  # and sent at the end of the command

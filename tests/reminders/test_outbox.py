@@ -13,8 +13,8 @@ from sqlalchemy import select
 from teamops import dates
 from teamops.extensions import db
 from teamops.notify import notify
-from teamops.reminders import outbox
-from teamops.reminders.models import FAILED, SENT, OutboxMail
+from teamops.reminders import inbox, outbox
+from teamops.reminders.models import FAILED, SENT, Notification, OutboxMail
 from tests.bookings.conftest import booking_form
 from tests.reminders.smtp import free_port, smtp_server, twice_at_once
 from tests.reminders.test_send_reminders import _relay, smtp  # noqa: F401 (the fixture)
@@ -31,7 +31,7 @@ def test_a_message_goes_once_its_change_commits(app, smtp, org):  # noqa: F811
         db.session.commit()
         notify(org["worker"], "TeamOps: rolled back", "Never sent.")
         db.session.rollback()
-        outbox.deliver_committed(Response())
+        outbox.send_queued(Response())
     assert [item.message["Subject"] for item in smtp.received] == ["TeamOps: kept"]
     assert _states() == [SENT]  # the rolled-back one was never written
 
@@ -84,3 +84,28 @@ def test_a_refused_address_does_not_stop_the_others(app, smtp, org):  # noqa: F8
         sent, refused, down = outbox.deliver_due(dates.utcnow() + outbox.LEFT_AFTER + timedelta(seconds=1))
     assert (sent, refused, down) == (1, ["worker@example.org"], None)
     assert _states() == [FAILED, SENT]
+
+
+def test_sending_after_the_page_commits_nothing_the_page_left_uncommitted(app, smtp, org):  # noqa: F811
+    with app.test_request_context("/"):
+        notify(org["worker"], "TeamOps: committed", "Sent.")
+        db.session.commit()
+        inbox.add(org["team_manager"], "Never committed by the page")
+        outbox.send_queued(Response())
+        db.session.rollback()
+    assert [item.message["Subject"] for item in smtp.received] == ["TeamOps: committed"]
+    assert not db.session.scalars(select(Notification).where(Notification.line == "Never committed by the page")
+                                  ).all()
+
+
+def test_the_run_gives_up_after_seven_attempts_and_forgets_sent_messages_after_30_days(app, smtp, org):  # noqa: F811
+    notify(org["worker"], "TeamOps: hopeless", "Body")
+    notify(org["worker"], "TeamOps: long sent", "Body")
+    db.session.commit()
+    hopeless, old = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()
+    hopeless.state, hopeless.attempts = FAILED, outbox.MAX_ATTEMPTS
+    old.state, old.sent_at = SENT, dates.utcnow() - outbox.KEEP_SENT - timedelta(days=1)
+    db.session.commit()
+    with app.test_request_context("/"):
+        assert outbox.deliver_due(dates.utcnow()) == (0, [], None)
+    assert not smtp.received and _states() == [FAILED]  # the sent one is gone; the hopeless one stays, untried

@@ -181,3 +181,16 @@ def test_cases_are_read_in_batches_with_the_same_result(app, org, monkeypatch):
     whole = owed(app, DAY, sources.supervision)
     monkeypatch.setattr(sources, "CASES_AT_ONCE", 1)
     assert owed(app, DAY, sources.supervision) == whole and len(whole) >= 3
+
+
+def test_a_disagreement_whose_supervisor_has_left_goes_to_the_workers_line_manager(app, org, make):
+    gone = make.staff("team_manager", org["teams"]["north"], email="gone@example.org", name="Gil Gone")
+    org["worker"].line_manager = org["team_manager"]
+    record = factories.record("personal", DAY - timedelta(days=10), org["worker"], gone, status="signed_off",
+                              acknowledged_at=datetime(2026, 11, 16, 9, 0, tzinfo=dates.LONDON),
+                              worker_disagrees=True)
+    gone.active = False
+    db.session.commit()
+    found = owed(app, DAY, sources.disagreements)
+    assert [r.staff_id for r in found if r.key.startswith(f"record-disagreement:{record.id}:")] == [
+        org["team_manager"].id]
