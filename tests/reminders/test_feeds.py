@@ -171,3 +171,19 @@ def test_choosing_needs_the_form_token_and_a_real_network(as_role, org):
     assert worker.post(f"/calendar/networks/{network.id}", data={"chosen": "1"}).status_code == 400
     assert worker.post_form("/calendar/networks/999999", {"chosen": "1"}).status_code == 404
     assert db.session.query(FeedNetwork).count() == 0
+
+
+def test_choosing_a_network_keeps_to_a_query_budget_however_many_are_chosen(app, as_role, org, count_queries):
+    """The write route redirects (tests/test_query_budget.py measures the GET pages): choosing the sixth network
+    costs what choosing the first did."""
+    chosen = [make_network(org["admin"], name=f"Reading group {n}") for n in range(6)]
+    worker = as_role("worker")
+    token = worker.csrf_token()
+    used = []
+    for network in chosen:
+        with count_queries() as counter:
+            answer = worker.post(f"/calendar/networks/{network.id}", data={"csrf_token": token, "chosen": "1"})
+        assert answer.status_code == 303
+        used.append(counter.count)
+    assert len(set(used)) == 1 and used[0] <= 8, used
+    assert db.session.query(FeedNetwork).count() == 6
