@@ -39,6 +39,7 @@ from teamops import (
 )
 from teamops.api.tokens import load_bearer
 from teamops.audit import services as audit_trail
+from teamops.auth import sso
 from teamops.auth.services import load_staff
 from teamops.cli import cli
 from teamops.config import load_config
@@ -131,6 +132,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     figures_versions.init_app(app)
     memberships.init_app(app)
     web.init_app(app)
+    sso.init_app(app, settings)
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),

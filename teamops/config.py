@@ -62,12 +62,13 @@ class Config:
     max_upload_bytes: int = field(default=5 * 1024 * 1024, metadata=POSITIVE)
     # How many reverse proxies in front set X-Forwarded-For/-Proto; create_app trusts exactly that many hops.
     trusted_proxies: int = field(default=0, metadata={"at_least": 0})
-    # Named by CONTRACT.md and read and checked here, but not acted on yet: no single sign-on exists, so local
-    # passwords stay on whatever these say.
+    # Single sign-on (teamops.auth.sso): all three OIDC settings, or none. With it, TEAMOPS_LOCAL_PASSWORDS=off
+    # leaves the council's sign-on as the only way in. The e-mail claim is an addition to CONTRACT.md.
     local_passwords: bool = True
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
+    oidc_email_claim: str = "email"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -302,4 +303,23 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
                 "(set TEAMOPS_ENVIRONMENT=development to generate one for local use)."
             )
         values["secret_key"] = _development_secret(instance_path)
-    return Config(**values, extra=flask_keys)
+    settings = Config(**values, extra=flask_keys)
+    _check_sign_on(settings)
+    return settings
+
+
+def _check_sign_on(settings: Config) -> None:
+    """Single sign-on is all three OIDC settings or none; its provider is reached over https (plain http only for
+    development and the tests); and local passwords can be off only when there is another way in."""
+    given = {name: bool(getattr(settings, name)) for name in ("oidc_issuer", "oidc_client_id", "oidc_client_secret")}
+    if any(given.values()) and not all(given.values()):
+        missing = ", ".join(f"{ENV_PREFIX}{name.upper()}" for name, value in given.items() if not value)
+        raise ConfigError(f"Single sign-on needs {ENV_PREFIX}OIDC_ISSUER, {ENV_PREFIX}OIDC_CLIENT_ID and "
+                          f"{ENV_PREFIX}OIDC_CLIENT_SECRET together: {missing} is not set.")
+    issuer = settings.oidc_issuer or ""
+    if issuer and not issuer.lower().startswith("https://") and not (
+            settings.environment in DEV_ENVIRONMENTS and issuer.lower().startswith("http://")):
+        raise ConfigError(f"{ENV_PREFIX}OIDC_ISSUER must be an https:// address (got {issuer!r}).")
+    if not settings.local_passwords and not issuer:
+        raise ConfigError(f"{ENV_PREFIX}LOCAL_PASSWORDS=off needs single sign-on ({ENV_PREFIX}OIDC_ISSUER, "
+                          f"{ENV_PREFIX}OIDC_CLIENT_ID and {ENV_PREFIX}OIDC_CLIENT_SECRET): nobody could sign in.")

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from teamops.access import POLICY_ATTRIBUTE
 from teamops.api.tokens import sends_credentials
 from teamops.audit.services import record_event
+from teamops.auth import sso
 from teamops.auth.forms import SignInForm
 from teamops.auth.keeping import kept_fields
 from teamops.auth.services import check_session, end_session
@@ -20,20 +21,28 @@ from teamops.kept import answer_from_copy
 from teamops.web import BACKGROUND_HEADER, render, wants_fragment
 
 # Endpoints anyone may open without signing in. Everything else needs a signed-in, active account.
-PUBLIC_ENDPOINTS = frozenset({"static", "auth.sign_in", "auth.set_password", "home.health", "reminders.feed"})
+PUBLIC_ENDPOINTS = frozenset({"static", "auth.sign_in", "auth.set_password", "auth.sso_start", "auth.sso_callback",
+                              "home.health", "reminders.feed"})
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "form-action 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-])
+def content_security_policy(sign_on_origin: str | None = None) -> str:
+    """The CSP. Single sign-on adds the council's provider to ``form-action``: signing out (a form) ends at the
+    provider's sign-out page, and browsers check where a form's redirects lead as well as the form itself."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'" + (f" {sign_on_origin}" if sign_on_origin else ""),
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ])
+
+
+CSP = content_security_policy()
+CSP_KEY = "TEAMOPS_CSP"
 # A year, and subdomains too: once a browser has seen TeamOps over HTTPS it never tries plain http again, so a
 # network attacker cannot strip TLS from the next visit. Sent only when the public URL is https.
 HSTS = "max-age=31536000; includeSubDomains"
@@ -88,7 +97,7 @@ def _csrf_failure(error: CSRFError) -> Any:
 
 
 def _headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Content-Security-Policy"] = current_app.config[CSP_KEY]
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
@@ -140,6 +149,7 @@ def _server_error(error: Exception) -> Any:
 
 
 def init_app(app: Flask) -> None:
+    app.config[CSP_KEY] = content_security_policy(sso.issuer_origin(app.config["TEAMOPS"]))
     app.before_request(_gate)
     app.after_request(_headers)
     app.register_error_handler(CSRFError, _csrf_failure)

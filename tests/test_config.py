@@ -84,13 +84,23 @@ def _sample(name: str) -> tuple[str, Any]:
         return str(default + 1), default + 1
     if name == "environment":
         return "development", "development"
+    if name == "oidc_issuer":
+        return "https://from-env.example.org", "https://from-env.example.org"
     return f"from-env-{name}", f"from-env-{name}"
+
+
+# Single sign-on's settings go together (and passwords go off only with it): each is read with the others set.
+SIGN_ON = {"TEAMOPS_OIDC_ISSUER": "https://login.example.org", "TEAMOPS_OIDC_CLIENT_ID": "teamops",
+           "TEAMOPS_OIDC_CLIENT_SECRET": "secret"}
 
 
 @pytest.mark.parametrize("name", sorted(SETTINGS))
 def test_every_setting_is_read_from_the_environment(monkeypatch, tmp_path, name):
     text, expected = _sample(name)
     monkeypatch.setenv("TEAMOPS_SECRET_KEY", "a-secret")
+    if name.startswith("oidc_") or name == "local_passwords":
+        for variable, value in SIGN_ON.items():
+            monkeypatch.setenv(variable, value)
     monkeypatch.setenv(f"TEAMOPS_{name.upper()}", text)
     assert getattr(load_config(tmp_path), name) == expected
 
@@ -157,6 +167,9 @@ BAD_VALUES = [
 @pytest.mark.parametrize(("name", "text", "expected"), BAD_VALUES)
 def test_a_bad_value_from_the_environment_is_refused(monkeypatch, tmp_path, name, text, expected):
     monkeypatch.setenv("TEAMOPS_SECRET_KEY", "a-secret")
+    if name.startswith("oidc_") or name == "local_passwords":
+        for variable, value in SIGN_ON.items():
+            monkeypatch.setenv(variable, value)
     monkeypatch.setenv(f"TEAMOPS_{name.upper()}", text)
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
@@ -202,7 +215,9 @@ def test_the_environment_overrides_the_file_and_code_overrides_both(monkeypatch,
 
 def test_code_may_pass_typed_values_or_text(tmp_path):
     config = load_config(tmp_path, {**TESTING, "idle_timeout_minutes": 5, "smtp_starttls": "yes",
-                                    "smtp_port": "587", "local_passwords": False, "smtp_host": None})
+                                    "smtp_port": "587", "local_passwords": False, "smtp_host": None,
+                                    "oidc_issuer": "http://localhost:1", "oidc_client_id": "teamops",
+                                    "oidc_client_secret": "secret"})
     assert (config.idle_timeout_minutes, config.smtp_starttls, config.smtp_port) == (5, True, 587)
     assert (config.local_passwords, config.smtp_host) == (False, None)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from teamops.access import requires
-from teamops.auth import bp, services
+from teamops.auth import bp, services, sso
 from teamops.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
 from teamops.auth.keeping import KEPT_URL, carried_fields, safe_path
 from teamops.auth.passwords import password_problem
@@ -19,6 +19,8 @@ from teamops.web import form_status, render, see_other
 BAD_CREDENTIALS = "Enter a correct e-mail address and password"
 THROTTLED = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
 WRONG_CURRENT = "Your current password is not right"
+PASSWORDS_OFF_SIGN_IN = "TeamOps does not use passwords here: sign in with your council account"
+SSO_NEXT = "sso_next"  # where to go once signed in, kept in the session while the browser is at the provider
 THROTTLED_CURRENT = "Too many wrong passwords for this account. Wait 15 minutes, then try again."
 
 
@@ -33,7 +35,11 @@ def sign_in() -> Any:
         return redirect(url_for("home.index"))
     form = SignInForm()
     status = 200
-    if form.validate_on_submit():
+    if not sso.passwords_on():
+        if request.method == "POST":  # no password is checked, whatever is sent
+            form.email.errors = [PASSWORDS_OFF_SIGN_IN]
+            status = 400
+    elif form.validate_on_submit():
         result = services.authenticate(form.email.data or "", form.password.data or "", request.remote_addr)
         if result.staff is not None:
             services.start_session(result.staff)
@@ -49,7 +55,40 @@ def sign_in() -> Any:
     elif request.method == "POST":
         status = 400
     return render("auth/sign_in.html", form=form, status=status, kept=carried_fields(request.form),
-                  kept_url=safe_path(request.form.get(KEPT_URL)))
+                  kept_url=safe_path(request.form.get(KEPT_URL)), sso_error=None)
+
+
+@bp.route("/sign-in/sso")
+def sso_start() -> Any:
+    """Sends the browser to the council's sign-on (teamops.auth.sso); back at ``sso_callback``."""
+    if not sso.enabled():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    target = safe_path(request.args.get("next"))
+    response = sso.start()
+    if response is None:
+        return render("auth/sign_in.html", form=SignInForm(formdata=None), status=503, kept={}, kept_url=None,
+                      sso_error=sso.REFUSED["provider"])
+    session[SSO_NEXT] = target
+    return response
+
+
+@bp.route("/sign-in/sso/callback")
+def sso_callback() -> Any:
+    """Where the council's sign-on sends the browser back: signed in, or the sign-in page saying why not."""
+    if not sso.enabled():
+        abort(404)
+    target = session.pop(SSO_NEXT, None)
+    outcome = sso.finish()
+    if outcome.staff is None:
+        db.session.commit()  # the refusal is audited
+        return render("auth/sign_in.html", form=SignInForm(formdata=None), status=403 if outcome.email else 400,
+                      kept={}, kept_url=None, sso_error=outcome.message)
+    services.start_session(outcome.staff, how="single sign-on")
+    sso.mark_session()
+    db.session.commit()
+    return see_other(_safe_next(target))
 
 
 @bp.route("/session/heartbeat", methods=["POST"])
@@ -71,15 +110,20 @@ def session_status() -> Any:
 @requires("signed_in")
 def sign_out() -> Any:
     if ActionForm().validate_on_submit():
+        from_sign_on = bool(session.get(sso.SSO_SESSION))
         services.end_session(current_user._get_current_object())
         db.session.commit()
         flash("You have signed out.", "success")
+        if from_sign_on and (to_provider := sso.sign_out_redirect()) is not None:
+            return to_provider  # the council's sign-out page, which sends the browser back to the sign-in page
     return see_other(url_for("auth.sign_in"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @requires("signed_in")
 def change_password() -> Any:
+    if not sso.passwords_on():
+        abort(404)
     form = ChangePasswordForm()
     status = form_status()
     if form.validate_on_submit():
@@ -103,7 +147,7 @@ def change_password() -> Any:
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 def set_password(token: str) -> Any:
-    link = services.find_password_link(token)
+    link = services.find_password_link(token) if sso.passwords_on() else None
     if link is None:
         return render("auth/link_expired.html", status=404)
     if len(token) > 100:

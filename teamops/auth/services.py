@@ -123,7 +123,7 @@ def prune_expired_sessions(now: datetime | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def start_session(staff: Staff) -> None:
+def start_session(staff: Staff, how: str = "") -> None:
     """A fresh session for this sign-in: nothing from before it survives (no session fixation), not even the
     form token this request cached. The new session's form token is made here, so the cookie set by the
     sign-in already carries it and no page has to set the cookie again (teamops.kept keeps pages only for a
@@ -137,7 +137,8 @@ def start_session(staff: Staff) -> None:
     session.permanent = False
     generate_csrf()
     login_user(staff)
-    record_event("sign_in", f"{staff.email} signed in", actor_id=staff.id, actor_label=staff.email)
+    record_event("sign_in", f"{staff.email} signed in" + (f" with {how}" if how else ""), actor_id=staff.id,
+                 actor_label=staff.email)
 
 
 def _current_row() -> UserSession | None:

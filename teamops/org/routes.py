@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from teamops.access import authorize, requires, staff_in_reach, teams_in_reach
+from teamops.auth import sso
+from teamops.auth.sso import PASSWORDS_OFF
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.forms import ActionForm
@@ -193,6 +195,9 @@ def staff_password_link(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     if not person.active or not ActionForm().validate_on_submit():
         abort(400)
+    if not sso.passwords_on():
+        flash(PASSWORDS_OFF, "info")
+        return see_other(url_for("org.staff_member", staff_id=person.id))
     if person.password_hash is not None:
         # A link for an account that has a password would let whoever holds it take the account over.
         flash(f"{person.name} already has a password, so no set-password link was made. "
@@ -211,6 +216,9 @@ def staff_reset_password(staff_id: int) -> Any:
     person = get_or_404(Staff, staff_id)
     if not person.active or not ActionForm().validate_on_submit():
         abort(400)
+    if not sso.passwords_on():
+        flash(PASSWORDS_OFF, "info")
+        return see_other(url_for("org.staff_member", staff_id=person.id))
     if person.id == current_user.id:
         flash("Change your own password from your account page.", "info")
         return see_other(url_for("org.staff_member", staff_id=person.id))

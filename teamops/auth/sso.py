@@ -1,0 +1,203 @@
+"""Single sign-on through the council's OpenID Connect provider (for example Microsoft Entra ID, which brings the
+council's multi-factor authentication), with Authlib.
+
+The authorisation code flow with PKCE (S256), a state and a nonce, all kept in the signed session cookie until the
+provider sends the browser back. Authlib checks the state, swaps the code (with the PKCE verifier) for tokens
+over a back channel, and checks the ID token: its signature against the provider's published keys, its issuer,
+its audience (this client), its expiry and its nonce. A code is good once: the state that went with it is
+removed from the session as it is used, and the provider refuses a code it has already swapped.
+
+Who the person is comes from one claim of the ID token, ``TEAMOPS_OIDC_EMAIL_CLAIM`` (by default ``email``,
+which the provider must also mark ``email_verified``; Entra ID's ``preferred_username`` is the account's own
+sign-in name, managed by the council, so it is trusted as it is). It must name an active TeamOps account: nobody
+registers themselves, and a deactivated account is refused as with a password.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.flask_client import OAuth
+from flask import Flask, current_app, redirect, session, url_for
+from joserfc.errors import JoseError
+from requests import RequestException
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from teamops.audit.services import record_event
+from teamops.calendars import base_url
+from teamops.config import Config
+from teamops.extensions import db
+from teamops.org.models import EMAIL_MAX, Staff
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "teamops.sso"
+NAME = "council"
+SCOPES = "openid email profile"
+SSO_SESSION = "sso"  # in the session cookie: this session was started by single sign-on
+LEEWAY_SECONDS = 60  # clock difference allowed with the provider when checking the ID token's times
+
+# What the sign-in page says, by why the sign-on did not sign anyone in. Never the provider's own words: they may
+# carry whatever an attacker put in the address.
+REFUSED = {
+    "provider": "Signing in with your council account did not work. Try again; if it keeps failing, tell the "
+                "TeamOps admins.",
+    "denied": "Your council account did not let TeamOps sign you in. Try again.",
+    "unverified": "Your council account did not give TeamOps a verified e-mail address, so it cannot tell who you "
+                  "are. Ask the TeamOps admins.",
+    "unknown": "There is no TeamOps account for {email}. Ask your team manager or a TeamOps admin to add you.",
+    "inactive": "The TeamOps account for {email} is not active. Ask your team manager or a TeamOps admin.",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Who signed in, or why nobody did (a key of ``REFUSED``, with the address the provider gave when known)."""
+
+    staff: Staff | None
+    reason: str = ""
+    email: str = ""
+
+    @property
+    def message(self) -> str:
+        return REFUSED[self.reason].format(email=self.email)
+
+
+def init_app(app: Flask, settings: Config) -> None:
+    """Registers the provider when single sign-on is configured. Its discovery document and keys are fetched the
+    first time someone signs in, then kept for the life of the process."""
+    if not settings.oidc_issuer:
+        return
+    oauth = OAuth(app)
+    oauth.register(
+        NAME,
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret,
+        server_metadata_url=settings.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration",
+        client_kwargs={"scope": SCOPES, "code_challenge_method": "S256", "timeout": 10},
+    )
+    app.extensions[EXTENSION] = oauth.create_client(NAME)
+
+
+PASSWORDS_OFF = "TeamOps uses the council's single sign-on: there are no TeamOps passwords to set or change."
+
+
+def enabled() -> bool:
+    """Whether single sign-on is configured (the sign-in page offers it)."""
+    return EXTENSION in current_app.extensions
+
+
+def passwords_on() -> bool:
+    """Whether local passwords may be used (``TEAMOPS_LOCAL_PASSWORDS``): off, single sign-on is the only way in,
+    and no page signs anyone in, sets or changes a password."""
+    return bool(current_app.config["TEAMOPS"].local_passwords)
+
+
+def issuer_origin(settings: Config) -> str | None:
+    """The provider's scheme and host, for the content security policy: sign-out ends at the provider."""
+    if not settings.oidc_issuer:
+        return None
+    parts = urlsplit(settings.oidc_issuer)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _client() -> Any:
+    return current_app.extensions[EXTENSION]
+
+
+def _callback_url() -> str:
+    """Where the provider sends the browser back: TeamOps's public address (TEAMOPS_BASE_URL), as registered with
+    the provider, whatever host name this request came in on."""
+    return base_url() + url_for("auth.sso_callback")
+
+
+def start() -> Response | None:
+    """Sends the browser to the provider, with a fresh state, nonce and PKCE verifier kept in the session; None
+    when the provider's discovery document cannot be had (the provider is down or out of reach)."""
+    try:
+        return cast(Response, _client().authorize_redirect(_callback_url()))
+    except (RequestException, ValueError, KeyError, RuntimeError) as error:
+        log.warning("Single sign-on could not start: %s: %s", type(error).__name__, error)
+        return None
+
+
+def finish() -> Outcome:
+    """Completes the sign-on the provider sent the browser back from. Any failure (a wrong or reused state, a
+    refused or replayed code, an ID token with the wrong signature, issuer, audience, nonce or times, or the
+    provider out of reach) signs nobody in; the detail is logged, never shown."""
+    settings: Config = current_app.config["TEAMOPS"]
+    try:
+        token = _client().authorize_access_token(
+            leeway=LEEWAY_SECONDS,
+            claims_options={"iss": {"essential": True, "value": _issuer(settings)}})
+    except OAuthError as error:
+        if error.error == "access_denied":
+            return _refused("denied", f"the provider refused: {error.error}")
+        return _refused("provider", f"{type(error).__name__}: {error.error}")
+    except (JoseError, RequestException, ValueError, KeyError, RuntimeError) as error:
+        return _refused("provider", f"{type(error).__name__}: {error}")
+    claims = token.get("userinfo")
+    if not claims:  # no ID token: nothing says who this is
+        return _refused("provider", "the token answer had no ID token")
+    return _match(claims, settings)
+
+
+def _issuer(settings: Config) -> str:
+    return (settings.oidc_issuer or "").rstrip("/")
+
+
+def _match(claims: dict[str, Any], settings: Config) -> Outcome:
+    claim = settings.oidc_email_claim
+    value = claims.get(claim)
+    if not isinstance(value, str) or "@" not in value:
+        return _refused("unverified", f"no address in the {claim} claim")
+    email = value.strip().lower()[:EMAIL_MAX]
+    if claim == "email" and claims.get("email_verified") is not True:
+        return _refused("unverified", "email_verified is not true", email)
+    staff = db.session.scalar(select(Staff).where(Staff.email == email))
+    if staff is None:
+        record_event("sign_in_failed", f"single sign-on for {email}: no such account", actor_label=f"sso: {email}")
+        return Outcome(None, "unknown", email)
+    if not staff.active:
+        record_event("sign_in_failed", f"single sign-on for {email}: account not active",
+                     actor_label=f"sso: {email}", entity="staff", entity_id=staff.id)
+        return Outcome(None, "inactive", email)
+    return Outcome(staff)
+
+
+def _refused(reason: str, detail: str, email: str = "") -> Outcome:
+    log.warning("Single sign-on refused: %s", detail)
+    record_event("sign_in_failed", f"single sign-on refused ({reason})"
+                 + (f" for {email}" if email else ""), actor_label=f"sso: {email}" if email else "sso")
+    return Outcome(None, reason, email)
+
+
+def mark_session() -> None:
+    """Called once the TeamOps session has started: signing out will also end the provider's session."""
+    session[SSO_SESSION] = True
+
+
+def sign_out_redirect() -> Response | None:
+    """After TeamOps's own session has ended, the provider's sign-out page (RP-initiated logout), which ends the
+    council session too and sends the browser back to TeamOps's sign-in page; None when this session did not come
+    from single sign-on, or the provider has no sign-out page."""
+    if not enabled():
+        return None
+    client = _client()
+    try:
+        metadata = client.load_server_metadata()
+    except (RequestException, ValueError) as error:
+        log.warning("Single sign-out skipped: the provider is out of reach (%s)", type(error).__name__)
+        return None
+    if not metadata.get("end_session_endpoint"):
+        return None
+    # Not Authlib's logout_redirect: it would keep a state in the session this sign-out has just emptied, for a
+    # return TeamOps does not check (the sign-in page is where anyone may land).
+    logout = client.create_logout_url(post_logout_redirect_uri=base_url() + url_for("auth.sign_in"),
+                                      client_id=client.client_id)
+    return redirect(logout["url"])

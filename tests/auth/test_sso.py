@@ -1,0 +1,339 @@
+"""Single sign-on (issue 16 item 1), end to end against a real OpenID provider run by the tests (tests/oidc.py).
+
+TeamOps is driven as a browser would: its sign-in link sends the browser to the provider, the provider's consent
+form (posted with ``requests``) sends it back with a code, and TeamOps swaps the code over its own back channel.
+The browser version, with axe-core, is tests/browser/test_single_sign_on.py.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import flask
+import pytest
+import requests
+from sqlalchemy import select
+
+from teamops.audit.models import AuditEvent
+from teamops.auth.models import UserSession
+from teamops.config import ConfigError, load_config
+from teamops.extensions import db
+from tests.conftest import CSRF_PATTERN, Client, make_app, sign_in
+from tests.oidc import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
+
+
+@pytest.fixture
+def provider() -> Iterator[Provider]:
+    with running_provider() as running:
+        yield running
+
+
+@pytest.fixture
+def sso_app(database_url: str, provider: Provider) -> Iterator[flask.Flask]:
+    app = make_app(database_url, oidc_issuer=provider.url, oidc_client_id=CLIENT_ID,
+                   oidc_client_secret=CLIENT_SECRET, base_url="http://teamops.test")
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def browser(sso_app: flask.Flask) -> Client:
+    return sso_app.test_client()  # type: ignore[return-value]
+
+
+def to_provider(browser: Client, next_page: str | None = None) -> str:
+    """Follows "Sign in with your council account" to the provider; returns the provider's address it sent to."""
+    response = browser.get("/sign-in/sso" + (f"?next={next_page}" if next_page else ""))
+    assert response.status_code == 302
+    return str(response.headers["Location"])
+
+
+def consent(authorize_url: str, sub: str, action: str | None = None) -> str:
+    """The person signs in at the provider; returns TeamOps's callback path and query the provider sends back."""
+    data = {"action": action} if action else {"sub": sub}
+    response = requests.post(authorize_url, data=data, allow_redirects=False, timeout=5)
+    assert response.status_code == 302, response.text[:500]
+    back = urlsplit(response.headers["Location"])
+    assert f"{back.scheme}://{back.netloc}" == "http://teamops.test"
+    return f"{back.path}?{back.query}"
+
+
+def sign_on(browser: Client, sub: str, next_page: str | None = None) -> Any:
+    return browser.get(consent(to_provider(browser, next_page), sub))
+
+
+def signed_in(browser: Client) -> bool:
+    return bool(browser.get("/").status_code == 200)
+
+
+def refusal(response: Any) -> str:
+    page = response.get_data(as_text=True)
+    assert "You are not signed in" in page
+    return str(page)
+
+
+def test_the_sign_in_link_asks_for_the_code_flow_with_pkce_state_and_nonce(browser, provider, org):
+    query = parse_qs(urlsplit(to_provider(browser)).query)
+    assert query["response_type"] == ["code"] and query["client_id"] == [CLIENT_ID]
+    assert query["redirect_uri"] == ["http://teamops.test/sign-in/sso/callback"]
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
+    assert len(query["state"][0]) >= 20 and len(query["nonce"][0]) >= 20
+    assert set(query["scope"][0].split()) == {"openid", "email", "profile"}
+    assert "code_verifier" not in query  # the verifier stays in TeamOps's session until the code is swapped
+
+
+def test_a_verified_council_address_signs_its_owner_in(browser, provider, org):
+    provider.user("worker-oid", email="Worker@Example.org", email_verified=True)
+    response = sign_on(browser, "worker-oid", next_page="/account/tokens")
+    assert response.status_code == 303 and response.headers["Location"] == "/account/tokens"
+    assert signed_in(browser)
+    assert "Signed in as Wren Worker" in browser.get("/").get_data(as_text=True)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in")).one()
+    assert (event.actor_id, event.summary) == (org["worker"].id, "worker@example.org signed in with single sign-on")
+    assert db.session.scalar(select(UserSession.staff_id)) == org["worker"].id
+
+
+def test_the_sign_in_page_offers_the_council_account_and_passwords(browser, org):
+    page = browser.get("/sign-in?next=/account/tokens").get_data(as_text=True)
+    assert "Sign in with your council account" in page and 'href="/sign-in/sso?next=/account/tokens"' in page
+    assert 'name="password"' in page  # local passwords are still on
+
+
+def test_a_wrong_state_signs_nobody_in(browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    callback = consent(to_provider(browser), "worker-oid")
+    forged = callback.replace("state=", "state=forged")
+    response = browser.get(forged)
+    assert response.status_code == 400
+    assert "Signing in with your council account did not work" in refusal(response)
+    assert not signed_in(browser)
+    assert not provider.tokens, "the code must not even be swapped"
+
+
+def test_a_callback_with_no_sign_in_started_signs_nobody_in(browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    other_browser = browser.application.test_client()
+    callback = consent(to_provider(other_browser), "worker-oid")  # started in someone else's browser
+    assert browser.get(callback).status_code == 400
+    assert not signed_in(browser)
+
+
+def test_a_replayed_code_signs_nobody_in(browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    callback = consent(to_provider(browser), "worker-oid")
+    assert browser.get(callback).status_code == 303
+    browser.post("/sign-out", data={"csrf_token": _page_token(browser)})
+    assert not signed_in(browser)
+    # The same address again: its state was used up with the first sign-in.
+    assert browser.get(callback).status_code == 400
+    # An attacker's own fresh sign-in, with the stolen code put in place of theirs: the provider refuses a code
+    # it has already swapped (and one bound to someone else's PKCE verifier).
+    attacker = browser.application.test_client()
+    own = parse_qs(urlsplit(consent(to_provider(attacker), "someone")).query)
+    stolen = parse_qs(urlsplit(callback).query)["code"][0]
+    response = attacker.get(f"/sign-in/sso/callback?code={stolen}&state={own['state'][0]}")
+    assert response.status_code == 400
+    assert not signed_in(attacker)
+
+
+@pytest.mark.parametrize(("what", "tamper"), [
+    ("another audience", lambda c: {**c, "aud": "another-app"}),
+    ("expired", lambda c: {**c, "iat": int(time.time()) - 7200, "exp": int(time.time()) - 3600}),
+    ("another nonce", lambda c: {**c, "nonce": "not-the-one-sent"}),
+    ("another issuer", lambda c: {**c, "iss": "http://impostor.test"}),
+])
+def test_an_id_token_that_fails_its_checks_signs_nobody_in(browser, provider, org, what, tamper):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    provider.tamper = tamper
+    response = sign_on(browser, "worker-oid")
+    assert response.status_code == 400, what
+    assert "Signing in with your council account did not work" in refusal(response)
+    assert not signed_in(browser)
+    assert db.session.scalar(select(UserSession.id)) is None
+    failure = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in_failed")).one()
+    assert failure.summary == "single sign-on refused (provider)"
+
+
+def test_an_untampered_token_through_the_same_hook_still_signs_in(browser, provider, org):
+    """The hook itself re-signs correctly: the refusals above are TeamOps's checks, not a broken token."""
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    provider.tamper = dict
+    assert sign_on(browser, "worker-oid").status_code == 303
+    assert signed_in(browser)
+
+
+def test_an_id_token_signed_with_another_key_signs_nobody_in(browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    provider.foreign_key = True
+    assert sign_on(browser, "worker-oid").status_code == 400
+    assert not signed_in(browser)
+
+
+def test_an_unknown_address_is_refused_and_nobody_is_registered(browser, provider, org):
+    provider.user("stranger", email="stranger@example.org", email_verified=True)
+    response = sign_on(browser, "stranger")
+    assert response.status_code == 403
+    assert "There is no TeamOps account for stranger@example.org" in refusal(response)
+    assert not signed_in(browser)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in_failed")).one()
+    assert event.actor_label == "sso: stranger@example.org" and "no such account" in event.summary
+
+
+def test_a_deactivated_account_is_refused(browser, provider, org):
+    org["worker"].active = False
+    db.session.commit()
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    response = sign_on(browser, "worker-oid")
+    assert response.status_code == 403
+    assert "The TeamOps account for worker@example.org is not active" in refusal(response)
+    assert not signed_in(browser)
+
+
+@pytest.mark.parametrize("claims", [{"email": "worker@example.org", "email_verified": False},
+                                    {"email": "worker@example.org"}, {"name": "No Address"}])
+def test_an_address_the_provider_has_not_verified_is_refused(browser, provider, org, claims):
+    provider.user("worker-oid", **claims)
+    response = sign_on(browser, "worker-oid")
+    assert response.status_code in (400, 403)
+    assert "did not give TeamOps a verified e-mail address" in refusal(response)
+    assert not signed_in(browser)
+
+
+def test_the_person_saying_no_at_the_provider_signs_nobody_in(browser, provider, org):
+    response = browser.get(consent(to_provider(browser), "", action="deny"))
+    assert response.status_code == 400
+    assert "Your council account did not let TeamOps sign you in" in refusal(response)
+
+
+def test_a_configured_claim_names_the_account(database_url, provider, org):
+    """Entra ID: ``preferred_username`` is the council's own sign-in name for the account."""
+    app = make_app(database_url, oidc_issuer=provider.url, oidc_client_id=CLIENT_ID, base_url="http://teamops.test",
+                   oidc_client_secret=CLIENT_SECRET, oidc_email_claim="preferred_username")
+    app.test_client_class = Client
+    provider.user("entra-oid", preferred_username="tm@example.org")
+    with app.app_context():
+        browser = app.test_client()
+        assert sign_on(browser, "entra-oid").status_code == 303  # type: ignore[arg-type]
+        assert signed_in(browser)  # type: ignore[arg-type]
+        db.session.remove()
+
+
+def _page_token(browser: Client) -> str:
+    match = CSRF_PATTERN.search(browser.get("/").get_data(as_text=True))
+    assert match is not None
+    return match.group(1) or match.group(2)
+
+
+def test_signing_out_ends_the_session_and_the_council_session(browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    sign_on(browser, "worker-oid")
+    response = browser.post("/sign-out", data={"csrf_token": _page_token(browser)})
+    assert response.status_code == 302
+    to = urlsplit(response.headers["Location"])
+    assert f"{to.scheme}://{to.netloc}{to.path}" == f"{provider.url}/oauth2/end_session"
+    query = parse_qs(to.query)
+    assert query["post_logout_redirect_uri"] == ["http://teamops.test/sign-in"]
+    assert query["client_id"] == [CLIENT_ID]
+    assert not signed_in(browser)
+    assert db.session.scalar(select(UserSession.id)) is None
+    # The provider's sign-out page, confirmed, sends the browser back to TeamOps's sign-in page.
+    confirm = requests.post(f"{provider.url}/oauth2/end_session/confirm",
+                            data={"redirect_uri": query["post_logout_redirect_uri"][0]},
+                            allow_redirects=False, timeout=5)
+    assert confirm.headers["Location"] == "http://teamops.test/sign-in"
+
+
+def test_signing_out_of_a_password_session_stays_in_teamops(browser, provider, org):
+    sign_in(browser, org["worker"])
+    response = browser.post("/sign-out", data={"csrf_token": _page_token(browser)})
+    assert response.status_code == 303 and response.headers["Location"] == "/sign-in"
+
+
+def test_the_csp_lets_sign_out_end_at_the_provider(browser, provider):
+    policy = browser.get("/sign-in").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {provider.url}" in policy
+
+
+def test_a_provider_out_of_reach_is_a_clear_message_not_an_error(database_url, org):
+    app = make_app(database_url, oidc_issuer="http://127.0.0.1:9", oidc_client_id=CLIENT_ID,
+                   oidc_client_secret=CLIENT_SECRET)
+    app.test_client_class = Client
+    with app.app_context():
+        response = app.test_client().get("/sign-in/sso")
+        assert response.status_code == 503
+        assert "Signing in with your council account did not work" in response.get_data(as_text=True)
+        db.session.remove()
+
+
+# TEAMOPS_LOCAL_PASSWORDS=off -------------------------------------------------------------------------------
+
+@pytest.fixture
+def sso_only(database_url: str, provider: Provider) -> Iterator[Client]:
+    app = make_app(database_url, oidc_issuer=provider.url, oidc_client_id=CLIENT_ID,
+                   oidc_client_secret=CLIENT_SECRET, base_url="http://teamops.test", local_passwords=False)
+    app.test_client_class = Client
+    with app.app_context():
+        yield app.test_client()  # type: ignore[misc]
+        db.session.remove()
+
+
+def test_with_passwords_off_a_right_password_signs_nobody_in(sso_only, org):
+    page = sso_only.get("/sign-in").get_data(as_text=True)
+    assert "Sign in with your council account" in page and 'name="password"' not in page
+    token = CSRF_PATTERN.search(page)
+    assert token is not None  # the page still carries a form token (for the error answer below)
+    response = sso_only.post("/sign-in", data={"email": "worker@example.org", "password": "correct horse battery",
+                                               "csrf_token": token.group(1) or token.group(2)})
+    assert response.status_code == 400
+    assert "TeamOps does not use passwords here" in response.get_data(as_text=True)
+    assert sso_only.get("/").status_code == 303
+
+
+def test_with_passwords_off_no_page_sets_or_changes_one(sso_only, provider, org):
+    provider.user("admin-oid", email="admin@example.org", email_verified=True)
+    assert sign_on(sso_only, "admin-oid").status_code == 303
+    home = sso_only.get("/").get_data(as_text=True)
+    assert "Change password" not in home
+    assert sso_only.get("/account/password").status_code == 404
+    member = sso_only.get(f"/admin/staff/{org['worker'].id}").get_data(as_text=True)
+    assert "set-password link" not in member and "Reset password" not in member
+    response = sso_only.post(f"/admin/staff/{org['worker'].id}/reset-password",
+                             data={"csrf_token": _page_token(sso_only)})
+    assert response.status_code == 303
+    assert "there are no TeamOps passwords to set" in sso_only.get(response.headers["Location"]).get_data(
+        as_text=True)
+    assert org["worker"].password_hash is not None  # untouched
+
+
+# Configuration --------------------------------------------------------------------------------------------
+
+TESTING = {"database_url": "sqlite://", "environment": "testing", "secret_key": "x"}
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"oidc_issuer": "https://login.example.org"}, "TEAMOPS_OIDC_CLIENT_ID, TEAMOPS_OIDC_CLIENT_SECRET is not set"),
+    ({"local_passwords": False}, "LOCAL_PASSWORDS=off needs single sign-on"),
+    ({"environment": "production", "oidc_issuer": "http://login.example.org", "oidc_client_id": "a",
+      "oidc_client_secret": "b"}, "must be an https:// address"),
+])
+def test_sign_on_settings_that_cannot_work_stop_the_app(tmp_path, settings, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(tmp_path, {**TESTING, **settings})
+
+
+def test_signing_on_keeps_to_its_query_budget(browser, provider, org, count_queries):
+    """Measured here, not in tests/test_query_budget.py, which runs no provider (its MEASURED_ELSEWHERE)."""
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    with count_queries() as counter:
+        authorize_url = to_provider(browser)
+    assert counter.count == 0
+    callback = consent(authorize_url, "worker-oid")
+    with count_queries() as counter:
+        assert browser.get(callback).status_code == 303
+    assert counter.count <= 6, counter.count  # the account, pruning old sessions, the new one, the audit entry
