@@ -159,6 +159,8 @@ def test_an_audit_is_submitted_once_when_its_auditor_submits_it_20_times_at_once
     mails_before = count(OutboxMail)
     with served(database_url, tmp_path / "gunicorn.log") as server:
         auditor = signed_in(server, org["south_manager"].email)
+        draft = {key: value for key, value in form.items() if not key.startswith("action_")}
+        assert auditor.post(url, {**draft, "do": "save"}).status_code == 303  # its answers saved: no insert left
 
         answers = at_once(AT_ONCE, lambda: auditor.post(url, form))
 
