@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamops.cases.models import Case
@@ -16,6 +16,7 @@ from teamops.types import UTCDateTime
 KINDS = ("personal", "case", "group")
 KIND_LABELS = {"personal": "Personal supervision", "case": "Case supervision", "group": "Group supervision"}
 BOOKING_STATUSES = ("booked", "cancelled", "held")
+BOOKED = text("status = 'booked'")
 
 
 booking_cases = Table(
@@ -39,6 +40,9 @@ class Booking(Model):
     __table_args__ = (
         CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
         CheckConstraint(f"status IN {BOOKING_STATUSES!r}", name="status"),
+        # One booked session per supervisor, worker and start: a form sent twice at once books once (issue 16)
+        Index("uq_bookings_booked_slot", "supervisor_id", "worker_id", "starts_at", unique=True,
+              sqlite_where=BOOKED, postgresql_where=BOOKED),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -3,6 +3,7 @@ the sessions they are supervised in. Thin routes: parse, authorise, call ``servi
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import flash, request, url_for
@@ -102,14 +103,29 @@ def new() -> Any:
     clashes = services.find_clashes([me, form.worker, *form.attendees], form.starts_at, minutes)
     if clashes and not form.confirm_clash.data:
         return _render_form(form, 409, clashes=clashes)
-    booking = services.create_booking(
-        kind=form.kind.data or "case", worker=form.worker, supervisor=me, starts_at=form.starts_at,
-        duration_minutes=minutes, location=form.location.data or "", online=bool(form.online.data),
-        cases=form.cases, attendees=form.attendees)
+    slot = (me.id, form.worker.id, form.starts_at)
+    try:
+        booking = services.create_booking(
+            kind=form.kind.data or "case", worker=form.worker, supervisor=me, starts_at=form.starts_at,
+            duration_minutes=minutes, location=form.location.data or "", online=bool(form.online.data),
+            cases=form.cases, attendees=form.attendees)
+    except services.AlreadyBooked:
+        return _already_booked(*slot)
     invitations.send(booking, "booked")  # in the outbox, in the same transaction: sent once it commits
     db.session.commit()
     flash(f"Session with {booking.worker.name} booked for {_when(booking)}.", "success")
     return changed(url_for("bookings.detail", booking_id=booking.id))
+
+
+def _already_booked(supervisor_id: int, worker_id: int, starts_at: datetime) -> Any:
+    """A second booking of a booked slot (the form sent twice, or by two tabs at once) goes to the first."""
+    db.session.rollback()
+    existing = services.booked_slot(supervisor_id, worker_id, starts_at)
+    if existing is None:  # cancelled since: the form can be sent again
+        flash("This session changed at the same moment. Check the sessions and try again.", "error")
+        return see_other(url_for("bookings.index"))
+    flash("This session was already booked.", "info")
+    return changed(url_for("bookings.detail", booking_id=existing))
 
 
 @bp.route("/bookings/case-picker")
@@ -176,7 +192,11 @@ def reschedule(booking_id: int) -> Any:
         people = [booking.supervisor, booking.worker, *booking.attendees]
         clashes = services.find_clashes(people, form.starts_at, minutes, except_booking=booking)
         if not clashes or form.confirm_clash.data:
-            services.reschedule(booking, form.starts_at, minutes, form.reason.data or "")
+            slot = (booking.supervisor_id, booking.worker_id, form.starts_at)
+            try:
+                services.reschedule(booking, form.starts_at, minutes, form.reason.data or "")
+            except services.AlreadyBooked:
+                return _already_booked(*slot)
             invitations.send(booking, "moved")
             db.session.commit()
             flash(f"Session moved to {_when(booking)}.", "success")

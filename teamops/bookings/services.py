@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from teamops.access import can, cases_in_reach, reach_team_ids
@@ -214,22 +215,45 @@ def find_clashes(people: list[Staff], starts_at: datetime, minutes: int,
 
 # Writes --------------------------------------------------------------------------------------------
 
+class AlreadyBooked(Exception):
+    """The supervisor already has this worker booked at that time; the request rolls back and says so."""
+
+
+def booked_slot(supervisor_id: int, worker_id: int, starts_at: datetime) -> int | None:
+    return db.session.scalar(select(Booking.id).where(
+        Booking.supervisor_id == supervisor_id, Booking.worker_id == worker_id, Booking.starts_at == starts_at,
+        Booking.status == "booked"))
+
+
+def _flush_slot(booking: Booking) -> None:
+    """The database's unique index on the booked slot refuses a second booking sent at the same moment (a
+    check in code cannot: both requests find none before either writes)."""
+    db.session.add(booking)
+    try:
+        db.session.flush()
+    except IntegrityError as refused:
+        if "uq_bookings_booked_slot" not in str(refused) and "bookings.supervisor_id" not in str(refused):
+            raise
+        raise AlreadyBooked from None
+
+
 def create_booking(*, kind: str, worker: Staff, supervisor: Staff, starts_at: datetime, duration_minutes: int,
                    location: str, online: bool, cases: list[Case], attendees: list[Staff]) -> Booking:
+    """Books the session; AlreadyBooked when the supervisor has this worker booked at that time already."""
     booking = Booking(kind=kind, worker=worker, supervisor=supervisor, starts_at=starts_at,
                       duration_minutes=duration_minutes, location=location.strip(), online=online,
                       status="booked", cases=cases, attendees=attendees)
-    db.session.add(booking)
-    db.session.flush()
+    _flush_slot(booking)
     return booking
 
 
 def reschedule(booking: Booking, starts_at: datetime, duration_minutes: int, reason: str) -> None:
+    """Moves the session; AlreadyBooked (nothing changed) when another session of the pair starts then."""
     booking.starts_at = starts_at
     booking.duration_minutes = duration_minutes
     booking.change_reason = reason.strip()
     booking.sequence += 1
-    db.session.flush()
+    _flush_slot(booking)
 
 
 def cancel(booking: Booking, reason: str) -> None:

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamops.dates import utcnow
@@ -58,6 +69,8 @@ class InductionCheckin(Model):
         CheckConstraint(f"mode IN {tuple(CHECKIN_MODES)!r}", name="mode"),
         CheckConstraint("doing BETWEEN 1 AND 3", name="doing"),
         CheckConstraint("concern_seen_at IS NULL OR concern IS NOT NULL", name="seen_concern"),
+        # One check-in a day by a buddy with their starter: a form sent twice at once logs once (issue 16)
+        UniqueConstraint("induction_id", "buddy_id", "held_on", name="uq_induction_checkins_buddy_day"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

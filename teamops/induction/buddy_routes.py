@@ -92,10 +92,15 @@ def checkin_form(induction_id: int) -> Any:
     form = CheckinForm(starts_on=induction.starts_on)
     if form.validate_on_submit():
         assert form.held_on.data is not None
-        checkin = checkins.log_checkin(
-            induction, current_user._get_current_object(), held_on=form.held_on.data, mode=form.mode.data or "",
-            doing=int(form.doing.data or 3), notes=form.notes.data or "",
-            concern=(form.concern.data or "") if form.raise_concern.data else "")
+        try:
+            checkin = checkins.log_checkin(
+                induction, current_user._get_current_object(), held_on=form.held_on.data,
+                mode=form.mode.data or "", doing=int(form.doing.data or 3), notes=form.notes.data or "",
+                concern=(form.concern.data or "") if form.raise_concern.data else "")
+        except checkins.AlreadyLogged as logged:  # this one, sent twice, or logged earlier the same day
+            db.session.rollback()
+            flash(f"{logged}.", "info")
+            return see_other(_back(induction, "#check-ins"))
         db.session.commit()
         flash(f"Check-in of {checkin.held_on:%-d %B %Y} logged"
               + (": the concern is with the manager." if checkin.concern else "."), "success")

@@ -8,12 +8,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 
 from teamops import dates
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionCheckin
 from teamops.induction.models import Induction
 from teamops.org.models import Staff
+
+
+class AlreadyLogged(Exception):
+    """The buddy already logged a check-in with this starter on that day: the request rolls back, says so."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +58,17 @@ def checkins_of(induction: Induction) -> list[InductionCheckin]:
 
 def log_checkin(induction: Induction, buddy: Staff, *, held_on: date, mode: str, doing: int, notes: str,
                 concern: str) -> InductionCheckin:
+    """Logs the check-in; AlreadyLogged when this buddy has logged one with the starter that day, which the
+    database's unique constraint decides (two sends of the form at once both find none before either writes)."""
     checkin = InductionCheckin(induction=induction, buddy=buddy, held_on=held_on, mode=mode, doing=doing,
                                notes=notes.strip() or None, concern=concern.strip() or None)
     db.session.add(checkin)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as refused:
+        if "uq_induction_checkins_buddy_day" not in str(refused) and "induction_checkins.held_on" not in str(refused):
+            raise
+        raise AlreadyLogged(f"A check-in of {held_on:%-d %B %Y} is already logged") from None
     return checkin
 
 

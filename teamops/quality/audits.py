@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from teamops import dates
@@ -120,7 +120,14 @@ def submit(audit: CaseAudit, no_action_needed: bool, now: datetime) -> None:
     problems = missing_for_submission(audit, no_action_needed)
     if problems:
         raise AuditRefused(problems[0])
-    audit.submitted_at = now
+    # Claimed with a conditional update, so two submits sent at once cannot both pass the check above: the
+    # second waits for the first's row (PostgreSQL) or write lock (SQLite), then changes nothing and is refused.
+    claimed = db.session.execute(
+        update(CaseAudit).where(CaseAudit.id == audit.id, CaseAudit.submitted_at.is_(None)).values(submitted_at=now),
+        execution_options={"synchronize_session": False})
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise AuditRefused("This audit has been submitted: it can no longer change")
+    audit.submitted_at = now  # as the session knows it (and the audit trail records it)
     db.session.flush()
     kind = "re-audit" if audit.reaudit_of_id is not None else "audit"
     for manager in team_managers(team_of(audit)):
