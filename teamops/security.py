@@ -22,7 +22,7 @@ from teamops.web import BACKGROUND_HEADER, render, wants_fragment
 
 # Endpoints anyone may open without signing in. Everything else needs a signed-in, active account.
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.sign_in", "auth.set_password", "auth.sso_start", "auth.sso_callback",
-                              "home.health", "reminders.feed"})
+                              "auth.sso_logout", "home.health", "reminders.feed"})
 
 def content_security_policy(sign_on_origin: str | None = None) -> str:
     """The CSP. Single sign-on adds the council's provider to ``form-action``: signing out (a form) ends at the

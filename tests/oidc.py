@@ -33,6 +33,13 @@ class Provider:
     tamper: Callable[[Claims], Claims] | None = None
     foreign_key: bool = False  # sign the ID token with a key the provider never published
     tokens: list[Claims] = field(default_factory=list)  # the claims of every ID token it issued
+    key_data: dict[str, Any] = field(default_factory=dict)  # its signing key, seen at its first token answer
+
+    def sign(self, claims: Claims) -> str:
+        """A token signed with the provider's own key (a logout token, as the provider would send one)."""
+        assert self.key_data, "the provider signs with a key it makes at its first token answer: sign on first"
+        return jwt.encode({"alg": "RS256", "kid": self.key_data.get("kid"), "typ": "logout+jwt"}, claims,
+                          RSAKey.import_key(self.key_data))
 
     def user(self, sub: str, **claims: Any) -> None:
         """Sets what the provider says about the person ``sub`` (as an identity team would)."""
@@ -66,9 +73,10 @@ def running_provider() -> Iterator[Provider]:
         body = response.get_json()
         claims = claims_of(body["id_token"])
         state.tokens.append(claims)
+        key_data = flask.g.oidc_provider_mock_storage.jwk.as_dict(is_private=True)
+        state.key_data = key_data
         if state.tamper is None and not state.foreign_key:
             return response
-        key_data = flask.g.oidc_provider_mock_storage.jwk.as_dict(is_private=True)
         key = RSAKey.generate_key(2048) if state.foreign_key else RSAKey.import_key(key_data)
         claims = state.tamper(claims) if state.tamper else claims
         body["id_token"] = jwt.encode({"alg": "RS256", "kid": key_data.get("kid")}, claims, key)

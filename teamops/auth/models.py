@@ -23,6 +23,9 @@ class UserSession(Model):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Started by single sign-on: the provider's session id and subject, so that its back-channel logout can end it
+    sso_sid: Mapped[str | None] = mapped_column(String(255), index=True)
+    sso_sub: Mapped[str | None] = mapped_column(String(255), index=True)
 
     staff: Mapped[Staff] = relationship()
 

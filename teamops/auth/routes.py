@@ -12,7 +12,7 @@ from teamops.auth import bp, services, sso
 from teamops.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
 from teamops.auth.keeping import KEPT_URL, carried_fields, safe_path
 from teamops.auth.passwords import password_problem
-from teamops.extensions import db
+from teamops.extensions import csrf, db
 from teamops.forms import ActionForm
 from teamops.web import form_status, render, see_other
 
@@ -85,7 +85,7 @@ def sso_callback() -> Any:
         db.session.commit()  # the refusal is audited
         return render("auth/sign_in.html", form=SignInForm(formdata=None), status=403 if outcome.email else 400,
                       kept={}, kept_url=None, sso_error=outcome.message)
-    services.start_session(outcome.staff, how="single sign-on")
+    services.start_session(outcome.staff, how="single sign-on", sso=outcome.identity)
     sso.mark_session()
     db.session.commit()
     return see_other(_safe_next(target))
@@ -104,6 +104,22 @@ def session_status() -> Any:
     """How long until the idle time-out, for the warning. Asked in the background: it does not count as
     activity."""
     return {"seconds_left": services.seconds_left()}
+
+
+@bp.route("/sign-in/sso/logout", methods=["POST"])
+def sso_logout() -> Any:
+    """Back-channel logout: the council's provider says a sign-on session has ended (the person signed out there,
+    or was signed out by the council); the TeamOps sessions it started end too."""
+    if not sso.enabled():
+        abort(404)
+    ended = sso.end_sessions_from_provider(request.form.get("logout_token", ""))
+    if ended is None:
+        return {"error": "invalid_request"}, 400
+    db.session.commit()
+    return "", 200
+
+
+csrf.exempt(sso_logout)  # sent by the provider's server, not a browser: the signed logout token is its proof
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -123,16 +123,17 @@ def prune_expired_sessions(now: datetime | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def start_session(staff: Staff, how: str = "") -> None:
+def start_session(staff: Staff, how: str = "", sso: tuple[str | None, str | None] = (None, None)) -> None:
     """A fresh session for this sign-in: nothing from before it survives (no session fixation), not even the
-    form token this request cached. The new session's form token is made here, so the cookie set by the
-    sign-in already carries it and no page has to set the cookie again (teamops.kept keeps pages only for a
-    session that has its token). Expired sessions of every account are pruned first."""
+    form token this request cached. A session from single sign-on keeps the provider's ``sso`` session id and
+    subject (teamops.auth.sso, for its back-channel logout). The new session's form token is made here, so the
+    cookie set by the sign-in already carries it and no page has to set the cookie again (teamops.kept keeps pages
+    only for a session that has its token). Expired sessions of every account are pruned first."""
     prune_expired_sessions()
     session.clear()
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(token_hash=_digest(token), staff_id=staff.id))
+    db.session.add(UserSession(token_hash=_digest(token), staff_id=staff.id, sso_sid=sso[0], sso_sub=sso[1]))
     session[SESSION_KEY] = token
     session.permanent = False
     generate_csrf()

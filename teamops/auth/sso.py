@@ -23,14 +23,18 @@ from urllib.parse import urlsplit
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, redirect, session, url_for
+from joserfc import jwt
 from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 from requests import RequestException
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.wrappers import Response
 
 from teamops.audit.services import record_event
+from teamops.auth.models import UserSession
 from teamops.calendars import base_url
 from teamops.config import Config
+from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.org.models import EMAIL_MAX, Staff
 
@@ -57,11 +61,13 @@ REFUSED = {
 
 @dataclass(frozen=True)
 class Outcome:
-    """Who signed in, or why nobody did (a key of ``REFUSED``, with the address the provider gave when known)."""
+    """Who signed in (with the provider's session id and subject), or why nobody did (a key of ``REFUSED``, with
+    the address the provider gave when known)."""
 
     staff: Staff | None
     reason: str = ""
     email: str = ""
+    identity: tuple[str | None, str | None] = (None, None)
 
     @property
     def message(self) -> str:
@@ -167,7 +173,7 @@ def _match(claims: dict[str, Any], settings: Config) -> Outcome:
         record_event("sign_in_failed", f"single sign-on for {email}: account not active",
                      actor_label=f"sso: {email}", entity="staff", entity_id=staff.id)
         return Outcome(None, "inactive", email)
-    return Outcome(staff)
+    return Outcome(staff, identity=identity(claims))
 
 
 def _refused(reason: str, detail: str, email: str = "") -> Outcome:
@@ -201,3 +207,55 @@ def sign_out_redirect() -> Response | None:
     logout = client.create_logout_url(post_logout_redirect_uri=base_url() + url_for("auth.sign_in"),
                                       client_id=client.client_id)
     return redirect(logout["url"])
+
+
+# Back-channel logout (OpenID Connect Back-Channel Logout 1.0) ------------------------------------------------
+
+LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+LOGOUT_TOKEN_MAX_AGE = 300  # seconds: an older logout token is not acted on (it could be a replay)
+
+
+def identity(claims: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The provider's session id (``sid``, when it sends one) and subject (``sub``) of an ID token, kept with the
+    TeamOps session so that the provider can end it later."""
+    sid, sub = claims.get("sid"), claims.get("sub")
+    return (str(sid)[:255] if sid else None, str(sub)[:255] if sub else None)
+
+
+def end_sessions_from_provider(logout_token: str) -> int | None:
+    """Ends the TeamOps sessions a logout token from the provider names: by its ``sid`` (one sign-on session) or,
+    without one, by its ``sub`` (every session of that person that came from single sign-on). None, changing
+    nothing, when the token is not one: a bad signature, another issuer or audience, not a logout event, a
+    ``nonce`` (which only ID tokens carry), no ``sid`` or ``sub``, or older than five minutes."""
+    settings: Config = current_app.config["TEAMOPS"]
+    client = _client()
+    try:
+        metadata = client.load_server_metadata()
+        keys = KeySet.import_key_set(client.fetch_jwk_set())
+        token = jwt.decode(logout_token, keys, algorithms=metadata.get("id_token_signing_alg_values_supported")
+                           or ["RS256"])
+        jwt.JWTClaimsRegistry(leeway=LEEWAY_SECONDS, iss={"essential": True, "value": _issuer(settings)},
+                              aud={"essential": True, "value": settings.oidc_client_id or ""},
+                              iat={"essential": True}).validate(token.claims)
+    except (JoseError, RequestException, ValueError, KeyError, TypeError) as error:
+        log.warning("Back-channel logout refused: %s: %s", type(error).__name__, error)
+        return None
+    claims = token.claims
+    events = claims.get("events")
+    sid, sub = identity(claims)
+    issued = claims.get("iat")
+    if (not isinstance(events, dict) or LOGOUT_EVENT not in events or "nonce" in claims or not (sid or sub)
+            or not isinstance(issued, int | float) or issued < _now() - LOGOUT_TOKEN_MAX_AGE - LEEWAY_SECONDS):
+        log.warning("Back-channel logout refused: not a current logout token")
+        return None
+    named = UserSession.sso_sid == sid if sid else UserSession.sso_sub == sub
+    staff_ids = set(db.session.scalars(select(UserSession.staff_id).where(named)))
+    db.session.execute(delete(UserSession).where(named))
+    for staff_id in sorted(staff_ids):
+        record_event("sign_out", "signed out by the council's single sign-on (back-channel logout)",
+                     actor_label="sso", entity="staff", entity_id=staff_id)
+    return len(staff_ids)
+
+
+def _now() -> float:
+    return utcnow().timestamp()

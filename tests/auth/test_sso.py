@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 import flask
 import pytest
 import requests
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
 from teamops.audit.models import AuditEvent
@@ -22,7 +24,7 @@ from teamops.auth.models import UserSession
 from teamops.config import ConfigError, load_config
 from teamops.extensions import db
 from tests.conftest import CSRF_PATTERN, Client, make_app, sign_in
-from tests.oidc import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
+from tests.oidc import CLIENT_ID, CLIENT_SECRET, Provider, claims_of, running_provider
 
 
 @pytest.fixture
@@ -337,3 +339,97 @@ def test_signing_on_keeps_to_its_query_budget(browser, provider, org, count_quer
     with count_queries() as counter:
         assert browser.get(callback).status_code == 303
     assert counter.count <= 6, counter.count  # the account, pruning old sessions, the new one, the audit entry
+
+
+# Back-channel logout: the provider ends the TeamOps sessions of a sign-on session -----------------------------
+
+LOGOUT_EVENT = {"http://schemas.openid.net/event/backchannel-logout": {}}
+
+
+def _logout_token(provider: Provider, **claims: Any) -> str:
+    return provider.sign({"iss": provider.url, "aud": CLIENT_ID, "iat": int(time.time()), "jti": "x1",
+                          "events": LOGOUT_EVENT, **claims})
+
+
+def _back_channel(browser: Client, token: str) -> Any:
+    return browser.post("/sign-in/sso/logout", data={"logout_token": token})  # no form token: a server sends it
+
+
+def test_the_provider_ends_every_sign_on_session_of_a_person(sso_app, browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    other_device = sso_app.test_client()
+    manager = sso_app.test_client()
+    sign_on(browser, "worker-oid")
+    sign_on(other_device, "worker-oid")
+    sign_on(manager, "manager-oid")
+    response = _back_channel(sso_app.test_client(), _logout_token(provider, sub="worker-oid"))
+    assert response.status_code == 200
+    assert not signed_in(browser) and not signed_in(other_device)
+    assert signed_in(manager)  # someone else's session stands
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_out")).one()
+    assert event.entity_id == org["worker"].id and "back-channel logout" in event.summary
+
+
+def test_a_logout_token_naming_a_session_ends_only_that_one(sso_app, browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    other_device = sso_app.test_client()
+    provider.tamper = lambda claims: {**claims, "sid": "session-one"}
+    sign_on(browser, "worker-oid")
+    provider.tamper = lambda claims: {**claims, "sid": "session-two"}
+    sign_on(other_device, "worker-oid")
+    assert _back_channel(browser, _logout_token(provider, sid="session-one", sub="worker-oid")).status_code == 200
+    assert not signed_in(browser)
+    assert signed_in(other_device)
+
+
+def test_a_password_session_is_not_ended_by_the_provider(browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    sign_on(browser.application.test_client(), "worker-oid")  # the provider's key exists once it has signed
+    sign_in(browser, org["worker"])
+    assert _back_channel(browser, _logout_token(provider, sub="worker-oid")).status_code == 200
+    assert signed_in(browser)
+
+
+@pytest.mark.parametrize(("what", "claims"), [
+    ("another audience", {"aud": "another-app"}),
+    ("another issuer", {"iss": "http://impostor.test"}),
+    ("not a logout event", {"events": {"http://example.org/other": {}}}),
+    ("a nonce", {"nonce": "n"}),
+    ("no sid or sub", {"sub": None}),
+    ("issued long ago", {"iat": int(time.time()) - 3600}),
+])
+def test_a_logout_token_that_fails_its_checks_ends_nothing(browser, provider, org, what, claims):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    sign_on(browser, "worker-oid")
+    values = {"sub": "worker-oid", **claims}
+    token = _logout_token(provider, **{key: value for key, value in values.items() if value is not None})
+    if claims == {"sub": None}:
+        token = provider.sign({key: value for key, value in claims_of(token).items() if key != "sub"})
+    response = _back_channel(browser, token)
+    assert response.status_code == 400, what
+    assert signed_in(browser), what
+
+
+def test_a_logout_token_not_signed_by_the_provider_ends_nothing(browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    sign_on(browser, "worker-oid")
+    forged = jwt.encode({"alg": "RS256", "kid": provider.key_data.get("kid")},
+                        {"iss": provider.url, "aud": CLIENT_ID, "iat": int(time.time()), "sub": "worker-oid",
+                         "events": LOGOUT_EVENT}, RSAKey.generate_key(2048))
+    assert _back_channel(browser, forged).status_code == 400
+    assert _back_channel(browser, "not a token").status_code == 400
+    assert signed_in(browser)
+
+
+def test_back_channel_logout_keeps_to_its_query_budget(sso_app, provider, org, count_queries):
+    """A write route, measured here: the same statements for three sessions as for one."""
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    counts = []
+    for sessions in (1, 3):
+        for _ in range(sessions):
+            sign_on(sso_app.test_client(), "worker-oid")
+        with count_queries() as counter:
+            assert _back_channel(sso_app.test_client(), _logout_token(provider, sub="worker-oid")).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1] <= 4, counts  # who, the delete, the audit entry

@@ -19,8 +19,8 @@ def test_public_allowlist_is_short():
     # The calendar feed joins the list deliberately (issue 15 item 6): a calendar program signs in to nothing, so
     # the feed is opened by its secret address alone (tests/reminders/test_feeds.py: any other address is 404).
     # Single sign-on's start and return (issue 16 item 1) are public too: they are how a signed-out person signs in.
-    assert {"static", "auth.sign_in", "auth.set_password", "auth.sso_start", "auth.sso_callback", "home.health",
-            "reminders.feed"} == PUBLIC_ENDPOINTS
+    assert {"static", "auth.sign_in", "auth.set_password", "auth.sso_start", "auth.sso_callback", "auth.sso_logout",
+            "home.health", "reminders.feed"} == PUBLIC_ENDPOINTS
 
 
 @pytest.mark.parametrize("path", ["/", "/admin/staff", "/admin/teams", "/admin/services", "/admin/audit",
