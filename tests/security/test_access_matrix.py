@@ -689,6 +689,10 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     # Your reminder settings (item 4): everyone's own; sent with the token only, "how often" is missing (400).
     ("GET", "/notifications/settings"): Visit(SIGNED_IN, 200),
     ("POST", "/notifications/settings"): Visit(SIGNED_IN, 400),
+    # Your data (issue 16 item 6): everyone's own page and download (a button-only POST: the ZIP, 200); no id, so
+    # nobody can ask for anyone else's.
+    ("GET", "/account/your-data"): Visit(SIGNED_IN, 200),
+    ("POST", "/account/your-data/download"): Visit(SIGNED_IN, 200),
     ("GET", "/api/v1/audits"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv&round={round_id}"),
                                 each(LISTS_TEAM, 200, query="team={team_id}")),
 }
