@@ -105,7 +105,8 @@ def _personal_supervision(person: Staff) -> list[Row]:
 
 def _case_supervisions(person: Staff) -> list[Row]:
     """Case and group supervisions they took part in: when, their part, the case references; never the content.
-    As an attendee of a group session only the cases they were allocated in it are named."""
+    At a group session, anyone but its supervisor sees only the parts about their own cases (CONTRACT "Reach"), so
+    only the cases allocated to them are named."""
     attended = select(record_attendees.c.record_id).where(record_attendees.c.staff_id == person.id)
     supervisor = aliased(Staff)
     worker = aliased(Staff)
@@ -134,7 +135,8 @@ def _case_supervisions(person: Staff) -> list[Row]:
     for record, worker_name, supervisor_name in records:
         part = ("worker" if record.worker_id == person.id
                 else "supervisor" if record.supervisor_id == person.id else "attendee")
-        cases = refs.get(record.id, []) if part != "attendee" else own_refs.get(record.id, [])
+        whole = part == "supervisor" or (part == "worker" and record.kind == "case")
+        cases = refs.get(record.id, []) if whole else own_refs.get(record.id, [])
         rows.append(_row(held_on=record.held_on, kind=record.kind, your_part=part, worker=worker_name,
                          supervisor=supervisor_name, case_refs=" ".join(cases), status=record.status,
                          content_removed_on=record.content_purged_on))

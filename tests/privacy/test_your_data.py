@@ -120,6 +120,23 @@ def test_each_person_gets_only_their_own(org, as_role, worker_history):
     assert [row["label"] for row in files["api_tokens.csv"]] == ["Manager's token"]
 
 
+def test_a_group_session_names_only_their_own_cases(org, as_role, worker_history):
+    south_case = factories.case("SOUTH-5", "CP", False, org["south_worker"], days_ago(300))
+    record = factories.record("group", days_ago(2), org["worker"], org["team_manager"],
+                              [worker_history["case"], south_case])
+    record.attendees = [org["south_worker"]]
+    db.session.commit()
+    mine = _read(as_role("worker").post_form("/account/your-data/download"))
+    assert [(row["kind"], row["case_refs"]) for row in mine["case_and_group_supervisions.csv"]] == [
+        ("case", "MOS-77"), ("group", "MOS-77")]
+    assert "SOUTH-5" not in mine["_all_text"]
+    theirs = _read(as_role("south_worker").post_form("/account/your-data/download"))
+    assert [(row["your_part"], row["case_refs"]) for row in theirs["case_and_group_supervisions.csv"]] == [
+        ("attendee", "SOUTH-5")]
+    manager = _read(as_role("team_manager").post_form("/account/your-data/download"))
+    assert [row["case_refs"] for row in manager["case_and_group_supervisions.csv"]] == ["MOS-77", "MOS-77 SOUTH-5"]
+
+
 def test_not_for_anyone_signed_out(client, org, worker_history):
     assert client.get("/account/your-data").status_code == 303
     response = client.post_form("/account/your-data/download")

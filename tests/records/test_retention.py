@@ -222,6 +222,16 @@ def test_pages_say_the_content_was_removed_and_it_cannot_be_changed(app, org, ru
         db.session.expire_all()
         assert db.session.scalar(select(CaseDiscussion.childs_voice).where(
             CaseDiscussion.record_id == record.id)) == ""
+        worker: Client = app.test_client()  # type: ignore[assignment]
+        sign_in(worker, org["worker"])
+        page = worker.get(f"/records/{record.id}").get_data(as_text=True)
+        assert "Acknowledge record" not in page  # changed after their acknowledgement, then purged
+        refused = worker.post_form(f"/records/{record.id}/acknowledge", {"agreement": "agree", "comment": "new"})
+        assert refused.status_code == 400
+        assert "removed under the retention policy, so there is nothing left to acknowledge" in refused.get_data(
+            as_text=True)
+        db.session.expire_all()
+        assert (record.worker_comment, record.acknowledged_at) == ("", None)
         open_record = history["records"]["open"]
         assert KEPT in manager.get(f"/records/{open_record.id}").get_data(as_text=True)
 

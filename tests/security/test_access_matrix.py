@@ -1230,7 +1230,8 @@ def _send(client: Client, method: str, url: str, token: str | None = None) -> tu
     """The status and body of one request (closed at once: a static file holds its file open)."""
     response = client.open(url, method=method, data=None if token is None else {"csrf_token": token})
     try:
-        if response.mimetype == XLSX:  # an Excel download: the markers are looked for in its sheets' XML
+        if response.mimetype in (XLSX, "application/zip"):  # an Excel download or a ZIP (Your data): the markers
+            # are looked for in every file inside
             with zipfile.ZipFile(io.BytesIO(response.get_data())) as book:
                 return response.status_code, "".join(book.read(name).decode() for name in book.namelist())
         return response.status_code, response.get_data(as_text=True)
