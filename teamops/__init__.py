@@ -29,6 +29,7 @@ from teamops import (
     models,
     org,
     policy,
+    privacy,
     quality,
     records,
     reminders,
@@ -49,7 +50,7 @@ from teamops.org import memberships
 
 # Every domain package: its ``bp`` blueprint, and a ``routes`` module whose routes join it.
 DOMAINS = (auth, home, org, audit, imports, cases, policy, bookings, records, dashboards, api, tokens, induction,
-           directory, returns, quality, reminders)
+           directory, returns, quality, reminders, privacy)
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["ROOT", "create_app", "models"]

@@ -11,7 +11,7 @@ from flask import current_app, g
 from flask.cli import AppGroup
 from sqlalchemy import create_engine, select
 
-from teamops import backups, dates
+from teamops import backups, dates, retention
 from teamops.api.tokens import LABEL_MAX, expiry_problem, issue_token, revoke_tokens
 from teamops.auth.passwords import hash_password, password_problem
 from teamops.dates import parse_iso_date, today
@@ -219,6 +219,28 @@ def send_reminders_command(today_text: str | None) -> None:
         click.echo(f"{result.relay_down}. The rest is tried again next run.", err=True)
     if not result.ok:
         sys.exit(1)
+
+
+@cli.command("purge-records")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed, without removing anything.")
+def purge_records_command(dry_run: bool) -> None:
+    """Remove the content of supervision records (and oversight) about cases closed longer ago than
+    TEAMOPS_RECORD_RETENTION_MONTHS (issue 16 item 6), keeping every date and count the figures need; delete the
+    reminder runs' log rows older than that too.
+
+    Run it daily from cron: a second run finds nothing new. Prints counts only, never content.
+    """
+    g.audit_actor = "cli:purge-records"
+    months = current_app.config["TEAMOPS"].record_retention_months
+    counts = retention.purge_records(today(), months, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run, nothing written: would remove the content of {counts.summary()}, for cases closed "
+                   f"before {counts.cutoff.isoformat()} (kept {months} months).")
+        return
+    db.session.commit()
+    click.echo(f"Removed the content of {counts.summary()}, for cases closed before {counts.cutoff.isoformat()} "
+               f"(kept {months} months).")
 
 
 @cli.command("send-test-mail")

@@ -60,6 +60,10 @@ class Config:
     idle_timeout_minutes: int = field(default=30, metadata=POSITIVE)
     absolute_timeout_hours: int = field(default=10, metadata=POSITIVE)
     max_upload_bytes: int = field(default=5 * 1024 * 1024, metadata=POSITIVE)
+    # How long a supervision record's content is kept after the last case it discussed closed (issue 16 item 6):
+    # the purge-records command removes it after that many months. At most 100 years: a typo of extra digits
+    # is refused rather than read as "keep for ever".
+    record_retention_months: int = field(default=12, metadata={"at_least": 1, "at_most": 1200})
     # How many reverse proxies in front set X-Forwarded-For/-Proto; create_app trusts exactly that many hops.
     trusted_proxies: int = field(default=0, metadata={"at_least": 0})
     # Single sign-on (teamops.auth.sso): all three OIDC settings, or none. With it, TEAMOPS_LOCAL_PASSWORDS=off

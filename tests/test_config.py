@@ -39,6 +39,7 @@ def test_defaults(tmp_path):
     assert (config.idle_timeout_minutes, config.smtp_port, config.smtp_starttls) == (30, 25, False)
     assert (config.trusted_proxies, config.local_passwords, config.oidc_issuer) == (0, True, None)
     assert config.ratelimit_storage_url is None  # the sign-in throttle counts in the database
+    assert config.record_retention_months == 12  # record content kept a year after the case closes
 
 
 def test_a_whole_number_from_the_file_arrives_as_a_number(tmp_path):
@@ -161,6 +162,8 @@ BAD_VALUES = [
     ("smtp_starttls", "maybe", "one of true/false, yes/no, on/off, 1/0"),
     ("local_passwords", "disabled", "one of true/false, yes/no, on/off, 1/0"),
     ("environment", "staging", "one of production, development, testing"),
+    ("record_retention_months", "12m", "a whole number from 1 to 1200"),
+    ("record_retention_months", "0", "a whole number from 1 to 1200"),
 ]
 
 

@@ -292,6 +292,7 @@ BUDGET: dict[str, Visit | tuple[Visit, ...]] = {
     "reminders.notifications": Visit("worker"),
     "reminders.notification_count": Visit("worker"),
     "reminders.preferences": Visit("worker"),
+    "privacy.your_data": Visit("worker"),
     "reminders.feed": Visit(SIGNED_OUT, lambda o: {"token": o.feed_token}),
     "api.audits": (Visit("qait", label="qait"), Visit("team_manager", lambda o: {"team": o.team}, label="team")),
     "home.health": Visit(SIGNED_OUT),

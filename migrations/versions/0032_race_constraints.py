@@ -5,7 +5,7 @@ reason; a second check-in identical to the first is deleted; different check-ins
 with what to fix, as which one is right is for the buddy to say.
 
 Revision ID: 0032_race_constraints
-Revises: 0030_mail_outbox
+Revises: 0031_retention
 Create Date: 2026-12-03 14:10:26.855824
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0032_race_constraints'
-down_revision = '0030_mail_outbox'
+down_revision = '0031_retention'
 branch_labels = None
 depends_on = None
 

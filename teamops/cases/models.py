@@ -82,6 +82,9 @@ class OversightEntry(Model):
     rationale: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The day the retention purge removed the decision and rationale (the case closed longer ago than
+    # TEAMOPS_RECORD_RETENTION_MONTHS); None while kept.
+    content_purged_on: Mapped[date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship()
     author: Mapped[Staff] = relationship()

@@ -85,6 +85,9 @@ class SupervisionRecord(Model):
     disagreement_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disagreement_resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     disagreement_resolution: Mapped[str] = mapped_column(Text, default="")
+    # The day the retention purge removed what the record said (every case it discussed had been closed longer
+    # than TEAMOPS_RECORD_RETENTION_MONTHS): its rows, dates and people stay for the figures; None while kept.
+    content_purged_on: Mapped[date | None] = mapped_column(Date)
 
     worker: Mapped[Staff] = relationship(foreign_keys=[worker_id])
     supervisor: Mapped[Staff] = relationship(foreign_keys=[supervisor_id])

@@ -100,6 +100,9 @@ def acknowledge(record_id: int) -> Any:
     if record.imported:  # only its date and cases are in TeamOps: there is nothing written to acknowledge
         return render_record(record, 400, "This record was imported from the team's spreadsheet: TeamOps holds its "
                                           "date and cases, not what was written, so there is nothing to acknowledge.")
+    if record.content_purged_on is not None:  # what it said is gone: a comment now would be new content on it
+        return render_record(record, 400, "What this record said was removed under the retention policy, so there "
+                                          "is nothing left to acknowledge.")
     if record.acknowledged_at is not None:
         flash("You had already acknowledged this version of the record.", "info")
         return see_other(here)

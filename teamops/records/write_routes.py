@@ -16,7 +16,7 @@ from teamops.records.loading import load
 from teamops.records.models import SupervisionRecord
 from teamops.records.setup import SetupForm, booking_args, recorded_booking
 from teamops.types import MAX_ID
-from teamops.web import changed, form_status, go_to, render, see_other, wants_fragment
+from teamops.web import changed, form_status, format_date, go_to, render, see_other, wants_fragment
 
 ALREADY_RECORDED = ("This supervision had already been recorded, so it was not saved a second time. "
                     "This is the record.")
@@ -104,6 +104,10 @@ def edit(record_id: int) -> Any:
     """Changes a record: in place before sign-off; afterwards as a new version, with a reason."""
     user = current_user._get_current_object()
     record = load(record_id, "change_record")
+    if record.content_purged_on is not None:
+        flash(f"This record cannot be changed: its content was removed on {format_date(record.content_purged_on)} "
+              "under the retention policy.", "info")
+        return see_other(url_for("records.show", record_id=record.id))
     if record.disagreement_open:
         return _resolve_first(record)
     sections, reviews = layout.record_sections(record)

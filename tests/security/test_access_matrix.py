@@ -693,6 +693,10 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     # Your reminder settings (item 4): everyone's own; sent with the token only, "how often" is missing (400).
     ("GET", "/notifications/settings"): Visit(SIGNED_IN, 200),
     ("POST", "/notifications/settings"): Visit(SIGNED_IN, 400),
+    # Your data (issue 16 item 6): everyone's own page and download (a button-only POST: the ZIP, 200); no id, so
+    # nobody can ask for anyone else's.
+    ("GET", "/account/your-data"): Visit(SIGNED_IN, 200),
+    ("POST", "/account/your-data/download"): Visit(SIGNED_IN, 200),
     ("GET", "/api/v1/audits"): (Visit(SIGNED_IN, 200), Visit(SIGNED_IN, 200, query="format=csv&round={round_id}"),
                                 each(LISTS_TEAM, 200, query="team={team_id}")),
 }
@@ -1230,7 +1234,8 @@ def _send(client: Client, method: str, url: str, token: str | None = None) -> tu
     """The status and body of one request (closed at once: a static file holds its file open)."""
     response = client.open(url, method=method, data=None if token is None else {"csrf_token": token})
     try:
-        if response.mimetype == XLSX:  # an Excel download: the markers are looked for in its sheets' XML
+        if response.mimetype in (XLSX, "application/zip"):  # an Excel download or a ZIP (Your data): the markers
+            # are looked for in every file inside
             with zipfile.ZipFile(io.BytesIO(response.get_data())) as book:
                 return response.status_code, "".join(book.read(name).decode() for name in book.namelist())
         return response.status_code, response.get_data(as_text=True)

@@ -1,0 +1,260 @@
+"""Retention (issue 16 item 6): ``flask teamops purge-records`` removes what records said about cases closed longer
+ago than TEAMOPS_RECORD_RETENTION_MONTHS, and nothing any figure reads; pages say the content was removed."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from teamops import dates
+from teamops.audit.models import AuditEvent
+from teamops.cases.models import OversightEntry
+from teamops.extensions import db
+from teamops.records.models import CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
+from teamops.reminders.models import SENT, ReminderSend
+from tests import factories
+from tests.conftest import Client, make_app, sign_in
+from tests.records.conftest import case_data, days_ago, write_url
+from tests.records.test_signoff_and_versions import edit_data
+
+SECRET = "ZEBRA"  # in every piece of text written about the old case: none of it may survive the purge
+KEPT = "KESTREL"  # in what is written about cases still kept
+T0 = dates.today()
+LATER = dates.add_months(T0, 13)  # the purge runs here: the old case closed 13 months before
+MONTHS = [dates.month_code(dates.add_months(T0, n)) for n in range(-3, 13)]
+
+
+def _text(marker: str, case: Any) -> dict[str, Any]:
+    return case_data(case, significant_events=f"{marker} events", decisions_and_plan=f"{marker} plan",
+                     reflective_analysis=f"{marker} analysis", childs_voice=f"{marker} voice",
+                     worries=f"{marker} worries", working_well=f"{marker} well", needs_to_happen=f"{marker} needs",
+                     scaling_question=f"{marker}: 0 unsafe, 10 safe", new1_description=f"{marker} action")
+
+
+def _post(client: Client, url: str, data: dict[str, Any]) -> Any:
+    response = client.post_form(url, data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 303, body[body.find("govuk-error-summary__list"):][:1500]
+    return response
+
+
+@pytest.fixture
+def history(org, as_role, case_of) -> dict[str, Any]:
+    """Written through the app today: records of a case that closes now (old), of one closed a year on
+    (recent), of an open one, a group record of old and open, a personal record; oversight; reminder log rows."""
+    worker, manager = org["worker"], as_role("team_manager")
+    old = case_of(ref="OLD-1", allocated_on=days_ago(200))
+    recent = case_of(ref="RECENT-1", case_type="CIN", allocated_on=days_ago(200))
+    still_open = case_of(ref="OPEN-1", case_type="EH", allocated_on=days_ago(200))
+    made = {}
+    for name, held, cases, marker in (("old", 40, [old], SECRET), ("recent", 30, [recent], KEPT),
+                                      ("open", 30, [still_open], KEPT)):
+        response = _post(manager, write_url(worker, "case", days_ago(held), cases), _text(marker, cases[0]))
+        made[name] = db.session.get(SupervisionRecord, int(response.headers["Location"].rsplit("/", 1)[1]))
+    group = _post(manager, write_url(worker, "group", days_ago(20), [old, still_open]),
+                  {**_text(KEPT, old), **_text(KEPT, still_open),
+                   **{f"review_{made[name].actions[0].id}": "carried_forward" for name in ("old", "open")}})
+    made["group"] = db.session.get(SupervisionRecord, int(group.headers["Location"].rsplit("/", 1)[1]))
+    # The old record: signed off, acknowledged with a comment, then changed with a reason (a kept version).
+    record = made["old"]
+    _post(manager, f"/records/{record.id}/sign-off", {"confirm": "y"})
+    _post(as_role("worker"), f"/records/{record.id}/acknowledge",
+          {"agreement": "agree", "comment": f"{SECRET} comment"})
+    p = f"c{old.id}"
+    action = record.actions[0]
+    _post(manager, f"/records/{record.id}/edit", edit_data(record, reason=f"{SECRET} reason", **{
+        **{f"{p}_{name}": f"{SECRET} {name} changed" for name in ("significant_events", "decisions_and_plan",
+                                                                    "reflective_analysis", "childs_voice")},
+        f"{p}_scaling": "7", f"{p}_scaling_question": f"{SECRET} question",
+        f"action_{action.id}_description": f"{SECRET} action changed"}))
+    db.session.refresh(record)
+    assert record.version == 2
+    for case, marker in ((old, SECRET), (still_open, KEPT)):
+        _post(manager, f"/cases/{case.id}/oversight", {"kind": "allocation", "entry_date": days_ago(5).isoformat(),
+                                                       "decision": f"{marker} decision",
+                                                       "rationale": f"{marker} rationale"})
+    made["personal"] = factories.record("personal", days_ago(10), worker, org["team_manager"],
+                                        wellbeing=f"{KEPT} wellbeing")
+    factories.close_case(old, days_ago(1))
+    for day in (days_ago(400), dates.add_months(T0, 12)):  # the second is a month old at LATER
+        db.session.add(ReminderSend(staff_id=worker.id, key=f"test:{day}", category="records",
+                                    line="Case OLD-1: a reminder", path="/", day=day, state=SENT, run_id="t"))
+    db.session.commit()
+    with dates.freeze(dates.add_months(T0, 12)):  # the recent case closes a year on: within its period at LATER
+        factories.close_case(recent, dates.today())
+    return {"cases": {"old": old, "recent": recent, "open": still_open}, "records": made}
+
+
+def _figures(app, org) -> str:
+    """Everything the reporting API says, month by month, as QAIT sees it (the session's login)."""
+    client: Client = app.test_client()  # type: ignore[assignment]
+    sign_in(client, org["qait"])
+    answers = {}
+    for month in MONTHS:
+        for url in (f"/api/v1/compliance?month={month}", f"/api/v1/returns?month={month}"):
+            answers[url] = client.get(url).get_json()
+    for url in ("/api/v1/cases?include_closed=true", "/api/v1/staff",
+                f"/api/v1/cases?include_closed=true&as_of={T0.isoformat()}"):
+        answers[url] = client.get(url).get_json()
+    answers["dashboard"] = [line for line in client.get("/dashboard/qait").get_data(as_text=True).splitlines()
+                            if "%" in line]
+    return json.dumps(answers, sort_keys=True, default=str)
+
+
+def _everything_written() -> str:
+    """Every text column tied to records and oversight, read straight from the tables."""
+    rows = [db.session.execute(text(f"SELECT * FROM {table}")).all() for table in (
+        "supervision_records", "case_discussions", "supervision_actions", "action_reviews", "record_versions",
+        "oversight_entries", "audit_events")]
+    return json.dumps([[list(row) for row in table] for table in rows], default=str)
+
+
+def _purge(runner, *args: str) -> str:
+    result = runner.invoke(args=["teamops", "purge-records", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_purge_removes_the_old_cases_content_and_no_figure_moves(app, org, runner, history):
+    assert SECRET in _everything_written()
+    with dates.freeze(LATER):
+        before = _figures(app, org)
+        assert "OLD-1" in before and '"cases_open": 2' in before  # the figures do count these cases
+        written = _everything_written()
+        dry = _purge(runner, "--dry-run")
+        assert dry.startswith("Dry run, nothing written: would remove the content of 1 supervision records "
+                              "(1 case discussions, 1 actions, 0 action reviews, 1 earlier versions), "
+                              "1 oversight entries, 1 reminder log rows")
+        db.session.expire_all()
+        assert _everything_written() == written  # the dry run wrote nothing
+        output = _purge(runner)
+        assert output.startswith("Removed the content of 1 supervision records (1 case discussions, 1 actions, "
+                                 "0 action reviews, 1 earlier versions), 1 oversight entries, 1 reminder log rows, "
+                                 f"for cases closed before {dates.add_months(LATER, -12).isoformat()} "
+                                 "(kept 12 months).")
+        assert SECRET not in output and "OLD-1" not in output
+        db.session.expire_all()
+        assert _figures(app, org) == before
+    after = _everything_written()
+    assert SECRET not in after  # from every table, the audit trail and the kept version included
+    assert after.count(KEPT) == written.count(KEPT)  # open, recent, group and personal content untouched
+    record = history["records"]["old"]
+    db.session.refresh(record)
+    assert record.content_purged_on == LATER and record.version == 2 and record.status == "signed_off"
+    assert record.held_on == days_ago(40) and record.signed_off_at is not None  # dates and who stay
+    discussion = record.discussions[0]
+    assert (discussion.case.case_ref, discussion.held_on, discussion.scaling) == ("OLD-1", days_ago(40), None)
+    assert record.actions[0].due_on is not None and record.actions[0].description == ""
+    version = db.session.scalar(select(RecordVersion).where(RecordVersion.record_id == record.id))
+    assert version.version == 1 and version.snapshot["discussions"][0]["case_ref"] == "OLD-1"
+    for name in ("group", "recent", "open", "personal"):
+        assert history["records"][name].content_purged_on is None
+    assert db.session.scalar(select(func.count(OversightEntry.id)).where(
+        OversightEntry.content_purged_on.is_not(None))) == 1
+    assert db.session.scalars(select(ReminderSend.day)).all() == [dates.add_months(T0, 12)]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.actor_label == "cli:purge-records",
+                                                       AuditEvent.summary.like("retention purge%")))
+    assert event is not None and "1 supervision records" in event.summary
+
+
+def test_a_second_run_purges_nothing_new(org, runner, history):
+    with dates.freeze(LATER):
+        _purge(runner)
+        db.session.expire_all()
+        written = _everything_written()
+        again = _purge(runner)
+    assert again.startswith("Removed the content of 0 supervision records (0 case discussions, 0 actions, "
+                            "0 action reviews, 0 earlier versions), 0 oversight entries, 0 reminder log rows")
+    db.session.expire_all()
+    assert _everything_written() == written
+
+
+def test_nothing_is_purged_before_the_period_has_run(org, runner, history):
+    with dates.freeze(dates.add_months(T0, 12) - timedelta(days=2)):  # the old case closed 12 months ago less a day
+        output = _purge(runner)
+    assert output.startswith("Removed the content of 0 supervision records")
+    db.session.expire_all()
+    assert history["records"]["old"].content_purged_on is None
+
+
+def test_a_shorter_period_from_the_setting(org, history, database_url, monkeypatch):
+    monkeypatch.setenv("TEAMOPS_RECORD_RETENTION_MONTHS", "1")
+    one_month = make_app(database_url)
+    assert one_month.config["TEAMOPS"].record_retention_months == 1
+    with dates.freeze(dates.add_months(T0, 1) + timedelta(days=1)), one_month.app_context():
+        output = one_month.test_cli_runner().invoke(args=["teamops", "purge-records"]).output
+        db.session.remove()
+        db.engine.dispose()
+    assert output.startswith("Removed the content of 1 supervision records") and "(kept 1 months)" in output
+    db.session.expire_all()
+    assert history["records"]["old"].content_purged_on is not None
+    assert history["records"]["recent"].content_purged_on is None  # closed a year on: nothing to do yet
+
+
+def test_pages_say_the_content_was_removed_and_it_cannot_be_changed(app, org, runner, history):
+    record = history["records"]["old"]
+    old = history["cases"]["old"]
+    with dates.freeze(LATER):
+        _purge(runner)
+        manager: Client = app.test_client()  # type: ignore[assignment]
+        sign_in(manager, org["team_manager"])
+        removed = f"Content removed on {LATER:%-d %B %Y} under the retention policy"
+        for url in (f"/records/{record.id}", f"/records/{record.id}/versions/1", f"/cases/{old.id}"):
+            page = manager.get(url)
+            assert page.status_code == 200, url
+            body = page.get_data(as_text=True)
+            assert SECRET not in body, url
+        assert removed in manager.get(f"/records/{record.id}").get_data(as_text=True)
+        assert removed in manager.get(f"/records/{record.id}/versions/1").get_data(as_text=True)
+        assert removed in manager.get(f"/cases/{old.id}").get_data(as_text=True)
+        assert "Change record" not in manager.get(f"/records/{record.id}").get_data(as_text=True)
+        refused = manager.get(f"/records/{record.id}/edit")
+        assert refused.status_code == 303
+        shown = manager.get(refused.headers["Location"]).get_data(as_text=True)
+        assert "This record cannot be changed: its content was removed on" in shown
+        posted = manager.post_form(f"/records/{record.id}/edit", {"held_on": record.held_on.isoformat(),
+                                                                  "reason": "x", f"c{old.id}_childs_voice": "new"})
+        assert posted.status_code == 303
+        db.session.expire_all()
+        assert db.session.scalar(select(CaseDiscussion.childs_voice).where(
+            CaseDiscussion.record_id == record.id)) == ""
+        worker: Client = app.test_client()  # type: ignore[assignment]
+        sign_in(worker, org["worker"])
+        page = worker.get(f"/records/{record.id}").get_data(as_text=True)
+        assert "Acknowledge record" not in page  # changed after their acknowledgement, then purged
+        refused = worker.post_form(f"/records/{record.id}/acknowledge", {"agreement": "agree", "comment": "new"})
+        assert refused.status_code == 400
+        assert "removed under the retention policy, so there is nothing left to acknowledge" in refused.get_data(
+            as_text=True)
+        db.session.expire_all()
+        assert (record.worker_comment, record.acknowledged_at) == ("", None)
+        open_record = history["records"]["open"]
+        assert KEPT in manager.get(f"/records/{open_record.id}").get_data(as_text=True)
+
+
+def test_an_action_still_listed_after_the_purge_says_so(app, org, runner, history):
+    action = db.session.scalar(select(SupervisionAction).where(
+        SupervisionAction.record_id == history["records"]["old"].id))
+    assert action.status == "open"
+    with dates.freeze(LATER):
+        _purge(runner)
+        worker: Client = app.test_client()  # type: ignore[assignment]
+        sign_in(worker, org["worker"])
+        body = worker.get("/actions").get_data(as_text=True)
+    assert f"Content removed on {LATER:%-d %B %Y} under the retention policy" in body
+    assert SECRET not in body
+
+
+def test_a_record_of_a_case_still_open_is_never_purged(org, runner, case_of):
+    still_open = case_of(ref="OPEN-9", allocated_on=date(2020, 1, 1))
+    record = factories.record("case", date(2020, 2, 1), org["worker"], org["team_manager"], [still_open])
+    record.discussions[0].childs_voice = f"{KEPT} voice"
+    db.session.commit()
+    output = _purge(runner)
+    assert output.startswith("Removed the content of 0 supervision records")
+    db.session.expire_all()
+    assert db.session.get(SupervisionRecord, record.id).discussions[0].childs_voice == f"{KEPT} voice"
