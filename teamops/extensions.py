@@ -10,6 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 from sqlalchemy import MetaData
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite (batch mode) and PostgreSQL.
@@ -36,3 +37,16 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+def flush_unique(refusal: Exception, *names: str) -> None:
+    """Flushes; raises ``refusal`` instead when the database refuses the flush by a unique constraint whose name
+    (PostgreSQL's message) or column (SQLite's, ``table.column``) is among ``names``. For a write sent twice at
+    once: both requests find no duplicate before either writes, so only the constraint can decide. The caller
+    rolls back. Any other refusal is raised as it is."""
+    try:
+        db.session.flush()
+    except IntegrityError as refused:
+        if not any(name in str(refused.orig) for name in names):
+            raise
+        raise refusal from None

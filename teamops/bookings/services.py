@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from teamops.access import can, cases_in_reach, reach_team_ids
 from teamops.bookings.models import Booking, booking_attendees
 from teamops.cases.models import Case
 from teamops.dates import EVENT_YEARS, LONDON, today, utcnow
-from teamops.extensions import db
+from teamops.extensions import db, flush_unique
 from teamops.org.models import Staff
 from teamops.records.models import SupervisionRecord
 from teamops.scheduling import CaseDue, case_dues
@@ -229,12 +228,7 @@ def _flush_slot(booking: Booking) -> None:
     """The database's unique index on the booked slot refuses a second booking sent at the same moment (a
     check in code cannot: both requests find none before either writes)."""
     db.session.add(booking)
-    try:
-        db.session.flush()
-    except IntegrityError as refused:
-        if "uq_bookings_booked_slot" not in str(refused) and "bookings.supervisor_id" not in str(refused):
-            raise
-        raise AlreadyBooked from None
+    flush_unique(AlreadyBooked(), "uq_bookings_booked_slot", "bookings.supervisor_id")
 
 
 def create_booking(*, kind: str, worker: Staff, supervisor: Staff, starts_at: datetime, duration_minutes: int,

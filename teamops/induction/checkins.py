@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 
 from teamops import dates
-from teamops.extensions import db
+from teamops.extensions import db, flush_unique
 from teamops.induction.buddy_models import InductionCheckin
 from teamops.induction.models import Induction
 from teamops.org.models import Staff
@@ -63,12 +62,8 @@ def log_checkin(induction: Induction, buddy: Staff, *, held_on: date, mode: str,
     checkin = InductionCheckin(induction=induction, buddy=buddy, held_on=held_on, mode=mode, doing=doing,
                                notes=notes.strip() or None, concern=concern.strip() or None)
     db.session.add(checkin)
-    try:
-        db.session.flush()
-    except IntegrityError as refused:
-        if "uq_induction_checkins_buddy_day" not in str(refused) and "induction_checkins.held_on" not in str(refused):
-            raise
-        raise AlreadyLogged(f"A check-in of {held_on:%-d %B %Y} is already logged") from None
+    flush_unique(AlreadyLogged(f"A check-in of {held_on:%-d %B %Y} is already logged"),
+                 "uq_induction_checkins_buddy_day", "induction_checkins.held_on")
     return checkin
 
 
