@@ -325,3 +325,15 @@ def test_the_fuzz_can_see_a_write_and_put_it_back(fuzz: Fuzz) -> None:
     assert fingerprint() != fuzz.before
     fuzz.snapshot.restore()
     assert fingerprint() == fuzz.before
+
+
+def test_the_fields_come_from_the_route_s_own_form(fuzz: Fuzz) -> None:
+    """The fuzz reads the fields it fills from the forms a route builds (and its page): a spy that saw nothing
+    would leave every form fuzzed with extra fields only."""
+    target = next(target for target in TARGETS if target.rule == "/cases/new")
+    fields, _ = form_fields(fuzz, target)
+    kinds = {field.name: type(field).__name__ for field in fields}
+    assert {"case_ref": "StringField", "allocated_on": "DateInputField", "worker_id": "SelectField"}.items() \
+        <= kinds.items()
+    upload = next(target for target in TARGETS if target.rule == "/admin/import")
+    assert "FileField" in {type(field).__name__ for field in form_fields(fuzz, upload)[0]}
