@@ -76,10 +76,11 @@ NUL_MESSAGE = "{} contains a character that cannot be saved (a NUL character, co
 
 def _refuse_nul() -> Any:
     """A NUL character in the address or a form is refused whole, before any view: PostgreSQL stores none in text
-    (a query or a row with one fails), and no one types one, so only a broken or hostile client sends it."""
+    (a query or a row with one fails), and no one types one, so only a broken or hostile client sends it. Sign-in's
+    ``next=`` is neither stored nor queried: a bad one is ignored there (``safe_path``), as before."""
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
-            if "\x00" in name or "\x00" in value:
+            if ("\x00" in name or "\x00" in value) and not (source is request.args and name == "next"):
                 field = name.replace("\x00", "")
                 if request.path.startswith("/api/"):
                     return error_response(400, NUL_MESSAGE.format(field or "A parameter"), field or None)
