@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTHON ?= python3
 
-.PHONY: install run test test-sqlite test-postgresql lint lock audit bench bench-smoke bench-imports clean
+.PHONY: install run test test-sqlite test-postgresql lint lock audit fuzz bench bench-smoke bench-imports clean
 
 install: $(VENV)/.installed static/dist/.built
 
@@ -68,6 +68,13 @@ test-sqlite: install
 
 test-postgresql: install
 	TEAMOPS_TEST_DATABASE=postgresql $(PYTEST) -m "not browser"
+
+# `make fuzz`: Hypothesis sends every form 1,000 examples of hostile values (tests/fuzz/) on SQLite; CI's
+# `make test` runs the same tests at 10 a form. FUZZ_EXAMPLES sets another count. Its last result is in the README.
+FUZZ_EXAMPLES ?= 1000
+
+fuzz: install
+	TEAMOPS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:benchmark tests/fuzz
 
 # `make bench`: the county at 1x and 3x on SQLite and PostgreSQL, served by gunicorn and loaded by hey
 # (benchmarks/load.py); results in benchmarks/results/. BENCH_ARGS adds options, e.g. BENCH_ARGS=--strict.

@@ -26,6 +26,8 @@ NOT_SETTINGS = frozenset({
     "TEAMOPS_ADMIN_PASSWORD",
     "TEAMOPS_TEST_DATABASE",
     "TEAMOPS_REQUIRE_FULL_SUITE",
+    "TEAMOPS_FUZZ_EXAMPLES",
+    "TEAMOPS_FUZZ_SEED",
 })
 
 TRUE_WORDS = frozenset({"true", "yes", "on", "1"})

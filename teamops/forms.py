@@ -128,6 +128,8 @@ class DateInputField(StringField):
         text = valuelist[0].strip() if valuelist else ""
         if text:
             self.data = parse_iso_date(text)
+        else:  # only spaces: nothing typed, so InputRequired asks for the date (it would let " " through)
+            self.raw_data = []
 
     def _from_parts(self, parts: dict[str, str]) -> date:
         label = self.label.text.removesuffix(" (optional)")

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from teamops.access import POLICY_ATTRIBUTE
+from teamops.api.responses import error_response
 from teamops.api.tokens import sends_credentials
 from teamops.audit.services import record_event
 from teamops.auth import sso
@@ -76,6 +77,25 @@ def _gate() -> Any:
     view = current_app.view_functions.get(endpoint)
     if view is not None and not hasattr(view, POLICY_ATTRIBUTE):
         abort(403)
+    return None
+
+
+NUL_MESSAGE = "{} contains a character that cannot be saved (a NUL character, code 0). Remove it and try again."
+
+
+def _refuse_nul() -> Any:
+    """A NUL character in the address or a form is refused whole, before any view: PostgreSQL stores none in text
+    (a query or a row with one fails), and no one types one, so only a broken or hostile client sends it. Sign-in's
+    ``next=`` is neither stored nor queried: a bad one is ignored there (``safe_path``), as before."""
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            if ("\x00" in name or "\x00" in value) and not (source is request.args and name == "next"):
+                field = name.replace("\x00", "")
+                if request.path.startswith("/api/"):
+                    return error_response(400, NUL_MESSAGE.format(field or "A parameter"), field or None)
+                return render("errors/error.html", "errors/_error.html", code=400, title=ERROR_TITLES[400],
+                              message=NUL_MESSAGE.format("The form" if source is request.form else "The address"),
+                              status=400)
     return None
 
 
@@ -150,6 +170,7 @@ def _server_error(error: Exception) -> Any:
 
 def init_app(app: Flask) -> None:
     app.config[CSP_KEY] = content_security_policy(sso.issuer_origin(app.config["TEAMOPS"]))
+    app.before_request(_refuse_nul)
     app.before_request(_gate)
     app.after_request(_headers)
     app.register_error_handler(CSRFError, _csrf_failure)

@@ -153,7 +153,8 @@ PARAMETERS = {
                          "both).",
                          {"type": "string", "format": "email", "maxLength": EMAIL_MAX, "pattern": EMAIL_PATTERN}),
     "area": _parameter("area", "Only champions of this area: its name (any case) or id. A name no area has "
-                       "answers 404.", {"type": "string", "minLength": 1, "maxLength": 120}),
+                       "answers 404.", {"type": "string", "minLength": 1, "maxLength": 120,
+                                                    "pattern": "^[^\\u0000]*$"}),
     "near_team": _parameter("near_team", "A team's id (as /teams lists): champions nearest to it come first. An "
                             "id no team has answers 404.",
                             {"type": "integer", "minimum": 1, "maximum": MAX_TEAM_ID}),
@@ -184,7 +185,8 @@ def _error(description: str) -> Schema:
 
 
 RESPONSES = {
-    "BadRequest": _error("A parameter is not valid; `field` names it."),
+    "BadRequest": _error("A parameter is not valid (or holds a NUL character, which no parameter may); `field` "
+                         "names it."),
     "Unauthorized": {
         **_error("No sign-in session and no valid bearer token: unknown, expired or revoked, or its account is "
                  "deactivated (all answer alike)."),

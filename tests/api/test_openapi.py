@@ -173,3 +173,25 @@ def test_the_compliance_month_pattern_accepts_exactly_the_months_ended(spec):
     following = dates.add_months(last, 1)
     for refused in (f"{following:%Y-%m}", "1999-12", f"{last.year + 1}-01", f"{last:%Y}-13", "2026-1"):
         assert not pattern.fullmatch(refused), refused
+
+
+def test_every_parameter_states_its_limits(spec):
+    """Issue 16 item 3: each parameter's schema says what the API accepts, so Schemathesis (and a tool builder)
+    sends only what is answered: numbers with their least and greatest, text with a pattern, a list of values or
+    a longest length, and a boolean as a boolean."""
+    parameters = [resolve(spec, p["$ref"]) if "$ref" in p else p
+                  for operation in (op for path in spec["paths"].values() for op in path.values())
+                  for p in operation.get("parameters", [])]
+    assert len(parameters) > 20
+    vague = []
+    for parameter in parameters:
+        schema = parameter["schema"]
+        if schema["type"] == "integer":
+            limited = "minimum" in schema and "maximum" in schema
+        elif schema["type"] == "string":
+            limited = "pattern" in schema or "enum" in schema or "maxLength" in schema
+        else:
+            limited = schema["type"] == "boolean"
+        if not limited:
+            vague.append(parameter["name"])
+    assert not vague, f"parameters with no stated limits: {sorted(set(vague))}"

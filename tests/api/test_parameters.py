@@ -61,3 +61,12 @@ def test_an_unexpected_failure_is_a_json_500(bearer, monkeypatch):
     response = bearer("qait").get("/api/v1/teams")
     assert response.status_code == 500
     assert response.get_json() == {"error": "Sorry, there is a problem with TeamOps"}
+
+
+def test_the_api_names_the_parameter_with_a_nul_character(bearer):
+    """Found by the fuzzing (issue 16 item 3): PostgreSQL answered 500 to a NUL character in a query."""
+    response = bearer("qait").get("/api/v1/champions?area=Early%00Help")
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "area contains a character that cannot be saved (a NUL character, "
+                                             "code 0). Remove it and try again.", "field": "area"}
+

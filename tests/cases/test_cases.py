@@ -117,6 +117,17 @@ def test_reallocation_before_allocation_is_refused(as_role, org, make):
     assert "cannot start before" in response.get_data(as_text=True)
 
 
+def test_a_reallocation_date_of_only_spaces_is_asked_for_again(as_role, org, make):
+    """Found by the fuzzing (issue 16 item 3): a date of only spaces answered 500."""
+    other = make.staff(team=org["teams"]["north"])
+    case = factories.case("MOS-18", "CP", False, org["worker"], today() - timedelta(days=5))
+    response = as_role("team_manager").post_form(f"/cases/{case.id}/reallocate", {
+        "worker_id": str(other.id), "from_date": " "})
+    assert response.status_code == 400
+    assert "Enter the date the new worker takes the case" in response.get_data(as_text=True)
+    assert db.session.get(Case, case.id).worker_id == org["worker"].id
+
+
 def test_close_and_reopen(as_role, org):
     case = factories.case("MOS-9", "CP", False, org["worker"], today() - timedelta(days=5))
     manager = as_role("team_manager")

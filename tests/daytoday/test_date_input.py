@@ -66,6 +66,15 @@ def test_a_link_may_carry_an_iso_date_under_the_field_name(app):
     assert _read(app, held_on="03/12/2026").held_on.errors  # not ISO: a US or UK reading is not guessed
 
 
+@pytest.mark.parametrize("typed", [" ", "   ", "\t"])
+def test_a_date_of_only_spaces_is_a_missing_date(app, typed):
+    """Found by the fuzzing (issue 16 item 3): InputRequired let " " through with no date, and a view that
+    trusted it answered 500."""
+    form = _read(app, held_on=typed)
+    assert form.held_on.data is None
+    assert form.held_on.errors == ["Enter the date held"]
+
+
 def test_a_filtered_list_s_page_links_keep_the_date_boxes(as_role, org):
     """The audit trail filtered from a day: page 2 is filtered from that day too."""
     from teamops.audit.services import record_event

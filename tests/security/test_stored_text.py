@@ -1,0 +1,30 @@
+"""Text no database column can hold (found by the fuzzing, issue 16 item 3): PostgreSQL refuses a NUL character in
+any text, so a form carrying one answered 500 there (SQLite stored it). Every form now refuses it, writing nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from teamops.extensions import db
+from teamops.org.models import Service
+
+
+def test_a_form_with_a_nul_character_is_refused_and_nothing_is_written(as_role, org):
+    admin = as_role("admin")
+    before = db.session.scalar(select(func.count(Service.id)))
+    response = admin.post_form("/admin/services/new", {"name": "Early\x00Help"})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(Service.id))) == before
+    page = response.get_data(as_text=True)
+    assert "The form contains a character that cannot be saved (a NUL character, code 0)" in page
+
+
+def test_an_address_with_a_nul_character_is_refused(as_role, org):
+    response = as_role("team_manager").get("/cases?q=Early%00Help")
+    assert response.status_code == 400
+    assert "The address contains a character that cannot be saved" in response.get_data(as_text=True)
+
+
+def test_sign_in_refuses_a_nul_character_too(client, org):
+    response = client.post_form("/sign-in", {"email": "worker@example.org\x00", "password": "x"})
+    assert response.status_code == 400
