@@ -74,7 +74,7 @@ test-postgresql: install
 FUZZ_EXAMPLES ?= 1000
 
 fuzz: install
-	TEAMOPS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:benchmark tests/fuzz
+	TEAMOPS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:benchmark -n auto tests/fuzz
 
 # `make bench`: the county at 1x and 3x on SQLite and PostgreSQL, served by gunicorn and loaded by hey
 # (benchmarks/load.py); results in benchmarks/results/. BENCH_ARGS adds options, e.g. BENCH_ARGS=--strict.
