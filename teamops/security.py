@@ -87,16 +87,21 @@ def _refuse_nul() -> Any:
     """A NUL character in the address or a form is refused whole, before any view: PostgreSQL stores none in text
     (a query or a row with one fails), and no one types one, so only a broken or hostile client sends it. Sign-in's
     ``next=`` is neither stored nor queried: a bad one is ignored there (``safe_path``), as before."""
+    if "\x00" in request.path:  # a path segment with one reaches a lookup by it (a case type's code)
+        return _nul_refusal("The address", None)
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
             if ("\x00" in name or "\x00" in value) and not (source is request.args and name == "next"):
                 field = name.replace("\x00", "")
-                if request.path.startswith("/api/"):
-                    return error_response(400, NUL_MESSAGE.format(field or "A parameter"), field or None)
-                return render("errors/error.html", "errors/_error.html", code=400, title=ERROR_TITLES[400],
-                              message=NUL_MESSAGE.format("The form" if source is request.form else "The address"),
-                              status=400)
+                return _nul_refusal("The form" if source is request.form else "The address", field or None)
     return None
+
+
+def _nul_refusal(where: str, field: str | None) -> Any:
+    if request.path.startswith("/api/"):
+        return error_response(400, NUL_MESSAGE.format(field or where), field)
+    return render("errors/error.html", "errors/_error.html", code=400, title=ERROR_TITLES[400],
+                  message=NUL_MESSAGE.format(where), status=400)
 
 
 def _sign_in_keeping_the_form() -> Any:

@@ -24,14 +24,15 @@ from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, redirect, session, url_for
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from requests import RequestException
-from sqlalchemy import delete, select
+from sqlalchemy import delete, false, or_, select
 from werkzeug.wrappers import Response
 
 from teamops.audit.services import record_event
 from teamops.auth.models import UserSession
+from teamops.auth.services import ACTOR_LABEL_MAX
 from teamops.calendars import base_url
 from teamops.config import Config
 from teamops.dates import utcnow
@@ -154,7 +155,9 @@ def finish() -> Outcome:
 
 
 def _issuer(settings: Config) -> str:
-    return (settings.oidc_issuer or "").rstrip("/")
+    """The issuer as configured, which must be exactly the provider's (Entra ID's has no closing slash, some
+    providers' have one): the ID and logout tokens' ``iss`` is compared with it character for character."""
+    return settings.oidc_issuer or ""
 
 
 def _match(claims: dict[str, Any], settings: Config) -> Outcome:
@@ -162,24 +165,31 @@ def _match(claims: dict[str, Any], settings: Config) -> Outcome:
     value = claims.get(claim)
     if not isinstance(value, str) or "@" not in value:
         return _refused("unverified", f"no address in the {claim} claim")
-    email = value.strip().lower()[:EMAIL_MAX]
+    email = value.strip().lower()
+    if len(email) > EMAIL_MAX:  # no account has one this long: not cut down to match someone else's
+        return _refused("unverified", f"an address of {len(email)} characters in the {claim} claim")
     if claim == "email" and claims.get("email_verified") is not True:
         return _refused("unverified", "email_verified is not true", email)
     staff = db.session.scalar(select(Staff).where(Staff.email == email))
     if staff is None:
-        record_event("sign_in_failed", f"single sign-on for {email}: no such account", actor_label=f"sso: {email}")
+        record_event("sign_in_failed", f"single sign-on for {email}: no such account", actor_label=_label(email))
         return Outcome(None, "unknown", email)
     if not staff.active:
         record_event("sign_in_failed", f"single sign-on for {email}: account not active",
-                     actor_label=f"sso: {email}", entity="staff", entity_id=staff.id)
+                     actor_label=_label(email), entity="staff", entity_id=staff.id)
         return Outcome(None, "inactive", email)
     return Outcome(staff, identity=identity(claims))
+
+
+def _label(email: str) -> str:
+    """The "who" of a refused sign-on in the audit trail: only what the provider said, marked so."""
+    return f"sso: {email}"[:ACTOR_LABEL_MAX] if email else "sso"
 
 
 def _refused(reason: str, detail: str, email: str = "") -> Outcome:
     log.warning("Single sign-on refused: %s", detail)
     record_event("sign_in_failed", f"single sign-on refused ({reason})"
-                 + (f" for {email}" if email else ""), actor_label=f"sso: {email}" if email else "sso")
+                 + (f" for {email}" if email else ""), actor_label=_label(email))
     return Outcome(None, reason, email)
 
 
@@ -231,9 +241,14 @@ def end_sessions_from_provider(logout_token: str) -> int | None:
     client = _client()
     try:
         metadata = client.load_server_metadata()
-        keys = KeySet.import_key_set(client.fetch_jwk_set())
-        token = jwt.decode(logout_token, keys, algorithms=metadata.get("id_token_signing_alg_values_supported")
-                           or ["RS256"])
+        # Signed, with a public key: never "none" (unsigned) nor a shared-secret HMAC, whatever the provider lists.
+        algorithms = [name for name in metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+                      if name != "none" and not name.startswith("HS")] or ["RS256"]
+        try:
+            token = jwt.decode(logout_token, KeySet.import_key_set(client.fetch_jwk_set()), algorithms=algorithms)
+        except InvalidKeyIdError:  # the provider has rotated its keys since they were fetched
+            token = jwt.decode(logout_token, KeySet.import_key_set(client.fetch_jwk_set(force=True)),
+                               algorithms=algorithms)
         jwt.JWTClaimsRegistry(leeway=LEEWAY_SECONDS, iss={"essential": True, "value": _issuer(settings)},
                               aud={"essential": True, "value": settings.oidc_client_id or ""},
                               iat={"essential": True}).validate(token.claims)
@@ -248,7 +263,9 @@ def end_sessions_from_provider(logout_token: str) -> int | None:
             or not isinstance(issued, int | float) or issued < _now() - LOGOUT_TOKEN_MAX_AGE - LEEWAY_SECONDS):
         log.warning("Back-channel logout refused: not a current logout token")
         return None
-    named = UserSession.sso_sid == sid if sid else UserSession.sso_sub == sub
+    # By the provider's session when it names one (a session stored without one goes by the person instead).
+    by_person = (UserSession.sso_sub == sub) & UserSession.sso_sid.is_(None) if sub else false()
+    named = or_(UserSession.sso_sid == sid, by_person) if sid else UserSession.sso_sub == sub
     staff_ids = set(db.session.scalars(select(UserSession.staff_id).where(named)))
     db.session.execute(delete(UserSession).where(named))
     for staff_id in sorted(staff_ids):

@@ -7,6 +7,8 @@ The browser version, with axe-core, is tests/browser/test_single_sign_on.py.
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -433,3 +435,35 @@ def test_back_channel_logout_keeps_to_its_query_budget(sso_app, provider, org, c
             assert _back_channel(sso_app.test_client(), _logout_token(provider, sub="worker-oid")).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 4, counts  # who, the delete, the audit entry
+
+
+def test_an_address_longer_than_any_account_s_is_refused_not_cut_down(browser, provider, org):
+    """Cut to 254 characters it could match someone else's account; and the audit label stays within its column."""
+    long_address = "w" * 300 + "@example.org"
+    provider.user("long-oid", email=long_address, email_verified=True)
+    response = sign_on(browser, "long-oid")
+    assert response.status_code == 400
+    assert "did not give TeamOps a verified e-mail address" in refusal(response)
+    assert not signed_in(browser)
+
+
+def test_an_unsigned_logout_token_ends_nothing_whatever_the_provider_lists(browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    sign_on(browser, "worker-oid")
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    unsigned = ".".join([part({"alg": "none", "typ": "logout+jwt"}),
+                         part({"iss": provider.url, "aud": CLIENT_ID, "iat": int(time.time()), "sub": "worker-oid",
+                               "events": LOGOUT_EVENT}), ""])
+    assert _back_channel(browser, unsigned).status_code == 400
+    assert signed_in(browser)
+
+
+def test_a_logout_token_naming_a_session_also_ends_one_stored_without_a_session_id(sso_app, browser, provider,
+                                                                                   org):
+    """The provider sent no ``sid`` at sign-in but names one at logout: the person's sessions without one end."""
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    sign_on(browser, "worker-oid")  # the mock provider's ID tokens carry no sid
+    assert _back_channel(browser, _logout_token(provider, sid="session-x", sub="worker-oid")).status_code == 200
+    assert not signed_in(browser)

@@ -28,3 +28,10 @@ def test_an_address_with_a_nul_character_is_refused(as_role, org):
 def test_sign_in_refuses_a_nul_character_too(client, org):
     response = client.post_form("/sign-in", {"email": "worker@example.org\x00", "password": "x"})
     assert response.status_code == 400
+
+
+def test_a_path_with_a_nul_character_is_refused(as_role, org):
+    """A path segment reaches a lookup by it (a case type by its code): refused before, on either database."""
+    response = as_role("admin").get("/case-types/C%00P")
+    assert response.status_code == 400
+    assert "The address contains a character that cannot be saved" in response.get_data(as_text=True)
