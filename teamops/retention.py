@@ -29,7 +29,7 @@ from sqlalchemy.orm import selectinload
 
 from teamops.audit.services import record_event
 from teamops.cases.models import Case, OversightEntry
-from teamops.dates import add_months
+from teamops.dates import add_months, utcnow
 from teamops.extensions import db
 from teamops.records.labels import DISCUSSION_SECTIONS, MAPPING_SECTIONS, PERSONAL_SECTIONS
 from teamops.records.models import (
@@ -129,13 +129,21 @@ def _blank_snapshot(data: Any) -> Any:
 
 
 def _purge_record(record: SupervisionRecord, reviews: list[ActionReview], on: date, counts: PurgeCounts) -> None:
+    """Empties the record's text. A disagreement still open on it is closed, by nobody, as of now: with its
+    wording gone there is nothing left to resolve, and a resolution typed now would be new content on a purged
+    record that no later purge would remove."""
+    now = utcnow()
     for name in RECORD_TEXT:
         setattr(record, name, "")
+    if record.disagreement_open:
+        record.disagreement_resolved_at = now
     for discussion in record.discussions:
         for name in DISCUSSION_TEXT:
             setattr(discussion, name, "")
         discussion.scaling = None
         discussion.scaling_question = None
+        if discussion.disagreement and discussion.resolved_at is None:
+            discussion.resolved_at = now
     for action in record.actions:
         for name in ACTION_TEXT:
             setattr(action, name, "")

@@ -258,3 +258,25 @@ def test_a_record_of_a_case_still_open_is_never_purged(org, runner, case_of):
     assert output.startswith("Removed the content of 0 supervision records")
     db.session.expire_all()
     assert db.session.get(SupervisionRecord, record.id).discussions[0].childs_voice == f"{KEPT} voice"
+
+
+def test_a_disagreement_still_open_is_closed_by_the_purge_and_takes_no_new_text(app, org, runner, history):
+    """With its wording gone there is nothing to resolve; a resolution typed now would be new content on a purged
+    record that no later purge would remove (review of issue 16)."""
+    record = history["records"]["old"]
+    discussion = record.discussions[0]
+    record.worker_disagrees, record.disagreement_resolved_at = True, None
+    discussion.disagreement, discussion.disagreement_note = True, f"{SECRET} disagreement"
+    db.session.commit()
+    with dates.freeze(LATER):
+        _purge(runner)
+        db.session.expire_all()
+        assert record.disagreement_resolved_at is not None and discussion.resolved_at is not None
+        for who, url in (("team_manager", f"/records/{record.id}/disagreement"),  # the supervisor's
+                         ("service_manager", f"/escalations/{discussion.id}")):  # escalated about the case
+            resolver: Client = app.test_client()  # type: ignore[assignment]
+            sign_in(resolver, org[who])
+            assert resolver.post_form(url, {"resolution": f"{SECRET} typed after"}).status_code == 303, url
+    db.session.expire_all()
+    assert (record.disagreement_resolution, discussion.resolution) == ("", "")
+    assert SECRET not in _everything_written()
