@@ -97,10 +97,15 @@ def checkin_form(induction_id: int) -> Any:
                 induction, current_user._get_current_object(), held_on=form.held_on.data,
                 mode=form.mode.data or "", doing=int(form.doing.data or 3), notes=form.notes.data or "",
                 concern=(form.concern.data or "") if form.raise_concern.data else "")
-        except checkins.AlreadyLogged as logged:  # this one, sent twice, or logged earlier the same day
+        except checkins.AlreadyLogged as logged:
             db.session.rollback()
-            flash(f"{logged}.", "info")
-            return see_other(_back(induction, "#check-ins"))
+            if checkins.same_as_logged(induction, current_user._get_current_object(), form):  # sent twice
+                flash(f"{logged}.", "info")
+                return see_other(_back(induction, "#check-ins"))
+            # Another check-in the same day: sent back with what was typed, nothing lost (a concern above all).
+            form.held_on.errors = [f"{logged}: one check-in a day with your starter. Choose another day, or ask "
+                                   "the manager to add this to the one logged"]
+            return render("induction/checkin_form.html", form=form, induction=induction, status=400)
         db.session.commit()
         flash(f"Check-in of {checkin.held_on:%-d %B %Y} logged"
               + (": the concern is with the manager." if checkin.concern else "."), "success")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Select, select
 
@@ -65,6 +66,17 @@ def log_checkin(induction: Induction, buddy: Staff, *, held_on: date, mode: str,
     flush_unique(AlreadyLogged(f"A check-in of {held_on:%-d %B %Y} is already logged"),
                  "uq_induction_checkins_buddy_day", "induction_checkins.held_on")
     return checkin
+
+
+def same_as_logged(induction: Induction, buddy: Staff, form: Any) -> bool:
+    """Whether the check-in this buddy already logged that day says what ``form`` says: the same form sent twice
+    (a double click, a retry), not a second check-in."""
+    logged = db.session.scalar(select(InductionCheckin).where(
+        InductionCheckin.induction_id == induction.id, InductionCheckin.buddy_id == buddy.id,
+        InductionCheckin.held_on == form.held_on.data))
+    concern = (form.concern.data or "").strip() if form.raise_concern.data else ""
+    return logged is not None and (logged.mode, logged.doing, logged.notes or "", logged.concern or "") == (
+        form.mode.data or "", int(form.doing.data or 3), (form.notes.data or "").strip(), concern)
 
 
 def mark_seen(checkin: InductionCheckin, by: Staff, response: str) -> None:

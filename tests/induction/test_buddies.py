@@ -200,6 +200,26 @@ def test_bad_check_ins_are_refused_and_write_nothing(world, app, fields, message
     assert _count(InductionCheckin) == 0
 
 
+def test_the_same_check_in_sent_twice_logs_once_and_a_second_one_that_day_keeps_what_was_typed(world, app):
+    """One check-in a day by a buddy with their starter (issue 16 item 4): the form sent again goes to the one
+    logged; a different one the same day is sent back with its text, a concern above all, nothing lost."""
+    induction = world["induction"]
+    buddies.name_buddy(induction, world["ellis"], "", None)
+    db.session.commit()
+    with freeze(TODAY):
+        client = app.test_client()
+        sign_in(client, world["ellis"])
+        assert _log(client, induction, TODAY, notes="Good first days").status_code == 303
+        again = _log(client, induction, TODAY, notes="Good first days")
+        assert again.status_code == 303
+        assert "already logged" in client.get(again.headers["Location"]).get_data(as_text=True)
+        other = _log(client, induction, TODAY, notes="Later: a worry", raise_concern="y", concern="No desk")
+    assert other.status_code == 400
+    page = other.get_data(as_text=True)
+    assert "one check-in a day with your starter" in page and "Later: a worry" in page and "No desk" in page
+    assert _count(InductionCheckin) == 1
+
+
 @pytest.mark.parametrize("who", ["worker", "starter", "team_manager"])
 def test_only_the_current_buddy_logs_check_ins(world, app, org, who):
     induction = world["induction"]
