@@ -87,8 +87,8 @@ def _refuse_nul() -> Any:
     """A NUL character in the address or a form is refused whole, before any view: PostgreSQL stores none in text
     (a query or a row with one fails), and no one types one, so only a broken or hostile client sends it. Sign-in's
     ``next=`` is neither stored nor queried: a bad one is ignored there (``safe_path``), as before."""
-    if "\x00" in request.path:  # a path segment with one reaches a lookup by it (a case type's code)
-        return _nul_refusal("The address", None)
+    if "\x00" in request.path:  # nothing is named so; left to a view, it would reach a lookup (a case type's code)
+        abort(404)
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
             if ("\x00" in name or "\x00" in value) and not (source is request.args and name == "next"):
