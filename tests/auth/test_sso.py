@@ -226,6 +226,7 @@ def test_a_configured_claim_names_the_account(database_url, provider, org):
         assert sign_on(browser, "entra-oid").status_code == 303  # type: ignore[arg-type]
         assert signed_in(browser)  # type: ignore[arg-type]
         db.session.remove()
+        db.engine.dispose()  # this app's connections (PostgreSQL warns of any left open)
 
 
 def _page_token(browser: Client) -> str:
@@ -273,6 +274,7 @@ def test_a_provider_out_of_reach_is_a_clear_message_not_an_error(database_url, o
         assert response.status_code == 503
         assert "Signing in with your council account did not work" in response.get_data(as_text=True)
         db.session.remove()
+        db.engine.dispose()
 
 
 # TEAMOPS_LOCAL_PASSWORDS=off -------------------------------------------------------------------------------
@@ -285,6 +287,7 @@ def sso_only(database_url: str, provider: Provider) -> Iterator[Client]:
     with app.app_context():
         yield app.test_client()  # type: ignore[misc]
         db.session.remove()
+        db.engine.dispose()
 
 
 def test_with_passwords_off_a_right_password_signs_nobody_in(sso_only, org):
