@@ -6,7 +6,6 @@ worker at once."""
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import signal
 import subprocess
@@ -23,10 +22,10 @@ import requests
 
 from benchmarks.load import app_env, free_port
 from teamops import ROOT
+from tests.conftest import CSRF_PATTERN
 from tests.factories import PASSWORD
 
 START_TIMEOUT_SECONDS = 60.0
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
 @dataclass
@@ -106,14 +105,14 @@ def signed_in(server: Server, email: str) -> Browser:
     """Signs in over HTTP as a browser does, then reads the form token from a page of the signed-in session."""
     session = requests.Session()
     page = session.get(server.url("/sign-in"), timeout=30)
-    match = TOKEN.search(page.text)
+    match = CSRF_PATTERN.search(page.text)
     assert page.status_code == 200 and match is not None, page.status_code
     answer = session.post(server.url("/sign-in"), data={"csrf_token": match.group(1) or match.group(2),
                                                          "email": email, "password": PASSWORD},
                           allow_redirects=False, timeout=30)
     assert answer.status_code == 303, answer.text[:500]
     page = session.get(server.url("/account/password"), timeout=30)
-    match = TOKEN.search(page.text)
+    match = CSRF_PATTERN.search(page.text)
     assert page.status_code == 200 and match is not None, page.status_code
     return Browser(server, session.cookies.get_dict(), match.group(1) or match.group(2))
 

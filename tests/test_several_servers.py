@@ -12,7 +12,6 @@ PostgreSQL only: it is the database several servers share (CI's PostgreSQL stage
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -29,7 +28,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from benchmarks.load import free_port, gunicorn
+from benchmarks.load import app_env, free_port, gunicorn
 from teamops import ROOT
 from teamops.audit.models import AuditEvent
 from teamops.extensions import db
@@ -115,10 +114,8 @@ def deployment(database_url: str, org: dict, tmp_path: Path) -> Iterator[Deploym
     if not NGINX.exists():
         missing("nginx is not installed (apt-get install nginx-light)")
     proxy_port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TEAMOPS_")}
-    env.update({"TEAMOPS_DATABASE_URL": database_url, "TEAMOPS_SECRET_KEY": SECRET,
-                "TEAMOPS_ENVIRONMENT": "production", "TEAMOPS_TRUSTED_PROXIES": "1",
-                "TEAMOPS_BASE_URL": f"http://127.0.0.1:{proxy_port}", "TEAMOPS_MAIL_FROM": "teamops@example.org"})
+    env = app_env(database_url, SECRET, proxy_port) | {"TEAMOPS_TRUSTED_PROXIES": "1",
+                                                        "TEAMOPS_MAIL_FROM": "teamops@example.org"}
     db.session.commit()
     with gunicorn("wsgi:app", env, 2, tmp_path / "a.log", free_port(), "/health") as a, \
             gunicorn("wsgi:app", env, 2, tmp_path / "b.log", free_port(), "/health") as b, \
