@@ -169,6 +169,8 @@ class CaseAudit(Model):
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     read_by_manager_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The day purge-records emptied its findings, answers' comments and actions' wording (teamops.retention).
+    content_purged_on: Mapped[date | None] = mapped_column(Date)
 
     round: Mapped[AuditRound] = relationship(back_populates="audits")
     case: Mapped[Case] = relationship()
