@@ -5,7 +5,10 @@ Scope (README "What TeamOps stores and why"): a subject access request is about 
 Their personal supervision records (as the supervisee) are about them, so their content is included. Case and
 group supervisions they took part in are listed by date, kind, their part in it and the case references, but
 not what was written: that is about children and their families, whose data it is, and it is already on the
-child's record in the case-recording system. Audit events are theirs (done by them, or about their account),
+child's record in the case-recording system. What managers and quality assurance recorded about the person is
+theirs: absences (with their kind), observations of their practice and dip-sample feedback on supervision they
+wrote, with the feedback; case audits they did and audit actions they own by case and date only (the findings
+and the actions' wording are about a child). Audit events are theirs (done by them, or about their account),
 with the trail's one-line summary and never its field changes; an IP address only on events they did. Secrets
 (a password hash, token or feed hashes) are never in it. Everything is read in a fixed number of statements.
 """
@@ -30,7 +33,9 @@ from teamops.directory.models import Network
 from teamops.extensions import db
 from teamops.induction.buddy_models import InductionBuddy, InductionCheckin
 from teamops.induction.models import Induction, InductionItem
-from teamops.org.models import RoleGrant, Staff, Team, TeamMembership
+from teamops.org.models import Absence, RoleGrant, Staff, Team, TeamMembership
+from teamops.quality.audit_models import AuditAction, AuditRound, CaseAudit
+from teamops.quality.models import OBSERVATION_SETTINGS, RATINGS, RUBRIC, DipSample, PracticeObservation
 from teamops.records.models import (
     ActionReview,
     CaseDiscussion,
@@ -155,6 +160,66 @@ def _case_actions(person: Staff) -> list[Row]:
             for due, status, done, ref, held in rows]
 
 
+def _absences(person: Staff) -> list[Row]:
+    """Their long absences: the kind is theirs to see (the audit trail never records it)."""
+    recorder = aliased(Staff)
+    rows = db.session.execute(
+        select(Absence, recorder.name).outerjoin(recorder, recorder.id == Absence.recorded_by_id)
+        .where(Absence.staff_id == person.id).order_by(Absence.starts_on, Absence.id))
+    return [_row(kind=a.kind_label, first_day=a.starts_on, last_day=a.ends_on, recorded_by=name,
+                 recorded_at=a.recorded_at) for a, name in rows]
+
+
+def _observations(person: Staff) -> list[Row]:
+    """Observations of their practice, with the feedback they were given: it is about them (R-QA-7)."""
+    observer = aliased(Staff)
+    rows = db.session.execute(
+        select(PracticeObservation, observer.name).join(observer, observer.id == PracticeObservation.observer_id)
+        .where(PracticeObservation.worker_id == person.id)
+        .order_by(PracticeObservation.observed_on, PracticeObservation.id))
+    return [_row(observed_on=o.observed_on, setting=OBSERVATION_SETTINGS.get(o.setting, o.setting), observer=name,
+                 feedback=o.feedback, recorded_at=o.recorded_at) for o, name in rows]
+
+
+def _dip_feedback(person: Staff) -> list[Row]:
+    """Dip samples of supervision they wrote, as rated against the rubric, with the comments back to them: about
+    their supervision, not the child (R-QA-6). Samples not rated yet are not feedback yet."""
+    sampler = aliased(Staff)
+    samples = db.session.execute(
+        select(DipSample, sampler.name, SupervisionRecord.held_on, SupervisionRecord.kind)
+        .join(SupervisionRecord, SupervisionRecord.id == DipSample.record_id)
+        .join(sampler, sampler.id == DipSample.sampler_id)
+        .where(SupervisionRecord.supervisor_id == person.id, DipSample.rated_at.is_not(None))
+        .order_by(DipSample.rated_at, DipSample.id)
+        .options(selectinload(DipSample.ratings))).all()
+    return [_row(record_held_on=held, record_kind=kind, sampled_by=name, rated_at=s.rated_at,
+                 ratings={RUBRIC.get(r.criterion, r.criterion): RATINGS.get(r.rating, r.rating) for r in s.ratings},
+                 comments=s.comments, you_read_it_at=s.read_by_supervisor_at)
+            for s, name, held, kind in samples]
+
+
+def _case_audits(person: Staff) -> list[Row]:
+    """Case audits they carried out (or buddied): round, case, dates; not the findings, which are about a child."""
+    rows = db.session.execute(
+        select(CaseAudit, AuditRound, Case.case_ref).join(AuditRound, AuditRound.id == CaseAudit.round_id)
+        .join(Case, Case.id == CaseAudit.case_id)
+        .where(or_(CaseAudit.auditor_id == person.id, CaseAudit.buddy_id == person.id))
+        .order_by(CaseAudit.due_on, CaseAudit.id))
+    return [_row(round=r.name, case_ref=ref, your_part="auditor" if a.auditor_id == person.id else "buddy",
+                 reaudit=a.reaudit_of_id is not None, due_on=a.due_on, submitted_at=a.submitted_at)
+            for a, r, ref in rows]
+
+
+def _audit_actions(person: Staff) -> list[Row]:
+    """Remedial actions from case audits that they own: case, dates and state, not the wording (it is about a
+    child)."""
+    rows = db.session.execute(
+        select(AuditAction.due_on, AuditAction.done_on, AuditAction.created_at, Case.case_ref)
+        .join(CaseAudit, CaseAudit.id == AuditAction.audit_id).join(Case, Case.id == CaseAudit.case_id)
+        .where(AuditAction.owner_id == person.id).order_by(AuditAction.due_on, AuditAction.id))
+    return [_row(case_ref=ref, agreed_at=created, due_on=due, done_on=done) for due, done, created, ref in rows]
+
+
 def _inductions(person: Staff) -> list[Row]:
     inductions = db.session.scalars(
         select(Induction).where(Induction.staff_id == person.id).order_by(Induction.starts_on, Induction.id)).all()
@@ -237,6 +302,11 @@ def collect(person: Staff) -> dict[str, Any]:
         "case_and_group_supervisions": _case_supervisions(person),
         "case_actions_you_own": _case_actions(person),
         "inductions": _inductions(person),
+        "absences": _absences(person),
+        "observations_of_your_practice": _observations(person),
+        "dip_sample_feedback": _dip_feedback(person),
+        "case_audits_you_did": _case_audits(person),
+        "audit_actions_you_own": _audit_actions(person),
         "bookings": _bookings(person),
         "notifications": _notifications(person),
         "audit_events": _audit(person),
@@ -258,6 +328,12 @@ case_and_group_supervisions.*    case and group supervisions you took part in: d
                                  and family, and it is on the child's record in the case-recording system.
 case_actions_you_own.*           actions from case supervisions that you own: dates and state, not the wording
 inductions.json                  your inductions: timetable dates, buddies, check-in dates, checklist
+absences.*                       your long absences: kind, first and last day, who recorded them
+observations_of_your_practice.*  observations of your practice: date, setting, observer and the feedback
+dip_sample_feedback.json         dip samples of supervision records you wrote: the ratings and the comments
+case_audits_you_did.*            case audits you carried out or buddied: round, case reference, dates; not the
+                                 findings (they are about a child and family)
+audit_actions_you_own.*          remedial actions from case audits that you own: dates, not the wording
 bookings.*                       supervision sessions booked with you, as the worker or the supervisor
 notifications.*                  notifications TeamOps showed you
 audit_events.*                   what you did in TeamOps, and changes made to your account (summary lines)

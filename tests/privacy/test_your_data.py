@@ -13,13 +13,20 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from teamops import dates
 from teamops.api.models import ApiToken
 from teamops.api.tokens import issue_token
 from teamops.audit.models import AuditEvent
 from teamops.dates import today
 from teamops.extensions import db
 from teamops.notify import notify
+from teamops.org.models import Absence
+from teamops.quality.audit_models import AuditAction
+from teamops.quality.models import PracticeObservation
+from teamops.records.models import SupervisionRecord
 from tests import factories
+from tests.quality import audit_world
+from tests.quality.dip_world import rated
 from tests.records.conftest import case_data, days_ago, write_url
 
 CHILD = "ZEBRA"  # written about a child in a case supervision: never in anyone's export
@@ -163,3 +170,52 @@ def test_the_download_takes_the_same_statements_for_more_records(org, as_role, w
         files = _read(client.post_form("/account/your-data/download"))
     assert len(files["personal_supervision.json"]) == 6 and len(files["case_and_group_supervisions.csv"]) == 6
     assert many.count == few.count <= 40
+
+
+def test_absences_observations_dip_feedback_and_audits_are_in_it(org, as_role, worker_history):
+    """What QA and the line manager recorded about the person is theirs too: absences with their kind, the feedback
+    from observations of their practice and from dip samples of supervision they wrote; audits they did and
+    audit actions they own by case and date, never the findings or the action's wording (about a child)."""
+    worker, manager = org["worker"], org["team_manager"]
+    db.session.add(Absence(staff_id=worker.id, kind="parental_leave", starts_on=days_ago(200), ends_on=days_ago(100),
+                           recorded_by_id=manager.id))
+    db.session.add(PracticeObservation(worker_id=worker.id, observer_id=manager.id, observed_on=days_ago(30),
+                                       setting="home_visit", feedback=f"{MINE} built rapport well"))
+    db.session.add(PracticeObservation(worker_id=org["south_worker"].id, observer_id=org["south_manager"].id,
+                                       observed_on=days_ago(30), setting="court", feedback=f"{OTHER} in court"))
+    record = db.session.scalar(select(SupervisionRecord).where(SupervisionRecord.kind == "case"))
+    assert record is not None and record.supervisor_id == manager.id
+    rated(record, org["teams"]["north"].id, record.held_on.replace(day=1), org["qait"], met=4, partly=1,
+          comments="The plan's actions need dates")
+    with dates.freeze(audit_world.TODAY):
+        audit = audit_world.case_audit(audit_world.audit_round(audit_world.scale(), list(org["services"])),
+                                       worker_history["case"], org["south_manager"])
+    audit.findings = f"{CHILD} findings"
+    audit.actions.append(AuditAction(description=f"{CHILD} audit action", owner_id=worker.id,
+                                     due_on=days_ago(-10)))
+    db.session.commit()
+
+    mine = _read(as_role("worker").post_form("/account/your-data/download"))
+    assert [(row["kind"], row["first_day"], row["recorded_by"]) for row in mine["absences.csv"]] == [
+        ("Parental leave", days_ago(200).isoformat(), "Tia Manager")]
+    assert [(row["setting"], row["observer"], row["feedback"]) for row in mine["observations_of_your_practice.csv"]] \
+        == [("Home visit", "Tia Manager", f"{MINE} built rapport well")]
+    assert [row["due_on"] for row in mine["audit_actions_you_own.csv"]] == [days_ago(-10).isoformat()]
+    assert [row["case_ref"] for row in mine["audit_actions_you_own.csv"]] == ["MOS-77"]
+    assert mine["dip_sample_feedback.json"] == [] and mine["case_audits_you_did.json"] == []
+    assert CHILD not in mine["_all_text"] and OTHER not in mine["_all_text"]
+
+    managers = _read(as_role("team_manager").post_form("/account/your-data/download"))
+    [feedback] = managers["dip_sample_feedback.json"]
+    assert feedback["comments"] == "The plan's actions need dates" and feedback["sampled_by"] == "Quinn QAIT"
+    assert list(feedback["ratings"].values()).count("Met") == 4
+    assert managers["observations_of_your_practice.json"] == [] and managers["absences.json"] == []
+
+    auditor = _read(as_role("south_manager").post_form("/account/your-data/download"))
+    assert [(row["case_ref"], row["your_part"]) for row in auditor["case_audits_you_did.csv"]] == [
+        ("MOS-77", "auditor")]
+    # They observed the South worker: that feedback is about the worker, so it is in the worker's export only.
+    assert auditor["observations_of_your_practice.json"] == [] and OTHER not in auditor["_all_text"]
+    observed = _read(as_role("south_worker").post_form("/account/your-data/download"))
+    assert [row["feedback"] for row in observed["observations_of_your_practice.csv"]] == [f"{OTHER} in court"]
+    assert CHILD not in auditor["_all_text"]
