@@ -13,6 +13,13 @@ A record is purged once *every* case it discussed closed before the cut-off day 
 discussed a case still open, or closed more recently, keeps its content until that one is old enough too).
 Personal supervision records are about the member of staff, not a case: this policy does not touch them.
 
+Case audits are case content too (R-QA-4/5): once the audited case closed before the cut-off day, an audit's
+findings, its answers' comments and its remedial actions' wording go, and the audit is marked (it can no longer
+change); its grades, dates, auditor and the actions' owners, due and done dates stay for the findings figures. A
+dip sample's comments (R-QA-6) were written about one supervision record: they go when that record's content
+does (the ratings stay for the trend). Observations of practice are about the member of staff, not a case (no case
+is named on them), so, like personal supervision, this policy does not touch them.
+
 The reminder runs' log (``reminder_sends``: who was reminded of what, by name and case reference) is kept for
 the same period, counted from the day of the run: sent rows older than that are deleted.
 """
@@ -31,6 +38,8 @@ from teamops.audit.services import record_event
 from teamops.cases.models import Case, OversightEntry
 from teamops.dates import add_months, utcnow
 from teamops.extensions import db
+from teamops.quality.audit_models import AuditAction, AuditAnswer, CaseAudit
+from teamops.quality.models import DipSample
 from teamops.records.labels import DISCUSSION_SECTIONS, MAPPING_SECTIONS, PERSONAL_SECTIONS
 from teamops.records.models import (
     ActionReview,
@@ -64,17 +73,22 @@ class PurgeCounts:
     reviews: int = 0
     versions: int = 0
     oversight: int = 0
+    audits: int = 0
+    audit_answers: int = 0
+    audit_actions: int = 0
+    dip_samples: int = 0
     reminder_sends: int = 0
     record_ids: list[int] = field(default_factory=list, repr=False)
 
     @property
     def nothing(self) -> bool:
-        return not (self.records or self.oversight or self.reminder_sends)
+        return not (self.records or self.oversight or self.audits or self.dip_samples or self.reminder_sends)
 
     def summary(self) -> str:
         return (f"{self.records} supervision records ({self.discussions} case discussions, {self.actions} actions, "
                 f"{self.reviews} action reviews, {self.versions} earlier versions), {self.oversight} oversight "
-                f"entries, {self.reminder_sends} reminder log rows")
+                f"entries, {self.audits} case audits ({self.audit_answers} answers, {self.audit_actions} actions), "
+                f"{self.dip_samples} dip-sample comments, {self.reminder_sends} reminder log rows")
 
 
 def cutoff_for(on: date, months: int) -> date:
@@ -102,6 +116,21 @@ def purgeable_oversight(cutoff: date) -> Any:
     return (select(OversightEntry.id).join(Case, Case.id == OversightEntry.case_id)
             .where(OversightEntry.content_purged_on.is_(None), Case.closed_on.is_not(None), Case.closed_on < cutoff)
             .order_by(OversightEntry.id))
+
+
+def purgeable_audits(cutoff: date) -> Any:
+    """Case audits (and re-audits) not yet purged whose case closed before ``cutoff``."""
+    return (select(CaseAudit.id).join(Case, Case.id == CaseAudit.case_id)
+            .where(CaseAudit.content_purged_on.is_(None), Case.closed_on.is_not(None), Case.closed_on < cutoff)
+            .order_by(CaseAudit.id))
+
+
+def purgeable_dip_samples(cutoff: date) -> Any:
+    """Dip samples with comments about a record whose content is gone, or goes in this run."""
+    gone = SupervisionRecord.content_purged_on.is_not(None) | SupervisionRecord.id.in_(
+        purgeable_records(cutoff).subquery().select())
+    return (select(DipSample.id).join(SupervisionRecord, SupervisionRecord.id == DipSample.record_id)
+            .where(DipSample.comments != "", gone).order_by(DipSample.id))
 
 
 def _old_sends(cutoff: date) -> ColumnElement[bool]:
@@ -177,10 +206,17 @@ def purge_records(on: date, months: int, *, dry_run: bool = False) -> PurgeCount
     counts = PurgeCounts(cutoff, record_ids=list(db.session.scalars(purgeable_records(cutoff))))
     oversight_ids = list(db.session.scalars(purgeable_oversight(cutoff)))
     counts.oversight = len(oversight_ids)
+    audit_ids = list(db.session.scalars(purgeable_audits(cutoff)))
+    counts.audits = len(audit_ids)
+    dip_ids = list(db.session.scalars(purgeable_dip_samples(cutoff)))
+    counts.dip_samples = len(dip_ids)
     counts.reminder_sends = db.session.scalar(select(func.count(ReminderSend.id)).where(_old_sends(cutoff))) or 0
     if dry_run:
         counts.records = len(counts.record_ids)
         _counted(counts)
+        for ids in _batches(audit_ids):
+            counts.audit_answers += _count(select(AuditAnswer.id).where(AuditAnswer.audit_id.in_(ids)))
+            counts.audit_actions += _count(select(AuditAction.id).where(AuditAction.audit_id.in_(ids)))
         return counts
     for ids in _batches(counts.record_ids):
         records = db.session.scalars(
@@ -198,6 +234,22 @@ def purge_records(on: date, months: int, *, dry_run: bool = False) -> PurgeCount
             for name in OVERSIGHT_TEXT:
                 setattr(entry, name, "")
             entry.content_purged_on = on
+        db.session.flush()
+    for ids in _batches(audit_ids):
+        for audit in db.session.scalars(select(CaseAudit).where(CaseAudit.id.in_(ids)).order_by(CaseAudit.id)
+                                        .options(selectinload(CaseAudit.answers), selectinload(CaseAudit.actions))):
+            audit.findings = ""
+            for answer in audit.answers:
+                answer.comment = ""
+            for audit_action in audit.actions:
+                audit_action.description = ""
+            audit.content_purged_on = on
+            counts.audit_answers += len(audit.answers)
+            counts.audit_actions += len(audit.actions)
+        db.session.flush()
+    for ids in _batches(dip_ids):
+        for sample in db.session.scalars(select(DipSample).where(DipSample.id.in_(ids))):
+            sample.comments = ""
         db.session.flush()
     if counts.reminder_sends:
         db.session.execute(delete(ReminderSend).where(_old_sends(cutoff)))

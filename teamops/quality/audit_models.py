@@ -231,5 +231,13 @@ class AuditAction(Model):
     owner: Mapped[Staff] = relationship()
 
     @property
+    def wording(self) -> str:
+        """What the action says, or, once the retention purge removed it, that it was removed and when (for a
+        spreadsheet, where no page can say so)."""
+        if self.audit.content_purged_on is not None:
+            return f"Content removed on {self.audit.content_purged_on:%-d %B %Y} under the retention policy"
+        return self.description
+
+    @property
     def label(self) -> str:
         return "audit action"

@@ -63,7 +63,7 @@ def audit(audit_id: int) -> Any:
     if request.method == "POST":
         authorize("do_audit", found)
         if not services.is_open(found):
-            flash("This audit has been submitted: it can no longer change.", "error")
+            flash(f"{services.closed_reason(found)}.", "error")
             return see_other(_url(found))
     if can("do_audit", found) and services.is_open(found):
         form = audit_form(found, services.owner_choices(found, on), request.form if request.method == "POST" else None)

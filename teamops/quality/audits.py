@@ -61,12 +61,21 @@ def grade_ids(audit: CaseAudit) -> set[int]:
 
 
 def is_open(audit: CaseAudit) -> bool:
-    return audit.submitted_at is None
+    """The auditor may still write in it: not submitted, and its content not removed by the retention purge (a
+    draft left on a case closed long ago: what is typed now would be new content no later purge removes)."""
+    return audit.submitted_at is None and audit.content_purged_on is None
+
+
+def closed_reason(audit: CaseAudit) -> str:
+    if audit.content_purged_on is not None:
+        return (f"This audit's content was removed on {audit.content_purged_on:%-d %B %Y} under the retention "
+                "policy: it can no longer change")
+    return "This audit has been submitted: it can no longer change"
 
 
 def _refuse_if_submitted(audit: CaseAudit) -> None:
     if not is_open(audit):
-        raise AuditRefused("This audit has been submitted: it can no longer change")
+        raise AuditRefused(closed_reason(audit))
 
 
 def save_draft(audit: CaseAudit, answers: Sequence[AnswerInput], grade_id: int | None, findings: str) -> None:
@@ -219,6 +228,8 @@ def may_reaudit(audit: CaseAudit) -> str | None:
     """Why a re-audit cannot be scheduled for this audit, or None."""
     if audit.submitted_at is None:
         return "A re-audit can be scheduled once the audit has been submitted"
+    if audit.content_purged_on is not None:
+        return "This audit's content was removed under the retention policy: its case closed long ago"
     if not audit.actions:
         return "This audit agreed no remedial actions: there is nothing for a re-audit to check"
     if reaudit_of(audit) is not None:

@@ -177,9 +177,13 @@ def dip_sample(sample_id: int) -> Any:
     """A sample: the record, read only, for the samplers (reading it is audited), the rating form for whoever
     took it; the ratings and comments for the record's supervisor."""
     sample = _load(sample_id, "view_dip_sample")
-    rates = can("rate_dip_sample", sample)
+    purged = dips.purged_reason(sample)
+    rates = can("rate_dip_sample", sample) and purged is None
     if request.method == "POST":
         authorize("rate_dip_sample", sample)
+        if purged is not None:  # whatever was sent: there is nothing left to rate
+            flash(purged, "error")
+            return see_other(url_for("quality.dip_sample", sample_id=sample.id))
         form = rating_form({}, "", formdata=request.form)
         if form.validate():
             return _rate(sample, form)

@@ -66,9 +66,11 @@ def records_held(team_ids: Select[tuple[int]] | list[int], month: date) -> Selec
 
 
 def _pickable(team_id: int, month: date, sampler: Staff) -> Select[tuple[int, int]]:
-    """The team's records held that month that this person may pick: not of their own supervision."""
+    """The team's records held that month that this person may pick: not of their own supervision, nor one whose
+    content the retention purge removed (there is nothing left to rate)."""
     return records_held([team_id], month).where(SupervisionRecord.supervisor_id != sampler.id,
-                                               SupervisionRecord.worker_id != sampler.id)
+                                               SupervisionRecord.worker_id != sampler.id,
+                                               SupervisionRecord.content_purged_on.is_(None))
 
 
 @dataclass(frozen=True)
@@ -206,9 +208,21 @@ def ratings_of(sample: DipSample) -> dict[str, str]:
     return {rating.criterion: rating.rating for rating in sample.ratings}
 
 
+def purged_reason(sample: DipSample) -> str | None:
+    """Why the sample can no longer be rated: the retention purge removed its record's content."""
+    purged = sample.record.content_purged_on
+    if purged is None:
+        return None
+    return (f"This record's content was removed on {purged:%-d %B %Y} under the retention policy: there is nothing "
+            "left to rate")
+
+
 def rate(sample: DipSample, ratings: dict[str, str], comments: str, at: datetime) -> bool:
     """Saves a rating of every criterion and the comments; returns whether it was rated before (a change). The
     supervisor is to read it (again)."""
+    purged = purged_reason(sample)
+    if purged is not None:
+        raise DipRefused(purged)
     if set(ratings) != set(RUBRIC) or any(value not in RATINGS for value in ratings.values()):
         raise DipRefused("Rate every criterion as met, partly met or not met")
     was_rated = sample.rated_at is not None

@@ -21,7 +21,7 @@ def sheets(grades: list[RoundGrades], actions: list[AuditAction], on: date) -> l
         for found in grades for row in found.services for grade in found.round.scale.grades]
     action_rows: list[Sequence[XlsxValue]] = [
         (action.audit.round.name, action.audit.case.case_ref, action.audit.case.worker.team.name,
-         action.description, action.owner.name, action.due_on, action.due_on < on,
+         action.wording, action.owner.name, action.due_on, action.due_on < on,
          audits.age_in_days(action, on))
         for action in actions]
     return [

@@ -51,7 +51,7 @@ def sheets(round_: AuditRound, on: date) -> list[Sheet]:
          audit.reaudit_of_id is not None)
         for audit in audits]
     action_rows: list[Sequence[XlsxValue]] = [
-        (action.audit.case.case_ref, _team(action.audit).name, action.description, action.owner.name,
+        (action.audit.case.case_ref, _team(action.audit).name, action.wording, action.owner.name,
          action.due_on, action.done_on, None if action.done_on else (on - dates.london_date(action.created_at)).days)
         for action in actions]
     grades = round_.scale.grades

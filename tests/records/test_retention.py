@@ -3,10 +3,13 @@ ago than TEAMOPS_RECORD_RETENTION_MONTHS, and nothing any figure reads; pages sa
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from datetime import date, timedelta
 from typing import Any
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select, text
 
@@ -14,10 +17,14 @@ from teamops import dates
 from teamops.audit.models import AuditEvent
 from teamops.cases.models import OversightEntry
 from teamops.extensions import db
+from teamops.quality.audit_models import AuditAction, AuditAnswer
+from teamops.quality.models import RUBRIC
 from teamops.records.models import CaseDiscussion, RecordVersion, SupervisionAction, SupervisionRecord
 from teamops.reminders.models import SENT, ReminderSend
 from tests import factories
 from tests.conftest import Client, make_app, sign_in
+from tests.quality import audit_world
+from tests.quality.dip_world import rated
 from tests.records.conftest import case_data, days_ago, write_url
 from tests.records.test_signoff_and_versions import edit_data
 
@@ -128,12 +135,14 @@ def test_purge_removes_the_old_cases_content_and_no_figure_moves(app, org, runne
         dry = _purge(runner, "--dry-run")
         assert dry.startswith("Dry run, nothing written: would remove the content of 1 supervision records "
                               "(1 case discussions, 1 actions, 0 action reviews, 1 earlier versions), "
-                              "1 oversight entries, 1 reminder log rows")
+                              "1 oversight entries, 0 case audits (0 answers, 0 actions), 0 dip-sample comments, "
+                              "1 reminder log rows")
         db.session.expire_all()
         assert _everything_written() == written  # the dry run wrote nothing
         output = _purge(runner)
         assert output.startswith("Removed the content of 1 supervision records (1 case discussions, 1 actions, "
-                                 "0 action reviews, 1 earlier versions), 1 oversight entries, 1 reminder log rows, "
+                                 "0 action reviews, 1 earlier versions), 1 oversight entries, 0 case audits "
+                                 "(0 answers, 0 actions), 0 dip-sample comments, 1 reminder log rows, "
                                  f"for cases closed before {dates.add_months(LATER, -12).isoformat()} "
                                  "(kept 12 months).")
         assert SECRET not in output and "OLD-1" not in output
@@ -168,7 +177,8 @@ def test_a_second_run_purges_nothing_new(org, runner, history):
         written = _everything_written()
         again = _purge(runner)
     assert again.startswith("Removed the content of 0 supervision records (0 case discussions, 0 actions, "
-                            "0 action reviews, 0 earlier versions), 0 oversight entries, 0 reminder log rows")
+                            "0 action reviews, 0 earlier versions), 0 oversight entries, 0 case audits (0 answers, "
+                            "0 actions), 0 dip-sample comments, 0 reminder log rows")
     db.session.expire_all()
     assert _everything_written() == written
 
@@ -280,3 +290,123 @@ def test_a_disagreement_still_open_is_closed_by_the_purge_and_takes_no_new_text(
     db.session.expire_all()
     assert (record.disagreement_resolution, discussion.resolution) == ("", "")
     assert SECRET not in _everything_written()
+
+
+@pytest.fixture
+def quality(org, history) -> dict[str, Any]:
+    """A submitted case audit of the old case and one of the open case, each with a comment, findings and an
+    action; a rated dip sample of the old record and one of the open record, each with comments."""
+    grading = audit_world.scale()
+    round_ = audit_world.audit_round(grading, list(org["services"]))
+    good = grading.grades[1].id
+    made = {}
+    for name, marker in (("old", SECRET), ("open", KEPT)):
+        audit = audit_world.case_audit(round_, history["cases"][name], org["south_manager"])
+        audit.answers = [AuditAnswer(question_id=question.id, grade_id=good, comment=f"{marker} comment")
+                         for question in round_.questions]
+        audit.grade_id, audit.findings, audit.submitted_at = good, f"{marker} findings", dates.utcnow()
+        audit.actions = [AuditAction(description=f"{marker} audit action", owner_id=org["worker"].id,
+                                     due_on=dates.add_months(T0, 14))]
+        made[name] = audit
+    db.session.commit()
+    for name, marker in (("old", SECRET), ("open", KEPT)):
+        record = history["records"][name]
+        made[f"dip_{name}"] = rated(record, org["teams"]["north"].id, record.held_on.replace(day=1), org["qait"],
+                                    met=5, comments=f"{marker} dip comments")
+    return made
+
+
+def _quality_text() -> str:
+    rows = [db.session.execute(text(f"SELECT * FROM {table}")).all() for table in (
+        "case_audits", "audit_answers", "audit_actions", "dip_samples", "audit_events")]
+    return json.dumps([[list(row) for row in table] for table in rows], default=str)
+
+
+def test_case_audits_and_dip_comments_of_old_cases_are_purged_grades_and_dates_kept(app, org, runner, history,
+                                                                                   quality):
+    """Case audits and dip samples are case content too (README "What TeamOps stores and why"): their words go
+    with the case's records; the grades, ratings, owners and dates that the findings and trends count stay."""
+    assert SECRET in _quality_text()
+    with dates.freeze(LATER):
+        findings_before = as_qait(app, org).get("/quality/audits/findings").get_data(as_text=True)
+        written = _quality_text()
+        dry = _purge(runner, "--dry-run")
+        assert "1 case audits (2 answers, 1 actions), 1 dip-sample comments" in dry
+        db.session.expire_all()
+        assert _quality_text() == written
+        output = _purge(runner)
+        assert "1 case audits (2 answers, 1 actions), 1 dip-sample comments" in output
+        db.session.expire_all()
+        findings_after = as_qait(app, org).get("/quality/audits/findings").get_data(as_text=True)
+    after = _quality_text()
+    assert SECRET not in after and after.count(KEPT) == written.count(KEPT)
+    old, still_open = quality["old"], quality["open"]
+    assert (old.content_purged_on, still_open.content_purged_on) == (LATER, None)
+    assert old.findings == "" and {a.comment for a in old.answers} == {""} and old.actions[0].description == ""
+    assert old.grade_id is not None and {a.grade_id for a in old.answers} == {still_open.grade_id}
+    assert (old.actions[0].owner_id, old.actions[0].due_on) == (org["worker"].id, dates.add_months(T0, 14))
+    assert quality["dip_old"].comments == "" and len(quality["dip_old"].ratings) == 6
+    assert quality["dip_open"].comments == f"{KEPT} dip comments"
+    # The grade counts on the findings page are as they were (only the open action's wording changed).
+    counts = re.compile(r'govuk-table__cell--numeric">(\d+)<')
+    assert counts.findall(findings_after) == counts.findall(findings_before)
+
+
+def as_qait(app, org) -> Client:
+    client: Client = app.test_client()  # type: ignore[assignment]
+    sign_in(client, org["qait"])
+    return client
+
+
+def test_a_purged_audit_and_dip_sample_say_so_and_take_no_new_text(app, org, runner, history, quality):
+    old = quality["old"]
+    removed = f"Content removed on {LATER:%-d %B %Y} under the retention policy"
+    with dates.freeze(LATER):
+        _purge(runner)
+        auditor: Client = app.test_client()  # type: ignore[assignment]
+        sign_in(auditor, org["south_manager"])
+        page = auditor.get(f"/quality/audits/{old.id}").get_data(as_text=True)
+        assert removed in page, page[page.find("<main"):][:3000]
+        assert "what a case audit said" in page and SECRET not in page
+        qait = as_qait(app, org)
+        refused = qait.get(f"/quality/audits/{old.id}/reaudit")
+        assert refused.status_code == 303
+        assert "retention policy" in qait.get(refused.headers["Location"]).get_data(as_text=True)
+        round_id = old.round_id
+        for url in (f"/quality/audits/rounds/{round_id}/export.xlsx", "/quality/audits/findings.xlsx"):
+            response = qait.get(url)
+            assert response.status_code == 200, url
+            cells = [str(cell.value) for sheet in openpyxl.load_workbook(io.BytesIO(response.get_data()))
+                     for row in sheet.iter_rows() for cell in row]
+            assert removed in cells and not any(SECRET in cell for cell in cells), url
+        worker: Client = app.test_client()  # type: ignore[assignment]
+        sign_in(worker, org["worker"])
+        home = worker.get("/").get_data(as_text=True)
+        assert removed in home and SECRET not in home  # their open audit action, without its wording
+        # A draft left on the closed case: purged too, and the auditor can no longer type into it.
+        draft = audit_world.case_audit(old.round, history["cases"]["recent"], org["south_manager"])
+        draft.findings = f"{KEPT} draft"
+        history["cases"]["recent"].closed_on = dates.add_months(LATER, -13)
+        db.session.commit()
+        _purge(runner)
+        db.session.expire_all()
+        assert (draft.findings, draft.content_purged_on) == ("", LATER)
+        refused = auditor.post_form(f"/quality/audits/{draft.id}", {"findings": f"{SECRET} typed after", "do": "save"})
+        assert refused.status_code == 303
+        assert "content was removed" in auditor.get(refused.headers["Location"]).get_data(as_text=True)
+        db.session.expire_all()
+        assert draft.findings == ""
+        # The dip sample of the purged record: its page says so, and no new rating or comment is taken.
+        sample = quality["dip_old"]
+        sampler = as_qait(app, org)
+        page = sampler.get(f"/quality/dip-samples/{sample.id}").get_data(as_text=True)
+        assert removed in page and SECRET not in page and 'name="comments"' not in page
+        refused = sampler.post_form(f"/quality/dip-samples/{sample.id}", {
+            **{criterion: "met" for criterion in RUBRIC}, "comments": f"{SECRET} typed after"})
+        assert refused.status_code == 303
+        db.session.expire_all()
+        assert sample.comments == ""
+        manager: Client = app.test_client()  # type: ignore[assignment]
+        sign_in(manager, org["team_manager"])
+        feedback = manager.get("/quality/dip-samples/feedback").get_data(as_text=True)
+        assert removed in feedback and SECRET not in feedback
