@@ -23,6 +23,7 @@ from teamops.api.fields import (
     Field,
 )
 from teamops.api.params import (
+    AREA_MAX,
     AS_OF_PATTERN,
     DEFAULT_PER_PAGE,
     EARLIEST_YEAR,
@@ -153,7 +154,7 @@ PARAMETERS = {
                          "both).",
                          {"type": "string", "format": "email", "maxLength": EMAIL_MAX, "pattern": EMAIL_PATTERN}),
     "area": _parameter("area", "Only champions of this area: its name (any case) or id. A name no area has "
-                       "answers 404.", {"type": "string", "minLength": 1, "maxLength": 120,
+                       "answers 404.", {"type": "string", "minLength": 1, "maxLength": AREA_MAX,
                                                     "pattern": "^[^\\u0000]*$"}),
     "near_team": _parameter("near_team", "A team's id (as /teams lists): champions nearest to it come first. An "
                             "id no team has answers 404.",

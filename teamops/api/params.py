@@ -115,6 +115,20 @@ def round_id(args: MultiDict[str, str]) -> int | None:
     return int(text)
 
 
+AREA_MAX = 120  # a champion area's name at most (teamops.directory.models.NAME_MAX)
+
+
+def area(args: MultiDict[str, str]) -> str | None:
+    """The ``area`` parameter of ``/champions`` as sent: a name or id, 1 to 120 characters (which area it names is
+    the service's to find: 404 for none)."""
+    text = args.get("area")
+    if text is None:
+        return None
+    if not text.strip() or len(text) > AREA_MAX:
+        raise bad("area", f"area must be a champion area's name or id, 1 to {AREA_MAX} characters")
+    return text
+
+
 def worker_email(args: MultiDict[str, str]) -> str | None:
     text = args.get("worker")
     if text is None:

@@ -179,7 +179,7 @@ def champions() -> Response:
     args = request.args
     output, paging = params.output_format(args), params.paging(args)
     near = params.team_id(args, "near_team")
-    page = champions_page(paging, dates.today(), champion_area_id(args.get("area")), near)
+    page = champions_page(paging, dates.today(), champion_area_id(params.area(args)), near)
     return page_response(page, CHAMPION_FIELDS, output, "champions")
 
 

@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 
+from teamops.api.params import AREA_MAX
+from teamops.directory.models import NAME_MAX
 from teamops.extensions import db
 from tests.api.conftest import csv_dicts
 
@@ -57,10 +59,13 @@ def test_csv_has_the_same_rows(bearer, champions):
 
 
 @pytest.mark.parametrize(("query", "status", "field"), [
-    ("area=Juggling", 404, None), ("near_team=abc", 400, "near_team"), ("near_team=0", 400, "near_team"),
+    ("area=Juggling", 404, None), ("area=", 400, "area"), ("area=+++", 400, "area"),
+    ("area=" + "a" * 120, 404, None), ("area=" + "a" * 121, 400, "area"),
+    ("near_team=abc", 400, "near_team"), ("near_team=0", 400, "near_team"),
     ("near_team=999999", 404, None),
 ])
 def test_bad_parameters(bearer, champions, query, status, field):
+    assert AREA_MAX == NAME_MAX  # the limit stated is an area name's real one
     response = bearer("worker").get(f"/api/v1/champions?{query}")
     assert response.status_code == status
     assert response.get_json().get("field") == field
