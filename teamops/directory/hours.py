@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from teamops.dates import LONDON
+from teamops.dates import LONDON, is_bank_holiday
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DAY_WORDS: dict[str, int] = {
@@ -28,6 +28,7 @@ DAY_WORDS: dict[str, int] = {
 }
 DAY_SETS: dict[str, tuple[int, ...]] = {"weekdays": (0, 1, 2, 3, 4), "weekends": (5, 6), "weekend": (5, 6),
                                         "daily": tuple(range(7))}
+SUNDAY = 6
 DAY_MINUTES = 24 * 60
 WEEK_MINUTES = 7 * DAY_MINUTES
 MOST_LINES = 28
@@ -332,11 +333,6 @@ class OpenStatus:
         return f"{self.label}, {self.detail}" if self.detail else self.label
 
 
-def _week_minute(moment: datetime) -> int:
-    local = moment.astimezone(LONDON)
-    return local.weekday() * DAY_MINUTES + local.hour * 60 + local.minute
-
-
 def _containing(periods: Sequence[Period], minute: int) -> Period | None:
     for period in periods:
         if period.starts <= minute < period.ends or period.starts <= minute + WEEK_MINUTES < period.ends:
@@ -344,38 +340,52 @@ def _containing(periods: Sequence[Period], minute: int) -> Period | None:
     return None
 
 
-def _when(minute: int, now: int) -> str:
-    """A minute of the week as people say it from ``now``: "17:00", "tomorrow 08:30", "Monday 08:30"."""
-    minute %= WEEK_MINUTES
-    day, clock = minute // DAY_MINUTES, _clock(minute)
-    days_on = (day - now // DAY_MINUTES) % 7
-    if days_on == 0 and minute >= now:
-        return f"{clock:%H:%M}"
+def _schedule_day(day: date) -> int:
+    """The day of the week whose hours ``day`` keeps: its own, or Sunday's on a bank holiday."""
+    return SUNDAY if is_bank_holiday(day) else day.weekday()
+
+
+def _open(periods: Sequence[Period], day: date, minute: int) -> bool:
+    """Open at ``minute`` past midnight on ``day`` (wall clock): a bank holiday keeps Sunday's hours, minute by
+    minute, so the out-of-hours team (all weekend) is open all day and the service desk (weekdays) is closed."""
+    return _containing(periods, _schedule_day(day) * DAY_MINUTES + minute) is not None
+
+
+def _when(day: date, minute: int, today: date) -> str:
+    """A moment as people say it from ``today``: "17:00", "tomorrow 08:30", "Monday 08:30"."""
+    clock = f"{_clock(minute):%H:%M}"
+    days_on = (day - today).days
+    if days_on == 0:
+        return clock
     if days_on == 1:
-        return f"tomorrow {clock:%H:%M}"
-    return f"{DAYS[day]} {clock:%H:%M}"
+        return f"tomorrow {clock}"
+    return f"{DAYS[day.weekday()]} {clock}"
 
 
 def status_at(periods: Sequence[Period], always_open: bool, moment: datetime) -> OpenStatus | None:
     """Open or closed at ``moment`` (any time zone; read on the Europe/London wall clock) and until when; None
-    when no hours are published."""
+    when no hours are published. A bank holiday in England and Wales keeps Sunday's hours (``teamops.dates``)."""
     if always_open:
         return OpenStatus(True, "24 hours")
     if not periods:
         return None
-    now = _week_minute(moment)
-    current = _containing(periods, now)
-    if current is None:
-        upcoming = min(periods, key=lambda p: (p.starts - now) % WEEK_MINUTES)
-        when = _when(upcoming.starts, now)
-        return OpenStatus(False, f"opens {'at ' if when[0].isdigit() else ''}{when}")
-    end = current.ends if current.starts <= now else current.ends - WEEK_MINUTES
-    for _ in range(len(periods)):  # a period that another begins where it ends: open until the last
-        following = _containing(periods, end % WEEK_MINUTES)
-        if following is None:
-            return OpenStatus(True, f"until {_when(end, now)}")
-        end += (following.ends - end % WEEK_MINUTES) % WEEK_MINUTES
-    return OpenStatus(True)
+    local = moment.astimezone(LONDON)
+    today, now = local.date(), local.hour * 60 + local.minute
+    is_open = _open(periods, today, now)
+    # The state changes only where a period opens or closes on the clock, or at midnight (a bank holiday starts
+    # or ends): the first such moment ahead with the other state is when it opens or closes.
+    boundaries = sorted({0, *(p.starts % DAY_MINUTES for p in periods), *(p.ends % DAY_MINUTES for p in periods)})
+    for days_on in range(9):
+        day = today + timedelta(days=days_on)
+        for minute in boundaries:
+            if (days_on or minute > now) and _open(periods, day, minute) is not is_open:
+                when = _when(day, minute, today)
+                if is_open:
+                    return OpenStatus(True, f"until {when}")
+                holiday = is_bank_holiday(today) and _containing(periods, today.weekday() * DAY_MINUTES + now)
+                return OpenStatus(False, f"{'bank holiday, ' if holiday else ''}opens "
+                                         f"{'at ' if when[0].isdigit() else ''}{when}")
+    return OpenStatus(is_open)
 
 
 def open_at(contact: Any, moment: datetime) -> bool:

@@ -166,9 +166,10 @@ def test_the_night_the_clocks_go_forward():
     assert open_at(late, datetime(2027, 3, 28, 0, 30, tzinfo=UTC)) is True  # 00:30 GMT
     assert open_at(late, datetime(2027, 3, 28, 0, 59, tzinfo=UTC)) is True  # 00:59 GMT
     assert open_at(late, datetime(2027, 3, 28, 1, 30, tzinfo=UTC)) is False  # 02:30 BST
-    desk = contact(DESK)  # Monday 29 March 08:30 BST is 07:30 UTC
-    assert open_at(desk, datetime(2027, 3, 29, 7, 29, tzinfo=UTC)) is False
-    assert open_at(desk, datetime(2027, 3, 29, 7, 30, tzinfo=UTC)) is True
+    # Tuesday 30 March 08:30 BST is 07:30 UTC (the Monday is Easter Monday: a bank holiday, below).
+    desk = contact(DESK)
+    assert open_at(desk, datetime(2027, 3, 30, 7, 29, tzinfo=UTC)) is False
+    assert open_at(desk, datetime(2027, 3, 30, 7, 30, tzinfo=UTC)) is True
 
 
 def test_the_night_the_clocks_go_back():
@@ -184,3 +185,24 @@ def test_the_night_the_clocks_go_back():
     desk = contact(DESK)  # Monday 1 November 08:30 GMT is 08:30 UTC
     assert open_at(desk, datetime(2027, 11, 1, 7, 45, tzinfo=UTC)) is False
     assert open_at(desk, datetime(2027, 11, 1, 8, 30, tzinfo=UTC)) is True
+
+
+# Easter 2027: Good Friday 26 March and Easter Monday 29 March are bank holidays in England and Wales.
+@pytest.mark.parametrize(("hours", "moment", "text"), [
+    (DESK, london(2027, 3, 25, 12, 0), "Open now, until 17:00"),  # Thursday before Easter
+    (DESK, london(2027, 3, 25, 18, 0), "Closed, opens Tuesday 08:30"),  # not Good Friday, nor Easter Monday
+    (DESK, london(2027, 3, 26, 10, 0), "Closed, bank holiday, opens Tuesday 08:30"),  # Good Friday
+    (DESK, london(2027, 3, 29, 10, 0), "Closed, bank holiday, opens tomorrow 08:30"),  # Easter Monday
+    (DESK, london(2027, 3, 29, 20, 0), "Closed, opens tomorrow 08:30"),  # closed at 20:00 on any Monday
+    (OUT_OF_HOURS, london(2027, 3, 25, 23, 0), "Open now, until Tuesday 08:30"),  # from Thursday night on
+    (OUT_OF_HOURS, london(2027, 3, 26, 12, 0), "Open now, until Tuesday 08:30"),  # Good Friday noon
+    (OUT_OF_HOURS, london(2027, 3, 29, 12, 0), "Open now, until tomorrow 08:30"),  # Easter Monday noon
+    (OUT_OF_HOURS, london(2027, 3, 30, 12, 0), "Closed, opens at 17:00"),  # Tuesday: a working day again
+    ("Sunday 10:00-16:00", london(2026, 12, 28, 11, 0), "Open now, until 16:00"),  # Boxing Day's Monday
+])
+def test_a_bank_holiday_keeps_sunday_s_hours(hours, moment, text):
+    """A bank holiday in England and Wales (the holidays library, teamops.dates) keeps Sunday's hours: the
+    out-of-hours team, open all weekend, is open all day; the service desk, open on weekdays, is closed."""
+    status = status_at(parse_hours(hours), False, moment)
+    assert status is not None and status.text == text
+    assert open_at(contact(hours), moment) is text.startswith("Open")
