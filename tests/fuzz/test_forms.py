@@ -1,8 +1,9 @@
 """Fuzzing every form (issue 16 item 3): Hypothesis sends each POST route hostile values built from its own
 WTForms fields (unicode, control characters, lone surrogates, 100,000 characters, empty, wrong types, boundary and
 malformed dates, huge and negative numbers, choices and garbage, random files), with fields missing, repeated and
-unknown ones besides. Whatever is sent, the answer is never a 5xx, and a refusal (a 4xx, or the form sent back with
-its error summary) writes nothing: every table but those that record requests is compared before and after.
+unknown ones besides. Whatever is sent, the answer is never a 5xx, and a refusal (a 4xx, the form sent back with
+its error summary, or a redirect with an error message) writes nothing: every table but those that record requests
+is compared before and after.
 
 The routes are those of the access matrix (tests/security/test_access_matrix.py, which names every route of the URL
 map), each posted by the first persona the matrix lets use it, on the matrix's own organisation. Every example
@@ -310,8 +311,13 @@ def encode(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return {"data": body, "content_type": "application/x-www-form-urlencoded"}
 
 
-def _refused(status: int, body: str) -> bool:
-    return status >= 400 or (status not in NOT_A_REFUSAL and "govuk-error-summary" in body)
+def _refused(status: int, body: str, client: Client) -> bool:
+    """A 4xx; the form sent back with its error summary; or a redirect carrying an error message (a button-only
+    action refused: "This audit has been submitted: it can no longer change")."""
+    if status in NOT_A_REFUSAL:
+        with client.session_transaction() as kept:
+            return any(category == "error" for category, _ in kept.get("_flashes", []))
+    return status >= 400 or "govuk-error-summary" in body
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=[target.rule for target in TARGETS])
@@ -340,7 +346,7 @@ def test_hostile_values_never_cause_a_5xx_and_a_refusal_writes_nothing(fuzz: Fuz
         changed = [name for name in after if after[name] != fuzz.before[name]]
         if changed:
             fuzz.snapshot.restore()
-        assert not (_refused(status, body) and changed), (
+        assert not (changed and _refused(status, body, client)), (
             f"{target.rule} as {target.persona} refused the form ({status}) but changed {', '.join(changed)}")
 
     if SEED is not None:
@@ -370,3 +376,15 @@ def test_the_fields_come_from_the_route_s_own_form(fuzz: Fuzz) -> None:
         <= kinds.items()
     upload = next(target for target in TARGETS if target.rule == "/admin/import")
     assert "FileField" in {type(field).__name__ for field in form_fields(fuzz, upload)[0]}
+
+
+def test_a_redirect_with_an_error_message_counts_as_a_refusal(fuzz: Fuzz) -> None:
+    """A button-only action refused with a message on the page it sends back to is a refusal too: the check above
+    then demands that it wrote nothing. A redirect with only a success message is not."""
+    client, token = fuzz.client("admin")
+    response = client.post("/admin/services/new", data={"csrf_token": token, "name": "Fuzzed service"})
+    assert response.status_code == 303 and not _refused(303, "", client)  # "Service added"
+    fuzz.snapshot.restore()
+    with client.session_transaction() as kept:
+        kept["_flashes"] = [("error", "This audit has been submitted: it can no longer change")]
+    assert _refused(303, "", client)
