@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,7 +26,7 @@ from teamops.audit.models import AuditEvent
 from teamops.auth.models import UserSession
 from teamops.config import ConfigError, load_config
 from teamops.extensions import db
-from tests.conftest import CSRF_PATTERN, Client, make_app, sign_in
+from tests.conftest import CSRF_PATTERN, Client, QueryCounter, counting_queries, make_app, sign_in
 from tests.oidc import CLIENT_ID, CLIENT_SECRET, Provider, claims_of, running_provider
 
 
@@ -44,6 +45,20 @@ def sso_app(database_url: str, provider: Provider) -> Iterator[flask.Flask]:
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def sso_queries(sso_app: flask.Flask) -> Callable[[], AbstractContextManager[QueryCounter]]:
+    """``with sso_queries() as counter:`` counts the statements the sign-on app sends. Not ``count_queries``: it
+    counts on the current app's engine, and that is the plain app the ``org`` fixture pushes after this one, which
+    no request here uses (it counted nothing)."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        with sso_app.app_context(), counting_queries() as counter:
+            yield counter
+
+    return counting
 
 
 @pytest.fixture
@@ -334,14 +349,14 @@ def test_sign_on_settings_that_cannot_work_stop_the_app(tmp_path, settings, mess
         load_config(tmp_path, {**TESTING, **settings})
 
 
-def test_signing_on_keeps_to_its_query_budget(browser, provider, org, count_queries):
+def test_signing_on_keeps_to_its_query_budget(browser, provider, org, sso_queries):
     """Measured here, not in tests/test_query_budget.py, which runs no provider (its MEASURED_ELSEWHERE)."""
     provider.user("worker-oid", email="worker@example.org", email_verified=True)
-    with count_queries() as counter:
+    with sso_queries() as counter:
         authorize_url = to_provider(browser)
     assert counter.count == 0
     callback = consent(authorize_url, "worker-oid")
-    with count_queries() as counter:
+    with sso_queries() as counter:
         assert browser.get(callback).status_code == 303
     assert counter.count <= 6, counter.count  # the account, pruning old sessions, the new one, the audit entry
 
@@ -427,14 +442,14 @@ def test_a_logout_token_not_signed_by_the_provider_ends_nothing(browser, provide
     assert signed_in(browser)
 
 
-def test_back_channel_logout_keeps_to_its_query_budget(sso_app, provider, org, count_queries):
+def test_back_channel_logout_keeps_to_its_query_budget(sso_app, provider, org, sso_queries):
     """A write route, measured here: the same statements for three sessions as for one."""
     provider.user("worker-oid", email="worker@example.org", email_verified=True)
     counts = []
     for sessions in (1, 3):
         for _ in range(sessions):
             sign_on(sso_app.test_client(), "worker-oid")
-        with count_queries() as counter:
+        with sso_queries() as counter:
             assert _back_channel(sso_app.test_client(), _logout_token(provider, sub="worker-oid")).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 4, counts  # who, the delete, the audit entry
