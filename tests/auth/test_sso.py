@@ -280,6 +280,18 @@ def test_the_csp_lets_sign_out_end_at_the_provider(browser, provider):
     assert f"form-action 'self' {provider.url}" in policy
 
 
+def test_pressing_sign_in_again_and_again_keeps_the_session_cookie_small(browser, provider, org):
+    """Each start's state is kept in the cookie, and browsers drop a cookie over 4 KB: only the newest three stay
+    (sign-ons started in several tabs), not one per press for an hour."""
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    starts = [to_provider(browser) for _ in range(40)]
+    cookie = browser.get_cookie("teamops_session")
+    assert cookie is not None and len(cookie.value) < 1500, len(cookie.value if cookie else "")
+    assert browser.get(consent(starts[-4], "worker-oid")).status_code == 400  # forgotten
+    assert browser.get(consent(starts[-3], "worker-oid")).status_code == 303
+    assert signed_in(browser)
+
+
 def test_a_provider_out_of_reach_is_a_clear_message_not_an_error(database_url, org):
     app = make_app(database_url, oidc_issuer="http://127.0.0.1:9", oidc_client_id=CLIENT_ID,
                    oidc_client_secret=CLIENT_SECRET)
