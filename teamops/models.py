@@ -2,7 +2,7 @@
 
 from teamops.api.models import ApiToken
 from teamops.audit.models import AuditEvent
-from teamops.auth.models import PasswordToken, SignInFailure, UserSession
+from teamops.auth.models import HeldForm, PasswordToken, SignInFailure, UserSession
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
 from teamops.dashboards.models import FiguresVersion
@@ -82,6 +82,7 @@ __all__ = [
     "FiguresVersion",
     "Grade",
     "GradeScale",
+    "HeldForm",
     "Induction",
     "InductionBuddy",
     "InductionCheckin",

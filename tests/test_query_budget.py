@@ -409,7 +409,7 @@ VISITS = _all_visits()
 
 # Pages that need a part this module does not run, measured beside their own tests instead.
 MEASURED_ELSEWHERE = {
-    "auth.sso_start": "tests/auth/test_sso.py: needs the OpenID provider the tests run",
+    "auth.sso_start": "tests/auth/test_sso.py: needs the OpenID provider the tests run (its POST, holding a form, too)",
     "auth.sso_callback": "tests/auth/test_sso.py: needs the OpenID provider the tests run",
 }
 

@@ -1,6 +1,7 @@
 """Never losing what someone typed (issue 7 item 6): a form sent after the session ended, or with a security
 token that is no longer valid, comes back as hidden fields, first on the sign-in page and then on a page
-that sends it again. Nothing is stored on the server; passwords, tokens and files are never kept."""
+that sends it again. Nothing is stored on the server, but for the round trip of a single sign-on
+(teamops.auth.holding); passwords, tokens and files are never kept."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
-"""Server-side sign-in sessions, one-time set-password links and the failed-password counts."""
+"""Server-side sign-in sessions, one-time set-password links, the failed-password counts and forms held through a
+single sign-on round trip."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamops.dates import utcnow
@@ -61,3 +62,20 @@ class SignInFailure(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class HeldForm(Model):
+    """A form sent after the session ended, held while its sender signs in again at the council's provider
+    (teamops.auth.holding): too large for the session cookie, and every worker and app server must find it.
+
+    Only the key's hash is stored; the browser's session holds the key. What was typed is kept for 15 minutes at
+    most and read once. Not audited: it may be record content, which the trail never holds.
+    """
+
+    __tablename__ = "held_forms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(Text)  # where the form was sent: a path on this site (keeping.safe_path)
+    fields: Mapped[list[list[str]]] = mapped_column(JSON)  # [name, value] pairs, in the order sent
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

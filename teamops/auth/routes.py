@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from teamops.access import requires
-from teamops.auth import bp, services, sso
+from teamops.auth import bp, holding, services, sso
 from teamops.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
 from teamops.auth.keeping import KEPT_URL, carried_fields, safe_path
 from teamops.auth.passwords import password_problem
@@ -58,36 +58,49 @@ def sign_in() -> Any:
                   kept_url=safe_path(request.form.get(KEPT_URL)), sso_error=None)
 
 
-@bp.route("/sign-in/sso")
+@bp.route("/sign-in/sso", methods=["GET", "POST"])
 def sso_start() -> Any:
-    """Sends the browser to the council's sign-on (teamops.auth.sso); back at ``sso_callback``."""
+    """Sends the browser to the council's sign-on (teamops.auth.sso); back at ``sso_callback``. Posted from a
+    sign-in page that carries a form sent after the session ended, it first holds that form on the server
+    (teamops.auth.holding), to offer it again once signed in."""
     if not sso.enabled():
         abort(404)
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     target = safe_path(request.args.get("next"))
+    kept_url = safe_path(request.form.get(KEPT_URL))
     response = sso.start()
-    if response is None:
-        return render("auth/sign_in.html", form=SignInForm(formdata=None), status=503, kept={}, kept_url=None,
-                      sso_error=sso.REFUSED["provider"])
+    if response is None:  # what was typed stays in the page, to try again
+        return render("auth/sign_in.html", form=SignInForm(formdata=None), status=503,
+                      kept=carried_fields(request.form), kept_url=kept_url, sso_error=sso.REFUSED["provider"])
     session[SSO_NEXT] = target
+    if kept_url is not None:
+        holding.hold(kept_url, carried_fields(request.form))
+        db.session.commit()
     return response
 
 
 @bp.route("/sign-in/sso/callback")
 def sso_callback() -> Any:
-    """Where the council's sign-on sends the browser back: signed in, or the sign-in page saying why not."""
+    """Where the council's sign-on sends the browser back: signed in, or the sign-in page saying why not. A form
+    held for this sign-in comes back ready to send again, as after signing in with a password; a refusal deletes
+    it unseen."""
     if not sso.enabled():
         abort(404)
     target = session.pop(SSO_NEXT, None)
+    held_key = holding.key_from_session()
     outcome = sso.finish()
     if outcome.staff is None:
+        holding.drop(held_key)
         db.session.commit()  # the refusal is audited
         return render("auth/sign_in.html", form=SignInForm(formdata=None), status=403 if outcome.email else 400,
                       kept={}, kept_url=None, sso_error=outcome.message)
     services.start_session(outcome.staff, how="single sign-on", sso=outcome.identity)
     sso.mark_session()
+    held = holding.take(held_key)
     db.session.commit()
+    if held is not None:
+        return render("auth/resend.html", action=held.path, kept=held.fields, reason="signed_in")
     return see_other(_safe_next(target))
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, undefer
 from teamops.access import Holder
 from teamops.api.tokens import sends_credentials
 from teamops.audit.services import record_event
-from teamops.auth import throttle
+from teamops.auth import holding, throttle
 from teamops.auth.models import PasswordToken, UserSession
 from teamops.auth.passwords import hash_password, needs_rehash, verify_password
 from teamops.dates import utcnow
@@ -128,8 +128,10 @@ def start_session(staff: Staff, how: str = "", sso: tuple[str | None, str | None
     form token this request cached. A session from single sign-on keeps the provider's ``sso`` session id and
     subject (teamops.auth.sso, for its back-channel logout). The new session's form token is made here, so the
     cookie set by the sign-in already carries it and no page has to set the cookie again (teamops.kept keeps pages
-    only for a session that has its token). Expired sessions of every account are pruned first."""
+    only for a session that has its token). Expired sessions of every account are pruned first, and forms held
+    through a sign-on longer than they may be (teamops.auth.holding)."""
     prune_expired_sessions()
+    holding.prune()
     session.clear()
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     token = secrets.token_urlsafe(32)

@@ -46,6 +46,7 @@ NAME = "council"
 SCOPES = "openid email profile"
 SSO_SESSION = "sso"  # in the session cookie: this session was started by single sign-on
 LEEWAY_SECONDS = 60  # clock difference allowed with the provider when checking the ID token's times
+STARTS_IN_PROGRESS = 3  # sign-ons one browser may have started and not finished (the newest; tabs)
 
 # What the sign-in page says, by why the sign-on did not sign anyone in. Never the provider's own words: they may
 # carry whatever an attacker put in the address.
@@ -126,11 +127,23 @@ def _callback_url() -> str:
 def start() -> Response | None:
     """Sends the browser to the provider, with a fresh state, nonce and PKCE verifier kept in the session; None
     when the provider's discovery document cannot be had (the provider is down or out of reach)."""
+    _forget_older_starts()
     try:
         return cast(Response, _client().authorize_redirect(_callback_url()))
     except (RequestException, ValueError, KeyError, RuntimeError) as error:
         log.warning("Single sign-on could not start: %s: %s", type(error).__name__, error)
         return None
+
+
+def _forget_older_starts() -> None:
+    """Authlib keeps each start's state in the session cookie for an hour (about 180 bytes each). Pressed again and
+    again, the cookie would pass the 4 KB browsers keep, and they would drop it: no sign-on could finish. Only the
+    newest few stay, enough for sign-ons started in several tabs at once."""
+    prefix = f"_state_{NAME}_"
+    started = sorted((key for key in session if key.startswith(prefix)),
+                     key=lambda key: float((session[key] or {}).get("exp") or 0))
+    for key in started[:max(0, len(started) - (STARTS_IN_PROGRESS - 1))]:
+        session.pop(key)
 
 
 def finish() -> Outcome:

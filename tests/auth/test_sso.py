@@ -8,25 +8,43 @@ The browser version, with axe-core, is tests/browser/test_single_sign_on.py.
 from __future__ import annotations
 
 import base64
+import html
 import json
+import logging
+import os
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote_from_bytes, urlsplit
 
 import flask
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from sqlalchemy import select
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from teamops.audit.models import AuditEvent
-from teamops.auth.models import UserSession
+from teamops.auth import holding
+from teamops.auth.keeping import carried_fields, safe_path
+from teamops.auth.models import HeldForm, UserSession
 from teamops.config import ConfigError, load_config
+from teamops.dates import today
 from teamops.extensions import db
-from tests.conftest import CSRF_PATTERN, Client, make_app, sign_in
+from teamops.records.models import SupervisionRecord
+from tests import factories
+from tests.conftest import CSRF_PATTERN, Client, QueryCounter, counting_queries, make_app, sign_in
+from tests.fuzz.strategies import hostile_text
 from tests.oidc import CLIENT_ID, CLIENT_SECRET, Provider, claims_of, running_provider
+from tests.records.conftest import case_data, write_url
 
 
 @pytest.fixture
@@ -44,6 +62,20 @@ def sso_app(database_url: str, provider: Provider) -> Iterator[flask.Flask]:
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def sso_queries(sso_app: flask.Flask) -> Callable[[], AbstractContextManager[QueryCounter]]:
+    """``with sso_queries() as counter:`` counts the statements the sign-on app sends. Not ``count_queries``: it
+    counts on the current app's engine, and that is the plain app the ``org`` fixture pushes after this one, which
+    no request here uses (it counted nothing)."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        with sso_app.app_context(), counting_queries() as counter:
+            yield counter
+
+    return counting
 
 
 @pytest.fixture
@@ -265,6 +297,18 @@ def test_the_csp_lets_sign_out_end_at_the_provider(browser, provider):
     assert f"form-action 'self' {provider.url}" in policy
 
 
+def test_pressing_sign_in_again_and_again_keeps_the_session_cookie_small(browser, provider, org):
+    """Each start's state is kept in the cookie, and browsers drop a cookie over 4 KB: only the newest three stay
+    (sign-ons started in several tabs), not one per press for an hour."""
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    starts = [to_provider(browser) for _ in range(40)]
+    cookie = browser.get_cookie("teamops_session")
+    assert cookie is not None and len(cookie.value) < 1500, len(cookie.value if cookie else "")
+    assert browser.get(consent(starts[-4], "worker-oid")).status_code == 400  # forgotten
+    assert browser.get(consent(starts[-3], "worker-oid")).status_code == 303
+    assert signed_in(browser)
+
+
 def test_a_provider_out_of_reach_is_a_clear_message_not_an_error(database_url, org):
     app = make_app(database_url, oidc_issuer="http://127.0.0.1:9", oidc_client_id=CLIENT_ID,
                    oidc_client_secret=CLIENT_SECRET)
@@ -334,14 +378,14 @@ def test_sign_on_settings_that_cannot_work_stop_the_app(tmp_path, settings, mess
         load_config(tmp_path, {**TESTING, **settings})
 
 
-def test_signing_on_keeps_to_its_query_budget(browser, provider, org, count_queries):
+def test_signing_on_keeps_to_its_query_budget(browser, provider, org, sso_queries):
     """Measured here, not in tests/test_query_budget.py, which runs no provider (its MEASURED_ELSEWHERE)."""
     provider.user("worker-oid", email="worker@example.org", email_verified=True)
-    with count_queries() as counter:
+    with sso_queries() as counter:
         authorize_url = to_provider(browser)
     assert counter.count == 0
     callback = consent(authorize_url, "worker-oid")
-    with count_queries() as counter:
+    with sso_queries() as counter:
         assert browser.get(callback).status_code == 303
     assert counter.count <= 6, counter.count  # the account, pruning old sessions, the new one, the audit entry
 
@@ -427,14 +471,14 @@ def test_a_logout_token_not_signed_by_the_provider_ends_nothing(browser, provide
     assert signed_in(browser)
 
 
-def test_back_channel_logout_keeps_to_its_query_budget(sso_app, provider, org, count_queries):
+def test_back_channel_logout_keeps_to_its_query_budget(sso_app, provider, org, sso_queries):
     """A write route, measured here: the same statements for three sessions as for one."""
     provider.user("worker-oid", email="worker@example.org", email_verified=True)
     counts = []
     for sessions in (1, 3):
         for _ in range(sessions):
             sign_on(sso_app.test_client(), "worker-oid")
-        with count_queries() as counter:
+        with sso_queries() as counter:
             assert _back_channel(sso_app.test_client(), _logout_token(provider, sub="worker-oid")).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 4, counts  # who, the delete, the audit entry
@@ -470,3 +514,275 @@ def test_a_logout_token_naming_a_session_also_ends_one_stored_without_a_session_
     sign_on(browser, "worker-oid")  # the mock provider's ID tokens carry no sid
     assert _back_channel(browser, _logout_token(provider, sid="session-x", sub="worker-oid")).status_code == 200
     assert not signed_in(browser)
+
+
+# A form sent after the session ended, kept through the sign-on (teamops.auth.holding) ------------------------
+
+# What the manager typed: unicode, line breaks and quotes, and sections nearly as long as a section may be.
+TYPED = "Ça va — she said “I feel safe now” 🏠, and <b>Zoë</b> & Ñúñez said \"yes\".\nA second line."
+LONG = " ".join(f"Paragraph {n}: the plan is reviewed weekly; school says attendance is up." for n in range(62))
+HIDDEN_FIELD = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+
+
+def _hidden(page: str) -> list[tuple[str, str]]:
+    return [(html.unescape(name), html.unescape(value)) for name, value in HIDDEN_FIELD.findall(page)]
+
+
+def _form(page: str, action: str) -> tuple[str, list[tuple[str, str]]]:
+    """The page's form that posts to an address starting with ``action``: that address, and its hidden fields."""
+    match = re.search(f'<form method="post" action="({re.escape(html.escape(action))}[^"]*)"[^>]*>(.*?)</form>',
+                      page, re.DOTALL)
+    assert match is not None, f"no form posting to {action} on the page"
+    return html.unescape(match[1]), _hidden(match[2])
+
+
+def _council_form(page: str) -> tuple[str, list[tuple[str, str]]]:
+    """The sign-in page's "Sign in with your council account" form."""
+    return _form(page, "/sign-in/sso")
+
+
+@pytest.fixture
+def written(org: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """A supervision record the team manager writes about the worker's case: its address and what was typed."""
+    case = factories.case(None, "CP", False, org["worker"], today() - timedelta(days=365))
+    data = case_data(case, childs_voice=TYPED, significant_events=LONG, decisions_and_plan=LONG[::-1],
+                     reflective_analysis=LONG.upper())
+    assert len(LONG) > 4500 and sum(len(value) for value in data.values()) > 13_000
+    return write_url(org["worker"], "case", None, [case]), data
+
+
+def _sent_after_the_session_ended(browser: Client, written: tuple[str, dict[str, str]]) -> str:
+    """Opens the form, leaves it 45 minutes, sends it: the sign-in page that keeps it."""
+    url, data = written
+    token = _page_token(browser)
+    factories.age_sessions(45)
+    response = browser.post(url, data={**data, "csrf_token": token})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401 and "Your session ended before your form was sent" in page
+    assert db.session.scalar(select(func.count(SupervisionRecord.id))) == 0
+    return str(page)
+
+
+def _to_provider_keeping(browser: Client, page: str) -> str:
+    """Presses "Sign in with your council account" on that page: the form is held, the browser at the provider."""
+    action, fields = _council_form(page)
+    response = browser.post(action, data=MultiDict(fields))
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return str(response.headers["Location"])
+
+
+def _held() -> int:
+    return db.session.scalar(select(func.count(HeldForm.id))) or 0
+
+
+def _resend_and_check_it_saves(browser: Client, written: tuple[str, dict[str, str]], response: Any) -> None:
+    url, data = written
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Send your form again" in page
+    action, fields = _form(page, url)
+    assert action == url and fields[0][0] == "csrf_token"
+    assert fields[1:] == list(data.items()), "every field back as typed, in order"
+    assert _held() == 0, "the held form is deleted as it is used"
+    sent = browser.post(url, data=dict(fields))
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:3000]
+    record = db.session.scalar(select(SupervisionRecord))
+    assert record is not None
+    discussion = record.discussions[0]
+    assert (discussion.childs_voice, discussion.significant_events) == (TYPED, LONG)
+
+
+def test_with_passwords_off_a_form_sent_after_the_session_ended_comes_back_through_the_sign_on(
+        sso_only, provider, org, written):
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    assert sign_on(sso_only, "manager-oid").status_code == 303
+    page = _sent_after_the_session_ended(sso_only, written)
+    assert 'name="password"' not in page
+    action, fields = _council_form(page)
+    assert action == "/sign-in/sso"
+    assert fields[0][0] == "csrf_token" and fields[1] == ("kept_url", written[0])
+    assert fields[2:] == [(f"kept__{name}", value) for name, value in written[1].items()]
+
+    authorize_url = _to_provider_keeping(sso_only, page)
+    assert _held() == 1
+    _resend_and_check_it_saves(sso_only, written, sso_only.get(consent(authorize_url, "manager-oid")))
+
+
+def test_with_passwords_on_the_council_account_button_keeps_the_form_too(browser, provider, org, written):
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    sign_in(browser, org["team_manager"])
+    page = _sent_after_the_session_ended(browser, written)
+    assert 'name="password"' in page  # both ways offered, each carrying the form
+    assert page.count(f'name="kept__{next(iter(written[1]))}"') == 2
+    _resend_and_check_it_saves(browser, written, browser.get(consent(_to_provider_keeping(browser, page),
+                                                                     "manager-oid")))
+
+
+def test_a_refused_sign_on_shows_nothing_kept_and_holds_nothing(browser, provider, org, written):
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    provider.user("stranger", email="stranger@example.org", email_verified=True)
+    assert sign_on(browser, "manager-oid").status_code == 303
+    authorize_url = _to_provider_keeping(browser, _sent_after_the_session_ended(browser, written))
+    assert _held() == 1
+    response = browser.get(consent(authorize_url, "stranger"))
+    assert response.status_code == 403
+    page = refusal(response)
+    assert "kept__" not in page and "kept_url" not in page and "Paragraph 1:" not in page
+    assert _held() == 0
+    assert not signed_in(browser)
+
+
+def test_a_held_form_is_used_once(browser, provider, org, written):
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    sign_in(browser, org["team_manager"])
+    callback = consent(_to_provider_keeping(browser, _sent_after_the_session_ended(browser, written)),
+                       "manager-oid")
+    assert "Send your form again" in browser.get(callback).get_data(as_text=True)
+    assert _held() == 0
+    replay = browser.get(callback)  # the same address again: its state is used up, and so is the form
+    assert "Paragraph 1:" not in replay.get_data(as_text=True)
+    assert replay.status_code == 400
+
+
+def test_someone_else_s_sign_on_does_not_get_the_form(sso_app, browser, provider, org, written):
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    sign_in(browser, org["team_manager"])
+    authorize_url = _to_provider_keeping(browser, _sent_after_the_session_ended(browser, written))
+    other: Client = sso_app.test_client()  # type: ignore[assignment]
+    assert sign_on(other, "worker-oid").status_code == 303  # its own sign-on: its session holds no key
+    assert _held() == 1
+    # The manager's callback opened in the other browser: its state is not there, so nothing is signed in or shown.
+    response = other.get(consent(authorize_url, "manager-oid"))
+    assert response.status_code == 400 and "Paragraph 1:" not in response.get_data(as_text=True)
+    assert _held() == 1  # still the manager's, until it is used or expires
+
+
+def test_a_form_held_longer_than_15_minutes_is_not_used(browser, provider, org, written):
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    sign_in(browser, org["team_manager"])
+    authorize_url = _to_provider_keeping(browser, _sent_after_the_session_ended(browser, written))
+    held = db.session.scalars(select(HeldForm)).one()
+    held.created_at -= holding.HOLD + timedelta(seconds=1)
+    db.session.commit()
+    response = browser.get(consent(authorize_url, "manager-oid"))
+    assert response.status_code == 303 and signed_in(browser)  # signed in, as without a form
+    assert _held() == 0  # and the old form is gone
+
+
+def test_holding_a_form_replaces_the_last_one_and_deletes_expired_ones(browser, provider, org, written):
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    sign_in(browser, org["team_manager"])
+    page = _sent_after_the_session_ended(browser, written)
+    other: Client = browser.application.test_client()  # type: ignore[assignment]
+    _to_provider_keeping(other, _sign_in_page_keeping(other, "/cases/new"))
+    for held in db.session.scalars(select(HeldForm)):
+        held.created_at -= holding.HOLD + timedelta(minutes=1)
+    db.session.commit()
+    _to_provider_keeping(browser, page)
+    _to_provider_keeping(browser, page)  # pressed twice: one form held for this browser, not two
+    assert _held() == 1
+
+
+def _sign_in_page_keeping(browser: Client, path: str) -> str:
+    """The sign-in page someone signed out gets for a form they send (the gate's answer)."""
+    response = browser.post(path, data={"csrf_token": browser.csrf_token(), "note": "x"})
+    assert response.status_code == 401
+    return str(response.get_data(as_text=True))
+
+
+def test_a_plain_post_holds_nothing_and_a_provider_out_of_reach_keeps_the_form_in_the_page(database_url, org):
+    app = make_app(database_url, oidc_issuer="http://127.0.0.1:9", oidc_client_id=CLIENT_ID,
+                   oidc_client_secret=CLIENT_SECRET)
+    app.test_client_class = Client
+    with app.app_context():
+        browser: Client = app.test_client()  # type: ignore[assignment]
+        page = _sign_in_page_keeping(browser, "/cases/new")
+        action, fields = _council_form(page)
+        response = browser.post(action, data=MultiDict(fields))
+        assert response.status_code == 503
+        assert _council_form(response.get_data(as_text=True))[1][1:] == fields[1:]  # to try again
+        assert _held() == 0
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_post_without_a_kept_form_is_the_plain_sign_on(browser, provider, org):
+    response = browser.post("/sign-in/sso?next=/account/tokens", data={"csrf_token": browser.csrf_token()})
+    assert response.status_code == 302 and response.headers["Location"].startswith(provider.url)
+    assert _held() == 0
+    page = browser.post("/sign-in/sso", data={"kept_url": "/somewhere"})  # no form token: refused like any form
+    assert page.status_code == 400 and _held() == 0
+
+
+def test_what_was_typed_reaches_no_log_and_no_audit_entry(browser, provider, org, written, caplog):
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    provider.user("stranger", email="stranger@example.org", email_verified=True)
+    caplog.set_level(logging.DEBUG)
+    sign_in(browser, org["team_manager"])
+    page = _sent_after_the_session_ended(browser, written)
+    browser.get(consent(_to_provider_keeping(browser, page), "stranger"))  # refused
+    callback = consent(_to_provider_keeping(browser, page), "manager-oid")
+    _resend_and_check_it_saves(browser, written, browser.get(callback))
+    browser.get(callback)  # replayed: refused, logged
+    assert "Single sign-on refused" in caplog.text  # the log was listening
+    for text in ("she said", "Paragraph 1:", LONG.upper()[:40], LONG[::-1][:40]):
+        assert text not in caplog.text
+        for event in db.session.scalars(select(AuditEvent)):
+            assert text not in f"{event.summary} {event.actor_label} {json.dumps(event.changes)}", event.action
+
+
+def test_holding_a_form_keeps_to_its_query_budget(browser, provider, org, written, sso_queries):
+    """POST /sign-in/sso (MEASURED_ELSEWHERE in tests/test_query_budget.py) and the callback that gives it back."""
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    sign_in(browser, org["team_manager"])
+    page = _sent_after_the_session_ended(browser, written)
+    action, fields = _council_form(page)
+    with sso_queries() as counter:
+        response = browser.post(action, data=MultiDict(fields))
+    assert response.status_code == 302
+    assert counter.count <= 2, counter.count  # expired and replaced forms deleted, this one stored
+    callback = consent(response.headers["Location"], "manager-oid")
+    with sso_queries() as counter:
+        assert browser.get(callback).status_code == 200
+    # The sign-on's 5 (with the expired forms deleted), the held form taken in one statement, the signed-in
+    # person for the page's header.
+    assert counter.count <= 7, counter.count
+
+
+def _read(body: str) -> MultiDict[str, str]:
+    """The form TeamOps reads from this body (werkzeug's parsing: an invalid UTF-8 escape stays as it was sent)."""
+    builder = EnvironBuilder(method="POST", data=body, content_type="application/x-www-form-urlencoded")
+    try:
+        return Request(builder.get_environ()).form
+    finally:
+        builder.close()
+
+
+def test_hostile_kept_fields_are_held_exactly_as_read_or_refused(browser, provider, org):
+    """Fuzzed as tests/fuzz/test_forms.py fuzzes every form (where single sign-on is not configured, so this route
+    is only a 404): whatever is sent, no 5xx, and what is held is what the form said, through the database's JSON."""
+    token = browser.csrf_token()
+    paths = st.one_of(st.sampled_from(("/cases/new", "/records/new/write?worker=1&kind=case", "//evil.example")),
+                      hostile_text)
+    held: list[int] = []
+
+    @settings(max_examples=int(os.environ.get("TEAMOPS_FUZZ_EXAMPLES", "25")), deadline=None, database=None,
+              derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(kept_url=paths, pairs=st.lists(st.tuples(hostile_text, hostile_text), max_size=6))
+    def send(kept_url: str, pairs: list[tuple[str, str]]) -> None:
+        sent = [("csrf_token", token), ("kept_url", kept_url), *((f"kept__{name}", value) for name, value in pairs)]
+        body = "&".join(f"{quote_from_bytes(name.encode('utf-8', 'surrogatepass'))}="
+                        f"{quote_from_bytes(value.encode('utf-8', 'surrogatepass'))}" for name, value in sent)
+        response = browser.post("/sign-in/sso", data=body, content_type="application/x-www-form-urlencoded")
+        assert response.status_code < 500
+        rows = db.session.scalars(select(HeldForm)).all()
+        assert len(rows) <= 1  # this browser's one form, replaced each time
+        read = _read(body)
+        if response.status_code == 302 and (path := safe_path(read.get("kept_url"))) is not None:
+            # Each name's values in order, names in the order they first came (a MultiDict's order).
+            assert [(row.path, row.fields) for row in rows] == [
+                (path, [[name, value] for name, value in carried_fields(read)])]
+            held.append(len(pairs))
+
+    send()
+    assert held, "no example held a form: the check above never ran"

@@ -61,8 +61,9 @@ FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None, de
 EXCLUDED = {
     "/sign-out": "takes no fields and ends the session the other examples use; the access matrix checks it",
 }
-# Posted by someone signed out: the sign-in form, and setting a password from a link.
-SIGNED_OUT_FORMS = {"/sign-in", "/set-password/<token>"}
+# Posted by someone signed out: the sign-in forms (with a password, or with the council account carrying a form sent
+# after the session ended), and setting a password from a link.
+SIGNED_OUT_FORMS = {"/sign-in", "/sign-in/sso", "/set-password/<token>"}
 NOT_A_REFUSAL = {302, 303}
 
 

@@ -281,8 +281,9 @@ MATRIX: dict[tuple[str, str], Visit | tuple[Visit, ...]] = {
     ("GET", "/health"): Visit(EVERYONE, 200),
     ("GET", "/sign-in"): Visit(SIGNED_IN, 302, anonymous=200),  # signed in: sent home
     ("POST", "/sign-in"): Visit(SIGNED_IN, 302, anonymous=400),  # an empty form: "enter your e-mail address"
-    # Single sign-on is not configured here: its two addresses are not found (tests/auth/test_sso.py has the rest).
+    # Single sign-on is not configured here: its addresses are not found (tests/auth/test_sso.py has the rest).
     ("GET", "/sign-in/sso"): Visit(EVERYONE, 404),
+    ("POST", "/sign-in/sso"): Visit(EVERYONE, 404),  # the council account button carrying a form (teamops.auth.holding)
     ("GET", "/sign-in/sso/callback"): Visit(EVERYONE, 404),
     ("POST", "/sign-in/sso/logout"): Visit(EVERYONE, 404),  # the provider's back-channel logout (CSRF_EXEMPT)
     ("GET", "/set-password/<token>"): Visit(EVERYONE, 200),
