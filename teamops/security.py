@@ -81,6 +81,7 @@ def _gate() -> Any:
 
 
 NUL_MESSAGE = "{} contains a character that cannot be saved (a NUL character, code 0). Remove it and try again."
+NAMELESS_MESSAGE = "The form could not be read: a part of it has no name. Send it again from its page."
 
 
 def _refuse_nul() -> Any:
@@ -89,6 +90,8 @@ def _refuse_nul() -> Any:
     ``next=`` is neither stored nor queried: a bad one is ignored there (``safe_path``), as before."""
     if "\x00" in request.path:  # nothing is named so; left to a view, it would reach a lookup (a case type's code)
         abort(404)
+    if None in request.form or None in request.files:  # a multipart part whose name its header garbled
+        return _bad_form(NAMELESS_MESSAGE)
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
             if ("\x00" in name or "\x00" in value) and not (source is request.args and name == "next"):
@@ -100,8 +103,12 @@ def _refuse_nul() -> Any:
 def _nul_refusal(where: str, field: str | None) -> Any:
     if request.path.startswith("/api/"):
         return error_response(400, NUL_MESSAGE.format(field or where), field)
-    return render("errors/error.html", "errors/_error.html", code=400, title=ERROR_TITLES[400],
-                  message=NUL_MESSAGE.format(where), status=400)
+    return _bad_form(NUL_MESSAGE.format(where))
+
+
+def _bad_form(message: str) -> Any:
+    return render("errors/error.html", "errors/_error.html", code=400, title=ERROR_TITLES[400], message=message,
+                  status=400)
 
 
 def _sign_in_keeping_the_form() -> Any:
@@ -175,7 +182,8 @@ def _server_error(error: Exception) -> Any:
 
 def init_app(app: Flask) -> None:
     app.config[CSP_KEY] = content_security_policy(sso.issuer_origin(app.config["TEAMOPS"]))
-    app.before_request(_refuse_nul)
+    # First of all, before the CSRF check too: it reads the form's names as text, so a nameless part would fail it.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_nul)
     app.before_request(_gate)
     app.after_request(_headers)
     app.register_error_handler(CSRFError, _csrf_failure)

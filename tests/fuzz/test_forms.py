@@ -21,6 +21,7 @@ import shutil
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,9 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from wtforms import Field
 
+from teamops.auth.models import UserSession
 from teamops.dashboards.figures import forget_figures
+from teamops.dates import utcnow
 from teamops.extensions import db
 from teamops.kept import forget_pages
 from tests.conftest import BACKEND, Client, fresh_database, make_app
@@ -144,6 +147,7 @@ class Snapshot:
                             connection.execute(sqlalchemy.text(
                                 f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
                                 f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"))
+        keep_sessions_alive()
         forget_figures()
         forget_pages()
 
@@ -172,6 +176,13 @@ def writes() -> int:
     count = int(db.session.execute(sqlalchemy.text("SELECT n FROM fuzz_writes")).scalar_one())
     db.session.rollback()
     return count
+
+
+def keep_sessions_alive() -> None:
+    """The personas' sessions as of now, not of the snapshot or the last time each was used: a long run outlasts
+    the idle time-out, and every example after it would be answered "signed out" and test nothing."""
+    with db.engine.begin() as connection:
+        connection.execute(sqlalchemy.update(UserSession).values(created_at=utcnow(), last_seen_at=utcnow()))
 
 
 def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
@@ -323,6 +334,7 @@ def _refused(status: int, body: str, client: Client) -> bool:
 
 @pytest.mark.parametrize("target", TARGETS, ids=[target.rule for target in TARGETS])
 def test_hostile_values_never_cause_a_5xx_and_a_refusal_writes_nothing(fuzz: Fuzz, target: Target) -> None:
+    keep_sessions_alive()
     fields, others = form_fields(fuzz, target)
     described = [(field.name, value_strategy(field), "Date" in type(field).__name__) for field in fields]
     described += [(name, st.one_of(st.sampled_from(sorted(values)), hostile_text) if values else hostile_text, False)
@@ -341,6 +353,7 @@ def test_hostile_values_never_cause_a_5xx_and_a_refusal_writes_nothing(fuzz: Fuz
         finally:
             response.close()
         assert status < 500, f"{target.rule} as {target.persona}: {status}"
+        assert status != 401 or target.persona == ANONYMOUS, f"{target.persona} was signed out: nothing was tested"
         if writes() == written:
             return  # nothing committed: the tables are as they were
         after = fingerprint()
@@ -389,3 +402,13 @@ def test_a_redirect_with_an_error_message_counts_as_a_refusal(fuzz: Fuzz) -> Non
     with client.session_transaction() as kept:
         kept["_flashes"] = [("error", "This audit has been submitted: it can no longer change")]
     assert _refused(303, "", client)
+
+
+def test_a_long_run_keeps_the_personas_signed_in(fuzz: Fuzz) -> None:
+    """A run longer than the idle time-out (and a restore of the snapshot, sessions and all) would leave every
+    persona signed out, each example answered 401 and nothing tested: the sessions are brought up to now."""
+    with db.engine.begin() as connection:
+        connection.execute(sqlalchemy.update(UserSession).values(last_seen_at=utcnow() - timedelta(hours=2)))
+    keep_sessions_alive()  # without it, signed out (the app's own idle time-out tests show that)
+    client, _ = fuzz.client("admin")
+    assert client.get("/admin/services/new").status_code == 200
