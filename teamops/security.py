@@ -111,19 +111,35 @@ def _bad_form(message: str) -> Any:
                   status=400)
 
 
+CROSS_SITE_MESSAGE = ("It did not come from a TeamOps page, or its security check had run out. Nothing was saved: "
+                      "open the page in TeamOps and fill it in there.")
+
+
+def sent_from_this_site() -> bool:
+    """Whether the browser says the request came from one of TeamOps's own pages (Fetch Metadata's
+    ``Sec-Fetch-Site``; a browser too old to say is believed). A form another site sent is never kept to be sent
+    again: its fields are the other site's, and "Send it now" would send them as the person's own."""
+    return request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+
+
 def _sign_in_keeping_the_form() -> Any:
-    """A form sent after the session ended: the sign-in page, carrying what was typed to send it again."""
+    """A form sent after the session ended: the sign-in page, carrying what was typed to send it again (only a
+    form sent from TeamOps itself)."""
     form = SignInForm(formdata=None)
+    if not sent_from_this_site():
+        return render("auth/sign_in.html", form=form, kept=[], kept_url=None, status=401)
     return render("auth/sign_in.html", form=form, kept=kept_fields(request.form), kept_url=request.full_path,
                   status=401)
 
 
 def _csrf_failure(error: CSRFError) -> Any:
     """The form's security token was missing or no longer valid (the page was open across a sign-out or a
-    restart): say so on a whole page, and keep what was typed so it can be sent again."""
+    restart): say so on a whole page, and keep what was typed so it can be sent again (only a form sent from
+    TeamOps itself: one from another site is just refused)."""
     db.session.rollback()
-    if wants_fragment():
-        return render("errors/_error.html", code=400, title="Your form could not be sent", status=400)
+    if wants_fragment() or not sent_from_this_site():
+        return render("errors/error.html", "errors/_error.html", code=400, title="Your form could not be sent",
+                      message=None if wants_fragment() else CROSS_SITE_MESSAGE, status=400)
     return render("auth/resend.html", action=request.full_path, kept=kept_fields(request.form), reason="csrf",
                   status=400)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from teamops.dates import today
@@ -85,6 +86,27 @@ def test_a_form_with_an_expired_security_token_says_what_happened_and_keeps_the_
     assert db.session.scalar(select(func.count(SupervisionRecord.id))) == 0
     fields = dict(_hidden_fields(page))
     assert manager.post(url, data=fields).status_code == 303
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_a_form_another_site_sent_is_never_kept_to_send_again(as_role, org, site):
+    """Another site can make the browser post a form to TeamOps: signed out, or with no valid token, it is refused,
+    and its fields are not offered back to "Send it now" as if the person had typed them (Fetch Metadata)."""
+    case = factories.case(None, "CP", False, org["worker"], today() - timedelta(days=365))
+    manager = as_role("team_manager")
+    url = write_url(org["worker"], "case", None, [case])
+    forged = case_data(case, childs_voice=MARKER)
+    no_token = manager.post(url, data=forged, headers={"Sec-Fetch-Site": site})
+    page = no_token.get_data(as_text=True)
+    assert no_token.status_code == 400 and "Your form could not be sent" in page
+    assert MARKER not in page and "Send your form again" not in page and "did not come from a TeamOps page" in page
+    token = manager.csrf_token()  # as if the other site had one (it cannot): the session's end alone refuses it
+    factories.age_sessions(45)
+    signed_out = manager.post(url, data={**forged, "csrf_token": token}, headers={"Sec-Fetch-Site": site})
+    page = signed_out.get_data(as_text=True)
+    assert signed_out.status_code == 401 and "Sign in to TeamOps" in page
+    assert MARKER not in page and "kept__" not in page and "Your session ended before your form was sent" not in page
+    assert db.session.scalar(select(func.count(SupervisionRecord.id))) == 0
 
 
 def _hidden_fields(page: str) -> list[tuple[str, str]]:
