@@ -14,8 +14,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import session
-from sqlalchemy import delete, or_
+from flask import current_app, session
+from sqlalchemy import delete, func, or_, select
 
 from teamops.auth.models import HeldForm
 from teamops.dates import utcnow
@@ -24,6 +24,11 @@ from teamops.extensions import db
 HELD_KEY = "held_form"  # in the session cookie while the browser is at the provider: the key of its held form
 HOLD_MINUTES = 15
 HOLD = timedelta(minutes=HOLD_MINUTES)
+# Anyone can open the sign-in page and post to it, so what the table can hold is bounded: a form of up to 1 MB of
+# text (a half-written record is a few tens of kB) and 200 forms at once across the site (200 MB at most). Past
+# either, the sign-on goes ahead without holding (and the log says so, never what was typed).
+MOST_HELD_CHARACTERS = 1_000_000
+MOST_HELD = 200
 
 
 @dataclass(frozen=True)
@@ -38,19 +43,26 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def hold(path: str, fields: list[tuple[str, str]]) -> None:
-    """Holds the form for this browser's sign-on. A session holds one at a time (a new one replaces the last), and
-    every form older than 15 minutes goes as this one is stored, so the table never fills up."""
+def hold(path: str, fields: list[tuple[str, str]]) -> bool:
+    """Holds the form for this browser's sign-on; False when it is too big, or too many are held already. A
+    session holds one at a time (a new one replaces the last), and every form older than 15 minutes goes as this
+    one is stored, so the table never fills up."""
     now = utcnow()
     previous = session.pop(HELD_KEY, None)
     expired = HeldForm.created_at < now - HOLD
     db.session.execute(delete(HeldForm).where(
         or_(expired, HeldForm.key_hash == _digest(previous)) if previous else expired))
+    size = sum(len(name) + len(value) for name, value in fields)
+    if size > MOST_HELD_CHARACTERS or (db.session.scalar(select(func.count(HeldForm.id))) or 0) >= MOST_HELD:
+        current_app.logger.warning("A form of %d characters was not held through single sign-on: too big, or %d "
+                                   "held already", size, MOST_HELD)
+        return False
     key = secrets.token_urlsafe(32)
     db.session.add(HeldForm(key_hash=_digest(key), path=path, fields=[[name, value] for name, value in fields],
                             created_at=now))
     db.session.flush()
     session[HELD_KEY] = key
+    return True
 
 
 def key_from_session() -> str | None:

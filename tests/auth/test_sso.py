@@ -683,6 +683,28 @@ def test_holding_a_form_replaces_the_last_one_and_deletes_expired_ones(browser, 
     assert _held() == 1
 
 
+def test_what_can_be_held_is_bounded(browser, provider, org, written, monkeypatch, caplog):
+    """Anyone can post to the sign-in page, so the table is bounded: past the number held at once (or the size of
+    one form) the sign-on goes ahead without holding, and the log says so without what was typed."""
+    sign_in(browser, org["team_manager"])
+    page = _sent_after_the_session_ended(browser, written)
+    monkeypatch.setattr(holding, "MOST_HELD", 2)
+    others = [browser.application.test_client() for _ in range(2)]
+    for other in others:
+        _to_provider_keeping(other, _sign_in_page_keeping(other, "/cases/new"))  # type: ignore[arg-type]
+    assert _held() == 2
+    _to_provider_keeping(browser, page)  # still sent to the provider, but not held
+    assert _held() == 2
+    assert "was not held through single sign-on" in caplog.text and TYPED not in caplog.text
+    monkeypatch.setattr(holding, "MOST_HELD", 10)
+    monkeypatch.setattr(holding, "MOST_HELD_CHARACTERS", 100)  # the written form is longer
+    _to_provider_keeping(browser, page)
+    assert _held() == 2
+    monkeypatch.setattr(holding, "MOST_HELD_CHARACTERS", 1_000_000)
+    _to_provider_keeping(browser, page)
+    assert _held() == 3
+
+
 def _sign_in_page_keeping(browser: Client, path: str) -> str:
     """The sign-in page someone signed out gets for a form they send (the gate's answer)."""
     response = browser.post(path, data={"csrf_token": browser.csrf_token(), "note": "x"})
