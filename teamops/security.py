@@ -15,7 +15,7 @@ from teamops.api.tokens import sends_credentials
 from teamops.audit.services import record_event
 from teamops.auth import sso
 from teamops.auth.forms import SignInForm
-from teamops.auth.keeping import kept_fields
+from teamops.auth.keeping import KEPT_URL, carried_fields, kept_fields, safe_path
 from teamops.auth.services import check_session, end_session
 from teamops.extensions import db
 from teamops.kept import answer_from_copy
@@ -111,6 +111,7 @@ def _bad_form(message: str) -> Any:
                   status=400)
 
 
+SIGN_IN_ENDPOINTS = frozenset({"auth.sign_in", "auth.sso_start"})
 CROSS_SITE_MESSAGE = ("It did not come from a TeamOps page, or its security check had run out. Nothing was saved: "
                       "open the page in TeamOps and fill it in there.")
 
@@ -140,6 +141,12 @@ def _csrf_failure(error: CSRFError) -> Any:
     if wants_fragment() or not sent_from_this_site():
         return render("errors/error.html", "errors/_error.html", code=400, title="Your form could not be sent",
                       message=None if wants_fragment() else CROSS_SITE_MESSAGE, status=400)
+    kept_url = safe_path(request.form.get(KEPT_URL))
+    if kept_url is not None and request.endpoint in SIGN_IN_ENDPOINTS:
+        # The sign-in page carrying a kept form, open too long (or signed in meanwhile in another tab): the same
+        # page again with a fresh token, still carrying the form.
+        return render("auth/sign_in.html", form=SignInForm(formdata=None), kept=carried_fields(request.form),
+                      kept_url=kept_url, status=400)
     return render("auth/resend.html", action=request.full_path, kept=kept_fields(request.form), reason="csrf",
                   status=400)
 

@@ -4,6 +4,7 @@ ran out, never loses what was typed."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -86,6 +87,28 @@ def test_a_form_with_an_expired_security_token_says_what_happened_and_keeps_the_
     assert db.session.scalar(select(func.count(SupervisionRecord.id))) == 0
     fields = dict(_hidden_fields(page))
     assert manager.post(url, data=fields).status_code == 303
+
+
+def test_a_sign_in_page_left_open_too_long_still_carries_the_form(as_role, org):
+    """The sign-in page that keeps a form has a security token too: sent after it ran out, the same page comes back
+    with a fresh token and the form still in it, rather than the form lost."""
+    case = factories.case(None, "CP", False, org["worker"], today() - timedelta(days=365))
+    manager = as_role("team_manager")
+    url = write_url(org["worker"], "case", None, [case])
+    data = {**case_data(case, childs_voice=MARKER), "csrf_token": manager.csrf_token()}
+    factories.age_sessions(45)
+    page = manager.post(url, data=data).get_data(as_text=True)
+    carried = {name: value for name, value in _hidden_fields(page) if name.startswith("kept")}
+    stale = manager.post("/sign-in", data={**carried, "csrf_token": "ran-out", "email": "tm@example.org",
+                                           "password": PASSWORD})
+    again = stale.get_data(as_text=True)
+    assert stale.status_code == 400 and "Your session ended before your form was sent" in again
+    assert f'name="kept__c{case.id}_childs_voice" value="{MARKER}"' in again
+    fresh = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', again)
+    assert fresh is not None, "a fresh token in the page"
+    signed_in = manager.post(f"/sign-in?next={url}", data={**carried, "csrf_token": fresh[1], "email": "tm@example.org",
+                                                           "password": PASSWORD})
+    assert "Send your form again" in signed_in.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("site", ["cross-site", "same-site"])
