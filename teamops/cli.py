@@ -163,6 +163,20 @@ def revoke_token_command(email: str, label: str | None) -> None:
                    f"{format_datetime(token.created_at)}.")
 
 
+@cli.command("unlink-sign-on")
+@click.argument("email")
+def unlink_sign_on_command(email: str) -> None:
+    """Unlink an account from the council account that signs in as it (single sign-on), when the council has
+    given its owner a new council account: the next sign-on with the account's address links it again."""
+    g.audit_actor = "cli:unlink-sign-on"
+    person = _account(email)
+    if person.sso_subject is None:
+        raise click.ClickException(f"{person.email} is not linked to a council account: nothing unlinked")
+    person.sso_subject = None
+    db.session.commit()
+    click.echo(f"Unlinked {person.email} from its council account: the next sign-on with that address links it.")
+
+
 @cli.command("caseload-snapshot")
 @click.option("--month", "month_text", metavar="YYYY-MM",
               help="The month whose reports to make (their figures are the month before's last day). Default: this "
@@ -224,8 +238,9 @@ def send_reminders_command(today_text: str | None) -> None:
 @cli.command("purge-records")
 @click.option("--dry-run", is_flag=True, help="Count what would be removed, without removing anything.")
 def purge_records_command(dry_run: bool) -> None:
-    """Remove the content of supervision records (and oversight) about cases closed longer ago than
-    TEAMOPS_RECORD_RETENTION_MONTHS (issue 16 item 6), keeping every date and count the figures need; delete the
+    """Remove the content of supervision records, oversight, case audits and dip-sample comments about cases
+    closed longer ago than TEAMOPS_RECORD_RETENTION_MONTHS (issue 16 item 6), keeping every date and count the
+    figures need; delete the
     reminder runs' log rows older than that too.
 
     Run it daily from cron: a second run finds nothing new. Prints counts only, never content.

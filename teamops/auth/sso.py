@@ -11,6 +11,12 @@ Who the person is comes from one claim of the ID token, ``TEAMOPS_OIDC_EMAIL_CLA
 which the provider must also mark ``email_verified``; Entra ID's ``preferred_username`` is the account's own
 sign-in name, managed by the council, so it is trusted as it is). It must name an active TeamOps account: nobody
 registers themselves, and a deactivated account is refused as with a password.
+
+The first sign-on as an account links it to the council account that made it (the ID token's ``sub``, which the
+provider never reuses: Entra ID's is per person and application). After that the link decides, not the address:
+the linked person still signs in after their address changes, and someone given an address that was once a
+colleague's is refused rather than let into the colleague's account. An admin unlinks an account
+(``flask teamops unlink-sign-on EMAIL``) when the council has given its owner a new council account.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from requests import RequestException
-from sqlalchemy import delete, false, or_, select
+from sqlalchemy import case, delete, false, or_, select
 from werkzeug.wrappers import Response
 
 from teamops.audit.services import record_event
@@ -58,6 +64,8 @@ REFUSED = {
                   "are. Ask the TeamOps admins.",
     "unknown": "There is no TeamOps account for {email}. Ask your team manager or a TeamOps admin to add you.",
     "inactive": "The TeamOps account for {email} is not active. Ask your team manager or a TeamOps admin.",
+    "linked": "The TeamOps account for {email} is linked to a different council account. If you have been given "
+              "a new council account, ask a TeamOps admin to unlink the old one.",
 }
 
 
@@ -183,14 +191,25 @@ def _match(claims: dict[str, Any], settings: Config) -> Outcome:
         return _refused("unverified", f"an address of {len(email)} characters in the {claim} claim")
     if claim == "email" and claims.get("email_verified") is not True:
         return _refused("unverified", "email_verified is not true", email)
-    staff = db.session.scalar(select(Staff).where(Staff.email == email))
+    subject = identity(claims)[1]
+    if not subject:  # every ID token has one (OpenID Connect Core 2): without it, nothing to link
+        return _refused("provider", "the ID token had no sub", email)
+    # The account this council account signed in as before, whatever its address is now; else the address's.
+    staff = db.session.scalar(select(Staff).where(or_(Staff.sso_subject == subject, Staff.email == email))
+                              .order_by(case((Staff.sso_subject == subject, 0), else_=1)).limit(1))
     if staff is None:
         record_event("sign_in_failed", f"single sign-on for {email}: no such account", actor_label=_label(email))
         return Outcome(None, "unknown", email)
+    if staff.sso_subject not in (None, subject):
+        record_event("sign_in_failed", f"single sign-on for {email}: the account is linked to another council "
+                     "account", actor_label=_label(email), entity="staff", entity_id=staff.id)
+        return Outcome(None, "linked", email)
     if not staff.active:
         record_event("sign_in_failed", f"single sign-on for {email}: account not active",
                      actor_label=_label(email), entity="staff", entity_id=staff.id)
-        return Outcome(None, "inactive", email)
+        return Outcome(None, "inactive", staff.email)
+    if staff.sso_subject is None:
+        staff.sso_subject = subject  # linked from now on
     return Outcome(staff, identity=identity(claims))
 
 

@@ -157,6 +157,9 @@ class Staff(UserMixin, Model):
     work_phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))
     office_base: Mapped[str | None] = mapped_column(String(TEXT_MAX))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # The council account (the provider's ``sub``) that signed in as this person first: from then on single
+    # sign-on matches it, not the e-mail address, which the council may give someone else (teamops.auth.sso).
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     team: Mapped[Team] = relationship(back_populates="members", foreign_keys=[team_id], active_history=True)

@@ -68,7 +68,8 @@ def _person(person: Staff) -> Row:
                 start_date=person.start_date, asye_starts_on=person.asye_starts_on, asye_ends_on=person.asye_ends_on,
                 active=person.active, left_on=person.left_on, work_phone=person.work_phone,
                 office_base=person.office_base, account_created_at=person.created_at,
-                has_password=person.password_hash is not None)
+                has_password=person.password_hash is not None,
+                linked_to_a_council_account=person.sso_subject is not None)
 
 
 def _role_requests(person: Staff) -> list[Row]:

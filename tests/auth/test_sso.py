@@ -247,6 +247,56 @@ def test_the_person_saying_no_at_the_provider_signs_nobody_in(browser, provider,
     assert "Your council account did not let TeamOps sign you in" in refusal(response)
 
 
+def test_the_first_sign_on_links_the_account_to_the_council_account(browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    assert org["worker"].sso_subject is None
+    assert sign_on(browser, "worker-oid").status_code == 303
+    db.session.expire_all()
+    assert org["worker"].sso_subject == "worker-oid"
+
+
+def test_an_address_given_to_someone_else_does_not_let_them_into_the_account(sso_app, browser, provider, org):
+    """The council gives a leaver's address to a newcomer (another council account): the TeamOps account stays
+    its linked owner's, and the newcomer is told why, not signed in as them."""
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    assert sign_on(browser, "worker-oid").status_code == 303
+    provider.user("newcomer-oid", email="worker@example.org", email_verified=True)
+    other: Client = sso_app.test_client()  # type: ignore[assignment]
+    response = sign_on(other, "newcomer-oid")
+    assert response.status_code == 403
+    assert "The TeamOps account for worker@example.org is linked to a different council account" in refusal(
+        response)
+    assert not signed_in(other)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in_failed")).one()
+    assert "linked to another council account" in event.summary and event.entity_id == org["worker"].id
+
+
+def test_the_linked_person_still_signs_in_after_their_address_changes(browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    assert sign_on(browser, "worker-oid").status_code == 303
+    browser.post_form("/sign-out", {})
+    provider.user("worker-oid", email="wren.married-name@example.org", email_verified=True)
+    assert sign_on(browser, "worker-oid").status_code == 303
+    assert "Signed in as Wren Worker" in browser.get("/").get_data(as_text=True)
+
+
+def test_an_admin_unlinks_an_account_for_a_new_council_account(sso_app, browser, provider, org):
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    assert sign_on(browser, "worker-oid").status_code == 303
+    runner = sso_app.test_cli_runner()
+    result = runner.invoke(args=["teamops", "unlink-sign-on", "Worker@Example.org"])
+    assert result.exit_code == 0 and "Unlinked worker@example.org" in result.output
+    again = runner.invoke(args=["teamops", "unlink-sign-on", "worker@example.org"])
+    assert again.exit_code != 0 and "not linked to a council account" in again.output
+    provider.user("worker-new-oid", email="worker@example.org", email_verified=True)
+    other: Client = sso_app.test_client()  # type: ignore[assignment]
+    assert sign_on(other, "worker-new-oid").status_code == 303 and signed_in(other)
+    db.session.expire_all()
+    assert org["worker"].sso_subject == "worker-new-oid"
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_label == "cli:unlink-sign-on")).one()
+    assert event.entity_id == org["worker"].id
+
+
 def test_a_configured_claim_names_the_account(database_url, provider, org):
     """Entra ID: ``preferred_username`` is the council's own sign-in name for the account."""
     app = make_app(database_url, oidc_issuer=provider.url, oidc_client_id=CLIENT_ID, base_url="http://teamops.test",
@@ -387,7 +437,15 @@ def test_signing_on_keeps_to_its_query_budget(browser, provider, org, sso_querie
     callback = consent(authorize_url, "worker-oid")
     with sso_queries() as counter:
         assert browser.get(callback).status_code == 303
-    assert counter.count <= 6, counter.count  # the account, pruning old sessions, the new one, the audit entry
+    # The first time: the account, linking it to the council account (with its audit entry and the team's figures
+    # version, as any change to a person's row), pruning old sessions and held forms, the new session, its audit
+    # entry, the team for the versions.
+    assert counter.count <= 9, counter.count
+    browser.post_form("/sign-out", {})
+    callback = consent(to_provider(browser), "worker-oid")
+    with sso_queries() as counter:
+        assert browser.get(callback).status_code == 303
+    assert counter.count <= 5, counter.count  # after that: no linking
 
 
 # Back-channel logout: the provider ends the TeamOps sessions of a sign-on session -----------------------------
@@ -756,13 +814,15 @@ def test_what_was_typed_reaches_no_log_and_no_audit_entry(browser, provider, org
 def test_holding_a_form_keeps_to_its_query_budget(browser, provider, org, written, sso_queries):
     """POST /sign-in/sso (MEASURED_ELSEWHERE in tests/test_query_budget.py) and the callback that gives it back."""
     provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    org["team_manager"].sso_subject = "manager-oid"  # linked before: the first sign-on's linking is measured above
+    db.session.commit()
     sign_in(browser, org["team_manager"])
     page = _sent_after_the_session_ended(browser, written)
     action, fields = _council_form(page)
     with sso_queries() as counter:
         response = browser.post(action, data=MultiDict(fields))
     assert response.status_code == 302
-    assert counter.count <= 2, counter.count  # expired and replaced forms deleted, this one stored
+    assert counter.count <= 3, counter.count  # expired and replaced forms deleted, how many are held, this one stored
     callback = consent(response.headers["Location"], "manager-oid")
     with sso_queries() as counter:
         assert browser.get(callback).status_code == 200

@@ -86,6 +86,7 @@ def test_a_worker_downloads_their_own_data(org, as_role, worker_history):
     assert (you["email"], you["name"], you["role"], you["team"]) == (
         "worker@example.org", "Wren Worker", "worker", "Family Safeguarding North")
     assert "password_hash" not in you and you["has_password"] is True
+    assert you["linked_to_a_council_account"] is False and "sso_subject" not in you
     assert [row["team"] for row in files["team_history.csv"]] == ["Family Safeguarding North"]
     personal = files["personal_supervision.json"]
     assert len(personal) == 1 and personal[0]["wellbeing"] == f"{MINE} feeling well supported"
