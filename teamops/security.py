@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, flash, g, make_response, redirect, request, url_for
 from flask_login import current_user
@@ -91,6 +92,8 @@ def _refuse_nul() -> Any:
     if "\x00" in request.path:  # nothing is named so; left to a view, it would reach a lookup (a case type's code)
         abort(404)
     if None in request.form or None in request.files:  # a multipart part whose name its header garbled
+        if request.path.startswith("/api/"):
+            return error_response(400, NAMELESS_MESSAGE)
         return _bad_form(NAMELESS_MESSAGE)
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
@@ -111,16 +114,23 @@ def _bad_form(message: str) -> Any:
                   status=400)
 
 
+# Flask-WTF's words for a form without the token field, and for one sent from another site's page (over HTTPS).
+NEVER_FROM_A_PAGE = frozenset({"The CSRF token is missing.", "The referrer does not match the host."})
 SIGN_IN_ENDPOINTS = frozenset({"auth.sign_in", "auth.sso_start"})
 CROSS_SITE_MESSAGE = ("It did not come from a TeamOps page, or its security check had run out. Nothing was saved: "
                       "open the page in TeamOps and fill it in there.")
 
 
 def sent_from_this_site() -> bool:
-    """Whether the browser says the request came from one of TeamOps's own pages (Fetch Metadata's
-    ``Sec-Fetch-Site``; a browser too old to say is believed). A form another site sent is never kept to be sent
-    again: its fields are the other site's, and "Send it now" would send them as the person's own."""
-    return request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    """Whether the browser says the request came from one of TeamOps's own pages: Fetch Metadata's
+    ``Sec-Fetch-Site``, or from a browser too old to send it, an ``Origin`` of this host (a request with neither
+    is believed: no browser that sends forms across sites omits both). A form another site sent is never kept to
+    be sent again: its fields are the other site's, and "Send it now" would send them as the person's own."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
 
 
 def _sign_in_keeping_the_form() -> Any:
@@ -138,13 +148,17 @@ def _csrf_failure(error: CSRFError) -> Any:
     restart): say so on a whole page, and keep what was typed so it can be sent again (only a form sent from
     TeamOps itself: one from another site is just refused)."""
     db.session.rollback()
-    if wants_fragment() or not sent_from_this_site():
+    # A form with no token field at all was never on a TeamOps page (every form has one), nor one from another
+    # site's address: never kept.
+    if wants_fragment() or not sent_from_this_site() or error.description in NEVER_FROM_A_PAGE:
         return render("errors/error.html", "errors/_error.html", code=400, title="Your form could not be sent",
                       message=None if wants_fragment() else CROSS_SITE_MESSAGE, status=400)
     kept_url = safe_path(request.form.get(KEPT_URL))
     if kept_url is not None and request.endpoint in SIGN_IN_ENDPOINTS:
-        # The sign-in page carrying a kept form, open too long (or signed in meanwhile in another tab): the same
-        # page again with a fresh token, still carrying the form.
+        # The sign-in page carrying a kept form, open too long: signed in meanwhile in another tab (which made a
+        # new token), "Send your form again"; otherwise the same page again with a fresh token, still carrying it.
+        if current_user.is_authenticated:
+            return render("auth/resend.html", action=kept_url, kept=carried_fields(request.form), reason="signed_in")
         return render("auth/sign_in.html", form=SignInForm(formdata=None), kept=carried_fields(request.form),
                       kept_url=kept_url, status=400)
     return render("auth/resend.html", action=request.full_path, kept=kept_fields(request.form), reason="csrf",

@@ -21,6 +21,8 @@ THROTTLED = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
 WRONG_CURRENT = "Your current password is not right"
 PASSWORDS_OFF_SIGN_IN = "TeamOps does not use passwords here: sign in with your council account"
 SSO_NEXT = "sso_next"  # where to go once signed in, kept in the session while the browser is at the provider
+NOT_HELD = ("TeamOps cannot keep your form through the council sign-in just now. Copy what you typed somewhere "
+            "safe first, then sign in and send it again.")
 THROTTLED_CURRENT = "Too many wrong passwords for this account. Wait 15 minutes, then try again."
 
 
@@ -29,10 +31,19 @@ def _safe_next(target: str | None) -> str:
     return safe_path(target) or url_for("home.index")
 
 
+def _already_signed_in() -> Any:
+    """Someone signed in (in another tab, say) sending a sign-in page: home, or, when that page carried a form sent
+    after the session ended, "Send your form again" with it rather than the form lost."""
+    kept_url = safe_path(request.form.get(KEPT_URL)) if request.method == "POST" else None
+    if kept_url is not None:
+        return render("auth/resend.html", action=kept_url, kept=carried_fields(request.form), reason="signed_in")
+    return redirect(url_for("home.index"))
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
+        return _already_signed_in()
     form = SignInForm()
     status = 200
     if not sso.passwords_on():
@@ -66,17 +77,23 @@ def sso_start() -> Any:
     if not sso.enabled():
         abort(404)
     if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
+        return _already_signed_in()
     target = safe_path(request.args.get("next"))
     kept_url = safe_path(request.form.get(KEPT_URL))
+    # A form an earlier start in this browser held, never collected (someone gave up at the provider): whoever
+    # signs on now did not send it, so it is not theirs to be offered.
+    holding.drop(holding.key_from_session())
     response = sso.start()
     if response is None:  # what was typed stays in the page, to try again
+        db.session.commit()
         return render("auth/sign_in.html", form=SignInForm(formdata=None), status=503,
                       kept=carried_fields(request.form), kept_url=kept_url, sso_error=sso.REFUSED["provider"])
+    if kept_url is not None and not holding.hold(kept_url, carried_fields(request.form)):
+        db.session.commit()  # too many held (or too big): the form stays in the page, and the person is told
+        return render("auth/sign_in.html", form=SignInForm(formdata=None), status=503,
+                      kept=carried_fields(request.form), kept_url=kept_url, sso_error=NOT_HELD)
     session[SSO_NEXT] = target
-    if kept_url is not None:
-        holding.hold(kept_url, carried_fields(request.form))
-        db.session.commit()
+    db.session.commit()
     return response
 
 

@@ -21,6 +21,7 @@ colleague's is refused rather than let into the colleague's account. An admin un
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any, cast
@@ -191,9 +192,10 @@ def _match(claims: dict[str, Any], settings: Config) -> Outcome:
         return _refused("unverified", f"an address of {len(email)} characters in the {claim} claim")
     if claim == "email" and claims.get("email_verified") is not True:
         return _refused("unverified", "email_verified is not true", email)
-    subject = identity(claims)[1]
-    if not subject:  # every ID token has one (OpenID Connect Core 2): without it, nothing to link
-        return _refused("provider", "the ID token had no sub", email)
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not 0 < len(sub) <= SUB_MAX:  # every ID token has one (OpenID Connect Core 2)
+        return _refused("provider", "the ID token had no usable sub", email)
+    subject = subject_link(_issuer(settings), sub)
     # The account this council account signed in as before, whatever its address is now; else the address's.
     staff = db.session.scalar(select(Staff).where(or_(Staff.sso_subject == subject, Staff.email == email))
                               .order_by(case((Staff.sso_subject == subject, 0), else_=1)).limit(1))
@@ -211,6 +213,15 @@ def _match(claims: dict[str, Any], settings: Config) -> Outcome:
     if staff.sso_subject is None:
         staff.sso_subject = subject  # linked from now on
     return Outcome(staff, identity=identity(claims))
+
+
+SUB_MAX = 255  # OpenID Connect Core 2: a subject is at most 255 ASCII characters
+
+
+def subject_link(issuer: str, sub: str) -> str:
+    """What an account keeps to know its council account: ``sub`` is unique only within its issuer, so both, as a
+    SHA-256 (a new provider or tenant, whose subjects may repeat an old one's, links nobody by chance)."""
+    return hashlib.sha256(f"{issuer}\n{sub}".encode()).hexdigest()
 
 
 def _label(email: str) -> str:

@@ -129,7 +129,7 @@ class TeamBase(Model):
 
 class Staff(UserMixin, Model):
     __audited__ = "staff"
-    __audit_hidden__ = ("password_hash",)
+    __audit_hidden__ = ("password_hash", "sso_subject")
     __tablename__ = "staff"
     __table_args__ = (
         CheckConstraint(f"role IN {ROLES!r}", name="role"),
@@ -157,8 +157,9 @@ class Staff(UserMixin, Model):
     work_phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))
     office_base: Mapped[str | None] = mapped_column(String(TEXT_MAX))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    # The council account (the provider's ``sub``) that signed in as this person first: from then on single
-    # sign-on matches it, not the e-mail address, which the council may give someone else (teamops.auth.sso).
+    # The council account (a SHA-256 of the provider's issuer and ``sub``) that signed in as this person first:
+    # from then on single sign-on matches it, not the e-mail address, which the council may give someone else
+    # (teamops.auth.sso).
     sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

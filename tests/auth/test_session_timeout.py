@@ -132,6 +132,24 @@ def test_a_form_another_site_sent_is_never_kept_to_send_again(as_role, org, site
     assert db.session.scalar(select(func.count(SupervisionRecord.id))) == 0
 
 
+@pytest.mark.parametrize("headers", [{}, {"Origin": "https://elsewhere.example"}])
+def test_a_form_with_no_token_or_from_another_origin_is_not_kept(as_role, org, headers):
+    """No TeamOps page sends a form without its token field; an old browser that sends no Sec-Fetch-Site still
+    says the Origin: neither form is kept to send again."""
+    case = factories.case(None, "CP", False, org["worker"], today() - timedelta(days=365))
+    manager = as_role("team_manager")
+    url = write_url(org["worker"], "case", None, [case])
+    response = manager.post(url, data=case_data(case, childs_voice=MARKER), headers=headers)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and MARKER not in page and "Send your form again" not in page
+    if headers:
+        token = manager.csrf_token()
+        factories.age_sessions(45)
+        signed_out = manager.post(url, data={**case_data(case, childs_voice=MARKER), "csrf_token": token},
+                                  headers=headers)
+        assert signed_out.status_code == 401 and MARKER not in signed_out.get_data(as_text=True)
+
+
 def _hidden_fields(page: str) -> list[tuple[str, str]]:
     import html
     import re

@@ -33,7 +33,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from teamops.audit.models import AuditEvent
-from teamops.auth import holding
+from teamops.auth import holding, sso
 from teamops.auth.keeping import carried_fields, safe_path
 from teamops.auth.models import HeldForm, UserSession
 from teamops.config import ConfigError, load_config
@@ -252,7 +252,7 @@ def test_the_first_sign_on_links_the_account_to_the_council_account(browser, pro
     assert org["worker"].sso_subject is None
     assert sign_on(browser, "worker-oid").status_code == 303
     db.session.expire_all()
-    assert org["worker"].sso_subject == "worker-oid"
+    assert org["worker"].sso_subject == sso.subject_link(provider.url, "worker-oid")
 
 
 def test_an_address_given_to_someone_else_does_not_let_them_into_the_account(sso_app, browser, provider, org):
@@ -292,7 +292,7 @@ def test_an_admin_unlinks_an_account_for_a_new_council_account(sso_app, browser,
     other: Client = sso_app.test_client()  # type: ignore[assignment]
     assert sign_on(other, "worker-new-oid").status_code == 303 and signed_in(other)
     db.session.expire_all()
-    assert org["worker"].sso_subject == "worker-new-oid"
+    assert org["worker"].sso_subject == sso.subject_link(provider.url, "worker-new-oid")
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_label == "cli:unlink-sign-on")).one()
     assert event.entity_id == org["worker"].id
 
@@ -751,16 +751,53 @@ def test_what_can_be_held_is_bounded(browser, provider, org, written, monkeypatc
     for other in others:
         _to_provider_keeping(other, _sign_in_page_keeping(other, "/cases/new"))  # type: ignore[arg-type]
     assert _held() == 2
-    _to_provider_keeping(browser, page)  # still sent to the provider, but not held
+    action, fields = _council_form(page)
+    refused = browser.post(action, data=MultiDict(fields))  # not sent to the provider to lose the form there
+    again = refused.get_data(as_text=True)
+    assert refused.status_code == 503 and "cannot keep your form through the council sign-in just now" in again
+    assert _council_form(again)[1][1:] == fields[1:]  # still in the page, to copy or try again
     assert _held() == 2
     assert "was not held through single sign-on" in caplog.text and TYPED not in caplog.text
     monkeypatch.setattr(holding, "MOST_HELD", 10)
     monkeypatch.setattr(holding, "MOST_HELD_CHARACTERS", 100)  # the written form is longer
-    _to_provider_keeping(browser, page)
+    assert browser.post(action, data=MultiDict(fields)).status_code == 503
     assert _held() == 2
     monkeypatch.setattr(holding, "MOST_HELD_CHARACTERS", 1_000_000)
     _to_provider_keeping(browser, page)
     assert _held() == 3
+
+
+def test_a_form_held_and_abandoned_is_not_offered_to_whoever_signs_on_next(browser, provider, org, written):
+    """On a shared computer: someone's form is held, they give up at the provider, and the next person presses the
+    plain sign-in button. The form is not theirs: it is deleted, not offered."""
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    provider.user("worker-oid", email="worker@example.org", email_verified=True)
+    sign_in(browser, org["team_manager"])
+    _to_provider_keeping(browser, _sent_after_the_session_ended(browser, written))
+    assert _held() == 1
+    response = sign_on(browser, "worker-oid")  # the plain button, then the worker's consent
+    assert response.status_code == 303 and "Paragraph 1:" not in response.get_data(as_text=True)
+    assert _held() == 0
+
+
+def test_signed_in_in_another_tab_the_kept_form_is_still_offered(browser, provider, org, written):
+    """The sign-in page carrying the form stays open while the person signs in in another tab: pressing either
+    button there gives them "Send your form again", not their home page with the form lost."""
+    sign_in(browser, org["team_manager"])
+    page = _sent_after_the_session_ended(browser, written)
+    sign_in(browser, org["team_manager"])  # the other tab
+    action, fields = _council_form(page)
+    response = browser.post(action, data=MultiDict(fields))
+    _resend_and_check_it_saves(browser, written, response)
+
+
+def test_a_subject_longer_than_openid_allows_is_refused(browser, provider, org):
+    long_sub = "s" * 256
+    provider.user(long_sub, email="worker@example.org", email_verified=True)
+    response = sign_on(browser, long_sub)
+    assert response.status_code == 403 and not signed_in(browser)
+    db.session.expire_all()
+    assert org["worker"].sso_subject is None
 
 
 def _sign_in_page_keeping(browser: Client, path: str) -> str:
@@ -814,7 +851,8 @@ def test_what_was_typed_reaches_no_log_and_no_audit_entry(browser, provider, org
 def test_holding_a_form_keeps_to_its_query_budget(browser, provider, org, written, sso_queries):
     """POST /sign-in/sso (MEASURED_ELSEWHERE in tests/test_query_budget.py) and the callback that gives it back."""
     provider.user("manager-oid", email="tm@example.org", email_verified=True)
-    org["team_manager"].sso_subject = "manager-oid"  # linked before: the first sign-on's linking is measured above
+    # Linked before: the first sign-on's linking is measured above.
+    org["team_manager"].sso_subject = sso.subject_link(provider.url, "manager-oid")
     db.session.commit()
     sign_in(browser, org["team_manager"])
     page = _sent_after_the_session_ended(browser, written)
