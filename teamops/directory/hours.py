@@ -29,6 +29,7 @@ DAY_WORDS: dict[str, int] = {
 DAY_SETS: dict[str, tuple[int, ...]] = {"weekdays": (0, 1, 2, 3, 4), "weekends": (5, 6), "weekend": (5, 6),
                                         "daily": tuple(range(7))}
 SUNDAY = 6
+LOOK_AHEAD_DAYS = 22  # a service open one day a week can be shut for two weeks over Christmas and New Year
 DAY_MINUTES = 24 * 60
 WEEK_MINUTES = 7 * DAY_MINUTES
 MOST_LINES = 28
@@ -359,6 +360,8 @@ def _when(day: date, minute: int, today: date) -> str:
         return clock
     if days_on == 1:
         return f"tomorrow {clock}"
+    if days_on >= 7:  # "Friday" would be this week's: say which
+        return f"{DAYS[day.weekday()]} {day:%-d %B} {clock}"
     return f"{DAYS[day.weekday()]} {clock}"
 
 
@@ -375,14 +378,16 @@ def status_at(periods: Sequence[Period], always_open: bool, moment: datetime) ->
     # The state changes only where a period opens or closes on the clock, or at midnight (a bank holiday starts
     # or ends): the first such moment ahead with the other state is when it opens or closes.
     boundaries = sorted({0, *(p.starts % DAY_MINUTES for p in periods), *(p.ends % DAY_MINUTES for p in periods)})
-    for days_on in range(9):
+    for days_on in range(LOOK_AHEAD_DAYS):
         day = today + timedelta(days=days_on)
         for minute in boundaries:
             if (days_on or minute > now) and _open(periods, day, minute) is not is_open:
                 when = _when(day, minute, today)
                 if is_open:
                     return OpenStatus(True, f"until {when}")
-                holiday = is_bank_holiday(today) and _containing(periods, today.weekday() * DAY_MINUTES + now)
+                holiday = is_bank_holiday(today) and any(  # on an ordinary day it would be open now, or later today
+                    _containing(periods, today.weekday() * DAY_MINUTES + minute)
+                    for minute in (now, *boundaries) if minute >= now)
                 return OpenStatus(False, f"{'bank holiday, ' if holiday else ''}opens "
                                          f"{'at ' if when[0].isdigit() else ''}{when}")
     return OpenStatus(is_open)

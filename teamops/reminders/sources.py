@@ -218,9 +218,10 @@ def _month_return(month: date, on: date) -> Iterator[Reminder]:
 
 
 def audits(on: date) -> Iterator[Reminder]:
-    """Case audits not yet submitted: due within 7 days, then overdue, to the auditor and any audit buddy."""
+    """Case audits not yet submitted: due within 7 days, then overdue, to the auditor and any audit buddy (not a
+    draft the retention purge emptied: it can no longer be written in)."""
     found = db.session.scalars(
-        select(CaseAudit).where(CaseAudit.submitted_at.is_(None),
+        select(CaseAudit).where(CaseAudit.submitted_at.is_(None), CaseAudit.content_purged_on.is_(None),
                                 CaseAudit.due_on <= on + timedelta(days=AUDIT_DUE_SOON_DAYS))
         .options(joinedload(CaseAudit.case), joinedload(CaseAudit.round)))
     for audit in found:

@@ -198,7 +198,10 @@ def test_the_night_the_clocks_go_back():
     (OUT_OF_HOURS, london(2027, 3, 26, 12, 0), "Open now, until Tuesday 08:30"),  # Good Friday noon
     (OUT_OF_HOURS, london(2027, 3, 29, 12, 0), "Open now, until tomorrow 08:30"),  # Easter Monday noon
     (OUT_OF_HOURS, london(2027, 3, 30, 12, 0), "Closed, opens at 17:00"),  # Tuesday: a working day again
+    (DESK, london(2027, 3, 29, 7, 0), "Closed, bank holiday, opens tomorrow 08:30"),  # it would open at 08:30
     ("Sunday 10:00-16:00", london(2026, 12, 28, 11, 0), "Open now, until 16:00"),  # Boxing Day's Monday
+    # Open on Mondays only: 28 December 2026 is a bank holiday (Boxing Day's), so the next is 11 days away.
+    ("Monday 10:00-12:00", london(2026, 12, 24, 12, 0), "Closed, opens Monday 4 January 10:00"),
 ])
 def test_a_bank_holiday_keeps_sunday_s_hours(hours, moment, text):
     """A bank holiday in England and Wales (the holidays library, teamops.dates) keeps Sunday's hours: the
