@@ -154,8 +154,9 @@ PARAMETERS = {
                          "both).",
                          {"type": "string", "format": "email", "maxLength": EMAIL_MAX, "pattern": EMAIL_PATTERN}),
     "area": _parameter("area", "Only champions of this area: its name (any case) or id. A name no area has "
-                       "answers 404.", {"type": "string", "minLength": 1, "maxLength": AREA_MAX,
-                                                    "pattern": "^[^\\u0000]*$"}),
+                       "answers 404; an empty or blank one, 400.", {
+                           "type": "string", "minLength": 1, "maxLength": AREA_MAX,
+                           "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"}),
     "near_team": _parameter("near_team", "A team's id (as /teams lists): champions nearest to it come first. An "
                             "id no team has answers 404.",
                             {"type": "integer", "minimum": 1, "maximum": MAX_TEAM_ID}),
