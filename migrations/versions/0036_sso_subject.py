@@ -9,7 +9,6 @@ Create Date: 2026-12-03 18:45:42.120876
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0036_sso_subject'
 down_revision = '0035_sso_kept_forms'
