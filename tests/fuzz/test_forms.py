@@ -172,6 +172,19 @@ def count_writes() -> None:
             connection.execute(sqlalchemy.text(statement))
 
 
+def stop_counting_writes() -> None:
+    """Removes what ``count_writes`` made: on PostgreSQL the fuzz runs in the test database every later test
+    shares (the migration tests compare its schema with the models')."""
+    with db.engine.begin() as connection:
+        if BACKEND == "sqlite":
+            for name, in connection.execute(sqlalchemy.text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'fuzz_%'")).all():
+                connection.execute(sqlalchemy.text(f"DROP TRIGGER {name}"))
+        else:
+            connection.execute(sqlalchemy.text("DROP FUNCTION IF EXISTS fuzz_count() CASCADE"))  # and its triggers
+        connection.execute(sqlalchemy.text("DROP TABLE IF EXISTS fuzz_writes"))
+
+
 def writes() -> int:
     count = int(db.session.execute(sqlalchemy.text("SELECT n FROM fuzz_writes")).scalar_one())
     db.session.rollback()
@@ -241,6 +254,7 @@ def fuzz(database_template: str, tmp_path_factory: pytest.TempPathFactory) -> It
                 yield Fuzz(app, world, snapshot, cookies, tokens, fingerprint())
             finally:
                 db.session.remove()
+                stop_counting_writes()
                 db.engine.dispose()
 
 
