@@ -16,7 +16,7 @@ from teamops.api.tokens import sends_credentials
 from teamops.audit.services import record_event
 from teamops.auth import sso
 from teamops.auth.forms import SignInForm
-from teamops.auth.keeping import KEPT_URL, carried_fields, kept_fields, safe_path
+from teamops.auth.keeping import KEPT_URL, carried_fields, kept_fields, safe_path, send_again
 from teamops.auth.services import check_session, end_session
 from teamops.extensions import db
 from teamops.kept import answer_from_copy
@@ -158,7 +158,7 @@ def _csrf_failure(error: CSRFError) -> Any:
         # The sign-in page carrying a kept form, open too long: signed in meanwhile in another tab (which made a
         # new token), "Send your form again"; otherwise the same page again with a fresh token, still carrying it.
         if current_user.is_authenticated:
-            return render("auth/resend.html", action=kept_url, kept=carried_fields(request.form), reason="signed_in")
+            return send_again(kept_url, carried_fields(request.form))
         return render("auth/sign_in.html", form=SignInForm(formdata=None), kept=carried_fields(request.form),
                       kept_url=kept_url, status=400)
     return render("auth/resend.html", action=request.full_path, kept=kept_fields(request.form), reason="csrf",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, session
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 
 from teamops.auth.models import HeldForm
 from teamops.dates import utcnow
@@ -44,14 +44,11 @@ def _digest(key: str) -> str:
 
 
 def hold(path: str, fields: list[tuple[str, str]]) -> bool:
-    """Holds the form for this browser's sign-on; False when it is too big, or too many are held already. A
-    session holds one at a time (a new one replaces the last), and every form older than 15 minutes goes as this
-    one is stored, so the table never fills up."""
+    """Holds the form for this browser's sign-on; False when it is too big, or too many are held already. The
+    caller has dropped the form this session held before (a session holds one at a time); every form older than
+    15 minutes goes as this one is stored, so the table never fills up."""
     now = utcnow()
-    previous = session.pop(HELD_KEY, None)
-    expired = HeldForm.created_at < now - HOLD
-    db.session.execute(delete(HeldForm).where(
-        or_(expired, HeldForm.key_hash == _digest(previous)) if previous else expired))
+    prune(now)
     size = sum(len(name) + len(value) for name, value in fields)
     if size > MOST_HELD_CHARACTERS or (db.session.scalar(select(func.count(HeldForm.id))) or 0) >= MOST_HELD:
         current_app.logger.warning("A form of %d characters was not held through single sign-on: too big, or %d "

@@ -5,9 +5,12 @@ that sends it again. Nothing is stored on the server, but for the round trip of 
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from werkzeug.datastructures import MultiDict
+
+from teamops.web import render
 
 KEPT_PREFIX = "kept__"
 KEPT_URL = "kept_url"
@@ -36,3 +39,8 @@ def safe_path(target: str | None) -> str | None:
             and target.isprintable() and not urlsplit(target).netloc):
         return target
     return None
+
+
+def send_again(action: str, fields: list[tuple[str, str]]) -> Any:
+    """"Send your form again", for someone signed in (again), with the form as they typed it."""
+    return render("auth/resend.html", action=action, kept=fields, reason="signed_in")

@@ -10,7 +10,7 @@ from flask_login import current_user
 from teamops.access import requires
 from teamops.auth import bp, holding, services, sso
 from teamops.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
-from teamops.auth.keeping import KEPT_URL, carried_fields, safe_path
+from teamops.auth.keeping import KEPT_URL, carried_fields, safe_path, send_again
 from teamops.auth.passwords import password_problem
 from teamops.extensions import csrf, db
 from teamops.forms import ActionForm
@@ -36,7 +36,7 @@ def _already_signed_in() -> Any:
     after the session ended, "Send your form again" with it rather than the form lost."""
     kept_url = safe_path(request.form.get(KEPT_URL)) if request.method == "POST" else None
     if kept_url is not None:
-        return render("auth/resend.html", action=kept_url, kept=carried_fields(request.form), reason="signed_in")
+        return send_again(kept_url, carried_fields(request.form))
     return redirect(url_for("home.index"))
 
 
@@ -57,8 +57,7 @@ def sign_in() -> Any:
             db.session.commit()
             kept_url = safe_path(request.form.get(KEPT_URL))
             if kept_url is not None:  # a form sent after the session ended: offer it again, as typed
-                return render("auth/resend.html", action=kept_url, kept=carried_fields(request.form),
-                              reason="signed_in")
+                return send_again(kept_url, carried_fields(request.form))
             return see_other(_safe_next(request.args.get("next")))
         db.session.commit()  # the failure counts and is audited
         form.email.errors = [THROTTLED if result.throttled else BAD_CREDENTIALS]
@@ -84,17 +83,20 @@ def sso_start() -> Any:
     # signs on now did not send it, so it is not theirs to be offered.
     holding.drop(holding.key_from_session())
     response = sso.start()
-    if response is None:  # what was typed stays in the page, to try again
-        db.session.commit()
-        return render("auth/sign_in.html", form=SignInForm(formdata=None), status=503,
-                      kept=carried_fields(request.form), kept_url=kept_url, sso_error=sso.REFUSED["provider"])
+    if response is None:
+        return _sign_on_not_started(kept_url, sso.REFUSED["provider"])
     if kept_url is not None and not holding.hold(kept_url, carried_fields(request.form)):
-        db.session.commit()  # too many held (or too big): the form stays in the page, and the person is told
-        return render("auth/sign_in.html", form=SignInForm(formdata=None), status=503,
-                      kept=carried_fields(request.form), kept_url=kept_url, sso_error=NOT_HELD)
+        return _sign_on_not_started(kept_url, NOT_HELD)  # too many held, or too big
     session[SSO_NEXT] = target
     db.session.commit()
     return response
+
+
+def _sign_on_not_started(kept_url: str | None, message: str) -> Any:
+    """The sign-in page again, saying why the council's sign-on did not start; what was typed stays in it."""
+    db.session.commit()
+    return render("auth/sign_in.html", form=SignInForm(formdata=None), status=503, kept=carried_fields(request.form),
+                  kept_url=kept_url, sso_error=message)
 
 
 @bp.route("/sign-in/sso/callback")
@@ -117,7 +119,7 @@ def sso_callback() -> Any:
     held = holding.take(held_key)
     db.session.commit()
     if held is not None:
-        return render("auth/resend.html", action=held.path, kept=held.fields, reason="signed_in")
+        return send_again(held.path, held.fields)
     return see_other(_safe_next(target))
 
 
