@@ -102,18 +102,24 @@ def _sign_on_not_started(kept_url: str | None, message: str) -> Any:
 @bp.route("/sign-in/sso/callback")
 def sso_callback() -> Any:
     """Where the council's sign-on sends the browser back: signed in, or the sign-in page saying why not. A form
-    held for this sign-in comes back ready to send again, as after signing in with a password; a refusal deletes
-    it unseen."""
+    held for this sign-in comes back ready to send again, as after signing in with a password. When the sign-on
+    failed before anyone said who they are (the provider failed, or the person said no there), it comes back in
+    the sign-in page, as it was before the button was pressed, to try again; a refused account never sees it."""
     if not sso.enabled():
         abort(404)
     target = session.pop(SSO_NEXT, None)
     held_key = holding.key_from_session()
     outcome = sso.finish()
     if outcome.staff is None:
-        holding.drop(held_key)
+        if outcome.reason in sso.TRY_AGAIN and not outcome.email:
+            held = holding.take(held_key)
+        else:
+            held = None
+            holding.drop(held_key)
         db.session.commit()  # the refusal is audited
         return render("auth/sign_in.html", form=SignInForm(formdata=None), status=403 if outcome.email else 400,
-                      kept={}, kept_url=None, sso_error=outcome.message)
+                      kept=held.fields if held else {}, kept_url=held.path if held else None,
+                      sso_error=outcome.message)
     services.start_session(outcome.staff, how="single sign-on", sso=outcome.identity)
     sso.mark_session()
     held = holding.take(held_key)

@@ -34,7 +34,8 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from requests import RequestException
-from sqlalchemy import case, delete, false, or_, select
+from sqlalchemy import case, delete, false, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from teamops.audit.services import record_event
@@ -68,6 +69,9 @@ REFUSED = {
     "linked": "The TeamOps account for {email} is linked to a different council account. If you have been given "
               "a new council account, ask a TeamOps admin to unlink the old one.",
 }
+
+# Refusals before anyone was identified: whoever is at the browser may try again with what they had typed.
+TRY_AGAIN = frozenset({"provider", "denied"})
 
 
 @dataclass(frozen=True)
@@ -203,16 +207,37 @@ def _match(claims: dict[str, Any], settings: Config) -> Outcome:
         record_event("sign_in_failed", f"single sign-on for {email}: no such account", actor_label=_label(email))
         return Outcome(None, "unknown", email)
     if staff.sso_subject not in (None, subject):
-        record_event("sign_in_failed", f"single sign-on for {email}: the account is linked to another council "
-                     "account", actor_label=_label(email), entity="staff", entity_id=staff.id)
-        return Outcome(None, "linked", email)
+        return _linked_elsewhere(staff, email)
     if not staff.active:
         record_event("sign_in_failed", f"single sign-on for {email}: account not active",
                      actor_label=_label(email), entity="staff", entity_id=staff.id)
         return Outcome(None, "inactive", staff.email)
-    if staff.sso_subject is None:
-        staff.sso_subject = subject  # linked from now on
+    if staff.sso_subject is None and not _link(staff, subject):
+        return _linked_elsewhere(staff, email)
     return Outcome(staff, identity=identity(claims))
+
+
+def _linked_elsewhere(staff: Staff, email: str) -> Outcome:
+    record_event("sign_in_failed", f"single sign-on for {email}: the account is linked to another council "
+                 "account", actor_label=_label(email), entity="staff", entity_id=staff.id)
+    return Outcome(None, "linked", email)
+
+
+def _link(staff: Staff, subject: str) -> bool:
+    """Links the account to this council account from now on; False, linking nothing, when another sign-on did
+    first since the account was read: two council accounts with one address signing on for the first time at
+    the same instant (the row's lock makes the later one find the link), or this council account linked to
+    another account meanwhile (the unique constraint). Only the first gets in."""
+    try:
+        with db.session.begin_nested():
+            result = db.session.execute(
+                update(Staff).where(Staff.id == staff.id, or_(Staff.sso_subject.is_(None),
+                                                              Staff.sso_subject == subject))
+                .values(sso_subject=subject).execution_options(synchronize_session=False))
+    except IntegrityError:
+        return False
+    db.session.expire(staff, ["sso_subject"])
+    return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 SUB_MAX = 255  # OpenID Connect Core 2: a subject is at most 255 ASCII characters

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -27,7 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
+from sqlalchemy import update as sa_update
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -39,6 +42,7 @@ from teamops.auth.models import HeldForm, UserSession
 from teamops.config import ConfigError, load_config
 from teamops.dates import today
 from teamops.extensions import db
+from teamops.org.models import Staff
 from teamops.records.models import SupervisionRecord
 from tests import factories
 from tests.conftest import CSRF_PATTERN, Client, QueryCounter, counting_queries, make_app, sign_in
@@ -295,6 +299,56 @@ def test_an_admin_unlinks_an_account_for_a_new_council_account(sso_app, browser,
     assert org["worker"].sso_subject == sso.subject_link(provider.url, "worker-new-oid")
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_label == "cli:unlink-sign-on")).one()
     assert event.entity_id == org["worker"].id
+
+
+def _linked_first_elsewhere(app: flask.Flask, staff_id: int, subject: str) -> Callable[..., None]:
+    """A statement hook: just before the sign-on being tested links an account, another sign-on (in a thread with
+    a connection of its own) links account ``staff_id`` to ``subject`` and commits: two at the same instant."""
+    done: list[bool] = []
+
+    def link_elsewhere() -> None:
+        with app.app_context():
+            db.session.execute(sa_update(Staff).where(Staff.id == staff_id).values(sso_subject=subject))
+            db.session.commit()
+            done.append(True)
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not done and statement.startswith("UPDATE staff SET sso_subject") and (
+                threading.current_thread() is threading.main_thread()):
+            elsewhere = threading.Thread(target=link_elsewhere)
+            elsewhere.start()
+            elsewhere.join(timeout=30)
+            assert done, "the other sign-on did not finish"
+
+    return before
+
+
+@pytest.mark.parametrize("who", ["another council account, the same address",
+                                 "the same council account, as another account"])
+def test_two_first_sign_ons_at_the_same_instant_let_only_the_first_in(sso_app, browser, provider, org, who):
+    """Two council accounts with one address signing on for the first time at once (a leaver's address given to
+    a newcomer), or one council account matched to two accounts at once: the later finds the link already made
+    and is refused, as if it came second; neither a 500 nor a link quietly moved to the later one."""
+    worker, manager = org["worker"], org["team_manager"]
+    provider.user("newcomer-oid", email="worker@example.org", email_verified=True)
+    first = ((worker.id, sso.subject_link(provider.url, "first-oid")) if who.startswith("another")
+             else (manager.id, sso.subject_link(provider.url, "newcomer-oid")))
+    hook = _linked_first_elsewhere(sso_app, *first)
+    with sso_app.app_context():  # the engine the sign-on uses (the org fixture's app is the current one)
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", hook)
+    try:
+        response = sign_on(browser, "newcomer-oid")
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", hook)
+    assert response.status_code == 403
+    assert "The TeamOps account for worker@example.org is linked to a different council account" in refusal(
+        response)
+    assert not signed_in(browser)
+    db.session.expire_all()
+    linked = {person.id: person.sso_subject for person in (worker, manager)}
+    assert linked == ({worker.id: first[1], manager.id: None} if who.startswith("another")
+                      else {worker.id: None, manager.id: first[1]})
 
 
 def test_a_configured_claim_names_the_account(database_url, provider, org):
@@ -687,6 +741,31 @@ def test_a_refused_sign_on_shows_nothing_kept_and_holds_nothing(browser, provide
     assert "kept__" not in page and "kept_url" not in page and "Paragraph 1:" not in page
     assert _held() == 0
     assert not signed_in(browser)
+
+
+@pytest.mark.parametrize("failure", ["said no at the provider", "the sign-on failed on its way back"])
+def test_a_sign_on_that_fails_before_anyone_is_known_gives_the_form_back_to_try_again(browser, provider, org,
+                                                                                     written, failure):
+    """The person said no at the provider, or the provider failed: nobody has said who they are, so the sign-in
+    page comes back as it was before the button was pressed, with the form in it; the second try sends it."""
+    provider.user("manager-oid", email="tm@example.org", email_verified=True)
+    assert sign_on(browser, "manager-oid").status_code == 303
+    page = _sent_after_the_session_ended(browser, written)
+    carried = _council_form(page)[1][1:]
+    authorize_url = _to_provider_keeping(browser, page)
+    assert _held() == 1
+    if failure.startswith("said no"):
+        response = browser.get(consent(authorize_url, "", action="deny"))
+    else:  # the callback with the state of another sign-on: refused like any failure of the provider's answer
+        back = urlsplit(consent(authorize_url, "manager-oid"))
+        query = {name: values[0] for name, values in parse_qs(back.query).items()}
+        response = browser.get(back.path, query_string={**query, "state": "not-the-state"})
+    assert response.status_code == 400
+    page = refusal(response)
+    assert _council_form(page)[1][1:] == carried, "the form back in the page, as before the button"
+    assert _held() == 0 and not signed_in(browser)
+    _resend_and_check_it_saves(browser, written, browser.get(consent(_to_provider_keeping(browser, page),
+                                                                     "manager-oid")))
 
 
 def test_a_held_form_is_used_once(browser, provider, org, written):
