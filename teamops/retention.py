@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, select
+from sqlalchemy import ColumnElement, delete, exists, false, func, select, update
 from sqlalchemy.orm import selectinload
 
 from teamops.audit.services import record_event
@@ -89,6 +89,31 @@ class PurgeCounts:
                 f"{self.reviews} action reviews, {self.versions} earlier versions), {self.oversight} oversight "
                 f"entries, {self.audits} case audits ({self.audit_answers} answers, {self.audit_actions} actions), "
                 f"{self.dip_samples} dip-sample comments, {self.reminder_sends} reminder log rows")
+
+
+def keep_from_purge(row: SupervisionRecord | CaseAudit) -> bool:
+    """Called just before text is written to a record or case audit (or about one: a dip sample's comments): True
+    when its content is still there, and then the row is locked against the purge until the request commits
+    (PostgreSQL's row lock, SQLite's write lock), so the purge either runs after and removes what is written now,
+    or ran before and this answers False. False when a purge removed the content since the page read it (its
+    ``content_purged_on`` is then read again, to say when): nothing may be written."""
+    model = type(row)
+    result = db.session.execute(
+        update(model).where(model.id == row.id, model.content_purged_on.is_(None)).values(content_purged_on=None)
+        .execution_options(synchronize_session=False))
+    if int(getattr(result, "rowcount", 0) or 0) == 1:
+        return True
+    db.session.refresh(row, ["content_purged_on"])
+    return False
+
+
+def _lock_before_reading() -> None:
+    """The purge reads what it empties only once no request can still write to it: on SQLite it takes the
+    database's write lock first (a write that changes nothing), so a request that locked a row with
+    ``keep_from_purge`` commits before the purge reads; on PostgreSQL each batch is read ``FOR UPDATE``."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(ReminderSend).where(false()).values(state=SENT)
+                           .execution_options(synchronize_session=False))
 
 
 def cutoff_for(on: date, months: int) -> date:
@@ -218,13 +243,16 @@ def purge_records(on: date, months: int, *, dry_run: bool = False) -> PurgeCount
             counts.audit_answers += _count(select(AuditAnswer.id).where(AuditAnswer.audit_id.in_(ids)))
             counts.audit_actions += _count(select(AuditAction.id).where(AuditAction.audit_id.in_(ids)))
         return counts
+    _lock_before_reading()
     for ids in _batches(counts.record_ids):
         records = db.session.scalars(
             select(SupervisionRecord).where(SupervisionRecord.id.in_(ids)).order_by(SupervisionRecord.id)
+            .with_for_update().execution_options(populate_existing=True)
             .options(selectinload(SupervisionRecord.discussions), selectinload(SupervisionRecord.actions),
                      selectinload(SupervisionRecord.versions))).all()
         reviews: dict[int, list[ActionReview]] = {}
-        for review in db.session.scalars(select(ActionReview).where(ActionReview.record_id.in_(ids))):
+        for review in db.session.scalars(select(ActionReview).where(ActionReview.record_id.in_(ids))
+                                          .execution_options(populate_existing=True)):
             reviews.setdefault(review.record_id, []).append(review)
         for record in records:
             _purge_record(record, reviews.get(record.id, []), on, counts)
@@ -237,6 +265,7 @@ def purge_records(on: date, months: int, *, dry_run: bool = False) -> PurgeCount
         db.session.flush()
     for ids in _batches(audit_ids):
         for audit in db.session.scalars(select(CaseAudit).where(CaseAudit.id.in_(ids)).order_by(CaseAudit.id)
+                                        .with_for_update().execution_options(populate_existing=True)
                                         .options(selectinload(CaseAudit.answers), selectinload(CaseAudit.actions))):
             audit.findings = ""
             for answer in audit.answers:

@@ -25,6 +25,7 @@ from teamops.org import covers
 from teamops.org.models import MANAGER_ROLES, Cover, Staff, Team
 from teamops.org.settings import settings
 from teamops.quality.audit_models import AuditAction, AuditAnswer, CaseAudit
+from teamops.retention import keep_from_purge
 from teamops.returns.services import team_managers
 from teamops.web import format_date
 
@@ -82,6 +83,8 @@ def save_draft(audit: CaseAudit, answers: Sequence[AnswerInput], grade_id: int |
     """Keeps what the auditor has so far: answers without a grade are left out (a comment needs its grade: the
     form says so), the overall grade and findings as they are."""
     _refuse_if_submitted(audit)
+    if not keep_from_purge(audit):  # the purge removed its content while the auditor was writing
+        raise AuditRefused(closed_reason(audit))
     allowed = grade_ids(audit)
     if (grade_id is not None and grade_id not in allowed) or any(
             a.grade_id is not None and a.grade_id not in allowed for a in answers):

@@ -26,6 +26,7 @@ from teamops.org.models import Staff, Team, TeamMembership
 from teamops.org.settings import settings
 from teamops.quality.models import MET, PICKED_AT_RANDOM, PICKED_BY_HAND, RATINGS, RUBRIC, DipRating, DipSample
 from teamops.records.models import SupervisionRecord
+from teamops.retention import keep_from_purge
 
 TREND_MONTHS = 12
 MOST_AT_ONCE = 20  # records picked at random in one go (the target's own limit)
@@ -223,6 +224,8 @@ def rate(sample: DipSample, ratings: dict[str, str], comments: str, at: datetime
     purged = purged_reason(sample)
     if purged is not None:
         raise DipRefused(purged)
+    if not keep_from_purge(sample.record):  # the purge removed the record's content while it was being rated
+        raise DipRefused(purged_reason(sample) or "")
     if set(ratings) != set(RUBRIC) or any(value not in RATINGS for value in ratings.values()):
         raise DipRefused("Rate every criterion as met, partly met or not met")
     was_rated = sample.rated_at is not None

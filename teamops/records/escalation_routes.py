@@ -13,7 +13,7 @@ from teamops.access import authorize, can, requires
 from teamops.extensions import db
 from teamops.records import bp, escalations, services, voice
 from teamops.records.forms import ResolveForm
-from teamops.records.loading import as_read, load
+from teamops.records.loading import as_read, load, purged_meanwhile
 from teamops.records.models import CaseDiscussion
 from teamops.web import changed, form_status, get_or_404, render, see_other
 
@@ -41,6 +41,8 @@ def resolve(discussion_id: int) -> Any:
         flash("This disagreement was already resolved.", "info")
         return see_other(url_for("records.resolve", discussion_id=discussion.id))
     if form.validate_on_submit():
+        if purged := purged_meanwhile(discussion.record):
+            return purged
         escalations.resolve(discussion, current_user._get_current_object(), form.resolution.data or "")
         db.session.commit()
         flash(f"Disagreement on case {discussion.case.case_ref} resolved.", "success")
@@ -63,6 +65,8 @@ def resolve_disagreement(record_id: int) -> Any:
         return see_other(here)
     form = ResolveForm()
     if form.validate_on_submit():
+        if purged := purged_meanwhile(record):
+            return purged
         services.resolve_disagreement(record, current_user._get_current_object(), form.resolution.data or "")
         voice.tell_worker_resolved(record)
         db.session.commit()

@@ -19,7 +19,7 @@ from teamops.quality import dips
 from teamops.quality.models import RATINGS, RUBRIC
 from teamops.records import action_routes, bp, escalation_routes, labels, queries, services, voice, write_routes
 from teamops.records.forms import AcknowledgeForm, RecordFilterForm
-from teamops.records.loading import as_read, load
+from teamops.records.loading import as_read, load, purged_meanwhile
 from teamops.records.models import CaseDiscussion, SupervisionRecord
 from teamops.records.text import hydrate, record_text, text_for
 from teamops.web import changed, filter_keys, page_number, paginate, render, see_other
@@ -110,6 +110,8 @@ def acknowledge(record_id: int) -> Any:
         if form.csrf_token.errors:  # the form had gone stale: show the page again, nothing written
             return see_other(here)
         return render_record(record, 400, acknowledge_form=form)
+    if purged := purged_meanwhile(record):
+        return purged
     services.acknowledge(record, form.disagrees, form.comment.data or "")
     if form.disagrees:
         voice.tell_about_disagreement(record)  # in the same transaction: sent once it commits

@@ -12,7 +12,7 @@ from teamops.bookings.models import KIND_LABELS, Booking
 from teamops.extensions import db
 from teamops.records import bp, labels, layout, services
 from teamops.records.forms import RecordForm, record_form
-from teamops.records.loading import load
+from teamops.records.loading import load, purged_meanwhile
 from teamops.records.models import SupervisionRecord
 from teamops.records.setup import SetupForm, booking_args, recorded_booking
 from teamops.types import MAX_ID
@@ -114,6 +114,8 @@ def edit(record_id: int) -> Any:
     form_class = record_form(sections, editing=True, needs_reason=record.status == "signed_off")
     form = form_class(data=layout.record_data(record, sections, reviews))
     if form.validate_on_submit():
+        if purged := purged_meanwhile(record):
+            return purged
         versioned = record.status == "signed_off"
         updated = services.update_record(record, form.content(), user)
         db.session.commit()

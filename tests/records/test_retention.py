@@ -6,14 +6,17 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
-from teamops import dates
+from teamops import dates, retention
 from teamops.audit.models import AuditEvent
 from teamops.cases.models import OversightEntry
 from teamops.extensions import db
@@ -112,11 +115,14 @@ def _figures(app, org) -> str:
     return json.dumps(answers, sort_keys=True, default=str)
 
 
+RECORD_TABLES = ("supervision_records", "case_discussions", "supervision_actions", "action_reviews",
+                 "record_versions")
+
+
 def _everything_written() -> str:
     """Every text column tied to records and oversight, read straight from the tables."""
-    rows = [db.session.execute(text(f"SELECT * FROM {table}")).all() for table in (
-        "supervision_records", "case_discussions", "supervision_actions", "action_reviews", "record_versions",
-        "oversight_entries", "audit_events")]
+    rows = [db.session.execute(text(f"SELECT * FROM {table}")).all()
+            for table in (*RECORD_TABLES, "oversight_entries", "audit_events")]
     return json.dumps([[list(row) for row in table] for table in rows], default=str)
 
 
@@ -410,3 +416,63 @@ def test_a_purged_audit_and_dip_sample_say_so_and_take_no_new_text(app, org, run
         sign_in(manager, org["team_manager"])
         feedback = manager.get("/quality/dip-samples/feedback").get_data(as_text=True)
         assert removed in feedback and SECRET not in feedback
+
+
+@contextmanager
+def purge_just_before(app: Any, *tables: str) -> Iterator[list[str]]:
+    """Runs the purge, in another thread with a connection of its own, at the last instant before a request
+    first writes to one of ``tables``: the purge and a save racing. Yields the purge's summary, once it ran."""
+    ran: list[str] = []
+    writes = tuple(f"{verb} {table} " for table in tables for verb in ("UPDATE", "INSERT INTO"))
+
+    def purge() -> None:
+        with app.app_context():
+            counts = retention.purge_records(LATER, app.config["TEAMOPS"].record_retention_months)
+            db.session.commit()
+            ran.append(counts.summary())
+
+    def purge_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not ran and statement.startswith(writes) and threading.current_thread() is threading.main_thread():
+            elsewhere = threading.Thread(target=purge)
+            elsewhere.start()
+            elsewhere.join(timeout=30)
+            assert ran, "the purge did not finish"
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", purge_first)
+    try:
+        yield ran
+    finally:
+        event.remove(engine, "before_cursor_execute", purge_first)
+
+
+def test_a_save_racing_the_purge_writes_nothing_and_says_why(app, org, runner, history, quality):
+    """The purge commits between the page reading a record or audit and the save writing to it: the save finds
+    the content gone and writes nothing (before, its text landed on a row already marked purged, and no later
+    purge would have removed it)."""
+    record, recent = history["records"]["old"], history["cases"]["recent"]
+    draft = audit_world.case_audit(quality["old"].round, recent, org["south_manager"])  # a draft left open
+    sent = edit_data(record, reason=f"{SECRET} racing reason",
+                     **{f"c{history['cases']['old'].id}_childs_voice": f"{SECRET} racing voice"})
+    with dates.freeze(LATER):
+        manager: Client = app.test_client()  # type: ignore[assignment]
+        sign_in(manager, org["team_manager"])
+        with purge_just_before(app, *RECORD_TABLES) as printed:
+            response = manager.post_form(f"/records/{record.id}/edit", sent)
+        assert printed and printed[0].startswith("1 supervision records")
+        assert response.status_code == 303
+        shown = manager.get(response.headers["Location"]).get_data(as_text=True)
+        assert f"Nothing was saved: this record&#39;s content was removed on {LATER:%-d %B %Y}" in shown
+        recent.closed_on = dates.add_months(LATER, -13)  # now the draft's case is old enough too
+        db.session.commit()
+        auditor: Client = app.test_client()  # type: ignore[assignment]
+        sign_in(auditor, org["south_manager"])
+        with purge_just_before(app, "case_audits", "audit_answers", "audit_actions") as printed:
+            refused = auditor.post_form(f"/quality/audits/{draft.id}", {"findings": f"{SECRET} racing", "do": "save"})
+        assert printed and "1 case audits" in printed[0]
+        assert refused.status_code == 303
+        assert "content was removed" in auditor.get(refused.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert SECRET not in _everything_written() and SECRET not in _quality_text()
+    assert record.version == 2 and draft.content_purged_on == LATER and draft.findings == ""
