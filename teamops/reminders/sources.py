@@ -199,13 +199,12 @@ def _month_return(month: date, on: date) -> Iterator[Reminder]:
                            f"{count} team{'s have' if count != 1 else ' has'} not sent the {label} supervision "
                            f"return due on {_d(due_on)}: chase them from the returns page",
                            url_for("returns.index", month=dates.month_code(month)))
-    for team in teams:
-        if team.id in done:
-            continue
+    managers = returns.managers_by_team((team.id for team in missing), on) if late == 0 else {}
+    for team in missing:
         path = url_for("returns.team_return", team_id=team.id, month=dates.month_code(month))
         if late == 0:
-            for person in returns.team_managers(team, on):
-                yield Reminder(person.id, f"return-due:{team.id}:{month:%Y-%m}", RETURNS,
+            for person_id in managers.get(team.id, []):
+                yield Reminder(person_id, f"return-due:{team.id}:{month:%Y-%m}", RETURNS,
                                f"{team.name}: the {label} supervision return is due to QAIT by {_d(due_on)}", path)
             continue
         level = 3 if late > RETURN_HEAD_AFTER else 2 if late > RETURN_SERVICE_MANAGER_AFTER else 1
@@ -293,17 +292,18 @@ def induction(on: date) -> Iterator[Reminder]:
 def caseload_commentary(on: date) -> Iterator[Reminder]:
     """A caseload review waiting for its commentary (R-QA-3): to the team's managers, from 2 working days before
     it is due, and once overdue."""
-    reviews = db.session.scalars(
+    reviews = list(db.session.scalars(
         select(CaseloadReview).where(CaseloadReview.returned_at.is_(None))
-        .options(joinedload(CaseloadReview.team)))
+        .options(joinedload(CaseloadReview.team))))
+    managers = returns.managers_by_team({review.team_id for review in reviews}, on)
     for review in reviews:
         late = review.commentary_due_on < on
         if not late and dates.working_days_left(on, review.commentary_due_on) > RETURN_DUE_SOON_WORKING_DAYS:
             continue
         state = "overdue" if late else "due"
         words = f"was due {_d(review.commentary_due_on)}" if late else f"is due by {_d(review.commentary_due_on)}"
-        for person in returns.team_managers(review.team, on):
-            yield Reminder(person.id, f"caseload-{state}:{review.id}", RETURNS,
+        for person_id in managers.get(review.team_id, []):
+            yield Reminder(person_id, f"caseload-{state}:{review.id}", RETURNS,
                            f"{review.team.name}: your commentary on the {dates.month_label(review.month)} caseload "
                            f"report {words}", url_for("returns.caseload_review", review_id=review.id))
 
@@ -388,9 +388,10 @@ def directory_checks(on: date) -> Iterator[Reminder]:
                            f"The directory entry for {name} {when}: please confirm it is still correct, or change "
                            "it", path)
 
+    managers = returns.managers_by_team((team.id for team in found.teams), on)
     for team in found.teams:
         yield from entry("team", team.id, team.checked_on, team.name, url_for("directory.team", team_id=team.id),
-                         [person.id for person in returns.team_managers(team, on)])
+                         managers.get(team.id, []))
     for network in found.networks:
         yield from entry("network", network.id, network.checked_on, network.name,
                          url_for("directory.network", network_id=network.id), listed.get(network.id, []))

@@ -9,10 +9,11 @@ one version per number are database constraints, so two people submitting at onc
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, func, or_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from teamops import dates, scheduling
@@ -238,6 +239,24 @@ def team_managers(team: Team, on: date | None = None) -> list[Staff]:
         select(Staff).where(Staff.active.is_(True),
                             ((Staff.team_id == team.id) & (Staff.role == "team_manager")) | Staff.id.in_(covering))
         .order_by(Staff.name)))
+
+
+def managers_by_team(team_ids: Iterable[int], on: date) -> dict[int, list[int]]:
+    """``team_managers`` of many teams at once, as ids (by name), in one statement: for a reminder run that tells
+    each team's managers, whatever the number of teams."""
+    ids = list(team_ids)
+    if not ids:
+        return {}
+    own = (select(Staff.team_id.label("team_id"), Staff.id.label("staff_id"), Staff.name.label("name"))
+           .where(Staff.active.is_(True), Staff.role == "team_manager", Staff.team_id.in_(ids)))
+    covering = (select(Cover.team_id, Staff.id, Staff.name).join(Staff, Staff.id == Cover.staff_id)
+                .where(Staff.active.is_(True), Cover.team_id.in_(ids), covers.running_on(on)))
+    both = union(own, covering).subquery()
+    found: dict[int, list[int]] = {}
+    for team_id, staff_id in db.session.execute(
+            select(both.c.team_id, both.c.staff_id).order_by(both.c.team_id, both.c.name, both.c.staff_id)):
+        found.setdefault(team_id, []).append(staff_id)
+    return found
 
 
 # The month across teams -------------------------------------------------------------------------------------

@@ -13,9 +13,12 @@ from flask import Flask
 from teamops import dates
 from teamops.extensions import db
 from teamops.induction import buddies, checkins
+from teamops.org.models import Cover, Team
 from teamops.reminders import sources
 from teamops.reminders.sources import Reminder
+from teamops.returns import services as returns_services
 from tests import factories
+from tests.conftest import counting_queries
 from tests.quality.audit_world import audit_round, case_audit, scale
 
 DAY = date(2026, 11, 18)  # a Wednesday
@@ -197,3 +200,36 @@ def test_a_disagreement_whose_supervisor_has_left_goes_to_the_workers_line_manag
     found = owed(app, DAY, sources.disagreements)
     assert [r.staff_id for r in found if r.key.startswith(f"record-disagreement:{record.id}:")] == [
         org["team_manager"].id]
+
+
+def test_each_team_s_managers_and_covers_are_found_in_statements_that_do_not_grow_with_the_teams(app, org):
+    """Directory checks, returns due and caseload commentary tell each team's managers and whoever covers for
+    them (R-ORG-3): read for every team at once, so a county's run costs what a small one does."""
+    def stale_teams() -> None:
+        for team in db.session.query(Team):
+            team.checked_on = None
+        db.session.commit()
+
+    def run() -> tuple[int, list[Reminder]]:
+        with app.test_request_context("/"), counting_queries() as counter:
+            found = list(sources.directory_checks(DAY))
+        return counter.count, found
+
+    stale_teams()
+    before, _ = run()
+    added = []
+    for n in range(4):
+        team = factories.team(f"Added team {n}", service=org["teams"]["north"].service)
+        manager = factories.staff("team_manager", team, name=f"Manager {n}")
+        cover = factories.staff("worker", org["teams"]["north"], name=f"Cover {n}")
+        db.session.add(Cover(team=team, staff=cover, manager=manager, starts_on=DAY, ends_on=DAY + timedelta(days=9)))
+        added.append((team, manager, cover))
+    stale_teams()
+    after, found = run()
+    assert after == before
+    for team, manager, cover in added:
+        told = sorted(r.staff_id for r in found if r.key.startswith(f"directory-check:team:{team.id}:"))
+        assert told == sorted([manager.id, cover.id])
+    north = org["teams"]["north"]
+    assert sorted(r.staff_id for r in found if r.key.startswith(f"directory-check:team:{north.id}:")) == [
+        person.id for person in sorted(returns_services.team_managers(north, DAY), key=lambda p: p.id)]
