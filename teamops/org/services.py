@@ -69,7 +69,7 @@ def save_staff(staff: Staff | None, values: dict[str, Any], requested_by: Staff 
     for field in ("name", "job_role", "employment_type", "team_id", "line_manager_id",
                   "start_date"):
         setattr(staff, field, values[field])
-    if "work_phone" in values:  # the staff form's; the staff import has no phone column (CONTRACT.md)
+    if "work_phone" in values:  # the staff form's (the staff import plans its own rows)
         staff.work_phone = values["work_phone"]
     role = values["role"]
     wanted = role if grants.needs_approval(role, staff.role) else None

@@ -21,7 +21,8 @@ from teamops.extensions import db
 from teamops.org.models import Service, Staff, Team
 from teamops.records.models import CaseDiscussion, SupervisionRecord
 
-STAFF_COLUMNS = ["email", "name", "team", "job_role", "employment_type", "start_date", "line_manager_email", "role"]
+STAFF_COLUMNS = ["email", "name", "team", "job_role", "employment_type", "start_date", "line_manager_email", "role",
+                 "work_phone"]
 
 
 def csv_text(columns: list[str], rows: Iterable[dict[str, str]]) -> str:

@@ -118,6 +118,22 @@ def test_a_blank_line_manager_leaves_the_existing_one_alone(import_cli, org):
     assert reloaded.line_manager.email == "tm@example.org"
 
 
+def test_a_work_phone_is_imported_and_a_blank_one_leaves_it_alone(import_cli, org):
+    """An addition to the contract: HR files carry extensions, which the directory shows (issue 12)."""
+    worker = org["worker"]
+    start = worker.start_date.isoformat()
+    result = import_cli("staff", staff_csv(staff_row("new.starter@example.org", work_phone=" 50222 "),
+                                           staff_row(worker.email, name=worker.name, start_date=start,
+                                                     work_phone="0116 305 0000")))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("created 1, updated 1, unchanged 0")
+    assert person("new.starter@example.org").work_phone == "50222"
+    assert person(worker.email).work_phone == "0116 305 0000"
+    again = import_cli("staff", staff_csv(staff_row(worker.email, name=worker.name, start_date=start)))
+    assert again.stdout.strip().endswith("created 0, updated 0, unchanged 1"), again.output
+    assert person(worker.email).work_phone == "0116 305 0000"
+
+
 def test_a_given_role_and_line_manager_are_updated(import_cli, org):
     worker = org["worker"]
     text = staff_csv(staff_row(worker.email, name=worker.name, role="team_manager", start_date="2020-01-06",
@@ -292,6 +308,9 @@ def test_a_shared_team_name_is_fine_when_only_one_of_those_teams_is_open(import_
         ({"start_date": "2026-01-05T09:00:00"}, "start_date"),
         ({"start_date": ""}, "start_date"),
         ({"line_manager_email": "manager at example.org"}, "line_manager_email"),
+        ({"work_phone": "ext 50222"}, "work_phone"),
+        ({"work_phone": "1234"}, "work_phone"),
+        ({"work_phone": "5" * 33}, "work_phone"),
     ],
 )
 def test_an_invalid_cell_is_reported_on_its_line_and_column(import_cli, cells, column):

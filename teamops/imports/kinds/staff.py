@@ -11,14 +11,15 @@ from sqlalchemy.orm import selectinload
 
 from teamops import dates
 from teamops.extensions import db
+from teamops.forms import phone_problem
 from teamops.imports.core import Change, Checker, Report, Scope, changed_fields, setter
 from teamops.imports.csvfile import Problem, Row
 from teamops.induction import services as induction
 from teamops.org import grants
-from teamops.org.models import EMPLOYMENT_TYPES, NAME_MAX, ROLES, TEXT_MAX, Staff, Team
+from teamops.org.models import EMPLOYMENT_TYPES, NAME_MAX, PHONE_MAX, ROLES, TEXT_MAX, Staff, Team
 
 STAFF_COLUMNS = ("email", "name", "team", "job_role", "employment_type", "start_date")
-STAFF_OPTIONAL = ("line_manager_email", "role")
+STAFF_OPTIONAL = ("line_manager_email", "role", "work_phone")  # work_phone: an addition to the contract
 
 
 @dataclass
@@ -129,8 +130,8 @@ def _shown(values: dict[str, Any], team_labels: dict[int, str]) -> dict[str, Any
 
 
 def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
-    """Blank optional cells mean "not given": a new person gets role worker and no line manager; an
-    existing person keeps the role and line manager they have."""
+    """Blank optional cells mean "not given": a new person gets role worker, no line manager and no work phone;
+    an existing person keeps the role, line manager and work phone they have."""
     people = {s.email.lower(): s for s in db.session.scalars(select(Staff))}
     teams_by_name: dict[str, list[Team]] = {}
     team_labels: dict[int, str] = {}
@@ -160,6 +161,13 @@ def plan_staff(rows: list[Row], report: Report, scope: Scope) -> None:
         if role is not None and grants.needs_approval(role, existing.role if existing else None):
             wanted_role = role
             values["role"] = existing.role if existing is not None else "worker"
+        phone = check.text("work_phone", PHONE_MAX, required=False)
+        if phone is not None:
+            problem = phone_problem(phone)
+            if problem is not None:
+                check.fail("work_phone", problem)
+            else:
+                values["work_phone"] = phone.strip()
         team = _team_for(check, teams_by_name)
         if team is not None:
             values["team_id"] = team.id
