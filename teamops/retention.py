@@ -233,10 +233,9 @@ def purge_records(on: date, months: int, *, dry_run: bool = False) -> PurgeCount
     counts.oversight = len(oversight_ids)
     audit_ids = list(db.session.scalars(purgeable_audits(cutoff)))
     counts.audits = len(audit_ids)
-    dip_ids = list(db.session.scalars(purgeable_dip_samples(cutoff)))
-    counts.dip_samples = len(dip_ids)
     counts.reminder_sends = db.session.scalar(select(func.count(ReminderSend.id)).where(_old_sends(cutoff))) or 0
     if dry_run:
+        counts.dip_samples = _count(purgeable_dip_samples(cutoff))
         counts.records = len(counts.record_ids)
         _counted(counts)
         for ids in _batches(audit_ids):
@@ -276,6 +275,9 @@ def purge_records(on: date, months: int, *, dry_run: bool = False) -> PurgeCount
             counts.audit_answers += len(audit.answers)
             counts.audit_actions += len(audit.actions)
         db.session.flush()
+    # Read once this run's records are marked (and locked): comments a rating saved before the lock are seen.
+    dip_ids = list(db.session.scalars(purgeable_dip_samples(cutoff)))
+    counts.dip_samples = len(dip_ids)
     for ids in _batches(dip_ids):
         for sample in db.session.scalars(select(DipSample).where(DipSample.id.in_(ids))):
             sample.comments = ""

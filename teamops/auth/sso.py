@@ -229,15 +229,16 @@ def _link(staff: Staff, subject: str) -> bool:
     the same instant (the row's lock makes the later one find the link), or this council account linked to
     another account meanwhile (the unique constraint). Only the first gets in."""
     try:
-        with db.session.begin_nested():
-            result = db.session.execute(
-                update(Staff).where(Staff.id == staff.id, or_(Staff.sso_subject.is_(None),
-                                                              Staff.sso_subject == subject))
-                .values(sso_subject=subject).execution_options(synchronize_session=False))
+        result = db.session.execute(
+            update(Staff).where(Staff.id == staff.id, or_(Staff.sso_subject.is_(None), Staff.sso_subject == subject))
+            .values(sso_subject=subject).execution_options(synchronize_session=False))
     except IntegrityError:
+        db.session.rollback()  # nothing else is written in the callback before the link: nothing else is lost
         return False
-    db.session.expire(staff, ["sso_subject"])
-    return int(getattr(result, "rowcount", 0) or 0) == 1
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        return False
+    staff.sso_subject = subject  # as the session knows it: the audit trail records the link (its value hidden)
+    return True
 
 
 SUB_MAX = 255  # OpenID Connect Core 2: a subject is at most 255 ASCII characters

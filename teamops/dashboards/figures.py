@@ -164,11 +164,21 @@ def figures_for_teams(teams: Iterable[Team], on: date,
 _EMPTY = Figures()
 
 
+# Other caches kept under the same versions (the returns' month figures), emptied with these.
+_ALSO_FORGET: list[Callable[[], None]] = []
+
+
+def also_forget(forget: Callable[[], None]) -> None:
+    _ALSO_FORGET.append(forget)
+
+
 def forget_figures() -> None:
-    """Empties this process's cache (tests that count a page's queries, benchmarks of a cold dashboard)."""
+    """Empties this process's caches (tests that count a page's queries, benchmarks of a cold dashboard)."""
     with _LOCK:
         _CACHE.clear()
         _HTML.clear()
+    for forget in _ALSO_FORGET:
+        forget()
 
 
 # HTML made from one team's figures alone (the manager's table, as sorted and filtered), by the figures' key and

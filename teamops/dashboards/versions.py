@@ -88,10 +88,13 @@ def changed_everything(session: Session | None = None) -> None:
     (session or db.session).info[_ALL] = True
 
 
-def _values(obj: Any, key: str) -> list[Any]:
+def _values(obj: Any, key: str, *, load: bool = True) -> list[Any]:
     """The attribute's value now and, when this flush changes it, before (a case moved to another worker); the
-    ids of the people or teams a relationship names."""
-    history = inspect(obj).attrs[key].history
+    ids of the people or teams a relationship names. Read from the database when the object did not have it
+    loaded (a case closed without its worker read first): otherwise nothing would be noted and its team's
+    kept figures would go stale."""
+    attribute = inspect(obj).attrs[key]
+    history = attribute.load_history() if load else attribute.history
     values = [v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None]
     return [v.id if isinstance(v, Staff | Team) else v for v in values]
 
@@ -119,7 +122,8 @@ def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
         if model is AuditAction:  # its owner's home lists it
             session.info.setdefault(_STAFF, set()).update(_values(obj, "owner_id"))
         if model is Staff:  # a person's row changes their team's figures, and both teams' on a move
-            session.info.setdefault("figures_teams", set()).update(_values(obj, "team") + _values(obj, "team_id"))
+            session.info.setdefault("figures_teams", set()).update(_values(obj, "team", load=False)
+                                                                   + _values(obj, "team_id"))
             if obj not in session.new and any(inspect(obj).attrs[key].history.has_changes()
                                               for key in _SHOWN_EVERYWHERE):
                 session.info[_ALL] = True
@@ -132,6 +136,14 @@ def _supervisor_of(session: Session, sample: DipSample) -> int | None:
         return int(record.supervisor_id)
     return session.connection().scalar(select(SupervisionRecord.supervisor_id)
                                        .where(SupervisionRecord.id == sample.record_id))
+
+
+def wrote_figures(session: Session) -> bool:
+    """Whether this transaction has written something figures read, not yet committed: figures it builds now
+    must not be kept under the versions read now."""
+    return bool(session.new or session.dirty or session.deleted
+                or any(session.info.get(key) for key in (_STAFF, _CASES, _INDUCTIONS, _AUDITS, _ALL,
+                                                         "figures_teams")))
 
 
 def _forget(session: Session) -> None:
@@ -215,4 +227,4 @@ def read(statement: Select[tuple[int, int]]) -> dict[int, int]:
 
 
 __all__ = ["FINGERPRINT", "changed_everything", "fingerprint", "fingerprint_of", "init_app", "read", "versions",
-           "versions_query"]
+           "versions_query", "wrote_figures"]

@@ -8,13 +8,17 @@ policy in force at E. Figures for any number of teams cost a fixed number of que
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Select, select
 
 from teamops import dates, scheduling
+from teamops.dashboards import versions
+from teamops.dashboards.figures import also_forget
+from teamops.dashboards.models import EVERY_TEAM, FiguresVersion
 from teamops.extensions import db
 from teamops.org import memberships
 from teamops.org.models import Staff, TeamMembership
@@ -89,13 +93,70 @@ class TeamMonth:
         return sum(line.not_filed for line in self.lines)
 
 
+# Figures built, by (team id, team version, version of everything, month, day): kept as the dashboards keep
+# theirs (teamops.dashboards.figures), under the versions every write that changes them moves, so a list of the
+# month's returns (QAIT's, the API's) is not worked out again for every team on every load. Bounded: the least
+# recently used go first. Never changed once built.
+_CACHE: OrderedDict[tuple[int, int, int, date, date], TeamMonth] = OrderedDict()
+_CACHE_SIZE = 5000
+_LOCK = threading.Lock()
+_FEW = 20  # fewer stale teams than this are built by their ids; more, through the query of all asked about
+
+
+def _forget() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+also_forget(_forget)
+
+
 def month_figures(team_ids: Select[tuple[int]] | list[int], month: date,
                   on: date | None = None) -> dict[int, TeamMonth]:
-    """Each team's figures for ``month`` (its first day), in five queries: the members at the month's end, the
-    people with their last personal supervision and absences, the policy, the open cases at the end, and the
-    month's case discussions. ``on`` is the day filing is judged on (today: a discussion not filed yet)."""
-    end = dates.month_end(month.year, month.month)
+    """Each team's figures for ``month`` (its first day). ``on`` is the day filing is judged on (today: a
+    discussion not filed yet). Figures built before under the teams' current versions are used again; the rest
+    are built together (``_build``). In a transaction that has written something the figures read, nothing is
+    kept or used: what it wrote is not committed, and may never be."""
     on = on or dates.today()
+    if versions.wrote_figures(db.session()):
+        return _build(team_ids, month, on)
+    ids, known = _versions_of(team_ids)
+    everything = known.get(EVERY_TEAM)
+    if everything is None:  # nothing written since the database was made: nothing is kept
+        return _build(team_ids, month, on)
+    keys = {team_id: (team_id, known.get(team_id) or 0, everything, month, on) for team_id in ids}
+    with _LOCK:
+        found = {team_id: _CACHE[key] for team_id, key in keys.items() if key in _CACHE}
+        for team_id in found:
+            _CACHE.move_to_end(keys[team_id])
+    stale = [team_id for team_id in ids if team_id not in found]
+    if stale:
+        built = _build(stale if len(stale) < _FEW else team_ids, month, on)
+        with _LOCK:
+            for team_id in stale:
+                found[team_id] = _CACHE[keys[team_id]] = built.get(team_id) or TeamMonth(team_id, month)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return found
+
+
+def _versions_of(team_ids: Select[tuple[int]] | list[int]) -> tuple[list[int], dict[int, int | None]]:
+    """The teams asked about and the versions of each and of everything (key 0), in one statement."""
+    if isinstance(team_ids, list):
+        return team_ids, dict(versions.versions(team_ids))
+    asked = team_ids.subquery()
+    rows = db.session.execute(
+        select(asked.c[0], FiguresVersion.version).outerjoin(FiguresVersion, FiguresVersion.team_id == asked.c[0])
+        .union_all(select(FiguresVersion.team_id, FiguresVersion.version)
+                   .where(FiguresVersion.team_id == EVERY_TEAM))).tuples().all()
+    return [team_id for team_id, _ in rows if team_id != EVERY_TEAM], dict(rows)
+
+
+def _build(team_ids: Select[tuple[int]] | list[int], month: date, on: date) -> dict[int, TeamMonth]:
+    """The figures worked out, in five queries: the members at the month's end, the people with their last
+    personal supervision and absences, the policy, the open cases at the end, and the month's case
+    discussions."""
+    end = dates.month_end(month.year, month.month)
     members = memberships.members_on(team_ids, end)
     team_of = dict(db.session.execute(members).tuples().all())
     member_ids = members.with_only_columns(TeamMembership.staff_id)

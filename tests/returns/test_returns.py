@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from teamops.returns.figures import team_month
 from teamops.returns.models import ACCEPTED, RETURNED, SUBMITTED, ReturnVersion, SupervisionReturn
 from teamops.returns.services import ReturnRefused
 from tests import factories
+from tests.conftest import QueryCounter
 
 MARCH = date(2026, 3, 1)
 
@@ -258,3 +259,39 @@ def test_a_team_not_late_is_not_chased(north: dict[str, Any], org_qait: Any) -> 
     with dates.freeze(date(2026, 4, 7)):  # the due day itself
         rows = services.month_returns(services.teams_for(org_qait), MARCH)
         assert services.chase(rows, org_qait, dates.today()) == []
+
+
+# Kept figures ----------------------------------------------------------------------------------------------------
+
+def _statements(work: Any) -> tuple[int, Any]:
+    counter = QueryCounter()
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        found = work()
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+    return counter.count, found
+
+
+def test_a_month_s_figures_are_kept_until_a_write_moves_them(north: dict[str, Any], make: Any) -> None:
+    """Kept under the teams' versions, as the dashboards' figures are: looked at again, they cost one statement;
+    a committed write that changes them is seen at once; figures worked out in a transaction that wrote and then
+    rolled back are never kept."""
+    team_id, on = north["team"].id, date(2026, 4, 2)
+    cold, first = _statements(lambda: team_month(team_id, MARCH, on))
+    warm, again = _statements(lambda: team_month(team_id, MARCH, on))
+    assert (first.cases_open, first.cases_in_timescale) == (4, 1)
+    assert warm == 1 < cold and again == first
+    north["b"].closed_on = date(2026, 3, 5)  # not committed: the figures in this transaction see it ...
+    db.session.flush()
+    assert team_month(team_id, MARCH, on).cases_open == 3
+    db.session.rollback()  # ... and it never happened
+    assert team_month(team_id, MARCH, on).cases_open == 4
+    make.record("case", date(2026, 3, 25), north["wren"], north["manager"], [north["b"]])  # committed
+    assert team_month(team_id, MARCH, on).cases_in_timescale == 2
+    assert team_month(team_id, MARCH, date(2026, 4, 3)).cases_in_timescale == 2  # another day: its own
+    db.session.expire_all()
+    north["b"].closed_on = date(2026, 3, 5)  # closed without its worker read first: still noted, still seen
+    db.session.commit()
+    assert team_month(team_id, MARCH, on).cases_open == 3
