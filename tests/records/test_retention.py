@@ -7,6 +7,7 @@ import io
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -419,11 +420,14 @@ def test_a_purged_audit_and_dip_sample_say_so_and_take_no_new_text(app, org, run
 
 
 @contextmanager
-def purge_just_before(app: Any, *tables: str) -> Iterator[list[str]]:
+def purge_just_before(app: Any, *tables: str, save_first: bool = False) -> Iterator[list[str]]:
     """Runs the purge, in another thread with a connection of its own, at the last instant before a request
-    first writes to one of ``tables``: the purge and a save racing. Yields the purge's summary, once it ran."""
+    first writes to one of ``tables``: the purge and a save racing. Yields the purge's summary, once it ran.
+    With ``save_first``, the other way round: just after that first write (the save's lock), the purge starts
+    and is given half a second to read what it would empty while the save goes on to write and commit."""
     ran: list[str] = []
     writes = tuple(f"{verb} {table} " for table in tables for verb in ("UPDATE", "INSERT INTO"))
+    started: list[threading.Thread] = []
 
     def purge() -> None:
         with app.app_context():
@@ -432,19 +436,25 @@ def purge_just_before(app: Any, *tables: str) -> Iterator[list[str]]:
             ran.append(counts.summary())
 
     def purge_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not ran and statement.startswith(writes) and threading.current_thread() is threading.main_thread():
-            elsewhere = threading.Thread(target=purge)
-            elsewhere.start()
-            elsewhere.join(timeout=30)
-            assert ran, "the purge did not finish"
+        if not started and statement.startswith(writes) and threading.current_thread() is threading.main_thread():
+            started.append(threading.Thread(target=purge))
+            started[0].start()
+            if save_first:
+                time.sleep(0.5)
+            else:
+                started[0].join(timeout=30)
+                assert ran, "the purge did not finish"
 
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", purge_first)
+    when = "after_cursor_execute" if save_first else "before_cursor_execute"
+    event.listen(engine, when, purge_first)
     try:
         yield ran
     finally:
-        event.remove(engine, "before_cursor_execute", purge_first)
+        event.remove(engine, when, purge_first)
+        for thread in started:
+            thread.join(timeout=30)
 
 
 def test_a_save_racing_the_purge_writes_nothing_and_says_why(app, org, runner, history, quality):
@@ -476,3 +486,25 @@ def test_a_save_racing_the_purge_writes_nothing_and_says_why(app, org, runner, h
     db.session.expire_all()
     assert SECRET not in _everything_written() and SECRET not in _quality_text()
     assert record.version == 2 and draft.content_purged_on == LATER and draft.findings == ""
+
+
+def test_a_save_that_got_there_first_is_purged_with_the_rest(app, org, runner, history):
+    """The other order: the save has locked its record when the purge starts. The purge waits for it (SQLite's
+    write lock, PostgreSQL's FOR UPDATE) and reads only then, so what the save wrote, a new action included, is
+    removed with the rest (read before, the new action would have been missed)."""
+    record, case = history["records"]["old"], history["cases"]["old"]
+    sent = edit_data(record, reason="racing first", **{
+        f"c{case.id}_childs_voice": f"{SECRET} saved first", f"c{case.id}_new1_description": f"{SECRET} new action",
+        f"c{case.id}_new1_owner": str(org["worker"].id), f"c{case.id}_new1_due_on": LATER.isoformat()})
+    with dates.freeze(LATER):
+        manager: Client = app.test_client()  # type: ignore[assignment]
+        sign_in(manager, org["team_manager"])
+        with purge_just_before(app, *RECORD_TABLES, save_first=True) as printed:
+            response = manager.post_form(f"/records/{record.id}/edit", sent)
+        assert response.status_code == 303
+        assert "Record changed" in manager.get(response.headers["Location"]).get_data(as_text=True)
+    assert printed and printed[0].startswith("1 supervision records")
+    db.session.expire_all()
+    assert record.version == 3 and record.content_purged_on == LATER
+    assert len(record.actions) == 2 and {action.description for action in record.actions} == {""}
+    assert SECRET not in _everything_written()
