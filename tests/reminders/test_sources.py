@@ -17,6 +17,7 @@ from teamops.org.models import Cover, Team
 from teamops.reminders import sources
 from teamops.reminders.sources import Reminder
 from teamops.returns import services as returns_services
+from teamops.returns.models import CaseloadReview
 from tests import factories
 from tests.conftest import counting_queries
 from tests.quality.audit_world import audit_round, case_audit, scale
@@ -202,34 +203,53 @@ def test_a_disagreement_whose_supervisor_has_left_goes_to_the_workers_line_manag
         org["team_manager"].id]
 
 
-def test_each_team_s_managers_and_covers_are_found_in_statements_that_do_not_grow_with_the_teams(app, org):
+def _owed_to_teams(source: str) -> tuple[Any, date, str]:
+    """A source of reminders to each team's managers, the day it owes one to every team, and its keys' start."""
+    if source == "directory checks":
+        return sources.directory_checks, DAY, "directory-check:team:{}:"
+    if source == "returns due":  # November 2026's return is due on Friday 4 December: 2 working days left on the 3rd
+        return sources.supervision_returns, date(2026, 12, 3), "return-due:{}:"
+    return sources.caseload_commentary, DAY, "caseload-due:"
+
+
+@pytest.mark.parametrize("source", ["directory checks", "returns due", "caseload commentary"])
+def test_each_team_s_managers_and_covers_are_found_in_statements_that_do_not_grow_with_the_teams(app, org, source):
     """Directory checks, returns due and caseload commentary tell each team's managers and whoever covers for
     them (R-ORG-3): read for every team at once, so a county's run costs what a small one does."""
-    def stale_teams() -> None:
+    found_by, on, key = _owed_to_teams(source)
+
+    def owed_by_every_team() -> None:
         for team in db.session.query(Team):
             team.checked_on = None
+            if source == "caseload commentary" and not db.session.query(CaseloadReview).filter_by(
+                    team_id=team.id).count():
+                db.session.add(CaseloadReview(team_id=team.id, month=date(2026, 11, 1), as_of=date(2026, 10, 31),
+                                              commentary_due_on=DAY + timedelta(days=1), rows=[]))
         db.session.commit()
 
     def run() -> tuple[int, list[Reminder]]:
         with app.test_request_context("/"), counting_queries() as counter:
-            found = list(sources.directory_checks(DAY))
+            found = list(found_by(on))
         return counter.count, found
 
-    stale_teams()
+    def told(team: Team, found: list[Reminder]) -> list[int]:
+        reviews = {review.team_id: review.id for review in db.session.query(CaseloadReview)}
+        start = key.format(team.id) if "{}" in key else f"{key}{reviews[team.id]}"
+        return sorted(r.staff_id for r in found if r.key.startswith(start))
+
+    owed_by_every_team()
     before, _ = run()
     added = []
     for n in range(4):
         team = factories.team(f"Added team {n}", service=org["teams"]["north"].service)
         manager = factories.staff("team_manager", team, name=f"Manager {n}")
         cover = factories.staff("worker", org["teams"]["north"], name=f"Cover {n}")
-        db.session.add(Cover(team=team, staff=cover, manager=manager, starts_on=DAY, ends_on=DAY + timedelta(days=9)))
+        db.session.add(Cover(team=team, staff=cover, manager=manager, starts_on=DAY, ends_on=date(2026, 12, 31)))
         added.append((team, manager, cover))
-    stale_teams()
+    owed_by_every_team()
     after, found = run()
-    assert after == before
+    assert after == before and found
     for team, manager, cover in added:
-        told = sorted(r.staff_id for r in found if r.key.startswith(f"directory-check:team:{team.id}:"))
-        assert told == sorted([manager.id, cover.id])
+        assert told(team, found) == sorted([manager.id, cover.id])
     north = org["teams"]["north"]
-    assert sorted(r.staff_id for r in found if r.key.startswith(f"directory-check:team:{north.id}:")) == [
-        person.id for person in sorted(returns_services.team_managers(north, DAY), key=lambda p: p.id)]
+    assert told(north, found) == sorted(person.id for person in returns_services.team_managers(north, on))
