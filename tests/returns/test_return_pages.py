@@ -8,12 +8,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from teamops import dates
 from teamops.cases.models import Case
+from teamops.dashboards.figures import forget_figures
 from teamops.extensions import db
 from teamops.returns.models import ReturnChase, ReturnVersion, SupervisionReturn
+from tests.conftest import QueryCounter
 
 MONTH = "2026-03"
 APRIL_2 = date(2026, 4, 2)  # March's return is due on Tuesday 7 April 2026 (Good Friday, Easter Monday)
@@ -173,3 +175,30 @@ def test_the_dashboard_shows_the_submitted_figure_when_the_live_one_moved(
         make.record("case", date(2026, 3, 25), north["worker"], north["team_manager"], [case])  # backdated
         page = manager.get("/dashboard/team").get_data(as_text=True)
     assert "100.0% (2 of 2 open cases at" in page and "As submitted in the return: 50.0% (1 of 2)" in page
+
+
+def test_the_returns_list_works_the_month_out_once_until_a_write_moves_it(north: dict[str, Any], as_role: Any,
+                                                                           make: Any) -> None:
+    """QAIT's list reads the month's live figures kept from the last load (teamops.returns.figures): the same
+    page in fewer statements, and a committed write seen at once."""
+    qait = as_role("qait")
+
+    def load() -> tuple[int, str]:
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            with dates.freeze(APRIL_2):
+                page = qait.get(f"/returns/?month={MONTH}")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+        assert page.status_code == 200
+        body = page.get_data(as_text=True)
+        return counter.count, body[body.find("<main"):]
+
+    forget_figures()
+    cold, first = load()
+    warm, again = load()
+    assert warm <= cold - 5 and again == first
+    assert "50.0%" in first  # one of the worker's two cases in timescale at 31 March
+    make.case("CASE-3", "CP", False, north["worker"], date(2026, 3, 30))  # due 27 April: in timescale
+    assert "66.7%" in load()[1]
