@@ -20,7 +20,7 @@ from flask import Flask
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import Select, case, event, func, inspect, or_, select, union
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import MANYTOONE, Session, UOWTransaction
 
 from teamops.bookings.models import Booking
 from teamops.cases.models import Case, CaseAllocation, OversightEntry
@@ -88,15 +88,19 @@ def changed_everything(session: Session | None = None) -> None:
     (session or db.session).info[_ALL] = True
 
 
-def _values(obj: Any, key: str, *, load: bool = True) -> list[Any]:
+def _values(obj: Any, key: str) -> list[Any]:
     """The attribute's value now and, when this flush changes it, before (a case moved to another worker); the
-    ids of the people or teams a relationship names. Read from the database when the object did not have it
-    loaded (a case closed without its worker read first): otherwise nothing would be noted and its team's
-    kept figures would go stale."""
-    attribute = inspect(obj).attrs[key]
-    history = attribute.load_history() if load else attribute.history
+    ids of the people or teams a relationship names. A many-to-one relationship the object did not have loaded
+    (a case closed without its worker read first) is read from its foreign key, which the row holds: otherwise
+    nothing would be noted, and its team's kept figures would go stale."""
+    state = inspect(obj)
+    history = state.attrs[key].history
     values = [v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None]
-    return [v.id if isinstance(v, Staff | Team) else v for v in values]
+    relationship = state.mapper.relationships.get(key)
+    if not values and key in state.unloaded and relationship is not None and relationship.direction is MANYTOONE:
+        values = [getattr(obj, state.mapper.get_property_by_column(column).key)
+                  for column in relationship.local_columns]
+    return [v.id if isinstance(v, Staff | Team) else v for v in values if v is not None]
 
 
 def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
@@ -122,8 +126,7 @@ def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
         if model is AuditAction:  # its owner's home lists it
             session.info.setdefault(_STAFF, set()).update(_values(obj, "owner_id"))
         if model is Staff:  # a person's row changes their team's figures, and both teams' on a move
-            session.info.setdefault("figures_teams", set()).update(_values(obj, "team", load=False)
-                                                                   + _values(obj, "team_id"))
+            session.info.setdefault("figures_teams", set()).update(_values(obj, "team") + _values(obj, "team_id"))
             if obj not in session.new and any(inspect(obj).attrs[key].history.has_changes()
                                               for key in _SHOWN_EVERYWHERE):
                 session.info[_ALL] = True
