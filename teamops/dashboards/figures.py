@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
 from markupsafe import Markup
 from sqlalchemy import ScalarSelect, Select, func, or_, select
@@ -117,11 +117,44 @@ def _shows_as_row(person: Staff, holds_cases: bool, on: date) -> bool:
 # Figures built, by (team id, team version, version of everything, day). Only versions read from the database
 # that request make a key, so every worker and app server sees a write the moment it is committed. Bounded:
 # the least recently used go first.
-_CACHE: OrderedDict[tuple[int, int, int, date], Figures] = OrderedDict()
-_CACHE_SIZE = 5000
-_LOCK = threading.Lock()
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Kept(Generic[K, V]):
+    """Values kept in this process under keys made of data versions (a key never names stale data): at most
+    ``size``, the least recently used going first, safe across threads. ``forget_figures`` empties them all."""
+
+    every: ClassVar[list[Kept[Any, Any]]] = []
+
+    def __init__(self, size: int = 5000) -> None:
+        self._values: OrderedDict[K, V] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+        Kept.every.append(self)
+
+    def get(self, keys: Iterable[K]) -> dict[K, V]:
+        """Those of ``keys`` kept, with their values."""
+        with self._lock:
+            found = {key: self._values[key] for key in keys if key in self._values}
+            for key in found:
+                self._values.move_to_end(key)
+        return found
+
+    def put(self, values: Mapping[K, V]) -> None:
+        with self._lock:
+            self._values.update(values)
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+_CACHE: Kept[tuple[int, int, int, date], Figures] = Kept()
 # Fewer stale teams than this are rebuilt by their ids; more, through the query of all the teams asked about.
-_FEW = 20
+FEW = 20
 
 
 def figures_for_teams(teams: Iterable[Team], on: date,
@@ -142,20 +175,13 @@ def figures_for_teams(teams: Iterable[Team], on: date,
     # No row 0 yet: nothing has been written since the database was made, and nothing is kept.
     keys = {team.id: (team.id, known.get(team.id, 0), everything, on) for team in teams
             if everything is not None}
-    with _LOCK:
-        built = {team_id: _CACHE[key] for team_id, key in keys.items() if key in _CACHE}
-        for key in (keys[team_id] for team_id in built):
-            _CACHE.move_to_end(key)
+    kept = _CACHE.get(keys.values())
+    built = {team_id: kept[key] for team_id, key in keys.items() if key in kept}
     stale = [team.id for team in teams if team.id not in built]
     if stale:
-        fresh = _build(stale if len(stale) < _FEW or team_ids is None else team_ids, on)
+        fresh = _build(stale if len(stale) < FEW or team_ids is None else team_ids, on)
         built.update((team_id, fresh.get(team_id, _EMPTY)) for team_id in stale)
-        with _LOCK:
-            for team_id in stale:
-                if team_id in keys:
-                    _CACHE[keys[team_id]] = built[team_id]
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
+        _CACHE.put({keys[team_id]: built[team_id] for team_id in stale if team_id in keys})
     return {team.id: TeamFigures(team=team, key=keys.get(team.id),
                                  **{name.name: getattr(built[team.id], name.name) for name in fields(Figures)})
             for team in teams}
@@ -164,26 +190,16 @@ def figures_for_teams(teams: Iterable[Team], on: date,
 _EMPTY = Figures()
 
 
-# Other caches kept under the same versions (the returns' month figures), emptied with these.
-_ALSO_FORGET: list[Callable[[], None]] = []
-
-
-def also_forget(forget: Callable[[], None]) -> None:
-    _ALSO_FORGET.append(forget)
-
-
 def forget_figures() -> None:
-    """Empties this process's caches (tests that count a page's queries, benchmarks of a cold dashboard)."""
-    with _LOCK:
-        _CACHE.clear()
-        _HTML.clear()
-    for forget in _ALSO_FORGET:
-        forget()
+    """Empties this process's caches, the returns' too (tests that count a page's queries, benchmarks of a cold
+    dashboard)."""
+    for kept in Kept.every:
+        kept.clear()
 
 
 # HTML made from one team's figures alone (the manager's table, as sorted and filtered), by the figures' key and
 # what else the HTML depends on: kept and dropped with the figures.
-_HTML: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
+_HTML: Kept[tuple[Any, ...], Markup] = Kept()
 
 
 def kept_html(key: tuple[Any, ...] | None, make: Callable[[], Markup]) -> Markup:
@@ -191,16 +207,11 @@ def kept_html(key: tuple[Any, ...] | None, make: Callable[[], Markup]) -> Markup
     whatever else it depends on (sorting, filtering); None (figures that cannot be kept) always makes it."""
     if key is None:
         return make()
-    with _LOCK:
-        found = _HTML.get(key)
-        if found is not None:
-            _HTML.move_to_end(key)
-            return found
+    found = _HTML.get([key])
+    if found:
+        return found[key]
     made = make()
-    with _LOCK:
-        _HTML[key] = made
-        while len(_HTML) > _CACHE_SIZE:
-            _HTML.popitem(last=False)
+    _HTML.put({key: made})
     return made
 
 

@@ -8,8 +8,7 @@ policy in force at E. Figures for any number of teams cost a fixed number of que
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,7 +16,7 @@ from sqlalchemy import Select, select
 
 from teamops import dates, scheduling
 from teamops.dashboards import versions
-from teamops.dashboards.figures import also_forget
+from teamops.dashboards.figures import FEW, Kept
 from teamops.dashboards.models import EVERY_TEAM, FiguresVersion
 from teamops.extensions import db
 from teamops.org import memberships
@@ -97,18 +96,7 @@ class TeamMonth:
 # theirs (teamops.dashboards.figures), under the versions every write that changes them moves, so a list of the
 # month's returns (QAIT's, the API's) is not worked out again for every team on every load. Bounded: the least
 # recently used go first. Never changed once built.
-_CACHE: OrderedDict[tuple[int, int, int, date, date], TeamMonth] = OrderedDict()
-_CACHE_SIZE = 5000
-_LOCK = threading.Lock()
-_FEW = 20  # fewer stale teams than this are built by their ids; more, through the query of all asked about
-
-
-def _forget() -> None:
-    with _LOCK:
-        _CACHE.clear()
-
-
-also_forget(_forget)
+_CACHE: Kept[tuple[int, int, int, date, date], TeamMonth] = Kept()
 
 
 def month_figures(team_ids: Select[tuple[int]] | list[int], month: date,
@@ -125,18 +113,13 @@ def month_figures(team_ids: Select[tuple[int]] | list[int], month: date,
     if everything is None:  # nothing written since the database was made: nothing is kept
         return _build(team_ids, month, on)
     keys = {team_id: (team_id, known.get(team_id) or 0, everything, month, on) for team_id in ids}
-    with _LOCK:
-        found = {team_id: _CACHE[key] for team_id, key in keys.items() if key in _CACHE}
-        for team_id in found:
-            _CACHE.move_to_end(keys[team_id])
+    kept = _CACHE.get(keys.values())
+    found = {team_id: kept[key] for team_id, key in keys.items() if key in kept}
     stale = [team_id for team_id in ids if team_id not in found]
     if stale:
-        built = _build(stale if len(stale) < _FEW else team_ids, month, on)
-        with _LOCK:
-            for team_id in stale:
-                found[team_id] = _CACHE[keys[team_id]] = built.get(team_id) or TeamMonth(team_id, month)
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
+        built = _build(stale if len(stale) < FEW else team_ids, month, on)
+        found.update((team_id, built.get(team_id) or TeamMonth(team_id, month)) for team_id in stale)
+        _CACHE.put({keys[team_id]: found[team_id] for team_id in stale})
     return found
 
 
